@@ -1,0 +1,75 @@
+#pragma once
+// The one seam between "what to measure" and "where it runs" (DESIGN.md).
+// A backend = a device × an attention strategy. The runner drives it:
+//   loadModel (once per model × dtype, untimed) → prepare (per cell, untimed)
+//   → warm-up forwards → timed forwards → output (compared with the baseline).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/backend/Task.h"
+#include "core/batch/Batch.h"
+#include "core/model/BertWeights.h"
+
+namespace bertbench {
+
+// A task's output on the host, in the padded layout:
+//   encoder: last hidden state [B,S,H]; mlm: logits [B,S,V]; token_classification [B,S,L];
+//   qa: [B,S,2] (start, end); classification: [B,L].
+// perPosition says whether dim 1 is the sequence (so padding positions are ignored in comparisons).
+struct TaskOutput {
+    Task task = Task::Encoder;
+    std::vector<int64_t> shape;
+    std::vector<float> values;
+    bool perPosition = true;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+
+    virtual std::string name() const = 0;      // "cpu:eager"
+    virtual std::string deviceName() const = 0; // "CPU: AMD EPYC ... (2 threads)" / "NVIDIA H100 80GB HBM3"
+
+    // Upload/convert weights for this dtype. Untimed. Throws BackendError for an unsupported dtype.
+    virtual void loadModel(const BertWeights& weights, DType dtype) = 0;
+    // Set up one cell: inputs, activations, workspace. Untimed. May throw OutOfMemoryError.
+    virtual void prepare(Task task, const Batch& batch) = 0;
+    // One forward pass of the prepared cell; returns its time in ms, measured on the device
+    // (steady clock on the CPU, CUDA events on the GPU).
+    virtual double forward() = 0;
+    // The last forward's output, copied to the host as fp32.
+    virtual TaskOutput output() = 0;
+    // Free the cell's activations (weights stay).
+    virtual void releaseCell() = 0;
+
+    // Allocator accounting, bytes. Peak = high-water mark since the last reset, weights included.
+    virtual int64_t peakMemoryBytes() const = 0;
+    virtual void resetPeakMemory() = 0;
+    // 0 = no limit. Allocations past it throw OutOfMemoryError.
+    virtual void setMemoryLimitBytes(int64_t limit) = 0;
+};
+
+struct BackendInfo {
+    std::string name;        // "cuda:flash_attention_2"
+    std::string device;      // "cpu" | "cuda"
+    std::string attention;   // "eager" | "sdpa" | "flash_attention_2"
+    std::string description; // one line for list-backends
+    std::vector<DType> dtypes;
+    std::function<std::unique_ptr<Backend>()> create;
+};
+
+// Filled explicitly by app/ (DESIGN.md: no static-initialiser magic).
+class BackendRegistry {
+public:
+    void add(BackendInfo info);               // throws std::logic_error on a duplicate name
+    const BackendInfo* find(const std::string& name) const;
+    const std::vector<BackendInfo>& all() const { return backends_; }
+    std::vector<std::string> names() const;
+private:
+    std::vector<BackendInfo> backends_;
+};
+
+} // namespace bertbench

@@ -1,0 +1,47 @@
+#pragma once
+// One measured (cell × candidate) row, with the baseline measured in the same cell.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sweep/SweepSpec.h"
+
+namespace bertbench {
+
+enum class RowStatus { Ok, Oom, Error, Cancelled };
+std::string toString(RowStatus s);               // "ok", "oom", "error", "cancelled"
+std::optional<RowStatus> parseRowStatus(const std::string& s);
+
+struct LatencyStats {
+    int samples = 0;
+    double medianMs = 0, meanMs = 0, p10Ms = 0, p90Ms = 0, stdevMs = 0;
+};
+// Median and percentiles by linear interpolation between order statistics; stdev is the sample stdev.
+LatencyStats summarize(std::vector<double> samplesMs);
+
+struct Measurement {
+    std::string backend;
+    LatencyStats latency;
+    double peakMemMb = 0;   // MB = 1e6 bytes
+    bool hasStats = true;   // false for rows read from the old CSVs (only one latency figure)
+};
+
+struct ResultRow {
+    Cell cell;
+    Measurement baseline;
+    Measurement candidate;
+    int numBatches = 0;
+    bool isCuda = false;
+    bool isHalf = false;
+    bool useMask = true;
+    int64_t realTokens = 0;
+    double maxAbsError = -1;   // candidate vs baseline on real positions; < 0 = not measured
+    double relError = -1;      // ‖cand − base‖ / ‖base‖
+    RowStatus status = RowStatus::Ok;
+    std::string message;
+
+    double speedupPercent() const;      // (t_base / t_cand − 1)·100
+    double memorySavedPercent() const;  // (peak_base / peak_cand − 1)·100
+};
+
+} // namespace bertbench

@@ -1,0 +1,36 @@
+#pragma once
+// A run: the spec, the machine it ran on, and its rows.
+#include <string>
+#include <vector>
+
+#include "core/sweep/ResultRow.h"
+#include "core/sweep/SweepSpec.h"
+
+namespace bertbench {
+
+struct Environment {
+    std::string host;
+    std::string cpu;
+    std::string blas;
+    std::string gpu;          // empty without CUDA
+    std::string driver;
+    std::string cudaRuntime;
+    std::string bertbenchVersion;
+    std::string startTime;    // ISO 8601 UTC
+    std::string endTime;
+    bool cudaGraphs = false;
+    std::string source;       // "bertbench" or "seed-csv:<file>" for imported files
+};
+
+struct Run {
+    SweepSpec spec;
+    Environment environment;
+    std::vector<ResultRow> rows;
+};
+
+// Environment of this process (host, CPU, BLAS, version, start time now). GPU fields
+// are filled by app/ when the CUDA library is present.
+Environment currentEnvironment();
+std::string isoTimeNow();
+
+} // namespace bertbench

@@ -1,0 +1,56 @@
+#pragma once
+// Measures a sweep: per cell one seeded batch; the baseline and every candidate run in that
+// cell (prepare untimed, warm-up, N timed forwards); statistics; output error vs the baseline.
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "core/backend/Backend.h"
+#include "core/model/BertWeights.h"
+#include "core/sweep/Run.h"
+
+namespace bertbench {
+
+struct SweepProgress {
+    int cellsDone = 0;
+    int cellsTotal = 0;
+    double elapsedS = 0;
+    double etaS = -1;   // < 0 = unknown yet
+};
+
+class SweepObserver {
+public:
+    virtual ~SweepObserver() = default;
+    virtual void cellStarted(const Cell& /*cell*/, int /*index*/, int /*total*/) {}
+    virtual void rowReady(const ResultRow& /*row*/) {}
+    virtual void progress(const SweepProgress& /*p*/) {}
+    virtual void log(const std::string& /*line*/) {}
+};
+
+// Loads the weights a spec asks for (preset + seed, or a checkpoint folder).
+using WeightsProvider = std::function<BertWeights(const SweepSpec&)>;
+BertWeights loadWeightsFor(const SweepSpec& spec);
+
+class SweepRunner {
+public:
+    SweepRunner(const BackendRegistry& registry, WeightsProvider weights = loadWeightsFor);
+
+    // Runs every cell not in `skip` (cells already finished, for resume). Returns the run with
+    // the rows measured now. Cancellation is checked between forwards; rows of an interrupted
+    // cell get status `cancelled`. A cell that throws becomes `oom`/`error` rows; the sweep goes on.
+    Run run(const SweepSpec& spec, SweepObserver& observer, const std::atomic<bool>& cancel,
+            const std::vector<Cell>& skip = {});
+
+private:
+    const BackendRegistry& registry_;
+    WeightsProvider weights_;
+};
+
+// Max abs and relative L2 error of `candidate` against `reference` on real positions.
+struct OutputError {
+    double maxAbs = 0;
+    double relL2 = 0;
+};
+OutputError compareOutputs(const TaskOutput& candidate, const TaskOutput& reference, const Batch& batch);
+
+} // namespace bertbench

@@ -1,0 +1,54 @@
+#pragma once
+// What to measure: the axes of a sweep and how each cell is measured.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/backend/Task.h"
+
+namespace bertbench {
+
+struct SweepSpec {
+    std::string model = "tiny";                 // preset name or HF checkpoint folder
+    std::vector<Task> tasks{Task::Encoder};
+    std::string baseline = "cpu:eager";
+    std::vector<std::string> candidates{"cpu:sdpa", "cpu:flash_attention_2"};
+    DType dtype = DType::Float32;
+    std::vector<int> batchSizes{1, 2, 4, 8, 16, 32, 64, 128};
+    std::vector<int> seqLens{128, 256, 512};
+    std::vector<double> pads{0.0, 0.1, 0.2, 0.5, 0.75};
+    double seqlenStdev = 10.0;
+    int warmup = 2;
+    int numBatches = 50;                        // timed forwards per backend per cell
+    uint64_t seed = 0;
+    bool cudaGraphs = false;
+    int64_t memoryLimitMb = 0;                  // 0 = none
+    double cellTimeoutS = 0;                    // 0 = none
+};
+
+// One (task, batch size, max seq len, pad fraction) point.
+struct Cell {
+    Task task = Task::Encoder;
+    int batchSize = 1;
+    int seqLen = 128;
+    double pad = 0.0;
+    bool operator==(const Cell& o) const = default;
+};
+
+// Cells in the old script's order within a task: batch size, then seq len, then pad.
+std::vector<Cell> cellsOf(const SweepSpec& spec);
+// Per-cell batch seed: derived from the spec seed and the cell, so a resumed or
+// partial sweep sees exactly the batch a full sweep would.
+uint64_t cellSeed(const SweepSpec& spec, const Cell& cell);
+
+// A problem with one field. `field` is the JSON path, e.g. "batch_sizes[2]".
+struct SpecProblem {
+    std::string field;
+    std::string message;   // names the value and the allowed range
+};
+// Checks every field against its bounds (batch 1..4096, lengths 1..maxPositions, pad [0,1), ...).
+// maxPositions <= 0 skips the model-dependent checks. knownBackends empty skips backend checks.
+std::vector<SpecProblem> validateSpec(const SweepSpec& spec, int maxPositions,
+                                      const std::vector<std::string>& knownBackends);
+
+} // namespace bertbench
