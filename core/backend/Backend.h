@@ -50,6 +50,10 @@ public:
     virtual void resetPeakMemory() = 0;
     // 0 = no limit. Allocations past it throw OutOfMemoryError.
     virtual void setMemoryLimitBytes(int64_t limit) = 0;
+
+    // Replay the forward as a recorded CUDA graph for the timed repeats (--cuda-graphs).
+    // Backends without graphs ignore it.
+    virtual void setUseCudaGraphs(bool /*enabled*/) {}
 };
 
 struct BackendInfo {

@@ -1,5 +1,6 @@
 #pragma once
 // One padded input batch, generated exactly as DESIGN.md says.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -35,6 +35,9 @@ class SweepRunner {
 public:
     SweepRunner(const BackendRegistry& registry, WeightsProvider weights = loadWeightsFor);
 
+    // The machine description recorded in the run (default: currentEnvironment()).
+    void setEnvironment(Environment env) { environment_ = std::move(env); }
+
     // Runs every cell not in `skip` (cells already finished, for resume). Returns the run with
     // the rows measured now. Cancellation is checked between forwards; rows of an interrupted
     // cell get status `cancelled`. A cell that throws becomes `oom`/`error` rows; the sweep goes on.
@@ -44,6 +47,7 @@ public:
 private:
     const BackendRegistry& registry_;
     WeightsProvider weights_;
+    Environment environment_;
 };
 
 // Max abs and relative L2 error of `candidate` against `reference` on real positions.

@@ -1,0 +1,48 @@
+#include "core/batch/Batch.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/util/Errors.h"
+#include "core/util/Random.h"
+
+namespace bertbench {
+
+int64_t Batch::realTokens() const {
+    int64_t n = 0;
+    for (int len : lengths) n += len;
+    return n;
+}
+
+Batch makeBatch(const BatchSpec& spec) {
+    if (spec.batchSize < 1) throw InputError("batch size must be >= 1");
+    if (spec.maxSeqLen < 1) throw InputError("max sequence length must be >= 1");
+    if (spec.vocabSize < 3) throw InputError("vocabulary must have at least 3 tokens");
+
+    Batch batch;
+    batch.batchSize = spec.batchSize;
+    batch.maxSeqLen = spec.maxSeqLen;
+    const size_t total = size_t(spec.batchSize) * size_t(spec.maxSeqLen);
+    batch.inputIds.assign(total, 0);
+    batch.tokenTypeIds.assign(total, 0);
+    batch.attentionMask.assign(total, 0);
+    batch.lengths.resize(size_t(spec.batchSize));
+
+    Rng rng(spec.seed);
+    const double mean = (1.0 - spec.padFraction) * spec.maxSeqLen;
+    for (int row = 0; row < spec.batchSize; ++row) {
+        const double drawn = mean + spec.seqlenStdev * rng.normal();
+        // Toward zero, then into [1, max]; the clamp also catches NaN-free huge values.
+        const double truncated = std::trunc(drawn);
+        const int length = int(std::clamp(truncated, 1.0, double(spec.maxSeqLen)));
+        batch.lengths[size_t(row)] = length;
+        for (int pos = 0; pos < length; ++pos) {
+            const size_t i = size_t(row) * size_t(spec.maxSeqLen) + size_t(pos);
+            batch.inputIds[i] = int32_t(rng.uniformInt(1, spec.vocabSize - 2));
+            batch.attentionMask[i] = 1;
+        }
+    }
+    return batch;
+}
+
+} // namespace bertbench

@@ -1,0 +1,66 @@
+#include "core/sweep/ResultRow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace bertbench {
+
+std::string toString(RowStatus s) {
+    switch (s) {
+    case RowStatus::Ok: return "ok";
+    case RowStatus::Oom: return "oom";
+    case RowStatus::Error: return "error";
+    case RowStatus::Cancelled: return "cancelled";
+    }
+    return "error";
+}
+
+std::optional<RowStatus> parseRowStatus(const std::string& s) {
+    for (RowStatus st : {RowStatus::Ok, RowStatus::Oom, RowStatus::Error, RowStatus::Cancelled})
+        if (toString(st) == s) return st;
+    return std::nullopt;
+}
+
+namespace {
+// Percentile by linear interpolation between order statistics (numpy's default).
+double percentile(const std::vector<double>& sorted, double q) {
+    if (sorted.empty()) return 0;
+    const double pos = q * double(sorted.size() - 1);
+    const size_t lo = size_t(std::floor(pos));
+    const size_t hi = std::min(lo + 1, sorted.size() - 1);
+    const double frac = pos - double(lo);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+}
+} // namespace
+
+LatencyStats summarize(std::vector<double> samplesMs) {
+    LatencyStats stats;
+    stats.samples = int(samplesMs.size());
+    if (samplesMs.empty()) return stats;
+    std::sort(samplesMs.begin(), samplesMs.end());
+    stats.medianMs = percentile(samplesMs, 0.5);
+    stats.p10Ms = percentile(samplesMs, 0.1);
+    stats.p90Ms = percentile(samplesMs, 0.9);
+    stats.meanMs = std::accumulate(samplesMs.begin(), samplesMs.end(), 0.0) / double(samplesMs.size());
+    if (samplesMs.size() > 1) {
+        double ss = 0;
+        for (double v : samplesMs) ss += (v - stats.meanMs) * (v - stats.meanMs);
+        stats.stdevMs = std::sqrt(ss / double(samplesMs.size() - 1));
+    }
+    return stats;
+}
+
+double ResultRow::speedupPercent() const {
+    const double t = candidate.latency.medianMs;
+    if (!(t > 0)) return std::nan("");
+    return (baseline.latency.medianMs / t - 1.0) * 100.0;
+}
+
+double ResultRow::memorySavedPercent() const {
+    const double m = candidate.peakMemMb;
+    if (!(m > 0)) return std::nan("");
+    return (baseline.peakMemMb / m - 1.0) * 100.0;
+}
+
+} // namespace bertbench

@@ -1,0 +1,141 @@
+#include "core/sweep/SweepSpec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "core/util/Random.h"
+
+namespace bertbench {
+
+std::vector<Cell> cellsOf(const SweepSpec& spec) {
+    std::vector<Cell> cells;
+    cells.reserve(spec.tasks.size() * spec.batchSizes.size() * spec.seqLens.size() * spec.pads.size());
+    for (Task task : spec.tasks)
+        for (int batch : spec.batchSizes)
+            for (int seq : spec.seqLens)
+                for (double pad : spec.pads) cells.push_back(Cell{task, batch, seq, pad});
+    return cells;
+}
+
+uint64_t cellSeed(const SweepSpec& spec, const Cell& cell) {
+    // The task is left out on purpose: every task of a sweep sees the same batches.
+    uint64_t padBits = 0;
+    std::memcpy(&padBits, &cell.pad, sizeof padBits);
+    uint64_t x = spec.seed;
+    uint64_t h = Rng::splitmix64(x);
+    for (uint64_t v : {uint64_t(cell.batchSize), uint64_t(cell.seqLen), padBits}) {
+        x = h ^ v;
+        h = Rng::splitmix64(x);
+    }
+    return h;
+}
+
+namespace {
+
+// Limits of every spec field, in one place (issue: "one table of every spec field's bounds").
+constexpr int kMaxBatch = 4096;
+constexpr int kMaxWarmup = 1000;
+constexpr int kMaxNumBatches = 100000;
+constexpr double kMaxStdev = 100000;
+
+std::string num(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+template <typename T>
+void checkListNotEmpty(const std::vector<T>& list, const char* field, std::vector<SpecProblem>& out) {
+    if (list.empty()) out.push_back({field, "must list at least one value"});
+}
+
+template <typename T>
+void checkDuplicates(const std::vector<T>& list, const char* field, std::vector<SpecProblem>& out) {
+    for (size_t i = 0; i < list.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (list[i] == list[j]) {
+                out.push_back({std::string(field) + "[" + std::to_string(i) + "]",
+                               "value " + num(double(list[i])) + " is listed twice"});
+                break;
+            }
+}
+
+} // namespace
+
+std::vector<SpecProblem> validateSpec(const SweepSpec& spec, int maxPositions,
+                                      const std::vector<std::string>& knownBackends) {
+    std::vector<SpecProblem> problems;
+    auto add = [&](std::string field, std::string message) { problems.push_back({std::move(field), std::move(message)}); };
+    auto indexed = [](const char* field, size_t i) { return std::string(field) + "[" + std::to_string(i) + "]"; };
+
+    if (spec.model.empty()) add("model", "is empty: name a preset (tiny, bert-base, ...) or a checkpoint folder");
+
+    checkListNotEmpty(spec.tasks, "tasks", problems);
+    for (size_t i = 0; i < spec.tasks.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (spec.tasks[i] == spec.tasks[j]) add(indexed("tasks", i), "task " + toString(spec.tasks[i]) + " is listed twice");
+
+    checkListNotEmpty(spec.batchSizes, "batch_sizes", problems);
+    for (size_t i = 0; i < spec.batchSizes.size(); ++i) {
+        const int b = spec.batchSizes[i];
+        if (b < 1 || b > kMaxBatch)
+            add(indexed("batch_sizes", i), "batch size " + std::to_string(b) + " is out of range 1.." + std::to_string(kMaxBatch));
+    }
+    checkDuplicates(spec.batchSizes, "batch_sizes", problems);
+
+    checkListNotEmpty(spec.seqLens, "seq_lens", problems);
+    const int seqLimit = maxPositions > 0 ? maxPositions : 1 << 20;
+    for (size_t i = 0; i < spec.seqLens.size(); ++i) {
+        const int s = spec.seqLens[i];
+        if (s < 1 || s > seqLimit)
+            add(indexed("seq_lens", i), "sequence length " + std::to_string(s) + " is out of range 1.." +
+                                            std::to_string(seqLimit) +
+                                            (maxPositions > 0 ? " (the model's max_position_embeddings)" : ""));
+    }
+    checkDuplicates(spec.seqLens, "seq_lens", problems);
+
+    checkListNotEmpty(spec.pads, "pads", problems);
+    for (size_t i = 0; i < spec.pads.size(); ++i) {
+        const double p = spec.pads[i];
+        if (!(p >= 0.0 && p < 1.0)) add(indexed("pads", i), "pad fraction " + num(p) + " is out of range [0, 1)");
+    }
+    checkDuplicates(spec.pads, "pads", problems);
+
+    if (!(spec.seqlenStdev >= 0.0 && spec.seqlenStdev <= kMaxStdev))
+        add("seqlen_stdev", "length stdev " + num(spec.seqlenStdev) + " is out of range 0.." + num(kMaxStdev));
+    if (spec.warmup < 0 || spec.warmup > kMaxWarmup)
+        add("warmup", "warm-up count " + std::to_string(spec.warmup) + " is out of range 0.." + std::to_string(kMaxWarmup));
+    if (spec.numBatches < 1 || spec.numBatches > kMaxNumBatches)
+        add("num_batches", "timed batch count " + std::to_string(spec.numBatches) + " is out of range 1.." +
+                               std::to_string(kMaxNumBatches));
+    if (spec.memoryLimitMb < 0) add("memory_limit_mb", "memory limit " + std::to_string(spec.memoryLimitMb) + " MB must be >= 0 (0 = none)");
+    if (!(spec.cellTimeoutS >= 0.0)) add("cell_timeout_s", "cell timeout " + num(spec.cellTimeoutS) + " s must be >= 0 (0 = none)");
+
+    auto checkBackend = [&](const std::string& field, const std::string& name) {
+        if (name.empty()) {
+            add(field, "backend name is empty");
+            return;
+        }
+        if (knownBackends.empty()) return;
+        if (std::find(knownBackends.begin(), knownBackends.end(), name) == knownBackends.end()) {
+            std::string list;
+            for (const std::string& k : knownBackends) list += (list.empty() ? "" : ", ") + k;
+            add(field, "unknown backend '" + name + "' (this build and machine offer: " + list + ")");
+        }
+    };
+    checkBackend("baseline", spec.baseline);
+    if (spec.candidates.empty()) add("candidates", "must list at least one backend to compare with the baseline");
+    for (size_t i = 0; i < spec.candidates.size(); ++i) {
+        checkBackend(indexed("candidates", i), spec.candidates[i]);
+        if (spec.candidates[i] == spec.baseline)
+            add(indexed("candidates", i), "candidate '" + spec.candidates[i] + "' is also the baseline");
+        for (size_t j = 0; j < i; ++j)
+            if (spec.candidates[i] == spec.candidates[j])
+                add(indexed("candidates", i), "candidate '" + spec.candidates[i] + "' is listed twice");
+    }
+    return problems;
+}
+
+} // namespace bertbench
