@@ -1,0 +1,4 @@
+#include "core/results/RunFiles.h"
+#include "tests/fuzz/FuzzTarget.h"
+
+BERTBENCH_FUZZ_TARGET(bertbench::runFromJson(input, "fuzz.json"))
