@@ -1,0 +1,221 @@
+// Native CSV: one row per cell × candidate, baseline and candidate columns side by side.
+// Doubles are written with the shortest text that reads back exactly, so rows round-trip.
+// The reader finds columns by header name (any order, unknown columns ignored) and is strict
+// about values: every error names the line and the column.
+#include <limits>
+#include <map>
+
+#include "core/results/Csv.h"
+#include "core/results/RunFiles.h"
+#include "core/util/Errors.h"
+
+namespace bertbench {
+
+namespace {
+
+const std::vector<std::string>& nativeColumns() {
+    static const std::vector<std::string> cols = [] {
+        std::vector<std::string> c = {"task",    "batch_size", "seq_len",  "pad",
+                                      "num_batches", "dtype",  "is_cuda",  "is_half",
+                                      "use_mask", "real_tokens"};
+        for (const char* side : {"baseline", "candidate"}) {
+            const std::string s = side;
+            for (const char* suffix : {"", "_has_stats", "_samples", "_median_ms", "_mean_ms", "_p10_ms",
+                                       "_p90_ms", "_stdev_ms", "_peak_mb"})
+                c.push_back(s + suffix);
+        }
+        for (const char* name : {"speedup_pct", "mem_saved_pct", "max_abs_error", "rel_error", "status", "message"})
+            c.emplace_back(name);
+        return c;
+    }();
+    return cols;
+}
+
+// Columns a native CSV must have; the others default when absent.
+constexpr const char* kRequiredColumns[] = {"task", "batch_size", "seq_len", "pad", "baseline",
+                                            "baseline_median_ms", "candidate", "candidate_median_ms",
+                                            "status"};
+
+std::string boolText(bool b) { return b ? "true" : "false"; }
+
+void appendMeasurement(std::vector<std::string>& f, const Measurement& m) {
+    f.push_back(m.backend);
+    f.push_back(boolText(m.hasStats));
+    f.push_back(std::to_string(m.latency.samples));
+    f.push_back(csv::shortest(m.latency.medianMs));
+    f.push_back(csv::shortest(m.latency.meanMs));
+    f.push_back(csv::shortest(m.latency.p10Ms));
+    f.push_back(csv::shortest(m.latency.p90Ms));
+    f.push_back(csv::shortest(m.latency.stdevMs));
+    f.push_back(csv::shortest(m.peakMemMb));
+}
+
+// The fields of one data record, looked up by column name.
+class RecordReader {
+public:
+    RecordReader(const csv::Record& rec, const std::map<std::string, size_t>& columns,
+                 const std::string& source)
+        : rec_(rec), columns_(columns), source_(source) {}
+
+    bool has(const std::string& name) const { return columns_.count(name) != 0; }
+
+    [[noreturn]] void fail(const std::string& name, const std::string& what) const {
+        const size_t idx = columns_.at(name);
+        throw FileFormatError(source_ + ": line " + std::to_string(rec_.line) + ", column \"" + name +
+                              "\" (" + std::to_string(idx + 1) + "): " + what);
+    }
+    const std::string& raw(const std::string& name) const { return rec_.fields[columns_.at(name)]; }
+    std::string quoted(const std::string& name) const { return "\"" + raw(name) + "\""; }
+
+    void str(const std::string& name, std::string& out) const {
+        if (has(name)) out = raw(name);
+    }
+    void number(const std::string& name, double& out) const {
+        if (!has(name)) return;
+        const auto v = csv::parseDouble(raw(name));
+        if (!v) fail(name, "expected a number, got " + quoted(name));
+        out = *v;
+    }
+    void int64(const std::string& name, int64_t& out, int64_t lo = std::numeric_limits<int64_t>::min(),
+               int64_t hi = std::numeric_limits<int64_t>::max()) const {
+        if (!has(name)) return;
+        const auto v = csv::parseInt(raw(name));
+        if (!v) fail(name, "expected an integer, got " + quoted(name));
+        if (*v < lo || *v > hi)
+            fail(name, "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
+                           quoted(name));
+        out = *v;
+    }
+    void int32(const std::string& name, int& out) const {
+        int64_t v = out;
+        int64(name, v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+        out = static_cast<int>(v);
+    }
+    void boolean(const std::string& name, bool& out) const {
+        if (!has(name)) return;
+        const std::string& s = raw(name);
+        if (s == "true" || s == "True" || s == "TRUE") out = true;
+        else if (s == "false" || s == "False" || s == "FALSE") out = false;
+        else fail(name, "expected true or false, got " + quoted(name));
+    }
+    void measurement(const std::string& side, Measurement& m) const {
+        str(side, m.backend);
+        if (m.backend.empty()) fail(side, "expected a backend name, got \"\"");
+        boolean(side + "_has_stats", m.hasStats);
+        int32(side + "_samples", m.latency.samples);
+        number(side + "_median_ms", m.latency.medianMs);
+        number(side + "_mean_ms", m.latency.meanMs);
+        number(side + "_p10_ms", m.latency.p10Ms);
+        number(side + "_p90_ms", m.latency.p90Ms);
+        number(side + "_stdev_ms", m.latency.stdevMs);
+        number(side + "_peak_mb", m.peakMemMb);
+    }
+
+private:
+    const csv::Record& rec_;
+    const std::map<std::string, size_t>& columns_;
+    const std::string& source_;
+};
+
+} // namespace
+
+std::string runToNativeCsv(const Run& run) {
+    std::string out;
+    csv::appendRecord(out, nativeColumns());
+    const std::string dtype = toString(run.spec.dtype);
+    std::vector<std::string> f;
+    for (const ResultRow& r : run.rows) {
+        f.clear();
+        f.push_back(toString(r.cell.task));
+        f.push_back(std::to_string(r.cell.batchSize));
+        f.push_back(std::to_string(r.cell.seqLen));
+        f.push_back(csv::shortest(r.cell.pad));
+        f.push_back(std::to_string(r.numBatches));
+        f.push_back(dtype);
+        f.push_back(boolText(r.isCuda));
+        f.push_back(boolText(r.isHalf));
+        f.push_back(boolText(r.useMask));
+        f.push_back(std::to_string(r.realTokens));
+        appendMeasurement(f, r.baseline);
+        appendMeasurement(f, r.candidate);
+        f.push_back(csv::shortest(r.speedupPercent()));
+        f.push_back(csv::shortest(r.memorySavedPercent()));
+        f.push_back(csv::shortest(r.maxAbsError));
+        f.push_back(csv::shortest(r.relError));
+        f.push_back(toString(r.status));
+        f.push_back(r.message);
+        csv::appendRecord(out, f);
+    }
+    return out;
+}
+
+Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
+    const std::vector<csv::Record> records = csv::parse(text, sourceName);
+    if (records.empty()) throw FileFormatError(sourceName + ": empty file (expected a header line)");
+
+    const csv::Record& header = records.front();
+    std::map<std::string, size_t> columns;
+    for (size_t i = 0; i < header.fields.size(); ++i) {
+        const std::string name(csv::trim(header.fields[i]));
+        if (!columns.emplace(name, i).second)
+            throw FileFormatError(sourceName + ": line " + std::to_string(header.line) + ": column \"" + name +
+                                  "\" appears twice");
+    }
+    for (const char* name : kRequiredColumns)
+        if (!columns.count(name))
+            throw FileFormatError(sourceName + ": line " + std::to_string(header.line) + ": missing column \"" +
+                                  name + "\" (not a BertBench native CSV?)");
+
+    Run run;
+    DType dtype = DType::Float32;
+    for (size_t k = 1; k < records.size(); ++k) {
+        const csv::Record& rec = records[k];
+        if (rec.fields.size() != header.fields.size())
+            throw FileFormatError(sourceName + ": line " + std::to_string(rec.line) + ": expected " +
+                                  std::to_string(header.fields.size()) + " fields (as in the header), got " +
+                                  std::to_string(rec.fields.size()));
+        const RecordReader in(rec, columns, sourceName);
+        ResultRow r;
+        {
+            const auto t = parseTask(in.raw("task"));
+            if (!t) in.fail("task", "unknown task " + in.quoted("task"));
+            r.cell.task = *t;
+        }
+        in.int32("batch_size", r.cell.batchSize);
+        in.int32("seq_len", r.cell.seqLen);
+        in.number("pad", r.cell.pad);
+        in.int32("num_batches", r.numBatches);
+        if (in.has("dtype")) {
+            const auto d = parseDType(in.raw("dtype"));
+            if (!d) in.fail("dtype", "unknown dtype " + in.quoted("dtype") + " (allowed: fp32, fp16, bf16)");
+            if (k == 1) dtype = *d;
+        }
+        in.boolean("is_cuda", r.isCuda);
+        in.boolean("is_half", r.isHalf);
+        in.boolean("use_mask", r.useMask);
+        in.int64("real_tokens", r.realTokens);
+        in.measurement("baseline", r.baseline);
+        in.measurement("candidate", r.candidate);
+        double derived = 0;   // speedup / memory saved follow from the latencies; checked, not kept
+        in.number("speedup_pct", derived);
+        in.number("mem_saved_pct", derived);
+        in.number("max_abs_error", r.maxAbsError);
+        in.number("rel_error", r.relError);
+        {
+            const auto st = parseRowStatus(in.raw("status"));
+            if (!st) in.fail("status", "unknown status " + in.quoted("status") + " (allowed: ok, oom, error, cancelled)");
+            r.status = *st;
+        }
+        in.str("message", r.message);
+        run.rows.push_back(std::move(r));
+    }
+    run.spec = csv::specFromRows(run.rows, dtype);
+    run.environment.source = "native-csv:" + csv::baseName(sourceName);
+    return run;
+}
+
+void writeNativeCsv(const Run& run, const std::string& path) {
+    writeFileAtomic(path, runToNativeCsv(run));
+}
+
+} // namespace bertbench

@@ -1,0 +1,54 @@
+#pragma once
+// The journal of a run in progress: JSON Lines, one record per line, each line flushed and
+// fsynced as it is written, so a killed process (even SIGKILL) loses at most the cell in flight.
+//   line 1: {"format":"bertbench-journal","version":1,"spec":{...},"environment":{...}}
+//   then:   one result row per line (the same row object as in the native run file)
+// A resumed sweep appends to the same journal.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/sweep/Run.h"
+
+namespace bertbench {
+
+class RunJournal {
+public:
+    // Starts a new journal at `path` (replacing any), with the header line written and synced.
+    static RunJournal create(const std::string& path, const SweepSpec& spec, const Environment& env);
+    // Reopens an existing journal for appending (resume); a torn last line is cut off first.
+    static RunJournal reopen(const std::string& path);
+
+    RunJournal(RunJournal&& other) noexcept;
+    RunJournal& operator=(RunJournal&& other) noexcept;
+    RunJournal(const RunJournal&) = delete;
+    RunJournal& operator=(const RunJournal&) = delete;
+    ~RunJournal();
+
+    // Appends the row and makes it durable (fflush + fsync) before returning. Throws InputError.
+    void append(const ResultRow& row);
+    const std::string& path() const { return path_; }
+
+private:
+    RunJournal(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
+    void writeLine(const std::string& line);
+    std::string path_;
+    std::FILE* file_ = nullptr;
+};
+
+struct JournalContents {
+    Run run;                  // spec, environment and every complete row, in journal order
+    int tornLines = 0;        // an incomplete last line (the process died mid-write) is dropped
+};
+// Throws FileFormatError for a file that is not a journal or has a corrupt line before the last.
+JournalContents readJournal(const std::string& path);
+bool looksLikeJournal(const std::string& text);
+
+// Cells whose every candidate has a finished row (ok, oom or error): what a resume skips.
+// Cancelled rows are not finished; a later row for the same cell and candidate wins.
+std::vector<Cell> finishedCells(const Run& run);
+// Keeps, for each (cell, candidate), the last row, in sweep (cellsOf) order; drops cancelled
+// rows of cells that have a finished row. This is the run a resumed sweep saves.
+std::vector<ResultRow> mergeRows(const SweepSpec& spec, const std::vector<ResultRow>& rows);
+
+} // namespace bertbench

@@ -1,0 +1,279 @@
+// Native run file: {"format":"bertbench-run","version":1,"spec":{...},"environment":{...},"rows":[...]}.
+// Lossless: doubles are written with the shortest text that reads back exactly (non-finite
+// ones as "NaN"/"Infinity"/"-Infinity"), every field of Run has a key.
+#include <limits>
+
+#include "core/results/RunFiles.h"
+#include "core/results/RunJsonValues.h"
+#include "core/sweep/SpecJsonDetail.h"
+#include "core/util/Errors.h"
+
+namespace bertbench {
+
+namespace {
+
+using jsonio::FieldError;
+using jsonio::Json;
+
+constexpr const char* kFormatName = "bertbench-run";
+constexpr int kVersion = 1;
+
+Json environmentToValue(const Environment& e) {
+    Json j = Json::object();
+    j["host"] = e.host;
+    j["cpu"] = e.cpu;
+    j["blas"] = e.blas;
+    j["gpu"] = e.gpu;
+    j["driver"] = e.driver;
+    j["cuda_runtime"] = e.cudaRuntime;
+    j["bertbench_version"] = e.bertbenchVersion;
+    j["start_time"] = e.startTime;
+    j["end_time"] = e.endTime;
+    j["cuda_graphs"] = e.cudaGraphs;
+    j["source"] = e.source;
+    return j;
+}
+
+Json measurementToValue(const Measurement& m) {
+    Json lat = Json::object();
+    lat["samples"] = m.latency.samples;
+    lat["median_ms"] = jsonio::numberValue(m.latency.medianMs);
+    lat["mean_ms"] = jsonio::numberValue(m.latency.meanMs);
+    lat["p10_ms"] = jsonio::numberValue(m.latency.p10Ms);
+    lat["p90_ms"] = jsonio::numberValue(m.latency.p90Ms);
+    lat["stdev_ms"] = jsonio::numberValue(m.latency.stdevMs);
+    Json j = Json::object();
+    j["backend"] = m.backend;
+    j["has_stats"] = m.hasStats;
+    j["latency"] = std::move(lat);
+    j["peak_mem_mb"] = jsonio::numberValue(m.peakMemMb);
+    return j;
+}
+
+Json rowToValue(const ResultRow& r) {
+    Json j = Json::object();
+    j["task"] = toString(r.cell.task);
+    j["batch_size"] = r.cell.batchSize;
+    j["seq_len"] = r.cell.seqLen;
+    j["pad"] = jsonio::numberValue(r.cell.pad);
+    j["num_batches"] = r.numBatches;
+    j["is_cuda"] = r.isCuda;
+    j["is_half"] = r.isHalf;
+    j["use_mask"] = r.useMask;
+    j["real_tokens"] = r.realTokens;
+    j["baseline"] = measurementToValue(r.baseline);
+    j["candidate"] = measurementToValue(r.candidate);
+    j["max_abs_error"] = jsonio::numberValue(r.maxAbsError);
+    j["rel_error"] = jsonio::numberValue(r.relError);
+    j["status"] = toString(r.status);
+    j["message"] = r.message;
+    return j;
+}
+
+// Field access on an object at `path`: optional keys keep the caller's default.
+class ObjectReader {
+public:
+    ObjectReader(const Json& v, std::string path) : v_(jsonio::expectObject(v, path)), path_(std::move(path)) {}
+
+    const Json* find(const char* key) const {
+        const auto it = v_.find(key);
+        return it == v_.end() ? nullptr : &*it;
+    }
+    std::string pathOf(const char* key) const { return jsonio::childPath(path_, key); }
+    const Json& required(const char* key) const {
+        const Json* p = find(key);
+        if (!p) throw FieldError{pathOf(key), "required field is missing"};
+        return *p;
+    }
+
+    void optString(const char* key, std::string& out) const {
+        if (const Json* p = find(key)) out = jsonio::readString(*p, pathOf(key));
+    }
+    void optBool(const char* key, bool& out) const {
+        if (const Json* p = find(key)) out = jsonio::readBool(*p, pathOf(key));
+    }
+    void optNumber(const char* key, double& out) const {
+        if (const Json* p = find(key)) out = jsonio::readNumber(*p, pathOf(key));
+    }
+    void optInt(const char* key, int& out) const {
+        if (const Json* p = find(key))
+            out = static_cast<int>(jsonio::readInt(*p, pathOf(key), std::numeric_limits<int>::min(),
+                                                   std::numeric_limits<int>::max()));
+    }
+    void optInt64(const char* key, int64_t& out) const {
+        if (const Json* p = find(key))
+            out = jsonio::readInt(*p, pathOf(key), std::numeric_limits<int64_t>::min(),
+                                  std::numeric_limits<int64_t>::max());
+    }
+    int reqInt(const char* key) const {
+        return static_cast<int>(jsonio::readInt(required(key), pathOf(key),
+                                                std::numeric_limits<int>::min(),
+                                                std::numeric_limits<int>::max()));
+    }
+    double reqNumber(const char* key) const { return jsonio::readNumber(required(key), pathOf(key)); }
+    std::string reqString(const char* key) const { return jsonio::readString(required(key), pathOf(key)); }
+
+private:
+    const Json& v_;
+    std::string path_;
+};
+
+Environment environmentFromValue(const Json& v, const std::string& path) {
+    const ObjectReader o(v, path);
+    Environment e;
+    o.optString("host", e.host);
+    o.optString("cpu", e.cpu);
+    o.optString("blas", e.blas);
+    o.optString("gpu", e.gpu);
+    o.optString("driver", e.driver);
+    o.optString("cuda_runtime", e.cudaRuntime);
+    o.optString("bertbench_version", e.bertbenchVersion);
+    o.optString("start_time", e.startTime);
+    o.optString("end_time", e.endTime);
+    o.optBool("cuda_graphs", e.cudaGraphs);
+    o.optString("source", e.source);
+    return e;
+}
+
+Measurement measurementFromValue(const Json& v, const std::string& path) {
+    const ObjectReader o(v, path);
+    Measurement m;
+    m.backend = o.reqString("backend");
+    o.optBool("has_stats", m.hasStats);
+    if (const Json* lat = o.find("latency")) {
+        const ObjectReader l(*lat, o.pathOf("latency"));
+        l.optInt("samples", m.latency.samples);
+        l.optNumber("median_ms", m.latency.medianMs);
+        l.optNumber("mean_ms", m.latency.meanMs);
+        l.optNumber("p10_ms", m.latency.p10Ms);
+        l.optNumber("p90_ms", m.latency.p90Ms);
+        l.optNumber("stdev_ms", m.latency.stdevMs);
+    }
+    o.optNumber("peak_mem_mb", m.peakMemMb);
+    return m;
+}
+
+ResultRow rowFromValue(const Json& v, const std::string& path) {
+    const ObjectReader o(v, path);
+    ResultRow r;
+    {
+        const std::string s = o.reqString("task");
+        const auto t = parseTask(s);
+        if (!t) {
+            std::string allowed;
+            for (Task k : allTasks()) allowed += (allowed.empty() ? "" : ", ") + toString(k);
+            throw FieldError{o.pathOf("task"),
+                             "unknown task " + jsonio::describe(o.required("task")) + " (allowed: " + allowed + ")"};
+        }
+        r.cell.task = *t;
+    }
+    r.cell.batchSize = o.reqInt("batch_size");
+    r.cell.seqLen = o.reqInt("seq_len");
+    r.cell.pad = o.reqNumber("pad");
+    r.baseline = measurementFromValue(o.required("baseline"), o.pathOf("baseline"));
+    r.candidate = measurementFromValue(o.required("candidate"), o.pathOf("candidate"));
+    o.optInt("num_batches", r.numBatches);
+    o.optBool("is_cuda", r.isCuda);
+    o.optBool("is_half", r.isHalf);
+    o.optBool("use_mask", r.useMask);
+    o.optInt64("real_tokens", r.realTokens);
+    o.optNumber("max_abs_error", r.maxAbsError);
+    o.optNumber("rel_error", r.relError);
+    {
+        const std::string s = o.reqString("status");
+        const auto st = parseRowStatus(s);
+        if (!st)
+            throw FieldError{o.pathOf("status"), "unknown status " + jsonio::describe(o.required("status")) +
+                                                     " (allowed: ok, oom, error, cancelled)"};
+        r.status = *st;
+    }
+    o.optString("message", r.message);
+    return r;
+}
+
+std::string prefixOf(const std::string& sourceName) {
+    return sourceName.empty() ? std::string() : sourceName + ": ";
+}
+
+} // namespace
+
+// Laid out by hand: spec and environment indented, one row per line (readable, diff-friendly).
+// Strings that are not valid UTF-8 get U+FFFD for the bad bytes rather than failing the save.
+std::string runToJson(const Run& run) {
+    auto dump = [](const Json& v, int indent) { return v.dump(indent, ' ', false, Json::error_handler_t::replace); };
+    auto nested = [&](const Json& v) {
+        std::string s = dump(v, 2), out;
+        for (char c : s) {
+            out += c;
+            if (c == '\n') out += "  ";
+        }
+        return out;
+    };
+    std::string out = "{\n";
+    out += "  \"format\": " + dump(Json(kFormatName), -1) + ",\n";
+    out += "  \"version\": " + std::to_string(kVersion) + ",\n";
+    out += "  \"spec\": " + nested(jsonio::specToValue(run.spec)) + ",\n";
+    out += "  \"environment\": " + nested(environmentToValue(run.environment)) + ",\n";
+    out += "  \"rows\": [";
+    for (size_t i = 0; i < run.rows.size(); ++i) {
+        out += i ? ",\n    " : "\n    ";
+        out += dump(rowToValue(run.rows[i]), -1);
+    }
+    out += run.rows.empty() ? "]\n" : "\n  ]\n";
+    out += "}\n";
+    return out;
+}
+
+Run runFromJson(const std::string& text, const std::string& sourceName) {
+    const std::string prefix = prefixOf(sourceName);
+    Json j;
+    try {
+        j = Json::parse(text);
+    } catch (const Json::parse_error& e) {
+        std::string what = e.what();
+        if (const auto close = what.find("] "); !what.empty() && what.front() == '[' && close != std::string::npos)
+            what.erase(0, close + 2);
+        throw FileFormatError(prefix + "not valid JSON: " + what);
+    }
+    if (!j.is_object())
+        throw FileFormatError(prefix + "expected a JSON object (a BertBench run), got " + jsonio::describe(j));
+    Run run;
+    try {
+        const ObjectReader top(j, "");
+        const std::string format = top.reqString("format");
+        if (format != kFormatName)
+            throw FieldError{"format", "expected \"" + std::string(kFormatName) + "\", got " +
+                                           jsonio::describe(top.required("format"))};
+        const int version = top.reqInt("version");
+        if (version < 1 || version > kVersion)
+            throw FieldError{"version", "unsupported version " + std::to_string(version) +
+                                            " (this build reads version " + std::to_string(kVersion) + ")"};
+        if (const Json* spec = top.find("spec")) {
+            std::vector<SpecProblem> problems;
+            run.spec = jsonio::specFromValue(*spec, "spec", true, problems);
+            if (!problems.empty()) throw FieldError{problems.front().field, problems.front().message};
+        }
+        if (const Json* env = top.find("environment")) run.environment = environmentFromValue(*env, "environment");
+        const Json& rows = jsonio::expectArray(top.required("rows"), "rows");
+        run.rows.reserve(rows.size());
+        for (size_t i = 0; i < rows.size(); ++i) run.rows.push_back(rowFromValue(rows[i], jsonio::indexPath("rows", i)));
+    } catch (const FieldError& e) {
+        throw FileFormatError(prefix + e.field + ": " + e.message);
+    }
+    return run;
+}
+
+void writeRunJson(const Run& run, const std::string& path) {
+    writeFileAtomic(path, runToJson(run));
+}
+
+namespace jsonio {
+
+Json resultRowValue(const ResultRow& row) { return rowToValue(row); }
+ResultRow resultRowFromValue(const Json& v, const std::string& path) { return rowFromValue(v, path); }
+Json environmentValue(const Environment& env) { return environmentToValue(env); }
+Environment environmentFromJsonValue(const Json& v, const std::string& path) { return environmentFromValue(v, path); }
+
+} // namespace jsonio
+
+} // namespace bertbench

@@ -1,0 +1,17 @@
+#pragma once
+// Internal to core/results: one row / one environment as a JSON value, shared by the run file
+// (RunJson.cpp) and the run journal (RunJournal.cpp) so both write rows identically.
+#include <string>
+
+#include "core/sweep/Run.h"
+#include "core/sweep/SpecJsonDetail.h"
+
+namespace bertbench::jsonio {
+
+Json resultRowValue(const ResultRow& row);
+// Throws FieldError naming `path`.
+ResultRow resultRowFromValue(const Json& v, const std::string& path);
+Json environmentValue(const Environment& env);
+Environment environmentFromJsonValue(const Json& v, const std::string& path);
+
+} // namespace bertbench::jsonio
