@@ -20,3 +20,16 @@ else()
   message(WARNING "BertBench: OpenBLAS not found (apt-get install libopenblas-dev); "
                   "the CPU backends use a slower built-in GEMM")
 endif()
+
+# Random weights must be the same on every platform: no fused multiply-add contraction in the
+# normal generator (it would round differently where FMA exists). Its loops vectorise with the
+# same two flags as the CPU backends' (below).
+set_source_files_properties(${PROJECT_SOURCE_DIR}/core/model/NormalFill.cpp
+  PROPERTIES COMPILE_OPTIONS "-ffp-contract=off;-fno-trapping-math;-fno-math-errno")
+
+# The CPU backends' element-wise loops (exp, erf-GELU, softmax) vectorise only when float
+# compares and divisions may be evaluated speculatively and sqrt need not set errno:
+# -fno-trapping-math -fno-math-errno allow that and change no result (IEEE rounding is
+# untouched; only FP exception flags and errno lose their meaning, and nothing reads them).
+file(GLOB _cpu_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/cpu/*.cpp)
+set_source_files_properties(${_cpu_sources} PROPERTIES COMPILE_OPTIONS "-fno-trapping-math;-fno-math-errno")

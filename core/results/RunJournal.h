@@ -52,3 +52,27 @@ std::vector<Cell> finishedCells(const Run& run);
 std::vector<ResultRow> mergeRows(const SweepSpec& spec, const std::vector<ResultRow>& rows);
 
 } // namespace bertbench
+
+#include "core/sweep/SweepRunner.h"
+
+namespace bertbench {
+
+// Forwards every callback to `inner` and appends each row to the journal before passing it on,
+// so a row is durable before anyone reports it.
+class JournalingObserver : public SweepObserver {
+public:
+    JournalingObserver(SweepObserver& inner, RunJournal& journal) : inner_(inner), journal_(journal) {}
+    void cellStarted(const Cell& cell, int index, int total) override { inner_.cellStarted(cell, index, total); }
+    void rowReady(const ResultRow& row) override {
+        journal_.append(row);
+        inner_.rowReady(row);
+    }
+    void progress(const SweepProgress& p) override { inner_.progress(p); }
+    void log(const std::string& line) override { inner_.log(line); }
+
+private:
+    SweepObserver& inner_;
+    RunJournal& journal_;
+};
+
+} // namespace bertbench

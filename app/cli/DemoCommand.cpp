@@ -1,0 +1,44 @@
+// `demo`: the default sweep that shows BertBench working on any machine in well under a
+// minute on 2 cores: CPU, the tiny model, eager vs sdpa and flash_attention_2.
+#include "app/cli/CliSupport.h"
+#include "app/cli/RunCommand.h"
+#include "app/cli/RunPlan.h"
+
+namespace bertbench::cli {
+
+namespace {
+
+const CommandArgs kDemoArgs{"--device",      "cpu",
+                            "--model",       "tiny",
+                            "--tasks",       "encoder",
+                            "--baseline",    "cpu:eager",
+                            "--backends",    "cpu:sdpa,cpu:flash_attention_2",
+                            "--batch-sizes", "1,4,16",
+                            "--seq-lens",    "64,128",
+                            "--pads",        "0,0.5",
+                            "--num-batches", "5"};
+
+const CommandHelp& demoHelp() {
+    static const CommandHelp help = [] {
+        CommandHelp h = runHelp();
+        h.usage = "bertbench-cli demo [run options]";
+        h.summary =
+            "The default demo sweep: `run` with\n  " + joinStrings(kDemoArgs, " ") +
+            "\n(12 cells, well under a minute on 2 cores). Every `run` option is accepted and\n"
+            "overrides the demo's value, e.g. `demo --out runs/demo --threads 2`.";
+        return h;
+    }();
+    return help;
+}
+
+} // namespace
+
+int demoCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
+    return guardedCommand("demo", err, [&] {
+        CommandArgs all = kDemoArgs;
+        all.insert(all.end(), args.begin(), args.end());
+        return executeRun("demo", demoHelp(), all, out, err);
+    });
+}
+
+} // namespace bertbench::cli

@@ -1,0 +1,237 @@
+// `run`: flags → plan → check everything → measure with progress → write the files.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+
+#include "app/cli/CliSupport.h"
+#include "app/cli/ResumeState.h"
+#include "app/cli/RunCommand.h"
+#include "app/cli/RunPlan.h"
+#include "app/cli/RunProgress.h"
+#include "app/cli/RunSummary.h"
+#include "app/common/Backends.h"
+#include "core/cpu/CpuBackends.h"
+#include "core/results/RunFiles.h"
+#include "core/results/RunJournal.h"
+#include "core/sweep/SweepRunner.h"
+
+namespace bertbench::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// SIGINT → the runner's cancel flag. Lock-free atomics are safe to touch from a handler.
+std::atomic<bool> g_cancel{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void onInterrupt(int) {
+    if (g_cancel.load()) {
+        // Second Ctrl-C: stop now, as the default action would.
+        signal(SIGINT, SIG_DFL);
+        raise(SIGINT);
+        return;
+    }
+    g_cancel.store(true);
+    static const char message[] =
+        "\nInterrupted: stopping after the forward in flight; finished rows will be saved (Ctrl-C again quits now)\n";
+    const ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
+    (void)ignored;
+}
+
+// Installs the handler for the duration of a run, restores the previous one after.
+class InterruptGuard {
+public:
+    InterruptGuard() {
+        g_cancel.store(false);
+        struct sigaction action {};
+        action.sa_handler = onInterrupt;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = 0;
+        installed_ = sigaction(SIGINT, &action, &previous_) == 0;
+    }
+    ~InterruptGuard() {
+        if (installed_) sigaction(SIGINT, &previous_, nullptr);
+    }
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+private:
+    struct sigaction previous_ {};
+    bool installed_ = false;
+};
+
+std::string localTimeStamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d_%H-%M-%S", &local);
+    return buf;
+}
+
+// The output folder, created now so that a bad --out fails before anything is measured.
+std::string prepareOutDir(const std::string& requested) {
+    fs::path dir = requested;
+    if (dir.empty()) {
+        const fs::path base = fs::path("bertbench-runs") / localTimeStamp();
+        dir = base;
+        std::error_code ec;
+        for (int n = 2; fs::exists(dir, ec); ++n) dir = base.string() + "-" + std::to_string(n);
+    }
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir)) throw InputError("--out: cannot create folder '" + dir.string() + "': " + ec.message());
+    if (access(dir.c_str(), W_OK) != 0) throw InputError("--out: folder '" + dir.string() + "' is not writable");
+    return dir.string();
+}
+
+std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir) {
+    const SweepSpec& s = plan.spec;
+    std::vector<std::string> tasks;
+    for (Task t : s.tasks) tasks.push_back(toString(t));
+    std::string h = "BertBench run: model " + s.model + ", " + toString(s.dtype) + ", baseline " + s.baseline + " vs " +
+                    joinStrings(s.candidates) + "\n";
+    h += "  tasks " + joinStrings(tasks) + "; batch sizes " + joinInts(s.batchSizes) + "; seq lens " +
+         joinInts(s.seqLens) + "; pads " + joinNumbers(s.pads) + "\n";
+    h += "  " + std::to_string(cells) + " cells, " + std::to_string(s.numBatches) + " timed + " +
+         std::to_string(s.warmup) + " warm-up forwards per backend per cell; CPU threads " +
+         std::to_string(cpuThreads()) + "\n";
+    h += "  output: " + outDir + "\n";
+    return h;
+}
+
+// --resume continues the saved sweep as it was: flags that would change it are refused.
+void refuseSweepFlagsWithResume(const ParsedArgs& parsed) {
+    for (const OptionDef& option : runHelp().options) {
+        if (option.name == "--resume" || option.name == "--threads" || option.name == "--quiet") continue;
+        if (parsed.has(option.name))
+            throw UsageError("--resume continues the saved sweep as it was; " + parsed.spelling(option.name) +
+                             " cannot be combined with it");
+    }
+}
+
+// The journal a run appends every finished row to (fsynced), so a killed run can be resumed.
+RunJournal openJournal(const std::optional<ResumeState>& resume, const std::string& outDir, const SweepSpec& spec,
+                       const Environment& environment) {
+    if (!resume) return RunJournal::create((fs::path(outDir) / "run.journal").string(), spec, environment);
+    std::error_code ec;
+    if (fs::exists(resume->journalPath, ec)) return RunJournal::reopen(resume->journalPath);
+    RunJournal journal = RunJournal::create(resume->journalPath, spec, resume->previous.environment);
+    for (const ResultRow& row : resume->previous.rows) journal.append(row);
+    return journal;
+}
+
+} // namespace
+
+int executeRun(const std::string& command, const CommandHelp& help, const CommandArgs& args, std::ostream& out,
+               std::ostream& err) {
+    ParsedArgs parsed;
+    if (parseOrHelp(args, help, out, parsed)) return kExitOk;
+    if (!parsed.positionals.empty())
+        throw UsageError("unexpected argument '" + parsed.positionals.front() + "' (options start with --)");
+
+    const BackendRegistry registry = app::makeRegistry();
+    RunPlan plan = planRun(parsed, registry);
+    std::optional<ResumeState> resume;
+    if (parsed.has("--resume")) {
+        refuseSweepFlagsWithResume(parsed);
+        resume = loadResumeState(*parsed.value("--resume"));
+        plan.spec = resume->previous.spec;
+        plan.outDir = resume->outDir;
+    }
+    const std::vector<std::string> problems = checkRunPlan(plan, registry);
+    if (!problems.empty()) {
+        err << "bertbench-cli " << command << ": the sweep is not valid (" << problems.size()
+            << (problems.size() == 1 ? " problem" : " problems") << "):\n";
+        for (const std::string& p : problems) err << "  " << p << "\n";
+        err << "Nothing was measured. Try 'bertbench-cli " << command << " --help'.\n";
+        return kExitBadInput;
+    }
+    for (const std::string& note : plan.notes) err << "note: " << note << "\n";
+    if (plan.threads >= 0) setCpuThreads(plan.threads);
+    const std::string outDir = prepareOutDir(plan.outDir);
+
+    const SweepSpec& spec = plan.spec;
+    const int totalCells = int(cellsOf(spec).size()) - (resume ? int(resume->skip.size()) : 0);
+    if (resume && !plan.quiet)
+        out << "Resuming " << resume->outDir << ": " << resume->skip.size() << " finished cells kept\n";
+    if (!plan.quiet) out << planHeader(plan, totalCells, outDir) << "\n" << std::flush;
+
+    Environment environment = app::machineEnvironment();
+    environment.cudaGraphs = spec.cudaGraphs;
+    if (resume && !resume->previous.environment.startTime.empty())
+        environment.startTime = resume->previous.environment.startTime;
+    RunJournal journal = openJournal(resume, outDir, spec, environment);
+    Run run;
+    std::string failure;   // the runner itself threw: keep what was measured
+    bool interrupted = false;
+    {
+        InterruptGuard guard;
+        RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, totalCells);
+        SweepRunner runner(registry);
+        try {
+            JournalingObserver journaled(progress, journal);
+            run = runner.run(spec, journaled, g_cancel, resume ? resume->skip : std::vector<Cell>{});
+        } catch (const InputError&) {
+            if (progress.rows().empty()) throw;   // e.g. an unreadable checkpoint: bad input, exit 2
+            failure = "the sweep stopped early";
+            run.rows = progress.rows();
+        } catch (const std::exception& e) {
+            failure = e.what();
+            run.rows = progress.rows();
+        }
+        progress.finish();
+        interrupted = g_cancel.load();
+    }
+    if (resume) {
+        std::vector<ResultRow> all = resume->previous.rows;
+        all.insert(all.end(), run.rows.begin(), run.rows.end());
+        run.rows = mergeRows(spec, all);
+    }
+    run.spec = spec;
+    run.environment = environment;
+    run.environment.endTime = isoTimeNow();
+
+    const fs::path dir = outDir;
+    const std::string runJson = (dir / "run.json").string();
+    const std::string nativeCsv = (dir / "results.csv").string();
+    writeRunJson(run, runJson);
+    writeNativeCsv(run, nativeCsv);
+    const std::vector<std::string> seedCsvs = writeSeedCsvs(run, outDir);
+
+    int failedRows = 0;
+    for (const ResultRow& row : run.rows) failedRows += row.status != RowStatus::Ok ? 1 : 0;
+
+    out << "\nSummary (" << run.rows.size() << " rows, " << failedRows << " not ok):\n" << summaryTable(run);
+    out << "\nFiles:\n  " << runJson << "\n  " << nativeCsv << "\n";
+    for (const std::string& path : seedCsvs) out << "  " << path << "\n";
+    out << std::flush;
+
+    if (!failure.empty()) {
+        err << "bertbench-cli " << command << ": error: " << failure << " (the rows measured before it were saved)\n";
+        return kExitFailedCell;
+    }
+    if (interrupted) {
+        err << "bertbench-cli " << command << ": interrupted; " << run.rows.size()
+            << " rows were saved (status cancelled for the cell in flight)\n";
+        return kExitInterrupted;
+    }
+    if (failedRows > 0) {
+        err << "bertbench-cli " << command << ": " << failedRows << " of " << run.rows.size()
+            << " rows failed (see the status column)\n";
+        return kExitFailedCell;
+    }
+    return kExitOk;
+}
+
+int runCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
+    return guardedCommand("run", err, [&] { return executeRun("run", runHelp(), args, out, err); });
+}
+
+} // namespace bertbench::cli

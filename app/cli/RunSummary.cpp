@@ -1,0 +1,206 @@
+#include "app/cli/RunSummary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+
+#include "app/cli/CliSupport.h"
+
+namespace bertbench::cli {
+
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string padText(double pad) {
+    std::ostringstream s;
+    s << pad;
+    return s.str();
+}
+
+std::string statusText(const ResultRow& row) {
+    std::string s = toString(row.status);
+    if (row.status != RowStatus::Ok && !row.message.empty()) s += ": " + row.message;
+    return s;
+}
+
+std::string errorText(double relError) {
+    if (!(relError >= 0)) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1e", relError);
+    return buf;
+}
+
+} // namespace
+
+std::string cellLabel(const Cell& cell) {
+    std::string label = "b";
+    label += std::to_string(cell.batchSize);
+    label += " s";
+    label += std::to_string(cell.seqLen);
+    label += " p";
+    label += padText(cell.pad);
+    return label;
+}
+
+std::vector<GroupSummary> summarizeRun(const Run& run) {
+    std::vector<GroupSummary> groups;
+    std::vector<double> logSpeed, logMem;
+    std::vector<int> speedCount, memCount;
+    std::vector<double> speedSum, memSum;
+    for (const ResultRow& row : run.rows) {
+        size_t g = 0;
+        while (g < groups.size() && !(groups[g].task == row.cell.task && groups[g].candidate == row.candidate.backend)) ++g;
+        if (g == groups.size()) {
+            GroupSummary s;
+            s.task = row.cell.task;
+            s.candidate = row.candidate.backend;
+            s.baseline = row.baseline.backend;
+            groups.push_back(s);
+            speedCount.push_back(0);
+            memCount.push_back(0);
+            speedSum.push_back(0);
+            memSum.push_back(0);
+        }
+        GroupSummary& s = groups[g];
+        ++s.rows;
+        if (row.status != RowStatus::Ok) {
+            ++s.failed;
+            continue;
+        }
+        ++s.ok;
+        const double tb = row.baseline.latency.medianMs, tc = row.candidate.latency.medianMs;
+        if (tb > 0 && tc > 0 && std::isfinite(tb) && std::isfinite(tc)) {
+            speedSum[g] += std::log(tb / tc);
+            ++speedCount[g];
+            const double sp = row.speedupPercent();
+            if (!s.best || sp > s.best->speedupPercent()) s.best = row;
+            if (!s.worst || sp < s.worst->speedupPercent()) s.worst = row;
+        }
+        const double mb = row.baseline.peakMemMb, mc = row.candidate.peakMemMb;
+        if (mb > 0 && mc > 0 && std::isfinite(mb) && std::isfinite(mc)) {
+            memSum[g] += std::log(mb / mc);
+            ++memCount[g];
+        }
+        if (row.relError >= 0) s.maxRelError = std::max(s.maxRelError, row.relError);
+    }
+    for (size_t g = 0; g < groups.size(); ++g) {
+        groups[g].geoSpeedupPercent = speedCount[g] ? (std::exp(speedSum[g] / speedCount[g]) - 1) * 100 : kNaN;
+        groups[g].geoMemSavedPercent = memCount[g] ? (std::exp(memSum[g] / memCount[g]) - 1) * 100 : kNaN;
+    }
+    // Task by task, candidates in the spec's order (rows of merged files arrive file by file).
+    auto indexIn = [](const auto& list, const auto& value) {
+        return size_t(std::find(list.begin(), list.end(), value) - list.begin());
+    };
+    std::stable_sort(groups.begin(), groups.end(), [&](const GroupSummary& a, const GroupSummary& b) {
+        const size_t ta = indexIn(run.spec.tasks, a.task), tb = indexIn(run.spec.tasks, b.task);
+        if (ta != tb) return ta < tb;
+        return indexIn(run.spec.candidates, a.candidate) < indexIn(run.spec.candidates, b.candidate);
+    });
+    return groups;
+}
+
+std::string runHeader(const Run& run) {
+    const SweepSpec& spec = run.spec;
+    const Environment& env = run.environment;
+    std::vector<std::string> tasks;
+    for (Task t : spec.tasks) tasks.push_back(toString(t));
+    // The old script's CSVs record neither the model nor the warm-up.
+    const bool oldCsv = env.source.rfind("seed-csv", 0) == 0;
+    std::ostringstream out;
+    out << "Model " << (oldCsv ? std::string("not recorded (the old script's CSV)") : spec.model) << ", "
+        << toString(spec.dtype) << ", baseline " << spec.baseline << " vs " << joinStrings(spec.candidates) << "\n";
+    out << "Tasks " << joinStrings(tasks) << "; batch sizes " << joinInts(spec.batchSizes) << "; seq lens "
+        << joinInts(spec.seqLens) << "; pads " << joinNumbers(spec.pads) << "; " << spec.numBatches
+        << " timed forwards a cell";
+    if (!oldCsv) out << " (" << spec.warmup << " warm-up)";
+    out << "\n";
+    std::string machine = env.cpu.empty() ? "" : env.cpu;
+    if (!env.gpu.empty()) machine += (machine.empty() ? "" : "; ") + env.gpu;
+    if (!machine.empty() || !env.host.empty())
+        out << "Machine " << (env.host.empty() ? "" : env.host + ": ") << machine << "\n";
+    if (!env.source.empty() && env.source != "bertbench") out << "Source " << env.source << "\n";
+    if (!env.startTime.empty())
+        out << "Measured " << env.startTime << (env.endTime.empty() ? "" : " to " + env.endTime)
+            << (env.bertbenchVersion.empty() ? "" : " with BertBench " + env.bertbenchVersion) << "\n";
+    return out.str();
+}
+
+std::string summaryTable(const Run& run, size_t maxFailuresListed) {
+    using A = TextTable::Align;
+    TextTable table({{"task", A::Left},
+                     {"candidate", A::Left},
+                     {"cells", A::Right},
+                     {"failed", A::Right},
+                     {"speedup (geo-mean)", A::Right},
+                     {"best cell", A::Left},
+                     {"worst cell", A::Left},
+                     {"mem saved (geo-mean)", A::Right},
+                     {"max rel err", A::Right}});
+    for (const GroupSummary& g : summarizeRun(run)) {
+        auto cellText = [](const std::optional<ResultRow>& r) {
+            return r ? signedPercent(r->speedupPercent()) + " (" + cellLabel(r->cell) + ")" : std::string("-");
+        };
+        table.addRow({toString(g.task), g.candidate, std::to_string(g.rows), std::to_string(g.failed),
+                      signedPercent(g.geoSpeedupPercent), cellText(g.best), cellText(g.worst),
+                      signedPercent(g.geoMemSavedPercent), errorText(g.maxRelError)});
+    }
+    std::string out = table.str();
+    size_t listed = 0, failed = 0;
+    for (const ResultRow& row : run.rows) {
+        if (row.status == RowStatus::Ok) continue;
+        if (++failed > maxFailuresListed) continue;
+        if (listed++ == 0) out += "\nFailed rows:\n";
+        out += "  " + toString(row.cell.task) + " " + cellLabel(row.cell) + " " + row.candidate.backend + ": " +
+               statusText(row) + "\n";
+    }
+    if (failed > listed) out += "  ... and " + std::to_string(failed - listed) + " more\n";
+    return out;
+}
+
+const std::vector<TextTable::Column>& rowColumns() {
+    using A = TextTable::Align;
+    static const std::vector<TextTable::Column> columns{
+        {"task", A::Left},        {"batch", A::Right},   {"seq", A::Right},       {"pad", A::Right},
+        {"candidate", A::Left},   {"base ms", A::Right}, {"cand ms", A::Right},   {"speedup", A::Right},
+        {"mem saved", A::Right},  {"rel err", A::Right}, {"status", A::Left}};
+    return columns;
+}
+
+const std::vector<size_t>& rowWidths() {
+    static const std::vector<size_t> widths{20, 5, 4, 4, 22, 9, 9, 8, 9, 7, 6};
+    return widths;
+}
+
+std::vector<std::string> rowCells(const ResultRow& row) {
+    const bool ok = row.status == RowStatus::Ok;
+    return {toString(row.cell.task),
+            std::to_string(row.cell.batchSize),
+            std::to_string(row.cell.seqLen),
+            fixed(row.cell.pad, 2),
+            row.candidate.backend,
+            ok ? fixed(row.baseline.latency.medianMs, 3) : "-",
+            ok ? fixed(row.candidate.latency.medianMs, 3) : "-",
+            ok ? signedPercent(row.speedupPercent()) : "-",
+            ok ? signedPercent(row.memorySavedPercent()) : "-",
+            errorText(row.relError),
+            statusText(row)};
+}
+
+std::string rowLine(const ResultRow& row) { return TextTable::line(rowColumns(), rowWidths(), rowCells(row)); }
+
+std::string rowHeaderLine() {
+    std::vector<std::string> headers;
+    for (const TextTable::Column& c : rowColumns()) headers.push_back(c.header);
+    return TextTable::line(rowColumns(), rowWidths(), headers);
+}
+
+std::string rowsTable(const Run& run) {
+    TextTable table(rowColumns());
+    for (const ResultRow& row : run.rows) table.addRow(rowCells(row));
+    return table.str();
+}
+
+} // namespace bertbench::cli

@@ -1,0 +1,221 @@
+// `verify`: can I trust these kernels on my GPU? Every CUDA backend (or the given ones) against
+// the CPU fp32 reference (cpu:eager) on fresh random weights and padded batches, every task and
+// dtype, errors over real positions only; then each fused kernel against its CPU twin.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <ostream>
+#include <random>
+#include <tuple>
+
+#include "app/cli/CliSupport.h"
+#include "app/cli/TextTable.h"
+#include "app/common/Backends.h"
+#include "core/cpu/CpuBackends.h"
+#include "core/model/ModelConfig.h"
+#include "core/sweep/SweepRunner.h"
+#ifdef BERTBENCH_HAVE_CUDA
+#include "kernels/CudaBackends.h"
+#include "kernels/verify/KernelChecks.h"
+#include "kernels/verify/ModelVerify.h"
+#endif
+
+namespace bertbench::cli {
+
+namespace {
+
+const CommandHelp& verifyHelp() {
+    static const CommandHelp help{
+        "bertbench-cli verify [--model PRESET|DIR] [--tasks ...] [--backends ...] [--dtypes ...] [options]",
+        "Check every GPU backend against the CPU fp32 reference (cpu:eager) on fresh random padded\n"
+        "batches: every task and dtype, batch 1 and larger, odd lengths, pad fractions 0 and 0.75.\n"
+        "Errors are measured over real (non-padding) positions: max abs and relative L2 (‖a−b‖/‖b‖).\n"
+        "Then each fused kernel (LayerNorm, bias+GELU, softmax, embeddings, eager attention) is checked\n"
+        "against its CPU twin with its output poisoned first, and the allocator's out-of-memory path.\n"
+        "Prints a table (worst case per task × backend × dtype) and fails past the tolerances.",
+        {
+            {"--device", "cuda", "the device whose backends are checked (only cuda)"},
+            {"--model", "PRESET|DIR", "tiny, bert-base, bert-large, ... or a HF checkpoint folder (default bert-base)"},
+            {"--tasks", "LIST", "encoder,mlm,classification,token_classification,qa (default: all)", {"--task"}},
+            {"--backends", "LIST", "candidates, e.g. cuda:eager (default: every cuda backend)", {"--backend"}},
+            {"--dtypes", "LIST", "fp32,fp16,bf16 (default: all three)", {"--dtype"}},
+            {"--cases", "LIST", "batches as BxS or BxS@PAD (default 1x512,3x77,4x512@0.75,8x128)"},
+            {"--seed", "N", "weights and batches seed (default: a fresh one, printed)"},
+            {"--tol-fp32", "X", "relative L2 tolerance for fp32 (default 1e-5)"},
+            {"--tol-fp16", "X", "relative L2 tolerance for fp16 (default 3e-3)"},
+            {"--tol-bf16", "X", "relative L2 tolerance for bf16 (default 2e-2: bf16 keeps 8 significant bits)"},
+            {"--cuda-graphs", "", "candidates replay their forward as a captured CUDA graph"},
+            {"--no-kernel-checks", "", "skip the per-kernel checks"},
+            {"--threads", "N", "CPU threads of the reference (default: all cores)"},
+            {"--verbose", "", "one row per case as well, and progress lines"},
+        },
+        "Exit codes: 0 every check within tolerance, 1 a check failed, 2 bad input or no usable GPU.\n"
+        "Example: bertbench-cli verify --model bert-large --tasks mlm,qa --dtypes fp16"};
+    return help;
+}
+
+#ifdef BERTBENCH_HAVE_CUDA
+
+std::string sci(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return "inf";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2e", v);
+    return text;
+}
+
+template <typename T, typename Parse>
+std::vector<T> parseList(const ParsedArgs& parsed, const std::string& flag, Parse parse, std::vector<T> fallback) {
+    const auto text = parsed.value(flag);
+    if (!text) return fallback;
+    std::vector<T> values;
+    for (const std::string& item : splitList(parsed.spelling(flag), *text)) {
+        const auto v = parse(item);
+        if (!v) throw UsageError(parsed.spelling(flag) + ": unknown value '" + item + "'");
+        values.push_back(*v);
+    }
+    return values;
+}
+
+int runVerify(const ParsedArgs& parsed, std::ostream& out, std::ostream& err) {
+    if (!parsed.positionals.empty()) throw UsageError("unexpected argument '" + parsed.positionals.front() + "'");
+    if (const auto device = parsed.value("--device"); device && *device != "cuda") {
+        throw UsageError("--device " + *device + ": verify checks the GPU backends (--device cuda); the CPU "
+                         "strategies are checked against each other by the core test suite");
+    }
+    if (const auto threads = parsed.value("--threads")) setCpuThreads(int(parseInteger("--threads", *threads, 1, 1024)));
+
+    const BackendRegistry registry = app::makeRegistry();
+    std::vector<std::string> gpuBackends;
+    for (const BackendInfo& info : registry.all())
+        if (info.device == "cuda") gpuBackends.push_back(info.name);
+    if (gpuBackends.empty()) {
+        err << "bertbench-cli verify: no GPU backends to verify on this machine.\n";
+        for (const std::string& line : cudaInfoLines()) err << "  " << line << "\n";
+        return kExitBadInput;
+    }
+
+    cuda::VerifyOptions options;
+    options.tasks = parseList<Task>(parsed, "--tasks", parseTask, allTasks());
+    options.dtypes = parseList<DType>(parsed, "--dtypes", parseDType,
+                                      {DType::Float32, DType::Float16, DType::BFloat16});
+    options.backends = gpuBackends;
+    if (const auto list = parsed.value("--backends")) {
+        options.backends = splitList(parsed.spelling("--backends"), *list);
+        for (const std::string& name : options.backends) {
+            const BackendInfo* info = registry.find(name);
+            if (!info) throw UsageError("unknown backend '" + name + "' (list-backends shows them)");
+            if (info->device != "cuda") throw UsageError("backend " + name + " is not a GPU backend");
+        }
+    }
+    options.cases = cuda::parseVerifyCases(parsed.value("--cases").value_or(cuda::defaultVerifyCases()));
+    options.cudaGraphs = parsed.has("--cuda-graphs");
+    uint64_t seed = 0;
+    if (const auto s = parsed.value("--seed")) {
+        seed = parseUnsigned("--seed", *s);
+    } else {
+        seed = std::random_device{}() % 1000000u;   // fresh inputs every run; printed to reproduce
+    }
+    options.seed = seed;
+    for (auto [flag, dtype] : {std::pair{"--tol-fp32", DType::Float32}, std::pair{"--tol-fp16", DType::Float16},
+                               std::pair{"--tol-bf16", DType::BFloat16}}) {
+        if (const auto t = parsed.value(flag)) options.tolerance[dtype] = parseNumber(flag, *t, 0, 1);
+    }
+    const bool verbose = parsed.has("--verbose");
+
+    SweepSpec spec;
+    spec.model = parsed.value("--model").value_or("bert-base");
+    spec.seed = seed;
+    const auto started = std::chrono::steady_clock::now();
+    const BertWeights weights = loadWeightsFor(spec);
+    const ModelConfig& config = weights.config;
+
+    const Environment env = app::machineEnvironment();
+    out << "verify: model " << spec.model << " (" << config.numLayers << " layers, hidden " << config.hiddenSize
+        << ", " << config.numHeads << " heads), seed " << seed << ", reference cpu:eager fp32\n";
+    out << "device: " << env.gpu << ", driver " << env.driver << ", CUDA runtime " << env.cudaRuntime
+        << (options.cudaGraphs ? ", CUDA graphs on" : "") << "\n";
+    std::string caseText;
+    for (const auto& c : options.cases) caseText += (caseText.empty() ? "" : ", ") + c.label();
+    out << "cases: " << caseText << " (lengths ~ Normal((1-pad)*S, 10), clamped)\n" << std::flush;
+
+    const auto rows = cuda::verifyBackends(weights, registry, options, [&](const std::string& line) {
+        if (verbose) out << line << "\n" << std::flush;
+    });
+
+    using A = TextTable::Align;
+    int failed = 0, total = 0;
+    std::vector<std::string> failures;
+    if (verbose) {
+        TextTable perCase({{"case", A::Left}, {"task", A::Left}, {"backend", A::Left}, {"dtype", A::Left},
+                           {"max abs", A::Right}, {"rel L2", A::Right}, {"", A::Left}});
+        for (const auto& r : rows) {
+            perCase.addRow({r.verifyCase.label(), toString(r.task), r.backend, toString(r.dtype),
+                            r.failure.empty() ? sci(r.error.maxAbs) : "-", r.failure.empty() ? sci(r.error.relL2) : "-",
+                            !r.failure.empty() ? "ERROR: " + r.failure : r.pass ? "" : "(above tolerance alone)"});
+        }
+        out << "\nPer case:\n" << perCase.str("  ");
+    }
+    TextTable table({{"task", A::Left}, {"backend", A::Left}, {"dtype", A::Left}, {"max abs", A::Right},
+                     {"rel L2", A::Right}, {"tolerance", A::Right}, {"worst case", A::Left}, {"(its rel L2)", A::Right},
+                     {"result", A::Left}});
+    for (const auto& s : cuda::summarizeVerify(rows)) {
+        ++total;
+        if (!s.pass) ++failed;
+        table.addRow({toString(s.task), s.backend, toString(s.dtype), sci(s.maxAbs), sci(s.relL2), sci(s.tolerance),
+                      s.worstCase, sci(s.worstCaseRelL2), s.pass ? "ok" : s.failure.empty() ? "FAIL" : "ERROR"});
+        if (!s.failure.empty()) failures.push_back(s.backend + " " + toString(s.dtype) + ": " + s.failure);
+    }
+    out << "\nModel outputs vs cpu:eager fp32 (rel L2 pooled over the cases' real positions; max abs and the\n"
+           "worst single case beside it):\n"
+        << table.str("  ");
+
+    if (!parsed.has("--no-kernel-checks")) {
+        const auto checks = cuda::runKernelChecks(seed);
+        TextTable kt({{"kernel check", A::Left}, {"dtype", A::Left}, {"max abs", A::Right}, {"rel L2", A::Right},
+                      {"tolerance", A::Right}, {"result", A::Left}});
+        for (const auto& c : checks) {
+            ++total;
+            if (!c.pass) {
+                ++failed;
+                if (!c.failure.empty()) failures.push_back(c.name + " " + toString(c.dtype) + ": " + c.failure);
+            }
+            const bool numeric = c.tolerance > 0;
+            kt.addRow({c.name, numeric ? toString(c.dtype) : "-", numeric ? sci(c.maxAbs) : "-",
+                       numeric ? sci(c.relL2) : "-", numeric ? sci(c.tolerance) : "-",
+                       c.pass ? "ok" : c.failure.empty() ? "FAIL" : "ERROR"});
+        }
+        out << "\nKernels vs their CPU twins (fresh random inputs, outputs poisoned with NaN first):\n" << kt.str("  ");
+    }
+    for (const std::string& f : failures) out << "  error: " << f << "\n";
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (failed == 0) {
+        out << "\nverify: PASS, " << total << " checks in " << fixed(seconds, 1) << " s\n";
+        return kExitOk;
+    }
+    out << "\nverify: FAIL, " << failed << " of " << total << " checks past tolerance or failed (seed " << seed
+        << ")\n";
+    return kExitFailedCell;
+}
+
+#endif
+
+} // namespace
+
+int verifyCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
+    return guardedCommand("verify", err, [&] {
+        ParsedArgs parsed;
+        if (parseOrHelp(args, verifyHelp(), out, parsed)) return kExitOk;
+#ifdef BERTBENCH_HAVE_CUDA
+        return runVerify(parsed, out, err);
+#else
+        err << "bertbench-cli verify: this build has no CUDA backends (built without nvcc); nothing to verify.\n"
+               "Rebuild with the CUDA toolkit installed (-DBERTBENCH_CUDA=ON) on a machine with an NVIDIA GPU.\n";
+        return kExitBadInput;
+#endif
+    });
+}
+
+} // namespace bertbench::cli

@@ -1,0 +1,65 @@
+#include "core/cpu/CpuBackend.h"
+
+#include <chrono>
+#include <fstream>
+
+#include "core/cpu/CpuBackends.h"
+#include "core/util/Errors.h"
+
+namespace bertbench::cpu {
+
+namespace {
+
+std::string cpuModelName() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
+        }
+    }
+    return "unknown CPU";
+}
+
+} // namespace
+
+std::string attentionName(AttentionKind kind) {
+    switch (kind) {
+    case AttentionKind::Eager: return "eager";
+    case AttentionKind::Sdpa: return "sdpa";
+    case AttentionKind::Flash: return "flash_attention_2";
+    }
+    return "?";
+}
+
+CpuBackend::CpuBackend(AttentionKind kind) : kind_(kind), tracker_("cpu:" + attentionName(kind)), model_(tracker_) {}
+
+std::string CpuBackend::name() const { return "cpu:" + attentionName(kind_); }
+
+std::string CpuBackend::deviceName() const {
+    static const std::string model = cpuModelName();
+    const int threads = cpuThreads();
+    return "CPU: " + model + " (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
+}
+
+void CpuBackend::loadModel(const BertWeights& weights, DType dtype) {
+    if (dtype != DType::Float32) {
+        throw BackendError(name() + " runs fp32 only; " + toString(dtype) + " is not supported on the CPU");
+    }
+    model_.load(weights);
+}
+
+void CpuBackend::prepare(Task task, const Batch& batch) { model_.prepare(task, batch, kind_); }
+
+double CpuBackend::forward() {
+    const auto start = std::chrono::steady_clock::now();
+    model_.forward();
+    const auto end = std::chrono::steady_clock::now();
+    return std::chrono::duration<double, std::milli>(end - start).count();
+}
+
+TaskOutput CpuBackend::output() { return model_.output(); }
+
+void CpuBackend::releaseCell() { model_.releaseCell(); }
+
+} // namespace bertbench::cpu

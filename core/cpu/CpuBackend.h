@@ -1,0 +1,36 @@
+#pragma once
+// cpu:eager, cpu:sdpa and cpu:flash_attention_2: the Backend interface over CpuBertModel,
+// with its own MemoryTracker (peak, limit) and steady-clock timing. fp32 only.
+#include <string>
+
+#include "core/backend/Backend.h"
+#include "core/cpu/CpuBertModel.h"
+
+namespace bertbench::cpu {
+
+std::string attentionName(AttentionKind kind);   // "eager", "sdpa", "flash_attention_2"
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(AttentionKind kind);
+
+    std::string name() const override;
+    std::string deviceName() const override;
+    void loadModel(const BertWeights& weights, DType dtype) override;
+    void prepare(Task task, const Batch& batch) override;
+    double forward() override;
+    TaskOutput output() override;
+    void releaseCell() override;
+    int64_t peakMemoryBytes() const override { return tracker_.peakBytes(); }
+    void resetPeakMemory() override { tracker_.resetPeak(); }
+    void setMemoryLimitBytes(int64_t limit) override { tracker_.setLimit(limit); }
+
+    int64_t currentMemoryBytes() const { return tracker_.currentBytes(); }
+
+private:
+    AttentionKind kind_;
+    MemoryTracker tracker_;
+    CpuBertModel model_;
+};
+
+} // namespace bertbench::cpu

@@ -1,0 +1,382 @@
+#include "core/cpu/CpuBertModel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/cpu/ThreadPool.h"
+#include "core/util/Errors.h"
+
+namespace bertbench::cpu {
+
+namespace {
+
+TrackedBuffer copyWeight(MemoryTracker& tracker, const Tensor& t, int64_t expected, const char* what) {
+    if (t.numel() != expected) {
+        throw BackendError(std::string("weights: ") + what + " has " + std::to_string(t.numel()) +
+                           " values, the config needs " + std::to_string(expected));
+    }
+    return trackedCopy(tracker, t.ptr(), size_t(t.numel()), "weights");
+}
+
+// A head is optional: empty in the weights stays empty here.
+TrackedBuffer copyOptional(MemoryTracker& tracker, const Tensor& t, int64_t expected, const char* what) {
+    if (t.empty()) return {};
+    return copyWeight(tracker, t, expected, what);
+}
+
+// Rows of `rows` split into chunks for the pool (for the element-wise parts: embeddings).
+template <typename F>
+void forRows(int64_t rows, F&& body) {
+    ThreadPool& pool = cpuPool();
+    const int64_t chunk = std::max<int64_t>(64, (rows + 4 * pool.size() - 1) / (4 * pool.size()));
+    pool.run((rows + chunk - 1) / chunk, [&](int64_t t, int) {
+        const int64_t begin = t * chunk, end = std::min(rows, begin + chunk);
+        for (int64_t r = begin; r < end; ++r) body(r);
+    });
+}
+
+} // namespace
+
+void CpuBertModel::load(const BertWeights& w) {
+    unload();
+    config_ = w.config;
+    try {
+        config_.validate();
+    } catch (const InputError& e) {
+        throw BackendError(e.what());
+    }
+    eps_ = float(config_.layerNormEps);
+    const int64_t h = config_.hiddenSize, inter = config_.intermediateSize, v = config_.vocabSize;
+    const int64_t labels = config_.numLabels;
+    MemoryTracker& t = tracker_;
+
+    wordEmb_ = copyWeight(t, w.wordEmb, v * h, "word embeddings");
+    posEmb_ = copyWeight(t, w.posEmb, int64_t(config_.maxPositions) * h, "position embeddings");
+    typeEmb_ = copyWeight(t, w.typeEmb, int64_t(config_.typeVocabSize) * h, "token type embeddings");
+    embLnGamma_ = copyWeight(t, w.embLnGamma, h, "embedding LayerNorm weight");
+    embLnBeta_ = copyWeight(t, w.embLnBeta, h, "embedding LayerNorm bias");
+    if (w.layers.size() != size_t(config_.numLayers)) {
+        throw BackendError("weights: " + std::to_string(w.layers.size()) + " layers, the config has " +
+                           std::to_string(config_.numLayers));
+    }
+    layers_.resize(w.layers.size());
+    for (size_t i = 0; i < w.layers.size(); ++i) {
+        const LayerWeights& src = w.layers[i];
+        Layer& dst = layers_[i];
+        // Q, K and V share their input: one [3H, H] GEMM instead of three.
+        for (const Tensor* m : {&src.queryW, &src.keyW, &src.valueW}) {
+            if (m->numel() != h * h) throw BackendError("weights: layer " + std::to_string(i) + " Q/K/V weight size");
+        }
+        for (const Tensor* b : {&src.queryB, &src.keyB, &src.valueB}) {
+            if (b->numel() != h) throw BackendError("weights: layer " + std::to_string(i) + " Q/K/V bias size");
+        }
+        dst.qkvW = TrackedBuffer(t, size_t(3 * h * h), "weights");
+        dst.qkvB = TrackedBuffer(t, size_t(3 * h), "weights");
+        std::copy(src.queryW.data.begin(), src.queryW.data.end(), dst.qkvW.data());
+        std::copy(src.keyW.data.begin(), src.keyW.data.end(), dst.qkvW.data() + h * h);
+        std::copy(src.valueW.data.begin(), src.valueW.data.end(), dst.qkvW.data() + 2 * h * h);
+        std::copy(src.queryB.data.begin(), src.queryB.data.end(), dst.qkvB.data());
+        std::copy(src.keyB.data.begin(), src.keyB.data.end(), dst.qkvB.data() + h);
+        std::copy(src.valueB.data.begin(), src.valueB.data.end(), dst.qkvB.data() + 2 * h);
+        dst.attnOutW = copyWeight(t, src.attnOutW, h * h, "attention output weight");
+        dst.attnOutB = copyWeight(t, src.attnOutB, h, "attention output bias");
+        dst.ln1Gamma = copyWeight(t, src.attnLnGamma, h, "attention LayerNorm weight");
+        dst.ln1Beta = copyWeight(t, src.attnLnBeta, h, "attention LayerNorm bias");
+        dst.interW = copyWeight(t, src.interW, inter * h, "intermediate weight");
+        dst.interB = copyWeight(t, src.interB, inter, "intermediate bias");
+        dst.outW = copyWeight(t, src.outW, h * inter, "output weight");
+        dst.outB = copyWeight(t, src.outB, h, "output bias");
+        dst.ln2Gamma = copyWeight(t, src.outLnGamma, h, "output LayerNorm weight");
+        dst.ln2Beta = copyWeight(t, src.outLnBeta, h, "output LayerNorm bias");
+    }
+    poolerW_ = copyOptional(t, w.poolerW, h * h, "pooler weight");
+    poolerB_ = copyOptional(t, w.poolerB, h, "pooler bias");
+    mlmW_ = copyOptional(t, w.mlmTransformW, h * h, "MLM transform weight");
+    mlmB_ = copyOptional(t, w.mlmTransformB, h, "MLM transform bias");
+    mlmLnGamma_ = copyOptional(t, w.mlmLnGamma, h, "MLM LayerNorm weight");
+    mlmLnBeta_ = copyOptional(t, w.mlmLnBeta, h, "MLM LayerNorm bias");
+    decoderB_ = copyOptional(t, w.mlmDecoderB, v, "MLM decoder bias");
+    classifierW_ = copyOptional(t, w.classifierW, labels * h, "classifier weight");
+    classifierB_ = copyOptional(t, w.classifierB, labels, "classifier bias");
+    tokenClassifierW_ = copyOptional(t, w.tokenClassifierW, labels * h, "token classifier weight");
+    tokenClassifierB_ = copyOptional(t, w.tokenClassifierB, labels, "token classifier bias");
+    qaW_ = copyOptional(t, w.qaW, 2 * h, "question-answering weight");
+    qaB_ = copyOptional(t, w.qaB, 2, "question-answering bias");
+}
+
+void CpuBertModel::unload() {
+    releaseCell();
+    for (TrackedBuffer* b : {&wordEmb_, &posEmb_, &typeEmb_, &embLnGamma_, &embLnBeta_, &poolerW_, &poolerB_, &mlmW_,
+                             &mlmB_, &mlmLnGamma_, &mlmLnBeta_, &decoderB_, &classifierW_, &classifierB_,
+                             &tokenClassifierW_, &tokenClassifierB_, &qaW_, &qaB_}) {
+        b->reset();
+    }
+    layers_.clear();
+}
+
+void CpuBertModel::requireHead(Task task) const {
+    bool ok = true;
+    switch (task) {
+    case Task::Encoder: break;
+    case Task::Mlm: ok = !mlmW_.empty() && !decoderB_.empty(); break;
+    case Task::Classification: ok = !poolerW_.empty() && !classifierW_.empty(); break;
+    case Task::TokenClassification: ok = !tokenClassifierW_.empty(); break;
+    case Task::Qa: ok = !qaW_.empty(); break;
+    }
+    if (!ok) throw BackendError("model '" + config_.name + "' has no " + toString(task) + " head");
+}
+
+void CpuBertModel::prepare(Task task, const Batch& batch, AttentionKind kind) {
+    releaseCell();
+    try {
+        prepareCell(task, batch, kind);
+    } catch (...) {
+        releaseCell();   // an OutOfMemoryError halfway must not leave buffers charged
+        throw;
+    }
+}
+
+void CpuBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind) {
+    if (!loaded()) throw BackendError("no model loaded (loadModel first)");
+    requireHead(task);
+    const int B = batch.batchSize, S = batch.maxSeqLen;
+    if (B < 1 || S < 1) throw BackendError("empty batch");
+    if (S > config_.maxPositions) {
+        throw BackendError("sequence length " + std::to_string(S) + " is longer than the model's " +
+                           std::to_string(config_.maxPositions) + " positions");
+    }
+    const size_t cells = size_t(B) * size_t(S);
+    if (batch.lengths.size() != size_t(B) || batch.inputIds.size() != cells ||
+        (!batch.tokenTypeIds.empty() && batch.tokenTypeIds.size() != cells) ||
+        (!batch.attentionMask.empty() && batch.attentionMask.size() != cells)) {
+        throw BackendError("inconsistent batch: array sizes do not match batch size × sequence length");
+    }
+    for (int b = 0; b < B; ++b) {
+        const int len = batch.lengths[size_t(b)];
+        if (len < 1 || len > S) {
+            throw BackendError("batch row " + std::to_string(b) + " has length " + std::to_string(len) +
+                               ", outside 1.." + std::to_string(S));
+        }
+        if (!batch.attentionMask.empty()) {
+            for (int p = 0; p < S; ++p) {
+                if ((batch.attentionMask[size_t(b) * S + p] != 0) != (p < len)) {
+                    throw BackendError("batch row " + std::to_string(b) +
+                                       ": the attention mask must be 1 on exactly the first " + std::to_string(len) +
+                                       " positions (right padding)");
+                }
+            }
+        }
+    }
+
+    task_ = task;
+    kind_ = kind;
+    batch_ = B;
+    seqLen_ = S;
+    lengths_ = batch.lengths;
+    offsets_.assign(size_t(B) + 1, 0);
+    for (int b = 0; b < B; ++b) offsets_[size_t(b) + 1] = offsets_[size_t(b)] + lengths_[size_t(b)];
+    const bool packed = kind == AttentionKind::Flash;
+    rows_ = packed ? offsets_.back() : int64_t(cells);
+
+    const int64_t H = config_.hiddenSize, I = config_.intermediateSize;
+    MemoryTracker& t = tracker_;
+    rowToken_ = TrackedArray<int32_t>(t, size_t(rows_), "input ids");
+    rowType_ = TrackedArray<int32_t>(t, size_t(rows_), "token type ids");
+    rowPos_ = TrackedArray<int32_t>(t, size_t(rows_), "position ids");
+    int64_t r = 0;
+    for (int b = 0; b < B; ++b) {
+        const int positions = packed ? lengths_[size_t(b)] : S;
+        for (int p = 0; p < positions; ++p, ++r) {
+            const size_t at = size_t(b) * S + size_t(p);
+            const int32_t id = batch.inputIds[at];
+            const int32_t type = batch.tokenTypeIds.empty() ? 0 : batch.tokenTypeIds[at];
+            if (id < 0 || id >= config_.vocabSize) {
+                throw BackendError("token id " + std::to_string(id) + " at row " + std::to_string(b) + ", position " +
+                                   std::to_string(p) + " is outside the vocabulary 0.." +
+                                   std::to_string(config_.vocabSize - 1));
+            }
+            if (type < 0 || type >= config_.typeVocabSize) {
+                throw BackendError("token type id " + std::to_string(type) + " is outside 0.." +
+                                   std::to_string(config_.typeVocabSize - 1));
+            }
+            rowToken_[size_t(r)] = id;
+            rowType_[size_t(r)] = type;
+            rowPos_[size_t(r)] = p;
+        }
+    }
+
+    hidden_ = TrackedBuffer(t, size_t(rows_ * H), "hidden states");
+    qkv_ = TrackedBuffer(t, size_t(rows_ * 3 * H), "query/key/value");
+    ctx_ = TrackedBuffer(t, size_t(rows_ * H), "attention context");
+    tmp_ = TrackedBuffer(t, size_t(rows_ * H), "projection output");
+    inter_ = TrackedBuffer(t, size_t(rows_ * I), "intermediate activations");
+    const AttentionShape shape{B, S, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
+    if (kind == AttentionKind::Eager) {
+        attnWorkspace_ = TrackedBuffer(t, eagerScoresFloats(shape), "attention scores (B×heads×S×S)");
+    } else {
+        attnWorkspace_ = TrackedBuffer(t, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
+                                       "attention workspace");
+    }
+
+    switch (task) {
+    case Task::Encoder: outWidth_ = int(H); break;
+    case Task::Mlm: outWidth_ = config_.vocabSize; break;
+    case Task::Classification: outWidth_ = config_.numLabels; break;
+    case Task::TokenClassification: outWidth_ = config_.numLabels; break;
+    case Task::Qa: outWidth_ = 2; break;
+    }
+    if (task == Task::Classification) {
+        pooledIn_ = TrackedBuffer(t, size_t(B * H), "pooler input");
+        pooled_ = TrackedBuffer(t, size_t(B * H), "pooled output");
+        outputBuf_ = TrackedBuffer(t, size_t(B) * size_t(outWidth_), "logits");
+        outShape_ = {B, outWidth_};
+    } else {
+        // Padded strategies write per-position outputs straight to [B·S, width] (the encoder's
+        // is the hidden state itself); flash scatters packed rows into a buffer zeroed here once,
+        // so padding positions read 0.
+        if (packed || task != Task::Encoder) {
+            outputBuf_ = TrackedBuffer(t, cells * size_t(outWidth_), "task output");
+            if (packed) std::memset(outputBuf_.data(), 0, outputBuf_.size() * sizeof(float));
+        }
+        outShape_ = {B, S, outWidth_};
+    }
+    prepared_ = true;
+}
+
+void CpuBertModel::releaseCell() {
+    prepared_ = false;
+    for (TrackedBuffer* b : {&hidden_, &qkv_, &ctx_, &tmp_, &inter_, &attnWorkspace_, &pooledIn_, &pooled_,
+                             &outputBuf_}) {
+        b->reset();
+    }
+    rowToken_.reset();
+    rowType_.reset();
+    rowPos_.reset();
+}
+
+void CpuBertModel::embed() {
+    const int H = config_.hiddenSize;
+    forRows(rows_, [&](int64_t r) {
+        const float* w = wordEmb_.data() + int64_t(rowToken_[size_t(r)]) * H;
+        const float* p = posEmb_.data() + int64_t(rowPos_[size_t(r)]) * H;
+        const float* ty = typeEmb_.data() + int64_t(rowType_[size_t(r)]) * H;
+        float* x = hidden_.data() + r * H;
+        for (int j = 0; j < H; ++j) x[j] = (w[j] + ty[j]) + p[j];   // HF's order: word + type, then position
+        addLayerNormRow(x, nullptr, x, H, embLnGamma_.data(), embLnBeta_.data(), eps_);
+    });
+}
+
+void CpuBertModel::attention() {
+    const AttentionShape shape{batch_, seqLen_, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
+    if (kind_ != AttentionKind::Eager &&
+        attnWorkspace_.size() < size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim())) {
+        // The thread count grew since prepare(): per-thread workspace must grow with it.
+        attnWorkspace_ = TrackedBuffer(tracker_, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
+                                       "attention workspace");
+    }
+    switch (kind_) {
+    case AttentionKind::Eager: eagerAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
+    case AttentionKind::Sdpa: sdpaAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
+    case AttentionKind::Flash: flashAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
+    }
+}
+
+void CpuBertModel::encoderLayer(const Layer& L) {
+    const int H = config_.hiddenSize, I = config_.intermediateSize;
+    float* hidden = hidden_.data();
+    float* tmp = tmp_.data();
+    linear(hidden, rows_, H, L.qkvW.data(), L.qkvB.data(), 3 * H, qkv_.data());
+    attention();
+    // Output projection, then residual + LayerNorm on the same thread while the rows are in cache.
+    linear(ctx_.data(), rows_, H, L.attnOutW.data(), L.attnOutB.data(), H, tmp, [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) {
+            addLayerNormRow(tmp + r * H, hidden + r * H, hidden + r * H, H, L.ln1Gamma.data(), L.ln1Beta.data(), eps_);
+        }
+    });
+    linear(hidden, rows_, H, L.interW.data(), L.interB.data(), I, inter_.data(), [&](int64_t b, int64_t e) {
+        geluInPlace(inter_.data() + b * I, (e - b) * I);
+    });
+    linear(inter_.data(), rows_, I, L.outW.data(), L.outB.data(), H, tmp, [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) {
+            addLayerNormRow(tmp + r * H, hidden + r * H, hidden + r * H, H, L.ln2Gamma.data(), L.ln2Beta.data(), eps_);
+        }
+    });
+}
+
+void CpuBertModel::head() {
+    const int H = config_.hiddenSize;
+    const bool packed = kind_ == AttentionKind::Flash;
+    // Where per-position outputs go: packed sequence b's rows land at padded rows b·S.. .
+    std::vector<RowSegment> segments;
+    if (packed) {
+        for (int b = 0; b < batch_; ++b) {
+            segments.push_back({offsets_[size_t(b)], int64_t(b) * seqLen_, lengths_[size_t(b)]});
+        }
+    } else {
+        segments.push_back({0, 0, rows_});
+    }
+
+    switch (task_) {
+    case Task::Encoder:
+        if (packed) {
+            cpuPool().run(batch_, [&](int64_t b, int) {
+                const RowSegment& s = segments[size_t(b)];
+                std::copy(hidden_.data() + s.inRow * H, hidden_.data() + (s.inRow + s.rows) * H,
+                          outputBuf_.data() + s.outRow * H);
+            });
+        }
+        break;
+    case Task::Mlm: {
+        float* tmp = tmp_.data();
+        linear(hidden_.data(), rows_, H, mlmW_.data(), mlmB_.data(), H, tmp, [&](int64_t b, int64_t e) {
+            geluInPlace(tmp + b * H, (e - b) * H);
+            for (int64_t r = b; r < e; ++r) {
+                addLayerNormRow(tmp + r * H, nullptr, tmp + r * H, H, mlmLnGamma_.data(), mlmLnBeta_.data(), eps_);
+            }
+        });
+        // Decoder tied to the word embeddings: logits = t · Eᵀ + bias.
+        linear(tmp, H, wordEmb_.data(), decoderB_.data(), config_.vocabSize, outputBuf_.data(), segments);
+        break;
+    }
+    case Task::TokenClassification:
+        linear(hidden_.data(), H, tokenClassifierW_.data(), tokenClassifierB_.data(), outWidth_, outputBuf_.data(),
+               segments);
+        break;
+    case Task::Qa:
+        linear(hidden_.data(), H, qaW_.data(), qaB_.data(), 2, outputBuf_.data(), segments);
+        break;
+    case Task::Classification: {
+        for (int b = 0; b < batch_; ++b) {
+            const int64_t cls = packed ? offsets_[size_t(b)] : int64_t(b) * seqLen_;
+            std::copy(hidden_.data() + cls * H, hidden_.data() + (cls + 1) * H, pooledIn_.data() + int64_t(b) * H);
+        }
+        float* pooled = pooled_.data();
+        linear(pooledIn_.data(), batch_, H, poolerW_.data(), poolerB_.data(), H, pooled, [&](int64_t b, int64_t e) {
+            for (int64_t i = b * H; i < e * H; ++i) pooled[i] = std::tanh(pooled[i]);
+        });
+        linear(pooled, batch_, H, classifierW_.data(), classifierB_.data(), outWidth_, outputBuf_.data());
+        break;
+    }
+    }
+}
+
+void CpuBertModel::forward() {
+    if (!prepared_) throw BackendError("forward() without a prepared cell (prepare first)");
+    embed();
+    for (const Layer& layer : layers_) encoderLayer(layer);
+    head();
+}
+
+TaskOutput CpuBertModel::output() const {
+    if (!prepared_) throw BackendError("output() without a prepared cell");
+    TaskOutput out;
+    out.task = task_;
+    out.shape = outShape_;
+    out.perPosition = task_ != Task::Classification;
+    const TrackedBuffer& src = (task_ == Task::Encoder && kind_ != AttentionKind::Flash) ? hidden_ : outputBuf_;
+    out.values.assign(src.data(), src.data() + src.size());
+    return out;
+}
+
+} // namespace bertbench::cpu

@@ -1,0 +1,97 @@
+#include "kernels/CudaBertBackend.h"
+
+#include "core/util/Errors.h"
+#include "kernels/runtime/CudaCheck.h"
+
+namespace bertbench::cuda {
+
+CudaBertBackend::CudaBertBackend(std::unique_ptr<AttentionStrategy> attention, int device)
+    : allocator_(device), context_(device, allocator_), attention_(std::move(attention)), model_(context_) {}
+
+CudaBertBackend::~CudaBertBackend() {
+    cudaSetDevice(context_.device());
+    destroyGraph();
+    model_.releaseCell();
+}
+
+std::string CudaBertBackend::deviceName() const { return context_.properties().name; }
+
+void CudaBertBackend::loadModel(const BertWeights& weights, DType dtype) {
+    context_.makeCurrent();
+    const cudaDeviceProp& p = context_.properties();
+    if (p.major < 8) {
+        throw BackendError(std::string(p.name) + " has compute capability " + std::to_string(p.major) + "." +
+                           std::to_string(p.minor) + "; BertBench's CUDA backends need 8.0 or newer");
+    }
+    attention_->checkSupported(weights.config.numHeads, weights.config.headDim(), dtype);
+    destroyGraph();
+    model_.load(weights, dtype);
+}
+
+void CudaBertBackend::prepare(Task task, const Batch& batch) {
+    context_.makeCurrent();
+    destroyGraph();
+    model_.prepare(task, batch, *attention_);
+}
+
+void CudaBertBackend::setUseCudaGraphs(bool enabled) {
+    if (enabled == useGraphs_) return;
+    context_.makeCurrent();
+    destroyGraph();
+    useGraphs_ = enabled;
+}
+
+void CudaBertBackend::destroyGraph() {
+    if (graph_) {
+        cudaStreamSynchronize(context_.stream());
+        cudaGraphExecDestroy(graph_);
+        graph_ = nullptr;
+    }
+}
+
+void CudaBertBackend::captureGraph() {
+    // One plain forward first: cublasLt's heuristics run and its plans are cached outside the capture.
+    model_.forward(*attention_);
+    context_.synchronize();
+    cudaGraph_t graph = nullptr;
+    BB_CUDA_CHECK(cudaStreamBeginCapture(context_.stream(), cudaStreamCaptureModeThreadLocal));
+    try {
+        model_.forward(*attention_);
+    } catch (...) {
+        cudaStreamEndCapture(context_.stream(), &graph);
+        if (graph) cudaGraphDestroy(graph);
+        cudaGetLastError();
+        throw;
+    }
+    BB_CUDA_CHECK(cudaStreamEndCapture(context_.stream(), &graph));
+    const cudaError_t status = cudaGraphInstantiate(&graph_, graph, 0);
+    cudaGraphDestroy(graph);
+    if (status != cudaSuccess) {
+        graph_ = nullptr;
+        throwCudaError(status, "cudaGraphInstantiate", __FILE__, __LINE__);
+    }
+}
+
+double CudaBertBackend::forward() {
+    if (!model_.prepared()) throw BackendError("forward() before prepare()");
+    context_.makeCurrent();
+    if (useGraphs_ && !graph_) captureGraph();
+    timer_.start(context_.stream());
+    if (graph_) BB_CUDA_CHECK(cudaGraphLaunch(graph_, context_.stream()));
+    else model_.forward(*attention_);
+    timer_.stop(context_.stream());
+    const double ms = timer_.elapsedMs();
+    // Surface asynchronous kernel faults here, inside the forward that caused them.
+    BB_CUDA_CHECK(cudaStreamSynchronize(context_.stream()));
+    return ms;
+}
+
+TaskOutput CudaBertBackend::output() { return model_.output(); }
+
+void CudaBertBackend::releaseCell() {
+    context_.makeCurrent();
+    destroyGraph();
+    model_.releaseCell();
+}
+
+} // namespace bertbench::cuda

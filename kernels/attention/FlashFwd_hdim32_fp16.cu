@@ -1,0 +1,6 @@
+// One instantiation per file (head dim 32, fp16): builds in parallel, errors point at one case.
+#include "kernels/attention/FlashAttentionLaunch.cuh"
+
+namespace bertbench::attention::detail {
+template void runFlashForwardDefault<32, __half>(const FlashKernelParams&, int, int, int, cudaStream_t);
+} // namespace bertbench::attention::detail

@@ -1,0 +1,66 @@
+#pragma once
+// Fused attention forward for the fast attention strategies (issue 4), as plain C++ calls.
+//
+//   launchFlashAttentionVarlen  cuda:flash_attention_2 — packed, unpadded sequences addressed by
+//                               cumulative offsets; work follows real tokens.
+//   launchSdpaPadded            cuda:sdpa — the padded batch [B, S] with a key-padding mask given
+//                               as per-row lengths (right padding, as in Batch).
+//
+// Both run the same FlashAttention-2 kernel (FlashAttentionKernel.cuh); only the way a block
+// finds its sequence differs. Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and
+// accumulation, fp16 or bf16 in and out. The CPU twin is AttentionReference.h.
+//
+// Layout: the QKV projection's output, one row per token, [tokens, 3·hidden] with Q at column 0,
+// K at hidden, V at 2·hidden and head h at h·headDim inside each — i.e. q = qkv, k = qkv + hidden,
+// v = qkv + 2·hidden, all with row stride 3·hidden. Out is [tokens, hidden] (row stride hidden),
+// head h at column h·headDim: exactly what the output projection GEMM reads. No transposes.
+#include <cstdint>
+
+#include <cuda_runtime_api.h>
+
+namespace bertbench::attention {
+
+enum class AttnDType { F16, BF16 };
+
+struct FusedAttentionParams {
+    const void* q = nullptr;        // device, first query row of token 0, head 0
+    const void* k = nullptr;
+    const void* v = nullptr;
+    void* out = nullptr;
+    int64_t qRowStride = 0;         // elements from one token's row to the next (3·hidden)
+    int64_t kRowStride = 0;
+    int64_t vRowStride = 0;
+    int64_t outRowStride = 0;       // (hidden)
+    int numHeads = 0;               // head h starts at column h·headDim in q, k, v and out
+    int headDim = 0;                // 32, 64 or 128
+    float softmaxScale = 0.f;       // usually 1/sqrt(headDim)
+    AttnDType dtype = AttnDType::F16;
+};
+
+// True for the head dims with a compiled kernel (32, 64, 128).
+bool fusedAttentionSupportsHeadDim(int headDim);
+
+// cuSeqlens: device int32 [batch + 1], cuSeqlens[0] = 0, non-decreasing; sequence b owns tokens
+// [cuSeqlens[b], cuSeqlens[b+1]). maxSeqlen ≥ every length (it sizes the grid). Every token's
+// output row is written; nothing else is. Throws std::invalid_argument on a bad shape or
+// alignment (pointers 16-byte aligned, strides multiples of 8 elements) and std::runtime_error on
+// a launch error.
+void launchFlashAttentionVarlen(const FusedAttentionParams& params, const int32_t* cuSeqlens,
+                                int batch, int maxSeqlen, cudaStream_t stream);
+
+// Padded batch: row b's tokens are [b·seqLen, (b+1)·seqLen); lengths: device int32 [batch], keys
+// at positions ≥ lengths[b] are masked. Query rows past the length are written too (they are
+// padding, ignored by comparisons): rows in a tile that holds real rows attend over the real keys,
+// rows of wholly-padding tiles are set to zero — always finite, never NaN.
+void launchSdpaPadded(const FusedAttentionParams& params, const int32_t* lengths, int batch,
+                      int seqLen, cudaStream_t stream);
+
+// Tile shape the library uses for a head dim (for reports and for sizing grids in tests).
+struct FusedAttentionTile {
+    int blockM = 0;   // query rows per thread block
+    int blockN = 0;   // keys per K/V tile
+    int warps = 0;
+};
+FusedAttentionTile fusedAttentionTile(int headDim);
+
+} // namespace bertbench::attention

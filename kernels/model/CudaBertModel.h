@@ -1,0 +1,94 @@
+#pragma once
+// BERT on the GPU: the weights on the device (one dtype) and the forward of one prepared cell.
+//
+//   embeddings (+ padding removal when packed) → per layer:
+//     qkv = x·Wqkvᵀ + b (one GEMM, bias epilogue) → attention strategy → ctx
+//     x = LN(ctx·Woᵀ + b + x)            (GEMM, then fused bias + residual + LayerNorm)
+//     x = LN(GELU(x·Wiᵀ + b)·Wo2ᵀ + b + x) (GEMM, bias + GELU, GEMM, bias + residual + LayerNorm)
+//   → the task head → re-padding of the task output when packed.
+//
+// The attention step is the only thing a strategy changes (AttentionStrategy.h). Every buffer
+// is allocated in prepare() through the backend's allocator; forward() only enqueues work on
+// the context's stream, so it can be captured into a CUDA graph.
+#include <cstdint>
+#include <vector>
+
+#include "core/backend/Backend.h"
+#include "kernels/model/AttentionStrategy.h"
+#include "kernels/runtime/CudaContext.h"
+#include "kernels/runtime/Gemm.h"
+
+namespace bertbench::cuda {
+
+class CudaBertModel {
+public:
+    explicit CudaBertModel(CudaContext& context) : context_(context), gemm_(context) {}
+
+    // Converts to dtype and uploads, unless these weights are already on the device in this dtype
+    // (compared by a fingerprint of the config and sampled values). Throws BackendError for a
+    // shape the kernels do not support.
+    void load(const BertWeights& weights, DType dtype);
+    bool loaded() const { return loaded_; }
+    DType dtype() const { return dtype_; }
+    const ModelConfig& config() const { return config_; }
+
+    // Inputs uploaded, activations and the strategy's workspace allocated. Throws InputError for a
+    // batch the model cannot take, BackendError for a missing head, OutOfMemoryError (after
+    // releasing what it took) when memory runs out.
+    void prepare(Task task, const Batch& batch, AttentionStrategy& attention);
+    bool prepared() const { return prepared_; }
+    // Enqueues one forward of the prepared cell on the context's stream.
+    void forward(AttentionStrategy& attention);
+    // Waits for the stream; the task output as fp32 on the host.
+    TaskOutput output();
+    void releaseCell();
+
+    int64_t tokens() const { return cell_.shape.tokens; }
+
+private:
+    struct Layer {
+        const void *qkvW = nullptr, *qkvB = nullptr, *attnOutW = nullptr, *attnOutB = nullptr;
+        const void *attnLnG = nullptr, *attnLnB = nullptr, *interW = nullptr, *interB = nullptr;
+        const void *outW = nullptr, *outB = nullptr, *outLnG = nullptr, *outLnB = nullptr;
+    };
+    struct Weights {
+        const void *wordEmb = nullptr, *posEmb = nullptr, *typeEmb = nullptr, *embLnG = nullptr, *embLnB = nullptr;
+        std::vector<Layer> layers;
+        const void *poolerW = nullptr, *poolerB = nullptr;
+        const void *mlmTransformW = nullptr, *mlmTransformB = nullptr, *mlmLnG = nullptr, *mlmLnB = nullptr;
+        const void *mlmDecoderB = nullptr;
+        const void *classifierW = nullptr, *classifierB = nullptr;
+        const void *tokenClassifierW = nullptr, *tokenClassifierB = nullptr;
+        const void *qaW = nullptr, *qaB = nullptr;
+        int classifierLabels = 0, tokenLabels = 0;
+    };
+    struct Cell {
+        Task task = Task::Encoder;
+        AttentionShape shape;
+        DeviceBuffer inputs;      // int32: ids, token types, lengths, cuSeqlens, rowToPadded, CLS rows
+        const int32_t *ids = nullptr, *types = nullptr, *lengths = nullptr, *cuSeqlens = nullptr;
+        const int32_t *rowToPadded = nullptr, *clsRows = nullptr;
+        DeviceBuffer x, qkv, ctx, inter, workspace, logits, padded;
+        void* output = nullptr;   // what output() reads: [outRows, outCols]
+        int64_t outRows = 0;
+        int outCols = 0;
+        std::vector<int64_t> outShape;
+        bool perPosition = true;
+    };
+
+    void headForward();
+    void checkHead(Task task) const;
+
+    CudaContext& context_;
+    Gemm gemm_;
+    ModelConfig config_;
+    DType dtype_ = DType::Float32;
+    bool loaded_ = false;
+    uint64_t fingerprint_ = 0;
+    DeviceBuffer arena_;
+    Weights w_;
+    bool prepared_ = false;
+    Cell cell_;
+};
+
+} // namespace bertbench::cuda

@@ -1,0 +1,66 @@
+#pragma once
+// Launchers of the fused kernels (one .cu file each). Host-callable, no templates: the dtype is a
+// run-time argument and each launcher instantiates its kernel for float, __half and __nv_bfloat16.
+// All pointers are device pointers of the model dtype unless said otherwise; all work is enqueued
+// on `stream`; launch errors throw BackendError.
+#include <cstdint>
+
+#include <cuda_runtime_api.h>
+
+#include "core/backend/Task.h"
+
+namespace bertbench::cuda::ops {
+
+enum class Activation { None, Gelu, Tanh };
+
+// out[r] = LayerNorm(word[ids[p]] + position[p % seqLen] + tokenType[types[p]]) with
+// p = rowToPadded ? rowToPadded[r] : r (the packed layout gathers real tokens here).
+// Ids outside the tables are clamped (memory safety; the backend validates inputs on the host).
+void embeddingLayerNorm(DType dtype, void* out, const int32_t* ids, const int32_t* tokenTypes,
+                        const int32_t* rowToPadded, int64_t rows, int seqLen, const void* wordEmb, int vocab,
+                        const void* positionEmb, int maxPositions, const void* typeEmb, int typeVocab,
+                        const void* gamma, const void* beta, int hidden, float eps, cudaStream_t stream);
+
+// out = LayerNorm(in + bias + residual) row by row; bias and residual may be null; out may alias
+// in or residual. Statistics in fp32.
+void biasResidualLayerNorm(DType dtype, void* out, const void* in, const void* bias, const void* residual,
+                           const void* gamma, const void* beta, int64_t rows, int hidden, float eps,
+                           cudaStream_t stream);
+
+// out[r, c] = act(in[r, c] + bias[c]) for c < cols; rows have stride ld (elements) in both.
+// bias may be null; out may alias in. GELU is the exact (erf) one, as HF's "gelu".
+void biasActivation(DType dtype, void* out, const void* in, const void* bias, int64_t rows, int cols, int64_t ld,
+                    Activation act, cudaStream_t stream);
+
+// Attention probabilities in place. scores holds batch·heads·seqLen rows of ld elements
+// (row (b, h, q) at ((b·heads + h)·seqLen + q)·ld). For q < lengths[b]:
+// p[j] = softmax_j(scale · s[j]) over j < lengths[b], p[j] = 0 for lengths[b] ≤ j < ld (the
+// additive key mask of HF's eager attention, in fp32). Rows q ≥ lengths[b] (padding queries)
+// become zero. ld must be a multiple of 8.
+void maskedSoftmax(DType dtype, void* scores, int64_t ld, const int32_t* lengths, int batch, int heads, int seqLen,
+                   float scale, cudaStream_t stream);
+
+// qkv [tokens, 3·heads·headDim] → q, k, v each [batch, heads, seqLen, headDim] (contiguous).
+// Padded layout: token row b·seqLen + s. Packed: row cuSeqlens[b] + s for s < lengths[b], and the
+// padding positions of q, k, v are set to zero.
+void splitHeads(DType dtype, void* q, void* k, void* v, const void* qkv, const int32_t* lengths,
+                const int32_t* cuSeqlens, bool packed, int batch, int seqLen, int heads, int headDim,
+                cudaStream_t stream);
+
+// ctx [batch, heads, seqLen, headDim] → out [tokens, heads·headDim]; packed: out row r takes
+// position rowToPadded[r] (= b·seqLen + s); padded: tokens = batch·seqLen, identity.
+void mergeHeads(DType dtype, void* out, const void* ctx, const int32_t* rowToPadded, int64_t tokens, int seqLen,
+                int heads, int headDim, cudaStream_t stream);
+
+// out[i, :] = in[index[i], :] for i < rows; rows of cols elements, contiguous.
+void gatherRows(DType dtype, void* out, const void* in, const int32_t* index, int64_t rows, int cols,
+                cudaStream_t stream);
+
+// Re-pads: out [outRows, cols] is zeroed, then out[index[i], :] = in[i, :] for i < rows.
+void scatterRows(DType dtype, void* out, int64_t outRows, const void* in, const int32_t* index, int64_t rows,
+                 int cols, cudaStream_t stream);
+
+// Fill with a bit pattern (tests poison outputs with it).
+void fillBytes(void* ptr, unsigned char value, size_t bytes, cudaStream_t stream);
+
+} // namespace bertbench::cuda::ops

@@ -1,0 +1,66 @@
+#pragma once
+// Per-operation timing of a forward (bench only): CUDA events around each op, summed per
+// category ("gemm", "layernorm", ...) with the bytes the op must move, so the bench can report
+// time shares, GEMM rates and achieved bandwidth. Off (null) in normal forwards.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <cuda_runtime_api.h>
+
+namespace bertbench::cuda {
+
+class OpProfiler {
+public:
+    struct Total {
+        double ms = 0;
+        double bytes = 0;
+        double flops = 0;
+        int calls = 0;
+    };
+
+    OpProfiler() = default;
+    ~OpProfiler();
+    OpProfiler(const OpProfiler&) = delete;
+    OpProfiler& operator=(const OpProfiler&) = delete;
+
+    void begin(cudaStream_t stream, const std::string& category, double bytes, double flops);
+    void end(cudaStream_t stream);
+    // Synchronises, adds this forward's ops to the totals and recycles the events.
+    void collect();
+    const std::map<std::string, Total>& totals() const { return totals_; }
+    void clear() { totals_.clear(); }
+
+private:
+    struct Record {
+        std::string category;
+        double bytes = 0, flops = 0;
+        cudaEvent_t start = nullptr, stop = nullptr;
+    };
+    cudaEvent_t takeEvent();
+    std::vector<Record> records_;
+    std::vector<size_t> open_;   // indices of begun, not yet ended records (scopes may nest)
+    std::vector<cudaEvent_t> spare_;
+    std::map<std::string, Total> totals_;
+};
+
+// RAII scope; a null profiler costs nothing.
+class OpScope {
+public:
+    OpScope(OpProfiler* profiler, cudaStream_t stream, const char* category, double bytes = 0, double flops = 0)
+        : profiler_(profiler), stream_(stream) {
+        if (profiler_) profiler_->begin(stream_, category, bytes, flops);
+    }
+    ~OpScope() {
+        if (profiler_) profiler_->end(stream_);
+    }
+    OpScope(const OpScope&) = delete;
+    OpScope& operator=(const OpScope&) = delete;
+
+private:
+    OpProfiler* profiler_;
+    cudaStream_t stream_;
+};
+
+} // namespace bertbench::cuda

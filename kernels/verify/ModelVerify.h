@@ -1,0 +1,77 @@
+#pragma once
+// End-to-end verification of backends against a reference backend (cpu:eager, fp32): fresh
+// seeded random weights and padded batches, every task, every dtype; errors over real positions
+// only (compareOutputs). Shared by `bertbench-cli verify` and tests/kernels. Plain C++.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/backend/Backend.h"
+#include "core/sweep/SweepRunner.h"
+
+namespace bertbench::cuda {
+
+struct VerifyCase {
+    int batchSize = 1;
+    int seqLen = 128;
+    double pad = 0.0;
+    std::string label() const;   // "4x512 pad 0.75"
+};
+
+// "1x512,3x77,4x512@0.75,8x128" → cases; throws InputError naming the bad item.
+std::vector<VerifyCase> parseVerifyCases(const std::string& text);
+std::string defaultVerifyCases();
+// Relative L2 tolerance of a dtype against the fp32 reference.
+double defaultTolerance(DType dtype);
+
+struct VerifyOptions {
+    std::vector<Task> tasks;
+    std::vector<std::string> backends;   // candidates, by name (registry entries)
+    std::vector<DType> dtypes;           // a candidate runs those of these it supports
+    std::vector<VerifyCase> cases;
+    uint64_t seed = 1;                   // batches derive their seeds from it
+    double seqlenStdev = 10.0;
+    std::map<DType, double> tolerance;   // missing = defaultTolerance
+    bool cudaGraphs = false;             // candidates replay a captured graph
+    std::string reference = "cpu:eager";
+};
+
+struct VerifyRow {
+    VerifyCase verifyCase;
+    Task task = Task::Encoder;
+    std::string backend;
+    DType dtype = DType::Float32;
+    OutputError error;
+    double referenceSquares = 0;   // Σ ref² over the real positions (to pool errors over cases)
+    double tolerance = 0;
+    bool pass = false;             // this case alone within tolerance
+    std::string failure;           // exception text when the backend threw
+};
+
+// One task × backend × dtype over all cases. The verdict uses the relative L2 error pooled over
+// every real position of every case (√(Σ‖a−b‖² / Σ‖b‖²)): a single case can hold as few as two
+// logits (classification at batch 1), whose relative error is a noisy statistic of its own.
+struct VerifySummary {
+    Task task = Task::Encoder;
+    std::string backend;
+    DType dtype = DType::Float32;
+    int cases = 0;
+    double maxAbs = 0;
+    double relL2 = 0;            // pooled over the cases
+    double worstCaseRelL2 = 0;
+    std::string worstCase;
+    double tolerance = 0;
+    bool pass = false;
+    std::string failure;
+};
+std::vector<VerifySummary> summarizeVerify(const std::vector<VerifyRow>& rows);
+
+using VerifyLog = std::function<void(const std::string&)>;
+
+// Runs every case × task × candidate × dtype. Throws InputError for an unknown backend name.
+std::vector<VerifyRow> verifyBackends(const BertWeights& weights, const BackendRegistry& registry,
+                                      const VerifyOptions& options, const VerifyLog& log = {});
+
+} // namespace bertbench::cuda

@@ -1,0 +1,106 @@
+// Registration and the Backend contract on the GPU: what registerCudaBackends offers (nothing,
+// with a reason, without a GPU), peak memory, the memory limit → OutOfMemoryError → recovery,
+// CUDA graphs, missing heads, inputs out of range.
+#include <QtTest>
+
+#include <algorithm>
+
+#include "core/batch/Batch.h"
+#include "core/model/BertWeights.h"
+#include "core/model/ModelConfig.h"
+#include "core/sweep/Run.h"
+#include "core/util/Errors.h"
+#include "kernels/CudaBackends.h"
+#include "kernels/CudaBertBackend.h"
+#include "kernels/model/EagerAttention.h"
+#include "kernels/CudaTestSupport.h"
+
+using namespace bertbench;
+
+class CudaBackendsTest : public QObject {
+    Q_OBJECT
+private slots:
+    void registrationMatchesTheMachine() {
+        BackendRegistry registry;
+        registerCudaBackends(registry);
+        const auto lines = cudaInfoLines();
+        QVERIFY(!lines.empty());
+        Environment env;
+        fillCudaEnvironment(env);
+        if (!testing::missingGpuReason().isEmpty()) {
+            QVERIFY(registry.all().empty());
+            QVERIFY(env.gpu.empty());
+            const bool explained = std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+                return l.find("none registered") != std::string::npos;
+            });
+            QVERIFY2(explained, "info must say why no CUDA backend is offered");
+            return;
+        }
+        const BackendInfo* eager = registry.find("cuda:eager");
+        QVERIFY(eager);
+        QCOMPARE(eager->device, std::string("cuda"));
+        QCOMPARE(eager->dtypes.size(), size_t(3));
+        QVERIFY(!env.gpu.empty());
+        QVERIFY(!env.cudaRuntime.empty());
+    }
+
+    void memoryLimitThrowsAndTheNextCellRuns() {
+        BB_REQUIRE_GPU();
+        const BertWeights weights = randomWeights(presetConfig("tiny"), 3);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);
+        backend.loadModel(weights, DType::Float16);
+        const int64_t weightsBytes = backend.peakMemoryBytes();
+        QVERIFY(weightsBytes >= weights.parameterBytes() / 2);
+        const Batch batch = makeBatch({16, 512, 0.0, 10, weights.config.vocabSize, 9});
+
+        backend.setMemoryLimitBytes(weightsBytes + (int64_t(1) << 20));
+        QVERIFY_THROWS_EXCEPTION(OutOfMemoryError, backend.prepare(Task::Mlm, batch));
+        QCOMPARE(backend.currentMemoryBytes(), weightsBytes);   // the failed cell gave its memory back
+
+        backend.setMemoryLimitBytes(0);
+        backend.resetPeakMemory();
+        backend.prepare(Task::Mlm, batch);
+        QVERIFY(backend.forward() > 0);
+        const int64_t peak = backend.peakMemoryBytes();
+        // The MLM logits alone are B·S·V fp16 values.
+        QVERIFY(peak > weightsBytes + int64_t(16) * 512 * weights.config.vocabSize * 2);
+        const TaskOutput out = backend.output();
+        QCOMPARE(out.shape, (std::vector<int64_t>{16, 512, weights.config.vocabSize}));
+        backend.releaseCell();
+        QCOMPARE(backend.currentMemoryBytes(), weightsBytes);
+    }
+
+    void cudaGraphReplayGivesTheSameOutput() {
+        BB_REQUIRE_GPU();
+        const BertWeights weights = randomWeights(presetConfig("tiny"), 4);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);
+        backend.loadModel(weights, DType::Float32);
+        const Batch batch = makeBatch({3, 77, 0.3, 10, weights.config.vocabSize, 11});
+        backend.prepare(Task::Qa, batch);
+        backend.forward();
+        const TaskOutput plain = backend.output();
+        backend.setUseCudaGraphs(true);
+        backend.forward();
+        backend.forward();
+        const TaskOutput replayed = backend.output();
+        QCOMPARE(replayed.values, plain.values);   // same kernels, same order: bit-identical
+    }
+
+    void badInputsAreRefused() {
+        BB_REQUIRE_GPU();
+        BertWeights weights = randomWeights(presetConfig("tiny"), 5);
+        weights.qaW = Tensor();
+        weights.qaB = Tensor();
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);
+        backend.loadModel(weights, DType::BFloat16);
+        Batch batch = makeBatch({2, 16, 0.0, 2, weights.config.vocabSize, 1});
+        QVERIFY_THROWS_EXCEPTION(BackendError, backend.prepare(Task::Qa, batch));
+        batch.inputIds[3] = weights.config.vocabSize;
+        QVERIFY_THROWS_EXCEPTION(InputError, backend.prepare(Task::Encoder, batch));
+        const Batch tooLong = makeBatch({1, weights.config.maxPositions + 1, 0.0, 1, weights.config.vocabSize, 1});
+        QVERIFY_THROWS_EXCEPTION(InputError, backend.prepare(Task::Encoder, tooLong));
+    }
+};
+
+QTEST_GUILESS_MAIN(CudaBackendsTest)
+#include "test_cuda_backends.moc"

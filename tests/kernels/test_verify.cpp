@@ -1,0 +1,83 @@
+// `verify`'s model checks on the small model: every registered CUDA backend, every task and
+// dtype, batch 1 and larger, odd lengths, pad 0 and 0.75, against cpu:eager fp32; plain and as
+// CUDA-graph replays; and the packed (padding-free) encoder around eager attention. Skips
+// without a GPU.
+#include <QtTest>
+
+#include "core/model/BertWeights.h"
+#include "core/model/ModelConfig.h"
+#include "kernels/CudaBertBackend.h"
+#include "kernels/CudaTestSupport.h"
+#include "kernels/model/EagerAttention.h"
+#include "kernels/verify/ModelVerify.h"
+
+using namespace bertbench;
+
+namespace {
+
+void requireAllPass(const std::vector<cuda::VerifyRow>& rows) {
+    QVERIFY(!rows.empty());
+    for (const auto& s : cuda::summarizeVerify(rows)) {
+        const QString what = QStringLiteral("%1 %2 %3: rel L2 %4 (tolerance %5), worst case %6 %7")
+                                 .arg(QString::fromStdString(toString(s.task)), QString::fromStdString(s.backend),
+                                      QString::fromStdString(toString(s.dtype)))
+                                 .arg(s.relL2)
+                                 .arg(s.tolerance)
+                                 .arg(QString::fromStdString(s.worstCase), QString::fromStdString(s.failure));
+        QVERIFY2(s.pass, qPrintable(what));
+    }
+}
+
+cuda::VerifyOptions smallOptions(const BackendRegistry& registry) {
+    cuda::VerifyOptions o;
+    o.tasks = allTasks();
+    o.dtypes = {DType::Float32, DType::Float16, DType::BFloat16};
+    for (const auto& info : registry.all())
+        if (info.device == "cuda") o.backends.push_back(info.name);
+    o.cases = cuda::parseVerifyCases("1x64,3x77,4x128@0.75,2x512@0.5");
+    o.seed = uint64_t(QDateTime::currentMSecsSinceEpoch() % 100000);
+    return o;
+}
+
+} // namespace
+
+class VerifyTest : public QObject {
+    Q_OBJECT
+private slots:
+    void everyCudaBackendMatchesTheCpuReference() {
+        BB_REQUIRE_GPU();
+        const BackendRegistry registry = testing::cpuAndCudaRegistry();
+        const auto options = smallOptions(registry);
+        const BertWeights weights = randomWeights(presetConfig("tiny"), options.seed);
+        requireAllPass(cuda::verifyBackends(weights, registry, options));
+    }
+
+    void cudaGraphReplaysMatchToo() {
+        BB_REQUIRE_GPU();
+        const BackendRegistry registry = testing::cpuAndCudaRegistry();
+        auto options = smallOptions(registry);
+        options.cudaGraphs = true;
+        options.cases = cuda::parseVerifyCases("1x64,3x77@0.75");
+        const BertWeights weights = randomWeights(presetConfig("tiny"), options.seed + 1);
+        requireAllPass(cuda::verifyBackends(weights, registry, options));
+    }
+
+    void packedEncoderMatches() {
+        BB_REQUIRE_GPU();
+        BackendRegistry registry;
+        registerCpuBackends(registry);
+        BackendInfo packed;
+        packed.name = "cuda:eager-packed";
+        packed.device = "cuda";
+        packed.attention = "eager";
+        packed.dtypes = {DType::Float32, DType::Float16, DType::BFloat16};
+        packed.create = [] { return std::make_unique<cuda::CudaBertBackend>(std::make_unique<cuda::EagerAttention>(true), 0); };
+        registry.add(packed);
+        auto options = smallOptions(registry);
+        const BertWeights weights = randomWeights(presetConfig("tiny"), options.seed + 2);
+        requireAllPass(cuda::verifyBackends(weights, registry, options));
+    }
+};
+
+QTEST_GUILESS_MAIN(VerifyTest)
+#include "test_verify.moc"

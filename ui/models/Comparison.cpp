@@ -1,0 +1,156 @@
+#include "ui/models/Comparison.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "ui/models/RowText.h"
+
+namespace bertbench::ui {
+namespace {
+
+QString cellName(const CellComparison& c) {
+    return QStringLiteral("batch %1 · seq len %2 · pad %3").arg(c.batchSize).arg(c.seqLen).arg(padLabel(c.pad));
+}
+
+QString ratioText(double r) { return formatCellValue(r, ValueKind::Ratio); }
+
+QString cellTooltip(const CellComparison& c) {
+    return QStringLiteral("<b>%1</b><br>latency ratio B/A %2 · speedup delta %3 points"
+                          "<br><br><u>A</u><br>%4<br><br><u>B</u><br>%5")
+        .arg(cellName(c), ratioText(c.latencyRatio),
+             formatCellValue(c.speedupDelta, ValueKind::PercentPoints), rowTooltip(*c.a),
+             rowTooltip(*c.b));
+}
+
+} // namespace
+
+std::vector<CellComparison> compareCells(const CompareSide& a, const CompareSide& b) {
+    std::vector<CellComparison> out;
+    if (!a.run || !b.run) return out;
+    const RowLookup rowsB(*b.run);
+    // Walk A's rows in the order they were measured; the later row of a duplicate wins,
+    // as in RowLookup.
+    std::map<std::tuple<int, int, int64_t>, size_t> seen;
+    for (const ResultRow& ra : a.run->rows) {
+        if (ra.cell.task != a.task || ra.candidate.backend != a.candidate) continue;
+        if (ra.status != RowStatus::Ok) continue;
+        const ResultRow* rb =
+            rowsB.find(b.task, b.candidate, ra.cell.batchSize, ra.cell.seqLen, ra.cell.pad);
+        if (!rb || rb->status != RowStatus::Ok) continue;
+        const double ta = ra.candidate.latency.medianMs, tb = rb->candidate.latency.medianMs;
+        if (!(ta > 0) || !(tb > 0)) continue;
+        CellComparison c;
+        c.batchSize = ra.cell.batchSize;
+        c.seqLen = ra.cell.seqLen;
+        c.pad = ra.cell.pad;
+        c.a = &ra;
+        c.b = rb;
+        c.speedupDelta = rb->speedupPercent() - ra.speedupPercent();
+        c.latencyRatio = tb / ta;
+        const auto key = std::make_tuple(c.batchSize, c.seqLen, padKey(c.pad));
+        if (const auto it = seen.find(key); it != seen.end()) {
+            out[it->second] = c;
+        } else {
+            seen[key] = out.size();
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+ComparisonSummary summarize(const std::vector<CellComparison>& cells) {
+    ComparisonSummary s;
+    double logSum = 0, deltaSum = 0;
+    for (const CellComparison& c : cells) {
+        ++s.cells;
+        logSum += std::log(c.latencyRatio);
+        deltaSum += c.speedupDelta;
+        if (!s.best || c.latencyRatio < s.best->latencyRatio) s.best = c;
+        if (!s.worst || c.latencyRatio > s.worst->latencyRatio) s.worst = c;
+    }
+    if (s.cells > 0) {
+        s.geoMeanLatencyRatio = std::exp(logSum / s.cells);
+        s.meanSpeedupDelta = deltaSum / s.cells;
+    }
+    return s;
+}
+
+QString summaryText(const ComparisonSummary& s, const CompareSide& a, const CompareSide& b) {
+    if (s.cells == 0)
+        return QStringLiteral("No cell was measured (status ok) on both sides: nothing to compare.");
+    const double r = s.geoMeanLatencyRatio;
+    const QString verdict = r < 1 ? QStringLiteral("B is %1 % faster").arg((1 / r - 1) * 100, 0, 'f', 1)
+                                  : QStringLiteral("B is %1 % slower").arg((r - 1) * 100, 0, 'f', 1);
+    QString text = QStringLiteral("<b>B</b> = %1 &nbsp;against&nbsp; <b>A</b> = %2, over %3 common cells: "
+                                  "geometric-mean latency ratio B/A <b>%4</b> (%5); "
+                                  "mean speedup delta %6 points.")
+                       .arg(b.label.toHtmlEscaped(), a.label.toHtmlEscaped())
+                       .arg(s.cells)
+                       .arg(ratioText(r), verdict,
+                            formatCellValue(s.meanSpeedupDelta, ValueKind::PercentPoints));
+    text += QStringLiteral("<br>Best cell for B: %1 (%2). Worst: %3 (%4).")
+                .arg(cellName(*s.best), ratioText(s.best->latencyRatio), cellName(*s.worst),
+                     ratioText(s.worst->latencyRatio));
+    return text;
+}
+
+RunAxes compareAxes(const CompareSide& a, const CompareSide& b) {
+    RunAxes axes;
+    for (const CompareSide* side : {&a, &b}) {
+        if (!side->run) continue;
+        const RunAxes one = axesOf(*side->run);
+        for (int v : one.batchSizes)
+            if (std::find(axes.batchSizes.begin(), axes.batchSizes.end(), v) == axes.batchSizes.end())
+                axes.batchSizes.push_back(v);
+        for (int v : one.seqLens)
+            if (std::find(axes.seqLens.begin(), axes.seqLens.end(), v) == axes.seqLens.end())
+                axes.seqLens.push_back(v);
+        for (double v : one.pads)
+            if (std::none_of(axes.pads.begin(), axes.pads.end(),
+                             [&](double p) { return padKey(p) == padKey(v); }))
+                axes.pads.push_back(v);
+    }
+    std::sort(axes.batchSizes.begin(), axes.batchSizes.end());
+    std::sort(axes.seqLens.begin(), axes.seqLens.end());
+    std::sort(axes.pads.begin(), axes.pads.end());
+    return axes;
+}
+
+HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAxes& axes,
+                           int seqLen, CompareMetric metric) {
+    HeatmapGrid grid;
+    if (metric == CompareMetric::SpeedupDelta) {
+        grid.title = QStringLiteral("Speedup delta B − A (points) · seq len %1").arg(seqLen);
+        grid.subtitle = QStringLiteral("blue: B's speedup over its baseline is higher");
+        grid.kind = ValueKind::PercentPoints;
+        grid.unit = QStringLiteral("points");
+    } else {
+        grid.title = QStringLiteral("Latency ratio B / A · seq len %1").arg(seqLen);
+        grid.subtitle = QStringLiteral("candidates' median latencies; blue: B is faster");
+        grid.kind = ValueKind::Ratio;
+        grid.unit = QStringLiteral("×");
+    }
+    QStringList x, y;
+    for (int bs : axes.batchSizes) x << QString::number(bs);
+    for (double p : axes.pads) y << padLabel(p);
+    grid.resize(x, y);
+    for (HeatmapCell& cell : grid.cells)
+        cell.tooltip = QStringLiteral("not measured (status ok) on both sides");
+    for (const CellComparison& c : cells) {
+        if (c.seqLen != seqLen) continue;
+        const auto xi = std::find(axes.batchSizes.begin(), axes.batchSizes.end(), c.batchSize) -
+                        axes.batchSizes.begin();
+        const auto yi = std::find_if(axes.pads.begin(), axes.pads.end(),
+                                     [&](double p) { return padKey(p) == padKey(c.pad); }) -
+                        axes.pads.begin();
+        if (xi >= grid.columns() || yi >= grid.rows()) continue;
+        HeatmapCell& cell = grid.at(int(yi), int(xi));
+        cell.state = CellState::Ok;
+        cell.value = metric == CompareMetric::SpeedupDelta ? c.speedupDelta : c.latencyRatio;
+        cell.tooltip = cellTooltip(c);
+    }
+    return grid;
+}
+
+} // namespace bertbench::ui

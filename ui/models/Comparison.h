@@ -1,0 +1,51 @@
+#pragma once
+// Two runs (or two candidates of one run) cell by cell: B against A.
+//   speedup delta  = speedup_B − speedup_A, in percentage points (each against its own baseline)
+//   latency ratio  = t_B / t_A of the candidates' median latencies (< 1: B is faster)
+// Cells match on (batch size, seq len, pad); both sides must be `ok`.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/models/HeatmapGrid.h"
+#include "ui/models/RunAxes.h"
+
+namespace bertbench::ui {
+
+struct CompareSide {
+    const Run* run = nullptr;
+    std::string candidate;
+    Task task = Task::Encoder;
+    QString label;   // "run 1 · cpu:sdpa"
+};
+
+struct CellComparison {
+    int batchSize = 0;
+    int seqLen = 0;
+    double pad = 0;
+    const ResultRow* a = nullptr;
+    const ResultRow* b = nullptr;
+    double speedupDelta = 0;   // points
+    double latencyRatio = 1;   // t_B / t_A
+};
+
+struct ComparisonSummary {
+    int cells = 0;
+    double geoMeanLatencyRatio = 1;   // exp(mean(log ratio))
+    double meanSpeedupDelta = 0;
+    std::optional<CellComparison> best;    // lowest latency ratio
+    std::optional<CellComparison> worst;   // highest
+};
+
+std::vector<CellComparison> compareCells(const CompareSide& a, const CompareSide& b);
+ComparisonSummary summarize(const std::vector<CellComparison>& cells);
+// A few lines of rich text: cells compared, geometric-mean ratio, mean delta, best and worst cell.
+QString summaryText(const ComparisonSummary& s, const CompareSide& a, const CompareSide& b);
+
+enum class CompareMetric { SpeedupDelta, LatencyRatio };
+// Axes are the union of both sides'; a cell only one side has is drawn as not measured.
+RunAxes compareAxes(const CompareSide& a, const CompareSide& b);
+HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAxes& axes,
+                           int seqLen, CompareMetric metric);
+
+} // namespace bertbench::ui

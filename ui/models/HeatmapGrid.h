@@ -1,0 +1,50 @@
+#pragma once
+// The data of one heatmap: labels, one value and state per cell, and what the values mean.
+// Built by ui/models (from a run, or from a comparison of two); drawn by ui/charts/HeatmapChart.
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace bertbench::ui {
+
+// Where a cell stands. Pending and Running exist only while a sweep is live; NoData is a cell
+// on the run's axes that the files never measured.
+enum class CellState { NoData, Pending, Running, Ok, Oom, Error, Cancelled };
+QString toDisplayString(CellState s);
+
+// How values are coloured and printed. All scales diverge at a neutral value:
+//   Percent and PercentPoints at 0 (higher is better), Ratio at 1 on a log scale (lower is better).
+enum class ValueKind { Percent, PercentPoints, Ratio };
+
+struct HeatmapCell {
+    CellState state = CellState::NoData;
+    double value = 0;   // meaningful when state == Ok
+    QString tooltip;    // rich text: the full row(s) behind the cell
+};
+
+struct HeatmapGrid {
+    QString title;         // "Speedup (%) · seq len 128"
+    QString subtitle;      // "cpu:sdpa vs cpu:eager · encoder": context for a chart shown alone
+    QString xTitle = QStringLiteral("batch size");
+    QString yTitle = QStringLiteral("pad fraction");
+    QStringList xLabels;   // columns, left to right
+    QStringList yLabels;   // rows, bottom to top (row 0 is drawn at the bottom)
+    ValueKind kind = ValueKind::Percent;
+    QString unit;          // for the colour legend: "%", "points", "×"
+    std::vector<HeatmapCell> cells;   // row-major: cells[y · columns + x]
+
+    int columns() const { return int(xLabels.size()); }
+    int rows() const { return int(yLabels.size()); }
+    const HeatmapCell& at(int y, int x) const { return cells[size_t(y * columns() + x)]; }
+    HeatmapCell& at(int y, int x) { return cells[size_t(y * columns() + x)]; }
+    void resize(const QStringList& x, const QStringList& y) {
+        xLabels = x;
+        yLabels = y;
+        cells.assign(size_t(x.size() * y.size()), HeatmapCell{});
+    }
+};
+
+// "+12.3" / "−4.0" / "1.25×": the text printed inside a cell.
+QString formatCellValue(double value, ValueKind kind);
+
+} // namespace bertbench::ui

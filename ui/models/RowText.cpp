@@ -1,0 +1,82 @@
+#include "ui/models/RowText.h"
+
+#include <cmath>
+
+namespace bertbench::ui {
+namespace {
+
+QString ms(double v) { return QString::number(v, 'f', v < 10 ? 3 : 2) + QStringLiteral(" ms"); }
+QString mb(double v) { return QString::number(v, 'f', 1) + QStringLiteral(" MB"); }
+
+QString percent(double v) {
+    if (!std::isfinite(v)) return QStringLiteral("n/a");
+    return formatCellValue(v, ValueKind::Percent) + QStringLiteral(" %");
+}
+
+} // namespace
+
+QString qstr(const std::string& s) { return QString::fromStdString(s); }
+
+QString padLabel(double pad) { return QString::number(pad, 'g', 4); }
+
+bool isFromSeedCsv(const Run& run) { return run.environment.source.rfind("seed-csv", 0) == 0; }
+
+QString modelText(const Run& run) {
+    return isFromSeedCsv(run) ? QStringLiteral("model not recorded (the old script's CSV)") : qstr(run.spec.model);
+}
+
+CellState stateOf(const ResultRow& row) {
+    switch (row.status) {
+    case RowStatus::Ok: return CellState::Ok;
+    case RowStatus::Oom: return CellState::Oom;
+    case RowStatus::Error: return CellState::Error;
+    case RowStatus::Cancelled: return CellState::Cancelled;
+    }
+    return CellState::Error;
+}
+
+QString latencyText(const Measurement& m) {
+    if (!m.hasStats || m.latency.samples <= 1) return ms(m.latency.medianMs);
+    return ms(m.latency.medianMs) + QStringLiteral(" (p10–p90 %1–%2)")
+                                        .arg(m.latency.p10Ms, 0, 'f', m.latency.p10Ms < 10 ? 3 : 2)
+                                        .arg(m.latency.p90Ms, 0, 'f', m.latency.p90Ms < 10 ? 3 : 2);
+}
+
+QString rowTooltip(const ResultRow& row) {
+    const Cell& c = row.cell;
+    QString html;
+    html += QStringLiteral("<b>%1 vs %2</b> · %3<br>")
+                .arg(qstr(row.candidate.backend).toHtmlEscaped(),
+                     qstr(row.baseline.backend).toHtmlEscaped(), qstr(toString(c.task)));
+    html += QStringLiteral("batch %1 · seq len %2 · pad %3 · <b>%4</b>")
+                .arg(c.batchSize)
+                .arg(c.seqLen)
+                .arg(padLabel(c.pad), qstr(toString(row.status)));
+    if (row.status != RowStatus::Ok && !row.message.empty())
+        html += QStringLiteral("<br><i>%1</i>").arg(qstr(row.message).toHtmlEscaped());
+    if (row.status != RowStatus::Ok && row.candidate.latency.medianMs <= 0) return html;
+
+    html += QStringLiteral("<table cellspacing=0 cellpadding=2>"
+                           "<tr><td></td><td><b>baseline</b></td><td><b>candidate</b></td></tr>");
+    html += QStringLiteral("<tr><td>latency</td><td>%1</td><td>%2</td></tr>")
+                .arg(latencyText(row.baseline), latencyText(row.candidate));
+    html += QStringLiteral("<tr><td>peak memory</td><td>%1</td><td>%2</td></tr></table>")
+                .arg(mb(row.baseline.peakMemMb), mb(row.candidate.peakMemMb));
+    html += QStringLiteral("speedup <b>%1</b> · memory saved <b>%2</b>")
+                .arg(percent(row.speedupPercent()), percent(row.memorySavedPercent()));
+    if (row.maxAbsError >= 0)
+        html += QStringLiteral("<br>output error vs baseline: max abs %1, relative %2")
+                    .arg(row.maxAbsError, 0, 'g', 3)
+                    .arg(row.relError, 0, 'g', 3);
+    QStringList facts;
+    if (row.realTokens > 0)
+        facts << QStringLiteral("%1 of %2 tokens real")
+                     .arg(row.realTokens)
+                     .arg(qint64(c.batchSize) * c.seqLen);
+    if (row.numBatches > 0) facts << QStringLiteral("%1 timed batches").arg(row.numBatches);
+    if (row.isHalf) facts << QStringLiteral("half precision");
+    if (!facts.isEmpty()) html += QStringLiteral("<br>") + facts.join(QStringLiteral(" · "));
+    return html;
+}
+
+} // namespace bertbench::ui

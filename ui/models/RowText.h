@@ -1,0 +1,22 @@
+#pragma once
+// How rows read on screen: axis labels, states, and the full-row tooltip.
+#include <QString>
+
+#include "core/sweep/Run.h"
+#include "ui/models/HeatmapGrid.h"
+
+namespace bertbench::ui {
+
+QString padLabel(double pad);                 // "0", "0.1", "0.75"
+QString qstr(const std::string& s);
+// The model a run measured; the old script's CSVs do not record it.
+QString modelText(const Run& run);
+bool isFromSeedCsv(const Run& run);
+CellState stateOf(const ResultRow& row);      // Ok / Oom / Error / Cancelled
+// "4.65 ms (p10–p90 4.60–4.71)"; only the median for rows from the old CSVs.
+QString latencyText(const Measurement& m);
+// Rich text: cell, status, both latencies with p10–p90, peaks, speedup, memory saved,
+// output error, tokens and batches; the message of a failed row.
+QString rowTooltip(const ResultRow& row);
+
+} // namespace bertbench::ui

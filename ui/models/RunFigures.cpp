@@ -1,0 +1,106 @@
+#include "ui/models/RunFigures.h"
+
+#include <cmath>
+
+#include "ui/models/RowText.h"
+
+namespace bertbench::ui {
+
+QString metricTitle(Metric m) {
+    return m == Metric::Speedup ? QStringLiteral("Speedup (%)") : QStringLiteral("Memory saved (%)");
+}
+
+double metricValue(const ResultRow& row, Metric m) {
+    return m == Metric::Speedup ? row.speedupPercent() : row.memorySavedPercent();
+}
+
+HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::string& baseline,
+                       Task task, const std::string& candidate, int seqLen, Metric metric,
+                       const LiveCells& live) {
+    HeatmapGrid grid;
+    grid.title = QStringLiteral("%1 · seq len %2").arg(metricTitle(metric)).arg(seqLen);
+    grid.subtitle = QStringLiteral("%1 vs %2 · %3").arg(qstr(candidate), qstr(baseline), qstr(toString(task)));
+    grid.kind = ValueKind::Percent;
+    grid.unit = QStringLiteral("%");
+    QStringList x, y;
+    for (int b : axes.batchSizes) x << QString::number(b);
+    for (double p : axes.pads) y << padLabel(p);
+    grid.resize(x, y);
+
+    for (int yi = 0; yi < grid.rows(); ++yi) {
+        for (int xi = 0; xi < grid.columns(); ++xi) {
+            const Cell cell{task, axes.batchSizes[size_t(xi)], seqLen, axes.pads[size_t(yi)]};
+            HeatmapCell& out = grid.at(yi, xi);
+            if (const ResultRow* row = rows.find(candidate, cell)) {
+                out.state = stateOf(*row);
+                out.value = row->status == RowStatus::Ok ? metricValue(*row, metric) : 0;
+                out.tooltip = rowTooltip(*row);
+                continue;
+            }
+            const bool running = live.running && live.running->task == cell.task &&
+                                 live.running->batchSize == cell.batchSize &&
+                                 live.running->seqLen == cell.seqLen &&
+                                 padKey(live.running->pad) == padKey(cell.pad);
+            out.state = running ? CellState::Running
+                                : (live.live ? CellState::Pending : CellState::NoData);
+            out.tooltip = QStringLiteral("batch %1 · seq len %2 · pad %3 · <b>%4</b>")
+                              .arg(cell.batchSize)
+                              .arg(seqLen)
+                              .arg(padLabel(cell.pad), toDisplayString(out.state));
+        }
+    }
+    return grid;
+}
+
+QString shortCandidateName(const std::string& candidate, const std::vector<std::string>& all) {
+    const auto device = [](const std::string& name) { return name.substr(0, name.find(':')); };
+    for (const std::string& other : all)
+        if (device(other) != device(candidate)) return qstr(candidate);
+    const size_t colon = candidate.find(':');
+    return qstr(colon == std::string::npos ? candidate : candidate.substr(colon + 1));
+}
+
+LinePanelData runLinePanel(const RowLookup& rows, const RunAxes& axes, Task task,
+                           const std::vector<std::string>& candidates, int seqLen, Metric metric) {
+    LinePanelData panel;
+    panel.title = QStringLiteral("Seq len %1 · %2").arg(seqLen).arg(metricTitle(metric));
+    panel.yTitle = metricTitle(metric);
+    panel.padCount = int(axes.pads.size());
+    for (double pad : axes.pads) panel.padLabels << padLabel(pad);
+    for (const std::string& c : candidates) panel.candidateNames << shortCandidateName(c, candidates);
+    if (!axes.batchSizes.empty()) {
+        panel.minBatch = axes.batchSizes.front();
+        panel.maxBatch = axes.batchSizes.back();
+    }
+    for (size_t ci = 0; ci < candidates.size(); ++ci) {
+        const QString name = shortCandidateName(candidates[ci], candidates);
+        for (size_t pi = 0; pi < axes.pads.size(); ++pi) {
+            LineSeriesData series;
+            const QString pad = QStringLiteral("pad %1").arg(padLabel(axes.pads[pi]));
+            series.name = candidates.size() > 1 ? name + QStringLiteral(" · ") + pad : pad;
+            series.candidateIndex = int(ci);
+            series.padIndex = int(pi);
+            for (int batch : axes.batchSizes) {
+                const ResultRow* row = rows.find(task, candidates[ci], batch, seqLen, axes.pads[pi]);
+                if (!row || row->status != RowStatus::Ok) continue;
+                LinePoint p;
+                p.x = batch;
+                p.y = metricValue(*row, metric);
+                if (!std::isfinite(p.y)) continue;
+                const LatencyStats& c = row->candidate.latency;
+                if (metric == Metric::Speedup && row->candidate.hasStats && c.samples > 1 &&
+                    c.p10Ms > 0 && c.p90Ms > 0) {
+                    const double base = row->baseline.latency.medianMs;
+                    p.low = (base / c.p90Ms - 1) * 100;
+                    p.high = (base / c.p10Ms - 1) * 100;
+                    p.hasBand = true;
+                }
+                series.points.push_back(p);
+            }
+            if (!series.points.empty()) panel.series.push_back(std::move(series));
+        }
+    }
+    return panel;
+}
+
+} // namespace bertbench::ui

@@ -1,0 +1,57 @@
+#pragma once
+// The data behind a run's figures: one heatmap per (task, candidate, seq len, metric) and one
+// line panel per (task, seq len, metric). Shared by the GUI and `bertbench-cli plot`.
+#include <QStringList>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/models/HeatmapGrid.h"
+#include "ui/models/RunAxes.h"
+
+namespace bertbench::ui {
+
+enum class Metric { Speedup, MemorySaved };
+QString metricTitle(Metric m);     // "Speedup (%)", "Memory saved (%)"
+double metricValue(const ResultRow& row, Metric m);
+
+// What a live sweep adds to a run: cells not measured yet are pending, one may be running.
+struct LiveCells {
+    bool live = false;
+    std::optional<Cell> running;
+};
+
+HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::string& baseline,
+                       Task task, const std::string& candidate, int seqLen, Metric metric,
+                       const LiveCells& live = {});
+
+struct LinePoint {
+    double x = 0;           // batch size
+    double y = 0;           // the metric
+    double low = 0, high = 0;   // p10–p90 band (speedup only, rows with statistics)
+    bool hasBand = false;
+};
+struct LineSeriesData {
+    QString name;           // "sdpa · pad 0.1"
+    int candidateIndex = 0; // line style
+    int padIndex = 0;       // colour
+    std::vector<LinePoint> points;
+};
+struct LinePanelData {
+    QString title;
+    QString yTitle;
+    int padCount = 0;
+    QStringList candidateNames;   // by candidateIndex ("sdpa")
+    QStringList padLabels;        // by padIndex ("0.1")
+    int minBatch = 1, maxBatch = 1;
+    std::vector<LineSeriesData> series;
+};
+
+// Speedup band: the candidate's p10 and p90 latencies against the baseline's median.
+LinePanelData runLinePanel(const RowLookup& rows, const RunAxes& axes, Task task,
+                           const std::vector<std::string>& candidates, int seqLen, Metric metric);
+
+// "sdpa" when every candidate runs on one device, else the full backend name.
+QString shortCandidateName(const std::string& candidate, const std::vector<std::string>& all);
+
+} // namespace bertbench::ui

@@ -1,0 +1,96 @@
+#include "ui/runner/SweepWorker.h"
+
+#include <QMetaObject>
+
+#include "core/util/Errors.h"
+
+namespace bertbench::ui {
+namespace {
+
+class SignalObserver : public SweepObserver {
+public:
+    explicit SignalObserver(SweepWorker& w) : w_(w) {}
+    void cellStarted(const Cell& cell, int index, int total) override { emit w_.cellStarted(cell, index, total); }
+    void rowReady(const ResultRow& row) override { emit w_.rowReady(row); }
+    void progress(const SweepProgress& p) override { emit w_.progress(p); }
+    void log(const std::string& line) override { emit w_.logLine(QString::fromStdString(line)); }
+
+private:
+    SweepWorker& w_;
+};
+
+void fillMissing(Environment& env, const Environment& machine) {
+    if (env.host.empty()) {
+        const std::string start = env.startTime, end = env.endTime;
+        env = machine;
+        if (!start.empty()) env.startTime = start;
+        if (!end.empty()) env.endTime = end;
+        return;
+    }
+    if (env.gpu.empty()) env.gpu = machine.gpu;
+    if (env.driver.empty()) env.driver = machine.driver;
+    if (env.cudaRuntime.empty()) env.cudaRuntime = machine.cudaRuntime;
+}
+
+} // namespace
+
+SweepWorker::SweepWorker(const BackendRegistry& registry, WeightsProvider weights)
+    : registry_(registry), weights_(std::move(weights)) {}
+
+void SweepWorker::run(const SweepSpec& spec, const Environment& environment) {
+    SignalObserver observer(*this);
+    Run result;
+    result.spec = spec;
+    result.environment = environment;
+    QString error;
+    try {
+        SweepRunner runner(registry_, weights_);
+        result = runner.run(spec, observer, cancel_);
+        fillMissing(result.environment, environment);
+        if (result.environment.endTime.empty()) result.environment.endTime = isoTimeNow();
+    } catch (const std::exception& e) {
+        error = QString::fromStdString(e.what());
+        emit logLine(QStringLiteral("sweep failed: ") + error);
+    }
+    emit finished(result, cancel_.load(), error);
+}
+
+SweepController::SweepController(const BackendRegistry& registry, WeightsProvider weights, QObject* parent)
+    : QObject(parent) {
+    thread_.setObjectName(QStringLiteral("bertbench-sweep"));
+    worker_ = new SweepWorker(registry, std::move(weights));
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &SweepWorker::cellStarted, this, &SweepController::cellStarted);
+    connect(worker_, &SweepWorker::rowReady, this, &SweepController::rowReady);
+    connect(worker_, &SweepWorker::progress, this, &SweepController::progress);
+    connect(worker_, &SweepWorker::logLine, this, &SweepController::logLine);
+    connect(worker_, &SweepWorker::finished, this,
+            [this](const Run& run, bool cancelled, const QString& error) {
+                running_ = false;
+                emit finished(run, cancelled, error);
+            });
+    thread_.start();
+}
+
+SweepController::~SweepController() {
+    worker_->requestStop();
+    thread_.quit();
+    thread_.wait();
+}
+
+bool SweepController::start(const SweepSpec& spec, const Environment& environment) {
+    if (running_) return false;
+    running_ = true;
+    worker_->clearStop();   // before queuing: a Stop pressed right after Run must still count
+    emit started();
+    QMetaObject::invokeMethod(worker_, [w = worker_, spec, environment] { w->run(spec, environment); },
+                              Qt::QueuedConnection);
+    return true;
+}
+
+void SweepController::stop() {
+    if (running_) worker_->requestStop();
+}
+
+} // namespace bertbench::ui

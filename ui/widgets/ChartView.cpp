@@ -1,0 +1,37 @@
+#include "ui/widgets/ChartView.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QMenu>
+
+#include "ui/report/ReportRenderer.h"
+
+namespace bertbench::ui {
+
+ChartView::ChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent) {
+    setRenderHint(QPainter::Antialiasing);
+    setRenderHint(QPainter::TextAntialiasing);
+    setMinimumSize(320, 220);
+    setRubberBand(QChartView::NoRubberBand);
+    setFrameShape(QFrame::NoFrame);
+}
+
+void ChartView::mousePressEvent(QMouseEvent* event) {
+    emit picked(this);
+    QChartView::mousePressEvent(event);
+}
+
+void ChartView::contextMenuEvent(QContextMenuEvent* event) {
+    emit picked(this);
+    QMenu menu(this);
+    menu.addAction(tr("Save image…"), this, [this] { emit saveImageRequested(chart()); });
+    menu.addAction(tr("Copy image"), this, [this] {
+        const QSizeF size = chart()->size();
+        QApplication::clipboard()->setImage(
+            renderImage(size, 2, [this, size](QPainter& p) { paintChart(*chart(), p, QRectF(QPointF(0, 0), size)); }));
+    });
+    menu.exec(event->globalPos());
+}
+
+} // namespace bertbench::ui

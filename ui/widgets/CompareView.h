@@ -1,0 +1,81 @@
+#pragma once
+// Compare: pick A and B (two runs, or two candidates of one run) and a task; per sequence
+// length, heatmaps of the speedup delta (B − A, points) and the latency ratio (B / A), with a
+// summary: geometric-mean latency ratio, mean delta, best and worst cell.
+#include <QList>
+#include <QPointer>
+#include <QWidget>
+#include <array>
+#include <vector>
+
+#include "ui/models/Comparison.h"
+
+QT_BEGIN_NAMESPACE
+class QChart;
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QTimer;
+QT_END_NAMESPACE
+
+namespace bertbench::ui {
+
+class ChartView;
+class HeatmapChart;
+class HeatmapGridModel;
+class RunDocument;
+
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+    ~CompareView() override;
+
+    // The runs on offer; MainWindow keeps this current as documents open and close.
+    void setDocuments(const QList<RunDocument*>& documents);
+    // Chooses both sides (a document must be among setDocuments'); empty candidate = its first.
+    void setSides(RunDocument* a, const std::string& candidateA, RunDocument* b, const std::string& candidateB);
+    void setTask(Task task);
+
+    const std::vector<CellComparison>& cells() const { return cells_; }
+    const ComparisonSummary& summary() const { return summary_; }
+    const RunAxes& axes() const { return axes_; }
+    HeatmapGridModel* deltaModel(int seqLenIndex, CompareMetric metric) const;
+    QChart* currentChart() const;
+    void refreshNow();
+
+signals:
+    void chartSaveRequested(QChart* chart);
+
+private:
+    struct Side {
+        QComboBox* run = nullptr;
+        QComboBox* candidate = nullptr;
+    };
+    struct SeqRow {
+        std::array<HeatmapGridModel*, 2> models{};
+        std::array<ChartView*, 2> views{};
+    };
+
+    void fillCandidates(Side& side);
+    void fillTasks();
+    RunDocument* documentOf(const Side& side) const;
+    CompareSide sideOf(const Side& side, const QString& letter) const;
+    void scheduleRefresh();
+    void rebuildRows();
+
+    QList<QPointer<RunDocument>> documents_;
+    std::array<Side, 2> sides_;
+    QComboBox* task_ = nullptr;
+    QLabel* summaryLabel_ = nullptr;
+    QGridLayout* grid_ = nullptr;
+    QTimer* refreshTimer_ = nullptr;
+    std::vector<SeqRow> rows_;
+    std::vector<CellComparison> cells_;
+    ComparisonSummary summary_;
+    RunAxes axes_;
+    ChartView* picked_ = nullptr;
+    bool updating_ = false;
+};
+
+} // namespace bertbench::ui

@@ -1,0 +1,322 @@
+#include "ui/widgets/RunView.h"
+
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "ui/charts/HeatmapChart.h"
+#include "ui/charts/LineChart.h"
+#include "ui/models/HeatmapGridModel.h"
+#include "ui/models/ResultsFilterProxy.h"
+#include "ui/models/ResultsTableModel.h"
+#include "ui/models/RowText.h"
+#include "ui/models/RunDocument.h"
+#include "ui/report/ReportRenderer.h"
+#include "ui/widgets/ChartView.h"
+
+namespace bertbench::ui {
+namespace {
+
+constexpr int kMinRefreshIntervalMs = 50;
+constexpr int kRowMinHeight = 250;
+
+QScrollArea* scrolling(QWidget* inner) {
+    auto* area = new QScrollArea;
+    area->setWidget(inner);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    return area;
+}
+
+} // namespace
+
+RunView::RunView(RunDocument* document, QWidget* parent) : QWidget(parent), document_(document) {
+    buildUi();
+    refreshTimer_ = new QTimer(this);
+    refreshTimer_->setSingleShot(true);
+    connect(refreshTimer_, &QTimer::timeout, this, &RunView::refreshNow);
+
+    connect(document_, &RunDocument::reset, this, &RunView::resetFromDocument);
+    connect(document_, &RunDocument::rowAppended, this, [this](int index) {
+        table_->appendRow(document_->run().rows[size_t(index)]);
+        scheduleRefresh();
+    });
+    connect(document_, &RunDocument::runningCellChanged, this, &RunView::scheduleRefresh);
+    connect(document_, &RunDocument::progressChanged, this, &RunView::refreshHeader);
+    connect(document_, &RunDocument::logAppended, this, [this](const QString& line) { log_->appendPlainText(line); });
+    resetFromDocument();
+}
+
+RunView::~RunView() = default;
+
+void RunView::buildUi() {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(new QLabel(tr("Task")));
+    taskBox_ = new QComboBox;
+    taskBox_->setObjectName(QStringLiteral("viewTask"));
+    connect(taskBox_, &QComboBox::activated, this, [this](int i) {
+        if (const auto t = parseTask(taskBox_->itemData(i).toString().toStdString())) setTask(*t);
+    });
+    header->addWidget(taskBox_);
+    header->addSpacing(8);
+    header->addWidget(new QLabel(tr("Candidate")));
+    candidateBox_ = new QComboBox;
+    candidateBox_->setObjectName(QStringLiteral("viewCandidate"));
+    candidateBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(candidateBox_, &QComboBox::activated, this,
+            [this](int i) { setCandidate(candidateBox_->itemData(i).toString().toStdString()); });
+    header->addWidget(candidateBox_);
+    header->addSpacing(12);
+    headline_ = new QLabel;
+    headline_->setObjectName(QStringLiteral("headline"));
+    headline_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    header->addWidget(headline_, 1);
+    layout->addLayout(header);
+
+    tabs_ = new QTabWidget;
+    tabs_->setObjectName(QStringLiteral("runTabs"));
+    tabs_->setDocumentMode(true);
+    auto* heatmapPage = new QWidget;
+    heatmapGrid_ = new QGridLayout(heatmapPage);
+    heatmapGrid_->setContentsMargins(0, 0, 0, 0);
+    heatmapGrid_->setSpacing(2);
+    tabs_->addTab(scrolling(heatmapPage), tr("Heatmaps"));
+    auto* linePage = new QWidget;
+    lineGrid_ = new QGridLayout(linePage);
+    lineGrid_->setContentsMargins(0, 0, 0, 0);
+    lineGrid_->setSpacing(2);
+    tabs_->addTab(scrolling(linePage), tr("Lines"));
+
+    auto* tablePage = new QWidget;
+    auto* tableLayout = new QVBoxLayout(tablePage);
+    tableLayout->setContentsMargins(0, 4, 0, 0);
+    auto* filters = new QHBoxLayout;
+    filter_ = new QLineEdit;
+    filter_->setObjectName(QStringLiteral("tableFilter"));
+    filter_->setPlaceholderText(tr("Filter rows (any column)…"));
+    filter_->setClearButtonEnabled(true);
+    statusFilter_ = new QComboBox;
+    statusFilter_->setObjectName(QStringLiteral("statusFilter"));
+    statusFilter_->addItem(tr("any status"), QString());
+    statusFilter_->addItem(tr("ok"), QStringLiteral("ok"));
+    statusFilter_->addItem(tr("failed (oom, error, cancelled)"), QStringLiteral("failed"));
+    statusFilter_->addItem(tr("oom"), QStringLiteral("oom"));
+    statusFilter_->addItem(tr("error"), QStringLiteral("error"));
+    statusFilter_->addItem(tr("cancelled"), QStringLiteral("cancelled"));
+    filters->addWidget(filter_, 1);
+    filters->addWidget(statusFilter_);
+    tableLayout->addLayout(filters);
+    table_ = new ResultsTableModel(this);
+    proxy_ = new ResultsFilterProxy(this);
+    proxy_->setSourceModel(table_);
+    connect(filter_, &QLineEdit::textChanged, proxy_, &ResultsFilterProxy::setText);
+    connect(statusFilter_, &QComboBox::currentIndexChanged, this,
+            [this](int i) { proxy_->setStatus(statusFilter_->itemData(i).toString()); });
+    tableView_ = new QTableView;
+    tableView_->setObjectName(QStringLiteral("resultsTable"));
+    tableView_->setModel(proxy_);
+    tableView_->setSortingEnabled(true);
+    tableView_->sortByColumn(-1, Qt::AscendingOrder);
+    tableView_->setAlternatingRowColors(true);
+    tableView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    tableView_->verticalHeader()->setDefaultSectionSize(tableView_->fontMetrics().height() + 6);
+    tableView_->verticalHeader()->hide();
+    tableView_->horizontalHeader()->setStretchLastSection(true);
+    tableView_->horizontalHeader()->setDefaultSectionSize(92);
+    tableLayout->addWidget(tableView_);
+    tabs_->addTab(tablePage, tr("Table"));
+
+    log_ = new QPlainTextEdit;
+    log_->setObjectName(QStringLiteral("log"));
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(20000);
+    log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    tabs_->addTab(log_, tr("Log"));
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        if (currentPage() == Page::Lines && linesDirty_) refreshLines();
+    });
+    layout->addWidget(tabs_, 1);
+}
+
+void RunView::resetFromDocument() {
+    table_->setRows(document_->run().rows);
+    log_->setPlainText(document_->logLines().join(QLatin1Char('\n')));
+    axes_ = RunAxes{};   // forces combos and rows to rebuild
+    refreshNow();
+}
+
+void RunView::scheduleRefresh() {
+    if (refreshTimer_->isActive()) return;
+    const qint64 since = sinceRefresh_.isValid() ? sinceRefresh_.elapsed() : kMinRefreshIntervalMs;
+    refreshTimer_->start(int(std::max<qint64>(0, kMinRefreshIntervalMs - since)));
+}
+
+void RunView::refreshNow() {
+    refreshTimer_->stop();
+    sinceRefresh_.start();
+    syncAxes();
+    refreshHeatmaps();
+    linesDirty_ = true;
+    if (currentPage() == Page::Lines) refreshLines();
+    refreshHeader();
+}
+
+void RunView::syncAxes() {
+    const RunAxes axes = axesOf(document_->run());
+    if (axes == axes_ && !rows_.empty()) return;
+    const bool rowsChanged = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty();
+    axes_ = axes;
+
+    // Keep the selection when it still exists.
+    if (std::find(axes_.tasks.begin(), axes_.tasks.end(), task_) == axes_.tasks.end() && !axes_.tasks.empty())
+        task_ = axes_.tasks.front();
+    if (std::find(axes_.candidates.begin(), axes_.candidates.end(), candidate_) == axes_.candidates.end())
+        candidate_ = axes_.candidates.empty() ? std::string() : axes_.candidates.front();
+    taskBox_->clear();
+    for (Task t : axes_.tasks) taskBox_->addItem(qstr(toString(t)), qstr(toString(t)));
+    taskBox_->setCurrentIndex(taskBox_->findData(qstr(toString(task_))));
+    candidateBox_->clear();
+    for (const std::string& c : axes_.candidates) candidateBox_->addItem(qstr(c), qstr(c));
+    candidateBox_->setCurrentIndex(candidateBox_->findData(qstr(candidate_)));
+    if (rowsChanged) rebuildRows();
+}
+
+ChartView* RunView::makeView(QChart* chart) {
+    auto* view = new ChartView(chart);
+    view->setMinimumHeight(kRowMinHeight);
+    connect(view, &ChartView::picked, this, [this](ChartView* v) { picked_ = v; });
+    connect(view, &ChartView::saveImageRequested, this, &RunView::chartSaveRequested);
+    return view;
+}
+
+void RunView::rebuildRows() {
+    picked_ = nullptr;
+    for (SeqRow& row : rows_) {
+        for (ChartView* v : row.heatmaps) delete v;
+        for (ChartView* v : row.lines) delete v;
+        for (HeatmapGridModel* m : row.models) delete m;
+    }
+    rows_.clear();
+    for (size_t i = 0; i < axes_.seqLens.size(); ++i) {
+        SeqRow row;
+        for (int col = 0; col < 2; ++col) {
+            row.models[size_t(col)] = new HeatmapGridModel(this);
+            auto* heatmap = new HeatmapChart;
+            heatmap->setModel(row.models[size_t(col)]);
+            row.heatmaps[size_t(col)] = makeView(heatmap);
+            heatmapGrid_->addWidget(row.heatmaps[size_t(col)], int(i), col);
+            row.lines[size_t(col)] = makeView(new LineChart);
+            lineGrid_->addWidget(row.lines[size_t(col)], int(i), col);
+        }
+        rows_.push_back(row);
+    }
+    linesDirty_ = true;
+}
+
+void RunView::refreshHeatmaps() {
+    const Run& run = document_->run();
+    const RowLookup lookup(run);
+    const LiveCells live{document_->isLive(), document_->runningCell()};
+    std::array<double, 2> limits{0, 0};
+    for (size_t i = 0; i < rows_.size(); ++i) {
+        for (int col = 0; col < 2; ++col) {
+            const Metric metric = col == 0 ? Metric::Speedup : Metric::MemorySaved;
+            rows_[i].models[size_t(col)]->setGrid(
+                runHeatmap(lookup, axes_, run.spec.baseline, task_, candidate_, axes_.seqLens[i], metric, live));
+            auto* chart = static_cast<HeatmapChart*>(rows_[i].heatmaps[size_t(col)]->chart());
+            limits[size_t(col)] = std::max(limits[size_t(col)], chart->naturalColorLimit());
+        }
+    }
+    // One scale per metric across sequence lengths, so equal colours mean equal values.
+    for (SeqRow& row : rows_)
+        for (int col = 0; col < 2; ++col)
+            static_cast<HeatmapChart*>(row.heatmaps[size_t(col)]->chart())->setColorLimit(limits[size_t(col)]);
+}
+
+void RunView::refreshLines() {
+    linesDirty_ = false;
+    const RowLookup lookup(document_->run());
+    for (size_t i = 0; i < rows_.size(); ++i)
+        for (int col = 0; col < 2; ++col)
+            static_cast<LineChart*>(rows_[i].lines[size_t(col)]->chart())
+                ->setPanel(runLinePanel(lookup, axes_, task_, axes_.candidates, axes_.seqLens[i],
+                                        col == 0 ? Metric::Speedup : Metric::MemorySaved));
+}
+
+void RunView::refreshHeader() {
+    const Run& run = document_->run();
+    QString state;
+    if (document_->isLive()) {
+        const SweepProgress& p = document_->progress();
+        state = tr("running — cell %1 of %2").arg(p.cellsDone).arg(p.cellsTotal);
+    } else {
+        const qsizetype failed = std::count_if(run.rows.begin(), run.rows.end(),
+                                               [](const ResultRow& r) { return r.status != RowStatus::Ok; });
+        state = tr("%n rows", nullptr, int(run.rows.size()));
+        if (failed > 0) state += tr(", %1 not ok").arg(failed);
+    }
+    headline_->setText(QStringLiteral("<b>%1</b> · baseline %2 · %3 · <i>%4</i>")
+                           .arg(modelText(run).toHtmlEscaped(), qstr(run.spec.baseline).toHtmlEscaped(),
+                                deviceText(run).toHtmlEscaped(), state));
+    headline_->setToolTip(document_->sourcePaths().join(QLatin1Char('\n')));
+}
+
+void RunView::setTask(Task task) {
+    if (task == task_) return;
+    task_ = task;
+    taskBox_->setCurrentIndex(taskBox_->findData(qstr(toString(task_))));
+    refreshNow();
+}
+
+void RunView::setCandidate(const std::string& candidate) {
+    if (candidate == candidate_) return;
+    candidate_ = candidate;
+    candidateBox_->setCurrentIndex(candidateBox_->findData(qstr(candidate_)));
+    refreshNow();
+}
+
+void RunView::showPage(Page page) { tabs_->setCurrentIndex(int(page)); }
+
+RunView::Page RunView::currentPage() const { return Page(tabs_->currentIndex()); }
+
+QChart* RunView::currentChart() const {
+    const Page page = currentPage();
+    if (page != Page::Heatmaps && page != Page::Lines) return nullptr;
+    for (const SeqRow& row : rows_)
+        for (ChartView* v : page == Page::Heatmaps ? row.heatmaps : row.lines)
+            if (v == picked_) return v->chart();
+    if (rows_.empty()) return nullptr;
+    return (page == Page::Heatmaps ? rows_.front().heatmaps : rows_.front().lines)[0]->chart();
+}
+
+HeatmapGridModel* RunView::heatmapModel(int i, Metric metric) const {
+    if (i < 0 || i >= int(rows_.size())) return nullptr;
+    return rows_[size_t(i)].models[metric == Metric::Speedup ? 0 : 1];
+}
+
+HeatmapChart* RunView::heatmapChart(int i, Metric metric) const {
+    if (i < 0 || i >= int(rows_.size())) return nullptr;
+    return static_cast<HeatmapChart*>(rows_[size_t(i)].heatmaps[metric == Metric::Speedup ? 0 : 1]->chart());
+}
+
+LineChart* RunView::lineChart(int i, Metric metric) const {
+    if (i < 0 || i >= int(rows_.size())) return nullptr;
+    if (linesDirty_) const_cast<RunView*>(this)->refreshLines();
+    return static_cast<LineChart*>(rows_[size_t(i)].lines[metric == Metric::Speedup ? 0 : 1]->chart());
+}
+
+} // namespace bertbench::ui

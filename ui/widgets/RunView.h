@@ -1,0 +1,113 @@
+#pragma once
+// One run on screen: a header (task, candidate, what the run is) over four tabs:
+//   Heatmaps — per max sequence length, speedup % and memory saved % (x batch size, y pad)
+//   Lines    — the old script's figure: both metrics against batch size, one line per pad,
+//              every candidate (line style), p10–p90 bands
+//   Table    — every row, sortable and filterable
+//   Log      — the sweep's log
+// It follows its RunDocument live; redraws are coalesced (at most one per 50 ms while rows
+// stream in) so the event loop stays free.
+#include <QElapsedTimer>
+#include <QWidget>
+#include <array>
+#include <vector>
+
+#include "ui/models/RunAxes.h"
+#include "ui/models/RunFigures.h"
+
+QT_BEGIN_NAMESPACE
+class QChart;
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QTabWidget;
+class QTableView;
+class QTimer;
+QT_END_NAMESPACE
+
+namespace bertbench::ui {
+
+class ChartView;
+class HeatmapChart;
+class HeatmapGridModel;
+class LineChart;
+class ResultsFilterProxy;
+class ResultsTableModel;
+class RunDocument;
+
+class RunView : public QWidget {
+    Q_OBJECT
+public:
+    enum class Page { Heatmaps, Lines, Table, Log };
+
+    explicit RunView(RunDocument* document, QWidget* parent = nullptr);
+    ~RunView() override;
+
+    RunDocument* document() const { return document_; }
+    Task task() const { return task_; }
+    const std::string& candidate() const { return candidate_; }
+    void setTask(Task task);
+    void setCandidate(const std::string& candidate);
+    void showPage(Page page);
+    Page currentPage() const;
+
+    // The chart the user last picked on the visible page, else its first; null on Table/Log.
+    QChart* currentChart() const;
+    const RunAxes& axes() const { return axes_; }
+    HeatmapGridModel* heatmapModel(int seqLenIndex, Metric metric) const;
+    HeatmapChart* heatmapChart(int seqLenIndex, Metric metric) const;
+    LineChart* lineChart(int seqLenIndex, Metric metric) const;
+    ResultsTableModel* tableModel() const { return table_; }
+    ResultsFilterProxy* tableProxy() const { return proxy_; }
+
+    // Redraws now instead of at the next throttled turn (tests, exports, benchmarks).
+    void refreshNow();
+
+signals:
+    void chartSaveRequested(QChart* chart);
+
+private:
+    struct SeqRow {
+        std::array<HeatmapGridModel*, 2> models{};
+        std::array<ChartView*, 2> heatmaps{};
+        std::array<ChartView*, 2> lines{};
+    };
+
+    void buildUi();
+    void resetFromDocument();
+    void scheduleRefresh();
+    void syncAxes();
+    void rebuildRows();
+    void refreshHeatmaps();
+    void refreshLines();
+    void refreshHeader();
+    ChartView* makeView(QChart* chart);
+
+    RunDocument* document_;
+    RunAxes axes_;
+    Task task_ = Task::Encoder;
+    std::string candidate_;
+    std::vector<SeqRow> rows_;
+    bool linesDirty_ = true;
+    bool refreshQueued_ = false;
+    QElapsedTimer sinceRefresh_;
+    QTimer* refreshTimer_ = nullptr;
+    ChartView* picked_ = nullptr;
+
+    QComboBox* taskBox_ = nullptr;
+    QComboBox* candidateBox_ = nullptr;
+    QLabel* headline_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    QGridLayout* heatmapGrid_ = nullptr;
+    QGridLayout* lineGrid_ = nullptr;
+    QLineEdit* filter_ = nullptr;
+    QComboBox* statusFilter_ = nullptr;
+    QTableView* tableView_ = nullptr;
+    ResultsTableModel* table_ = nullptr;
+    ResultsFilterProxy* proxy_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+};
+
+} // namespace bertbench::ui

@@ -1,0 +1,92 @@
+#pragma once
+// The sweep form: model, tasks, baseline and candidates (only what the registry offers), dtype,
+// the grid (batch sizes, max sequence lengths, pad fractions), length stdev, warm-up and timed
+// batches, seed. Every change re-validates (core's validateSpec plus the form's own parsing);
+// a problem is shown under its field, and Run stays disabled until there is none.
+// Presets and spec save/load (JSON) sit on top; Run and Stop at the bottom.
+#include <QMap>
+#include <QWidget>
+
+#include "core/backend/Backend.h"
+#include "core/sweep/SweepSpec.h"
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+QT_END_NAMESPACE
+
+namespace bertbench::ui {
+
+class SweepPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SweepPanel(const BackendRegistry& registry, QWidget* parent = nullptr);
+
+    // The spec as the form reads now (fields that don't parse keep their last good value).
+    SweepSpec spec() const { return spec_; }
+    void setSpec(const SweepSpec& spec);
+    bool isValid() const { return problems_.isEmpty(); }
+    // field → message; fields are the spec's JSON keys ("batch_sizes", "model", ...).
+    const QMap<QString, QString>& problems() const { return problems_; }
+    void setRunning(bool running);
+    // Re-validates now instead of at the next event loop turn (tests, before Run).
+    void validateNow();
+
+signals:
+    void runRequested();
+    void stopRequested();
+    void specChanged();
+    void validityChanged(bool valid);
+
+private:
+    void build();
+    void scheduleValidation();
+    void showProblems();
+    void applyPreset(int index);
+    void loadSpec();
+    void saveSpec();
+    void browseModel();
+    int maxPositionsFor(const QString& model, QString* problem);
+
+    const BackendRegistry& registry_;
+    SweepSpec spec_;
+    QMap<QString, QString> problems_;
+    bool validationQueued_ = false;
+    bool running_ = false;
+    bool loading_ = false;
+    QString cachedModel_;
+    int cachedPositions_ = 0;
+    QString cachedModelProblem_;
+
+    QComboBox* presets_ = nullptr;
+    QComboBox* model_ = nullptr;
+    QMap<Task, QCheckBox*> tasks_;
+    QComboBox* baseline_ = nullptr;
+    QWidget* candidatesBox_ = nullptr;
+    QList<QCheckBox*> candidates_;
+    QComboBox* dtype_ = nullptr;
+    QLineEdit* batchSizes_ = nullptr;
+    QLineEdit* seqLens_ = nullptr;
+    QLineEdit* pads_ = nullptr;
+    QDoubleSpinBox* stdev_ = nullptr;
+    QSpinBox* warmup_ = nullptr;
+    QSpinBox* numBatches_ = nullptr;
+    QLineEdit* seed_ = nullptr;
+    QCheckBox* cudaGraphs_ = nullptr;
+    QSpinBox* memoryLimit_ = nullptr;
+    QDoubleSpinBox* cellTimeout_ = nullptr;
+    QMap<QString, QLabel*> errorLabels_;   // by field
+    QMap<QString, QWidget*> fieldWidgets_;
+    QLabel* generalError_ = nullptr;
+    QLabel* summary_ = nullptr;
+    QPushButton* run_ = nullptr;
+    QPushButton* stop_ = nullptr;
+};
+
+} // namespace bertbench::ui
