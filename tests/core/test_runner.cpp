@@ -19,7 +19,7 @@ struct FakeLog {
 };
 
 struct FakeBehaviour {
-    double msPerToken = 0.001;     // latency = padded tokens · msPerToken (+ i·0.01 jitter)
+    double msPerToken = 0.001;     // latency = padded tokens · msPerToken, with up to 4% jitter
     float outputOffset = 0;        // added to the output: a known error against the baseline
     int oomAtBatch = 0;            // prepare throws OutOfMemoryError when batch >= this
     int errorAtSeq = 0;            // prepare throws BackendError when seq == this
@@ -46,7 +46,7 @@ public:
         ++log_.forwards;
         ++calls_;
         if (b_.cancelAfterForwards > 0 && log_.forwards >= b_.cancelAfterForwards) b_.cancel->store(true);
-        return double(batch_.paddedTokens()) * b_.msPerToken + 0.01 * double(calls_ % 5);
+        return double(batch_.paddedTokens()) * b_.msPerToken * (1.0 + 0.01 * double(calls_ % 5));
     }
     TaskOutput output() override {
         TaskOutput out;
