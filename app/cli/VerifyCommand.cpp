@@ -32,9 +32,11 @@ const CommandHelp& verifyHelp() {
         "Check every GPU backend against the CPU fp32 reference (cpu:eager) on fresh random padded\n"
         "batches: every task and dtype, batch 1 and larger, odd lengths, pad fractions 0 and 0.75.\n"
         "Errors are measured over real (non-padding) positions: max abs and relative L2 (‖a−b‖/‖b‖).\n"
-        "Then each fused kernel (LayerNorm, bias+GELU, softmax, embeddings, eager attention) is checked\n"
-        "against its CPU twin with its output poisoned first, and the allocator's out-of-memory path.\n"
-        "Prints a table (worst case per task × backend × dtype) and fails past the tolerances.",
+        "Then each fused kernel (LayerNorm, bias+GELU, softmax, embeddings, eager and fused attention)\n"
+        "is checked against its CPU twin with its output poisoned first, as are the padding-free\n"
+        "encoder's plumbing and the allocator's out-of-memory path. Prints one row per task × backend\n"
+        "× dtype with the rel L2 pooled over all cases (a single case may hold only two logits) and\n"
+        "the worst single case beside it, and fails past the tolerances.",
         {
             {"--device", "cuda", "the device whose backends are checked (only cuda)"},
             {"--model", "PRESET|DIR", "tiny, bert-base, bert-large, ... or a HF checkpoint folder (default bert-base)"},

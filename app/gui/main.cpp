@@ -206,10 +206,10 @@ int main(int argc, char** argv) {
 
     const QStringList files = args.positionalArguments();
     if (!files.isEmpty()) window.openFiles(files);
+    if (args.isSet(QStringLiteral("run"))) window.startSweep();
     if (args.isSet(QStringLiteral("candidate")))
         for (ui::RunView* v : window.runViews()) v->setCandidate(args.value(QStringLiteral("candidate")).toStdString());
     if (args.isSet(QStringLiteral("compare"))) window.showCompare();
-    if (args.isSet(QStringLiteral("run"))) window.startSweep();
     if (args.isSet(QStringLiteral("tab"))) {
         const QStringList pages{QStringLiteral("heatmaps"), QStringLiteral("lines"), QStringLiteral("table"), QStringLiteral("log")};
         const int page = int(pages.indexOf(args.value(QStringLiteral("tab")).toLower()));

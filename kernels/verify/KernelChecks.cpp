@@ -22,6 +22,10 @@
 #include "kernels/runtime/CudaContext.h"
 #include "kernels/runtime/Gemm.h"
 #include "kernels/runtime/HostConvert.h"
+#if __has_include("kernels/attention/FusedAttentionChecks.h")
+#include "kernels/attention/FusedAttentionChecks.h"
+#define BERTBENCH_HAVE_FUSED_ATTENTION_CHECKS 1
+#endif
 
 namespace bertbench::cuda {
 
@@ -425,6 +429,18 @@ std::vector<KernelCheck> runKernelChecks(uint64_t seed) {
             checks.push_back(c);
         }
     }
+#ifdef BERTBENCH_HAVE_FUSED_ATTENTION_CHECKS
+    // The fast strategies' fused kernel against core's CPU twins (kernels/attention/, issue 4).
+    try {
+        for (KernelCheck& c : runFusedAttentionChecks(seed)) checks.push_back(std::move(c));
+    } catch (const std::exception& e) {
+        KernelCheck c;
+        c.name = "fused attention";
+        c.dtype = DType::Float16;
+        c.failure = e.what();
+        checks.push_back(c);
+    }
+#endif
     return checks;
 }
 

@@ -91,11 +91,12 @@ private slots:
     void stopKeepsFinishedRowsAndTheWindowStaysUsable() {
         MainWindow window(AppContext{&registry_, {}, loadWeightsFor});
         window.show();
+        // Long enough (~10 s in full) that Stop always lands mid-run; stopping takes < 1 s.
         SweepSpec big = test::tinySpec();
-        big.batchSizes = {1, 2, 4, 8};
-        big.seqLens = {32, 64, 128};
+        big.batchSizes = {1, 2, 4, 8, 16};
+        big.seqLens = {32, 64, 128, 256};
         big.pads = {0.0, 0.25, 0.5};
-        big.numBatches = 2;
+        big.numBatches = 5;
         window.sweepPanel()->setSpec(big);
         QSignalSpy rows(window.controller(), &SweepController::rowReady);
         QSignalSpy finished(window.controller(), &SweepController::finished);
@@ -108,7 +109,7 @@ private slots:
         RunView* view = window.currentRunView();
         const Run& run = view->document()->run();
         const std::vector<ResultRow> arrived = rowsOf(rows);
-        QVERIFY(arrived.size() < size_t(36 * 2));
+        QVERIFY(arrived.size() < size_t(60 * 2));
         // Every row that arrived as finished is kept, as it arrived.
         size_t ok = 0;
         for (const ResultRow& a : arrived) {
@@ -124,9 +125,9 @@ private slots:
         view->refreshNow();
         // Unmeasured cells are "not measured", the finished ones keep their values.
         int okCells = 0, empty = 0;
-        for (int s = 0; s < 3; ++s)
+        for (int s = 0; s < 4; ++s)
             for (int y = 0; y < 3; ++y)
-                for (int x = 0; x < 4; ++x) {
+                for (int x = 0; x < 5; ++x) {
                     const auto state = CellState(view->heatmapModel(s, Metric::Speedup)->index(y, x).data(HeatmapGridModel::StateRole).toInt());
                     okCells += state == CellState::Ok;
                     empty += state == CellState::NoData;

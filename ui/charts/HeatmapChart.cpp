@@ -192,7 +192,7 @@ public:
         if (bottom - top < 30) bottom = top + 30;   // a small chart: the states may overlap less
 
         p->setPen(QColor(0x30, 0x30, 0x30));
-        p->drawText(QRectF(x - 10, plot_.top(), barW + 60, line), Qt::AlignLeft | Qt::AlignVCenter, grid_->unit);
+        p->drawText(QRectF(x + barW / 2 - 30, plot_.top(), 60, line), Qt::AlignHCenter | Qt::AlignVCenter, grid_->unit);
 
         // The bar: one gradient, best at the top.
         QLinearGradient g(0, bottom, 0, top);

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "ui/models/RowText.h"
+#include "ui/models/RunFigures.h"
 
 namespace bertbench::ui {
 namespace {
@@ -97,23 +98,8 @@ QString summaryText(const ComparisonSummary& s, const CompareSide& a, const Comp
 
 RunAxes compareAxes(const CompareSide& a, const CompareSide& b) {
     RunAxes axes;
-    for (const CompareSide* side : {&a, &b}) {
-        if (!side->run) continue;
-        const RunAxes one = axesOf(*side->run);
-        for (int v : one.batchSizes)
-            if (std::find(axes.batchSizes.begin(), axes.batchSizes.end(), v) == axes.batchSizes.end())
-                axes.batchSizes.push_back(v);
-        for (int v : one.seqLens)
-            if (std::find(axes.seqLens.begin(), axes.seqLens.end(), v) == axes.seqLens.end())
-                axes.seqLens.push_back(v);
-        for (double v : one.pads)
-            if (std::none_of(axes.pads.begin(), axes.pads.end(),
-                             [&](double p) { return padKey(p) == padKey(v); }))
-                axes.pads.push_back(v);
-    }
-    std::sort(axes.batchSizes.begin(), axes.batchSizes.end());
-    std::sort(axes.seqLens.begin(), axes.seqLens.end());
-    std::sort(axes.pads.begin(), axes.pads.end());
+    for (const CompareSide* side : {&a, &b})
+        if (side->run) mergeGridAxes(axes, axesOf(*side->run));
     return axes;
 }
 
@@ -131,10 +117,7 @@ HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAx
         grid.kind = ValueKind::Ratio;
         grid.unit = QStringLiteral("×");
     }
-    QStringList x, y;
-    for (int bs : axes.batchSizes) x << QString::number(bs);
-    for (double p : axes.pads) y << padLabel(p);
-    grid.resize(x, y);
+    shapeGrid(grid, axes);
     for (HeatmapCell& cell : grid.cells)
         cell.tooltip = QStringLiteral("not measured (status ok) on both sides");
     for (const CellComparison& c : cells) {

@@ -49,7 +49,7 @@ QVariant display(const ResultRow& r, int column) {
     switch (column) {
     case C::PadColumn: return padLabel(r.cell.pad);
     case C::SpeedupColumn:
-    case C::MemSavedColumn: return number(v.toDouble(), 1);
+    case C::MemSavedColumn: return formatCellValue(v.toDouble(), ValueKind::Percent);
     case C::BaselineMedianColumn:
     case C::BaselineP10Column:
     case C::BaselineP90Column:
@@ -111,11 +111,25 @@ QVariant ResultsTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal) return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* const names[ColumnCount] = {
-        "task", "candidate", "batch", "seq len", "pad", "status", "speedup %", "mem saved %",
-        "base median ms", "base p10 ms", "base p90 ms", "cand median ms", "cand p10 ms", "cand p90 ms",
-        "base peak MB", "cand peak MB", "max abs err", "rel err", "real tokens", "message"};
-    if (role == Qt::DisplayRole && section >= 0 && section < ColumnCount) return QString::fromUtf8(names[section]);
+    struct Header {
+        const char* name;
+        const char* tip;
+    };
+    static const Header headers[ColumnCount] = {
+        {"task", nullptr}, {"candidate", nullptr}, {"batch", "batch size"}, {"seq len", "max sequence length"},
+        {"pad", "pad fraction"}, {"status", nullptr},
+        {"speedup %", "(t_baseline / t_candidate − 1) × 100, median latencies"},
+        {"mem saved %", "(peak_baseline / peak_candidate − 1) × 100"},
+        {"base ms", "baseline median latency, ms"}, {"base p10", "baseline p10 latency, ms"},
+        {"base p90", "baseline p90 latency, ms"}, {"cand ms", "candidate median latency, ms"},
+        {"cand p10", "candidate p10 latency, ms"}, {"cand p90", "candidate p90 latency, ms"},
+        {"base MB", "baseline peak memory, MB (1e6 bytes)"}, {"cand MB", "candidate peak memory, MB (1e6 bytes)"},
+        {"max abs err", "largest |candidate − baseline| over real positions"},
+        {"rel err", "‖candidate − baseline‖ / ‖baseline‖ over real positions"},
+        {"real tokens", "non-padding tokens in the batch"}, {"message", nullptr}};
+    if (section < 0 || section >= ColumnCount) return {};
+    if (role == Qt::DisplayRole) return QString::fromUtf8(headers[section].name);
+    if (role == Qt::ToolTipRole && headers[section].tip) return QString::fromUtf8(headers[section].tip);
     return {};
 }
 

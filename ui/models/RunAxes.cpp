@@ -42,6 +42,15 @@ RunAxes axesOf(const Run& run) {
     return axes;
 }
 
+void mergeGridAxes(RunAxes& into, const RunAxes& from) {
+    for (int b : from.batchSizes) appendUnique(into.batchSizes, b);
+    for (int s : from.seqLens) appendUnique(into.seqLens, s);
+    for (double p : from.pads) appendPad(into.pads, p);
+    std::sort(into.batchSizes.begin(), into.batchSizes.end());
+    std::sort(into.seqLens.begin(), into.seqLens.end());
+    std::sort(into.pads.begin(), into.pads.end());
+}
+
 RowLookup::RowLookup(const Run& run) {
     for (const ResultRow& row : run.rows)
         rows_[Key{int(row.cell.task), row.candidate.backend, row.cell.batchSize, row.cell.seqLen,

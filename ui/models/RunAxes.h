@@ -23,6 +23,8 @@ struct RunAxes {
 };
 
 RunAxes axesOf(const Run& run);
+// Adds `from`'s batch sizes, seq lens and pads to `into` (sorted, no repeats).
+void mergeGridAxes(RunAxes& into, const RunAxes& from);
 
 // Pad fractions are compared at 1e-6: the old CSVs print them as "0.1", specs hold 0.1.
 int64_t padKey(double pad);

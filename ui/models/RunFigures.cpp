@@ -6,6 +6,13 @@
 
 namespace bertbench::ui {
 
+void shapeGrid(HeatmapGrid& grid, const RunAxes& axes) {
+    QStringList x, y;
+    for (int b : axes.batchSizes) x << QString::number(b);
+    for (double p : axes.pads) y << padLabel(p);
+    grid.resize(x, y);
+}
+
 QString metricTitle(Metric m) {
     return m == Metric::Speedup ? QStringLiteral("Speedup (%)") : QStringLiteral("Memory saved (%)");
 }
@@ -22,10 +29,7 @@ HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::st
     grid.subtitle = QStringLiteral("%1 vs %2 · %3").arg(qstr(candidate), qstr(baseline), qstr(toString(task)));
     grid.kind = ValueKind::Percent;
     grid.unit = QStringLiteral("%");
-    QStringList x, y;
-    for (int b : axes.batchSizes) x << QString::number(b);
-    for (double p : axes.pads) y << padLabel(p);
-    grid.resize(x, y);
+    shapeGrid(grid, axes);
 
     for (int yi = 0; yi < grid.rows(); ++yi) {
         for (int xi = 0; xi < grid.columns(); ++xi) {

@@ -11,6 +11,9 @@
 
 namespace bertbench::ui {
 
+// Columns = the axes' batch sizes, rows = their pads (bottom to top); every cell NoData.
+void shapeGrid(HeatmapGrid& grid, const RunAxes& axes);
+
 enum class Metric { Speedup, MemorySaved };
 QString metricTitle(Metric m);     // "Speedup (%)", "Memory saved (%)"
 double metricValue(const ResultRow& row, Metric m);

@@ -1,7 +1,10 @@
 #include "ui/runner/SweepWorker.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QMetaObject>
 
+#include "core/results/RunFiles.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::ui {
@@ -37,7 +40,7 @@ void fillMissing(Environment& env, const Environment& machine) {
 SweepWorker::SweepWorker(const BackendRegistry& registry, WeightsProvider weights)
     : registry_(registry), weights_(std::move(weights)) {}
 
-void SweepWorker::run(const SweepSpec& spec, const Environment& environment) {
+void SweepWorker::run(const SweepSpec& spec, const Environment& environment, const QString& savePath) {
     SignalObserver observer(*this);
     Run result;
     result.spec = spec;
@@ -52,6 +55,16 @@ void SweepWorker::run(const SweepSpec& spec, const Environment& environment) {
         error = QString::fromStdString(e.what());
         emit logLine(QStringLiteral("sweep failed: ") + error);
     }
+    if (error.isEmpty() && !savePath.isEmpty()) {
+        try {
+            QDir().mkpath(QFileInfo(savePath).absolutePath());
+            writeRunJson(result, savePath.toStdString());
+            emit saved(savePath);
+            emit logLine(QStringLiteral("saved ") + savePath);
+        } catch (const std::exception& e) {
+            emit logLine(QStringLiteral("could not save the run: ") + QString::fromStdString(e.what()));
+        }
+    }
     emit finished(result, cancel_.load(), error);
 }
 
@@ -65,6 +78,7 @@ SweepController::SweepController(const BackendRegistry& registry, WeightsProvide
     connect(worker_, &SweepWorker::rowReady, this, &SweepController::rowReady);
     connect(worker_, &SweepWorker::progress, this, &SweepController::progress);
     connect(worker_, &SweepWorker::logLine, this, &SweepController::logLine);
+    connect(worker_, &SweepWorker::saved, this, &SweepController::saved);
     connect(worker_, &SweepWorker::finished, this,
             [this](const Run& run, bool cancelled, const QString& error) {
                 running_ = false;
@@ -79,13 +93,14 @@ SweepController::~SweepController() {
     thread_.wait();
 }
 
-bool SweepController::start(const SweepSpec& spec, const Environment& environment) {
+bool SweepController::start(const SweepSpec& spec, const Environment& environment, const QString& savePath) {
     if (running_) return false;
     running_ = true;
     worker_->clearStop();   // before queuing: a Stop pressed right after Run must still count
     emit started();
-    QMetaObject::invokeMethod(worker_, [w = worker_, spec, environment] { w->run(spec, environment); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, spec, environment, savePath] { w->run(spec, environment, savePath); },
+        Qt::QueuedConnection);
     return true;
 }
 

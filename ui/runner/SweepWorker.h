@@ -31,13 +31,16 @@ public:
 
 public slots:
     // Runs the whole sweep on this object's thread. `environment` describes the machine.
-    void run(const bertbench::SweepSpec& spec, const bertbench::Environment& environment);
+    // A non-empty `savePath` gets the finished run as a native run file (written here, so
+    // the GUI thread never waits on the disk).
+    void run(const bertbench::SweepSpec& spec, const bertbench::Environment& environment, const QString& savePath);
 
 signals:
     void cellStarted(const bertbench::Cell& cell, int index, int total);
     void rowReady(const bertbench::ResultRow& row);
     void progress(const bertbench::SweepProgress& progress);
     void logLine(const QString& line);
+    void saved(const QString& path);
     // `error` is non-empty when the sweep could not run at all (e.g. weights failed to load).
     void finished(const bertbench::Run& run, bool cancelled, const QString& error);
 
@@ -55,8 +58,8 @@ public:
     ~SweepController() override;   // stops a running sweep and waits for its thread
 
     bool isRunning() const { return running_; }
-    // False (and nothing happens) while a sweep runs.
-    bool start(const SweepSpec& spec, const Environment& environment);
+    // False (and nothing happens) while a sweep runs. See SweepWorker::run for `savePath`.
+    bool start(const SweepSpec& spec, const Environment& environment, const QString& savePath = {});
     void stop();
 
 signals:
@@ -65,6 +68,7 @@ signals:
     void rowReady(const bertbench::ResultRow& row);
     void progress(const bertbench::SweepProgress& progress);
     void logLine(const QString& line);
+    void saved(const QString& path);   // before finished()
     void finished(const bertbench::Run& run, bool cancelled, const QString& error);
 
 private:

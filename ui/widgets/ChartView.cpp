@@ -5,6 +5,7 @@
 #include <QContextMenuEvent>
 #include <QMenu>
 
+#include "ui/charts/HeatmapChart.h"
 #include "ui/report/ReportRenderer.h"
 
 namespace bertbench::ui {
@@ -15,6 +16,12 @@ ChartView::ChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent)
     setMinimumSize(320, 220);
     setRubberBand(QChartView::NoRubberBand);
     setFrameShape(QFrame::NoFrame);
+}
+
+ChartView* ChartView::forHeatmap(HeatmapGridModel* model) {
+    auto* chart = new HeatmapChart;
+    chart->setModel(model);
+    return new ChartView(chart);
 }
 
 void ChartView::mousePressEvent(QMouseEvent* event) {

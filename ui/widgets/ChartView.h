@@ -6,10 +6,14 @@
 
 namespace bertbench::ui {
 
+class HeatmapGridModel;
+
 class ChartView : public QChartView {
     Q_OBJECT
 public:
     explicit ChartView(QChart* chart, QWidget* parent = nullptr);
+    // A view of a new HeatmapChart drawing `model`.
+    static ChartView* forHeatmap(HeatmapGridModel* model);
 
 signals:
     void picked(bertbench::ui::ChartView* view);

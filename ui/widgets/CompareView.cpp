@@ -59,6 +59,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     });
     pick->addWidget(swap, 0, 3);
     auto* taskRow = new QHBoxLayout;
+    taskRow->setSpacing(6);
+    taskRow->addStretch(1);
     taskRow->addWidget(new QLabel(tr("Task")));
     task_ = new QComboBox;
     task_->setObjectName(QStringLiteral("compareTask"));
@@ -175,13 +177,12 @@ void CompareView::fillTasks() {
     updating_ = wasUpdating;
 }
 
-CompareSide CompareView::sideOf(const Side& side, const QString& letter) const {
+CompareSide CompareView::sideOf(const Side& side) const {
     CompareSide s;
     RunDocument* d = documentOf(side);
     s.run = d ? &d->run() : nullptr;
     s.candidate = side.candidate->currentData().toString().toStdString();
     s.task = parseTask(task_->currentData().toString().toStdString()).value_or(Task::Encoder);
-    Q_UNUSED(letter);
     s.label = (d ? d->title() : QString()) + QStringLiteral(" · ") + qstr(s.candidate);
     return s;
 }
@@ -201,9 +202,7 @@ void CompareView::rebuildRows() {
         SeqRow row;
         for (int col = 0; col < 2; ++col) {
             row.models[size_t(col)] = new HeatmapGridModel(this);
-            auto* chart = new HeatmapChart;
-            chart->setModel(row.models[size_t(col)]);
-            auto* view = new ChartView(chart);
+            auto* view = ChartView::forHeatmap(row.models[size_t(col)]);
             view->setMinimumHeight(250);
             connect(view, &ChartView::picked, this, [this](ChartView* v) { picked_ = v; });
             connect(view, &ChartView::saveImageRequested, this, &CompareView::chartSaveRequested);
@@ -216,8 +215,8 @@ void CompareView::rebuildRows() {
 
 void CompareView::refreshNow() {
     refreshTimer_->stop();
-    const CompareSide a = sideOf(sides_[0], QStringLiteral("A"));
-    const CompareSide b = sideOf(sides_[1], QStringLiteral("B"));
+    const CompareSide a = sideOf(sides_[0]);
+    const CompareSide b = sideOf(sides_[1]);
     cells_ = compareCells(a, b);
     summary_ = summarize(cells_);
     const RunAxes axes = compareAxes(a, b);

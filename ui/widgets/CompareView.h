@@ -60,7 +60,7 @@ private:
     void fillCandidates(Side& side);
     void fillTasks();
     RunDocument* documentOf(const Side& side) const;
-    CompareSide sideOf(const Side& side, const QString& letter) const;
+    CompareSide sideOf(const Side& side) const;
     void scheduleRefresh();
     void rebuildRows();
 

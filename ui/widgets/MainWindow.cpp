@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
@@ -24,6 +25,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTextDocumentFragment>
 #include <QTimer>
 #include <QToolBar>
 
@@ -112,6 +114,7 @@ MainWindow::MainWindow(AppContext context, QWidget* parent) : QMainWindow(parent
     connect(controller_, &SweepController::logLine, this, [this](const QString& line) {
         if (liveDocument_) liveDocument_->appendLog(line);
     });
+    connect(controller_, &SweepController::saved, this, &MainWindow::addRecentFile);
     connect(controller_, &SweepController::finished, this, &MainWindow::onSweepFinished);
     connect(panel_, &SweepPanel::runRequested, this, &MainWindow::startSweep);
     connect(panel_, &SweepPanel::stopRequested, this, &MainWindow::stopSweep);
@@ -346,7 +349,11 @@ bool MainWindow::startSweep() {
     lastEtaS_ = -1;
     sweepClock_.start();
     sinceProgress_.start();
-    controller_->start(spec, env);
+    // Every finished sweep is kept (written by the worker) and reopens from the recent files.
+    const QString saveDir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/runs");
+    controller_->start(spec, env,
+                       QDir(saveDir).filePath(QStringLiteral("run-%1.json")
+                                                  .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))));
     clock_->start();
     tickClock();
     updateActions();
@@ -363,21 +370,7 @@ void MainWindow::stopSweep() {
 void MainWindow::onSweepFinished(const Run& run, bool cancelled, const QString& error) {
     clock_->stop();
     const double elapsed = sweepClock_.elapsed() / 1000.0;
-    if (liveDocument_) {
-        liveDocument_->finishLive(run);
-        // Keep every finished sweep: it reopens from the recent files.
-        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/runs");
-        const QString path = QDir(dir).filePath(QStringLiteral("run-%1.json")
-                                                    .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
-        try {
-            QDir().mkpath(dir);
-            writeRunJson(liveDocument_->run(), path.toStdString());
-            addRecentFile(path);
-            liveDocument_->appendLog(tr("saved %1").arg(path));
-        } catch (const std::exception& e) {
-            liveDocument_->appendLog(tr("could not save the run: %1").arg(qstr(e.what())));
-        }
-    }
+    if (liveDocument_) liveDocument_->finishLive(run);
     liveDocument_ = nullptr;
     progressBar_->setValue(progressBar_->maximum() > 0 && !cancelled && error.isEmpty() ? progressBar_->maximum()
                                                                                          : progressBar_->value());
@@ -552,21 +545,31 @@ void MainWindow::exportSeedCsvDialog() {
     else statusBar()->showMessage(tr("Wrote %1").arg(written.join(QStringLiteral(", "))), 8000);
 }
 
+bool MainWindow::askImageFile(const QString& title, const QString& suggestedName, QString* file, int* scale) {
+    const QString path = QFileDialog::getSaveFileName(this, title, suggestedName + QStringLiteral(".png"),
+                                                      tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
+    if (path.isEmpty()) return false;
+    *file = withSuffix(path, QStringLiteral("png"));
+    *scale = 1;
+    if (QFileInfo(*file).suffix().toLower() != QLatin1String("png")) return true;   // vector: no scale
+    bool ok = true;
+    *scale = QInputDialog::getInt(this, tr("Scale"), tr("Device pixels per pixel (2× or more for print):"), 2, 2, 8, 1, &ok);
+    return ok;
+}
+
 void MainWindow::exportChartDialog(QChart* chart) {
     if (!chart) {
         statusBar()->showMessage(tr("No chart on this page: choose Heatmaps, Lines or Compare."), 5000);
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save chart"), chart->title().section(QLatin1Char(' '), 0, 0) + QStringLiteral(".png"),
-                                                      tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
-    if (path.isEmpty()) return;
-    const QString file = withSuffix(path, QStringLiteral("png"));
-    bool ok = true;
-    const int scale = QFileInfo(file).suffix().toLower() == QLatin1String("png")
-                          ? QInputDialog::getInt(this, tr("Scale"), tr("Device pixels per pixel (2× or more for print):"), 2, 2, 8, 1, &ok)
-                          : 1;
-    if (!ok) return;
-    QString error;
+    // "Speedup (%) · seq len 128<br>…" → "Speedup_seq_len_128"
+    static const QRegularExpression notWord(QStringLiteral("[^A-Za-z0-9]+"));
+    QString plain = QTextDocumentFragment::fromHtml(chart->title()).toPlainText().section(QLatin1Char('\n'), 0, 0);
+    QString name = plain.replace(notWord, QStringLiteral("_"));
+    while (name.endsWith(QLatin1Char('_'))) name.chop(1);
+    QString file, error;
+    int scale = 2;
+    if (!askImageFile(tr("Save chart"), name.isEmpty() ? QStringLiteral("chart") : name, &file, &scale)) return;
     if (!saveChart(*chart, file, scale, &error)) showError(tr("Save chart"), error);
     else statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
 }
@@ -576,16 +579,9 @@ void MainWindow::exportFigureDialog(bool lines) {
     if (!v) return;
     const QString name = (lines ? QStringLiteral("lines_") : QStringLiteral("report_")) + qstr(toString(v->task())) +
                          (lines ? QString() : QStringLiteral("_") + fileSafe(v->candidate()));
-    const QString path = QFileDialog::getSaveFileName(this, lines ? tr("Export lines figure") : tr("Export report figure"),
-                                                      name + QStringLiteral(".png"), tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
-    if (path.isEmpty()) return;
-    const QString file = withSuffix(path, QStringLiteral("png"));
-    bool ok = true;
-    const int scale = QFileInfo(file).suffix().toLower() == QLatin1String("png")
-                          ? QInputDialog::getInt(this, tr("Scale"), tr("Device pixels per pixel (2× or more for print):"), 2, 2, 8, 1, &ok)
-                          : 1;
-    if (!ok) return;
-    QString error;
+    QString file, error;
+    int scale = 2;
+    if (!askImageFile(lines ? tr("Export lines figure") : tr("Export report figure"), name, &file, &scale)) return;
     if (!(lines ? exportLines(file, scale, &error) : exportReport(file, scale, &error))) showError(tr("Export figure"), error);
     else statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
 }

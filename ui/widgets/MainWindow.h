@@ -86,6 +86,8 @@ private:
     void exportNativeCsvDialog();
     void exportSeedCsvDialog();
     void exportChartDialog(QChart* chart);
+    // A save dialog for PNG/SVG/PDF, then the scale for PNG (≥ 2×). False when cancelled.
+    bool askImageFile(const QString& title, const QString& suggestedName, QString* file, int* scale);
     void exportFigureDialog(bool lines);
 
     AppContext context_;

@@ -136,7 +136,8 @@ void RunView::buildUi() {
     tableView_->verticalHeader()->setDefaultSectionSize(tableView_->fontMetrics().height() + 6);
     tableView_->verticalHeader()->hide();
     tableView_->horizontalHeader()->setStretchLastSection(true);
-    tableView_->horizontalHeader()->setDefaultSectionSize(92);
+    tableView_->horizontalHeader()->setDefaultSectionSize(80);
+    tableView_->horizontalHeader()->setResizeContentsPrecision(200);
     tableLayout->addWidget(tableView_);
     tabs_->addTab(tablePage, tr("Table"));
 
@@ -154,9 +155,9 @@ void RunView::buildUi() {
 
 void RunView::resetFromDocument() {
     table_->setRows(document_->run().rows);
+    tableView_->resizeColumnsToContents();
     log_->setPlainText(document_->logLines().join(QLatin1Char('\n')));
-    axes_ = RunAxes{};   // forces combos and rows to rebuild
-    refreshNow();
+    refreshNow();   // rebuilds the chart rows only if the axes changed
 }
 
 void RunView::scheduleRefresh() {
@@ -195,8 +196,7 @@ void RunView::syncAxes() {
     if (rowsChanged) rebuildRows();
 }
 
-ChartView* RunView::makeView(QChart* chart) {
-    auto* view = new ChartView(chart);
+ChartView* RunView::makeView(ChartView* view) {
     view->setMinimumHeight(kRowMinHeight);
     connect(view, &ChartView::picked, this, [this](ChartView* v) { picked_ = v; });
     connect(view, &ChartView::saveImageRequested, this, &RunView::chartSaveRequested);
@@ -215,11 +215,9 @@ void RunView::rebuildRows() {
         SeqRow row;
         for (int col = 0; col < 2; ++col) {
             row.models[size_t(col)] = new HeatmapGridModel(this);
-            auto* heatmap = new HeatmapChart;
-            heatmap->setModel(row.models[size_t(col)]);
-            row.heatmaps[size_t(col)] = makeView(heatmap);
+            row.heatmaps[size_t(col)] = makeView(ChartView::forHeatmap(row.models[size_t(col)]));
             heatmapGrid_->addWidget(row.heatmaps[size_t(col)], int(i), col);
-            row.lines[size_t(col)] = makeView(new LineChart);
+            row.lines[size_t(col)] = makeView(new ChartView(new LineChart));
             lineGrid_->addWidget(row.lines[size_t(col)], int(i), col);
         }
         rows_.push_back(row);
@@ -262,7 +260,7 @@ void RunView::refreshHeader() {
     QString state;
     if (document_->isLive()) {
         const SweepProgress& p = document_->progress();
-        state = tr("running — cell %1 of %2").arg(p.cellsDone).arg(p.cellsTotal);
+        state = tr("running — %1 of %2 cells done").arg(p.cellsDone).arg(p.cellsTotal);
     } else {
         const qsizetype failed = std::count_if(run.rows.begin(), run.rows.end(),
                                                [](const ResultRow& r) { return r.status != RowStatus::Ok; });

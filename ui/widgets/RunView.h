@@ -83,7 +83,7 @@ private:
     void refreshHeatmaps();
     void refreshLines();
     void refreshHeader();
-    ChartView* makeView(QChart* chart);
+    ChartView* makeView(ChartView* view);   // sizes it, tracks it as picked
 
     RunDocument* document_;
     RunAxes axes_;

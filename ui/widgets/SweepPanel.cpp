@@ -36,42 +36,34 @@ QStringList splitList(const QString& text) {
     return text.split(sep, Qt::SkipEmptyParts);
 }
 
-std::optional<std::vector<int>> parseInts(const QString& text, QString* problem) {
-    std::vector<int> out;
+// "1, 2 4;8" → {1, 2, 4, 8}. `parse` converts one item (QString::toInt / toDouble).
+template <typename T>
+std::optional<std::vector<T>> parseList(const QString& text, QString* problem, T (QString::*parse)(bool*) const,
+                                        const QString& kind, const QString& example) {
+    std::vector<T> out;
     const QStringList items = splitList(text);
     for (int i = 0; i < items.size(); ++i) {
         bool ok = false;
-        const int v = items[i].toInt(&ok);
+        const T v = (items[i].*parse)(&ok);
         if (!ok) {
-            *problem = QStringLiteral("“%1” (item %2) is not a whole number").arg(items[i]).arg(i + 1);
+            *problem = QStringLiteral("“%1” (item %2) is not %3").arg(items[i]).arg(i + 1).arg(kind);
             return std::nullopt;
         }
         out.push_back(v);
     }
     if (out.empty()) {
-        *problem = QStringLiteral("enter at least one value, e.g. 1, 2, 4, 8");
+        *problem = QStringLiteral("enter at least one value, e.g. ") + example;
         return std::nullopt;
     }
     return out;
 }
 
+std::optional<std::vector<int>> parseInts(const QString& text, QString* problem) {
+    return parseList<int>(text, problem, &QString::toInt, QStringLiteral("a whole number"), QStringLiteral("1, 2, 4, 8"));
+}
+
 std::optional<std::vector<double>> parseDoubles(const QString& text, QString* problem) {
-    std::vector<double> out;
-    const QStringList items = splitList(text);
-    for (int i = 0; i < items.size(); ++i) {
-        bool ok = false;
-        const double v = items[i].toDouble(&ok);
-        if (!ok) {
-            *problem = QStringLiteral("“%1” (item %2) is not a number").arg(items[i]).arg(i + 1);
-            return std::nullopt;
-        }
-        out.push_back(v);
-    }
-    if (out.empty()) {
-        *problem = QStringLiteral("enter at least one value, e.g. 0, 0.1, 0.5");
-        return std::nullopt;
-    }
-    return out;
+    return parseList<double>(text, problem, &QString::toDouble, QStringLiteral("a number"), QStringLiteral("0, 0.1, 0.5"));
 }
 
 template <typename T>
