@@ -5,7 +5,7 @@
 #   bench/run_peer_bench.sh [CLI] [OUT_DIR]
 #       CLI      bertbench-cli built with CUDA (default .device-bench/bertbench-cli)
 #       OUT_DIR  where the results land (default $OUT, else ./peer-bench-out)
-#   BUDGET_S=400 (default): seconds the whole script may take; the peers skip what no longer fits.
+#   BUDGET_S=420 (default): seconds the whole script may take; the peers skip what no longer fits.
 #
 # Steps (each later one is cut short first when time runs out):
 #   1. bertbench-cli on the issue-4 target cells: 128 x 512 at pad 0 and 0.5 (60 timed forwards),
@@ -23,7 +23,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CLI=${1:-.device-bench/bertbench-cli}
 OUTD=${2:-${OUT:-peer-bench-out}}
-BUDGET_S=${BUDGET_S:-400}
+BUDGET_S=${BUDGET_S:-420}
 T0=$(date +%s)
 mkdir -p "$OUTD"
 WORK=$(mktemp -d /tmp/peerbench.XXXXXX)
@@ -47,7 +47,8 @@ cli_run() {   # name limit_s args...: SIGINT at the limit, the CLI then saves th
     shift 2
     say "== bertbench-cli $name (limit ${limit} s): ${COMMON[*]} $*"
     timeout -s INT -k 15 "$limit" "$CLI" run "${COMMON[@]}" "$@" --out "$WORK/$name" >"$WORK/$name.log" 2>&1
-    say "   rc=$? ($(grep -c ',ok,' "$WORK/$name/results.csv" 2>/dev/null || echo 0) ok rows)"
+    local rc=$?
+    say "   rc=$rc ($(grep -c ',ok,' "$WORK/$name/results.csv" 2>/dev/null || echo 0) ok rows)"
     sed -n '/^Summary/,$p' "$WORK/$name.log" | head -n 20 | tee -a "$LOG"
     grep -i -E "error|oom|warning" "$WORK/$name.log" | head -n 10 | tee -a "$LOG"
 }
@@ -57,7 +58,7 @@ cli_run ours_t128 30 --batch-sizes 1 --seq-lens 128 --pads 0 --warmup 20 --num-b
 GRID_B=1,2,4,8,16,32,64,128
 GRID_S=128,256,512
 GRID_P=0,0.1,0.2,0.5,0.75
-glim=$(left); glim=$((glim - 230)); [ "$glim" -gt 150 ] && glim=150; [ "$glim" -lt 30 ] && glim=30
+glim=$(left); glim=$((glim - 260)); [ "$glim" -gt 120 ] && glim=120; [ "$glim" -lt 30 ] && glim=30
 cli_run ours_grid "$glim" --batch-sizes $GRID_B --seq-lens $GRID_S --pads $GRID_P --warmup 3 --num-batches 20
 
 say "== PyTorch peers ($(left) s left)"

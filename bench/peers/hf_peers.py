@@ -169,6 +169,12 @@ class Peers:
         torch = self.torch
         if self.model_kind == kind:
             return self.model
+        if self.model_kind == "hf_compile":   # free the compiled code and its CUDA-graph pool
+            torch._dynamo.reset()
+            try:
+                torch._inductor.cudagraph_trees.reset_cudagraph_trees()
+            except Exception:
+                pass
         self.model = None
         self.model_kind = None
         gc.collect()
@@ -237,7 +243,11 @@ class Peers:
             def call():
                 return model(src, src_key_padding_mask=key_padding)
         elif peer == "hf_compile":
-            torch._dynamo.reset()
+            torch._dynamo.reset()   # compile once per shape; the previous shape's graphs go
+            try:
+                torch._inductor.cudagraph_trees.reset_cudagraph_trees()
+            except Exception:
+                pass
             gc.collect()
             torch.cuda.empty_cache()
             compiled = torch.compile(model, mode="reduce-overhead", dynamic=False)

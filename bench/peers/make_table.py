@@ -65,7 +65,12 @@ def read_ours(paths):
 
 def read_peers(path):
     cells = {}
-    with open(path) as f:
+    try:
+        f = open(path)
+    except OSError as e:
+        print(f"warning: {path}: {e}", file=sys.stderr)
+        return cells
+    with f:
         for r in csv.DictReader(f):
             c = cells.setdefault(key(r["batch"], r["seq"], r["pad"]), {})
             p = r["peer"]

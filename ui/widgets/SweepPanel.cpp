@@ -36,15 +36,15 @@ QStringList splitList(const QString& text) {
     return text.split(sep, Qt::SkipEmptyParts);
 }
 
-// "1, 2 4;8" → {1, 2, 4, 8}. `parse` converts one item (QString::toInt / toDouble).
-template <typename T>
-std::optional<std::vector<T>> parseList(const QString& text, QString* problem, T (QString::*parse)(bool*) const,
-                                        const QString& kind, const QString& example) {
+// "1, 2 4;8" → {1, 2, 4, 8}. `parse(item, &ok)` converts one item.
+template <typename T, typename Parse>
+std::optional<std::vector<T>> parseList(const QString& text, QString* problem, Parse parse, const QString& kind,
+                                        const QString& example) {
     std::vector<T> out;
     const QStringList items = splitList(text);
     for (int i = 0; i < items.size(); ++i) {
         bool ok = false;
-        const T v = (items[i].*parse)(&ok);
+        const T v = parse(items[i], &ok);
         if (!ok) {
             *problem = QStringLiteral("“%1” (item %2) is not %3").arg(items[i]).arg(i + 1).arg(kind);
             return std::nullopt;
@@ -59,11 +59,13 @@ std::optional<std::vector<T>> parseList(const QString& text, QString* problem, T
 }
 
 std::optional<std::vector<int>> parseInts(const QString& text, QString* problem) {
-    return parseList<int>(text, problem, &QString::toInt, QStringLiteral("a whole number"), QStringLiteral("1, 2, 4, 8"));
+    return parseList<int>(text, problem, [](const QString& s, bool* ok) { return s.toInt(ok); },
+                          QStringLiteral("a whole number"), QStringLiteral("1, 2, 4, 8"));
 }
 
 std::optional<std::vector<double>> parseDoubles(const QString& text, QString* problem) {
-    return parseList<double>(text, problem, &QString::toDouble, QStringLiteral("a number"), QStringLiteral("0, 0.1, 0.5"));
+    return parseList<double>(text, problem, [](const QString& s, bool* ok) { return s.toDouble(ok); },
+                             QStringLiteral("a number"), QStringLiteral("0, 0.1, 0.5"));
 }
 
 template <typename T>
