@@ -112,7 +112,7 @@ ModelConfig parseHfConfig(const std::string& jsonText, const std::string& source
     json j;
     try {
         j = json::parse(jsonText);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers that overflow
         throw ConfigError(sourceName + ": not valid JSON (" + e.what() + ")");
     }
     if (!j.is_object()) throw ConfigError(sourceName + ": expected a JSON object, got " + typeName(j));

@@ -101,7 +101,7 @@ SafetensorsFile SafetensorsFile::fromBytes(std::vector<uint8_t> bytes, const std
     json header;
     try {
         header = json::parse(headerBegin, headerBegin + headerLen);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers that overflow
         throw FileFormatError(src + ": header is not valid JSON (" + e.what() + ")");
     }
     if (!header.is_object()) throw FileFormatError(src + ": header is not a JSON object");

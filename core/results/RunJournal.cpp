@@ -96,7 +96,7 @@ JournalContents readJournal(const std::string& path) {
         jsonio::Json v;
         try {
             v = jsonio::Json::parse(line);
-        } catch (const jsonio::Json::parse_error&) {
+        } catch (const jsonio::Json::exception&) {  // parse_error or number overflow
             if (!complete) {  // the process died while writing this line
                 ++out.tornLines;
                 break;

@@ -229,7 +229,7 @@ Run runFromJson(const std::string& text, const std::string& sourceName) {
     Json j;
     try {
         j = Json::parse(text);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers that overflow
         std::string what = e.what();
         if (const auto close = what.find("] "); !what.empty() && what.front() == '[' && close != std::string::npos)
             what.erase(0, close + 2);

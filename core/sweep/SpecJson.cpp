@@ -290,7 +290,7 @@ SweepSpec specFromJson(const std::string& text, const std::string& sourceName) {
     jsonio::Json j;
     try {
         j = jsonio::Json::parse(text);
-    } catch (const jsonio::Json::parse_error& e) {
+    } catch (const jsonio::Json::exception& e) {  // parse_error, and out_of_range for numbers that overflow
         throw InputError((sourceName.empty() ? std::string() : sourceName + ": ") +
                          "not valid JSON: " + parseErrorText(e));
     }
