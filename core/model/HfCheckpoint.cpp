@@ -11,16 +11,6 @@ namespace bertbench {
 
 namespace {
 
-std::string shapeText(const std::vector<int64_t>& shape) {
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i) {
-        if (i) s += ',';
-        s += std::to_string(shape[i]);
-    }
-    s += ']';
-    return s;
-}
-
 // Looks tensors up under HF's names, with or without the "bert." prefix of the task models
 // and with the legacy LayerNorm gamma/beta names; checks each shape against the config.
 class TensorSource {

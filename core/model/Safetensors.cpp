@@ -54,16 +54,6 @@ float halfToFloat(uint16_t h) {
     return std::bit_cast<float>(bits);
 }
 
-std::string shapeText(const std::vector<int64_t>& shape) {
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i) {
-        if (i) s += ',';
-        s += std::to_string(shape[i]);
-    }
-    s += ']';
-    return s;
-}
-
 } // namespace
 
 SafetensorsFile SafetensorsFile::open(const std::string& path) {

@@ -2,6 +2,7 @@
 // A host fp32 tensor: the one container for weights and outputs in core.
 #include <cstdint>
 #include <numeric>
+#include <string>
 #include <vector>
 
 namespace bertbench {
@@ -21,5 +22,16 @@ struct Tensor {
     float* ptr() { return data.data(); }
     const float* ptr() const { return data.data(); }
 };
+
+// "[2,768]" for messages.
+inline std::string shapeText(const std::vector<int64_t>& shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (i) s += ',';
+        s += std::to_string(shape[i]);
+    }
+    s += ']';
+    return s;
+}
 
 } // namespace bertbench

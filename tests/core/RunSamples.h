@@ -10,8 +10,22 @@
 #include <vector>
 
 #include "core/sweep/Run.h"
+#include "core/util/Errors.h"
 
 namespace bertbench::testing {
+
+// Runs `f`, which must throw FileFormatError; returns its message (or says what went wrong).
+template <typename F>
+std::string formatErrorOf(F f) {
+    try {
+        f();
+    } catch (const FileFormatError& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
+    }
+    return "NO EXCEPTION";
+}
 
 inline bool sameDouble(double a, double b) {
     if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);

@@ -14,17 +14,6 @@ using namespace bertbench::testing;
 
 namespace {
 
-template <typename F>
-std::string formatErrorOf(F f) {
-    try {
-        f();
-    } catch (const FileFormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
-    }
-    return "NO EXCEPTION";
-}
 
 std::vector<std::vector<std::string>> fieldsOf(const std::string& text) {
     std::vector<std::vector<std::string>> out;

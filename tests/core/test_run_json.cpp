@@ -16,18 +16,6 @@ using namespace bertbench::testing;
 
 namespace {
 
-// Runs `f`, which must throw FileFormatError; returns its message.
-template <typename F>
-std::string formatErrorOf(F f) {
-    try {
-        f();
-    } catch (const FileFormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
-    }
-    return "NO EXCEPTION";
-}
 
 const char* kMinimalRow =
     R"({"task":"encoder","batch_size":2,"seq_len":64,"pad":0.5,)"

@@ -15,17 +15,6 @@ namespace {
 
 const std::string kFixtures = std::string(BERTBENCH_SHARED_FIXTURES) + "/seed-csv/";
 
-template <typename F>
-std::string formatErrorOf(F f) {
-    try {
-        f();
-    } catch (const FileFormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
-    }
-    return "NO EXCEPTION";
-}
 
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;
