@@ -269,9 +269,15 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
         const size_t T = size_t(s.tokens), H = size_t(config_.hiddenSize), I = size_t(config_.intermediateSize);
         auto& alloc = context_.allocator();
         c.x = DeviceBuffer(alloc, T * H * e, "hidden states [tokens, hidden]");
-        c.qkv = DeviceBuffer(alloc, T * 3 * H * e, "QKV [tokens, 3*hidden]");
-        c.ctx = DeviceBuffer(alloc, T * H * e, "attention context [tokens, hidden]");
-        c.inter = DeviceBuffer(alloc, T * I * e, "intermediate [tokens, intermediate]");
+        // QKV + context and intermediate + FFN output are never live at once: one buffer holds
+        // them in turn (peak memory: 6 instead of 9 hidden-sized tensors at bert-base sizes).
+        const size_t scratchBytes = T * std::max(4 * H, I + H) * e;
+        c.scratch = DeviceBuffer(alloc, scratchBytes, "layer scratch [tokens, max(4*hidden, intermediate+hidden)]");
+        auto* base = static_cast<unsigned char*>(c.scratch.get());
+        c.qkv = base;
+        c.ctx = base + T * 3 * H * e;
+        c.inter = base;
+        c.ffnOut = base + T * I * e;
         const size_t workspace = attention.workspaceBytes(s);
         if (workspace > 0) c.workspace = DeviceBuffer(alloc, workspace, "attention workspace (" + attention.name() + ")");
 
@@ -294,8 +300,14 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
             if (task != Task::Encoder) c.logits = DeviceBuffer(alloc, T * size_t(cols) * e, "task logits [tokens, labels]");
             void* result = task == Task::Encoder ? c.x.get() : c.logits.get();
             if (s.packed) {
-                c.padded = DeviceBuffer(alloc, padded * size_t(cols) * e, "re-padded task output");
-                result = c.padded.get();
+                // The scatter is the last launch and reads x or logits: the scratch is free by then.
+                const size_t paddedBytes = padded * size_t(cols) * e;
+                if (paddedBytes <= scratchBytes) {
+                    result = c.scratch.get();
+                } else {
+                    c.padded = DeviceBuffer(alloc, paddedBytes, "re-padded task output");
+                    result = c.padded.get();
+                }
             }
             c.output = result;
             c.outRows = int64_t(padded);
@@ -320,9 +332,10 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     const double e = double(elementSize(dtype_));
     const float eps = float(config_.layerNormEps);
     auto* x = c.x.get();
-    auto* qkv = c.qkv.get();   // also the scratch for the two output projections
-    auto* ctx = c.ctx.get();
-    auto* inter = c.inter.get();
+    auto* qkv = c.qkv;   // once attention has read it, its start takes the output projection [T, H]
+    auto* ctx = c.ctx;
+    auto* inter = c.inter;
+    auto* ffnOut = c.ffnOut;
     auto linear = [&](void* y, const void* in, const void* W, const void* bias, int64_t rows, int k, int n) {
         OpScope scope(prof, stream, "gemm", e * double(rows * k + int64_t(k) * n + rows * n), 2.0 * double(rows) * k * n);
         gemm_.linear(dtype_, y, in, W, bias, rows, k, n);
@@ -359,10 +372,10 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
             OpScope scope(prof, stream, "bias-gelu", 2 * e * double(T) * I);
             ops::biasActivation(dtype_, inter, inter, l.interB, T, I, I, ops::Activation::Gelu, stream);
         }
-        linear(qkv, inter, l.outW, nullptr, T, I, H);
+        linear(ffnOut, inter, l.outW, nullptr, T, I, H);
         {
             OpScope scope(prof, stream, "layernorm", 3 * rowBytes);
-            ops::biasResidualLayerNorm(dtype_, x, qkv, l.outB, x, l.outLnG, l.outLnB, T, H, eps, stream);
+            ops::biasResidualLayerNorm(dtype_, x, ffnOut, l.outB, x, l.outLnG, l.outLnB, T, H, eps, stream);
         }
     }
     OpScope scope(prof, stream, "head");
@@ -381,7 +394,7 @@ void CudaBertModel::headForward() {
     switch (c.task) {
     case Task::Encoder: break;
     case Task::Mlm: {
-        void* t = c.ctx.get();
+        void* t = c.ctx;
         gemm_.linear(dtype_, t, x, w_.mlmTransformW, nullptr, T, H, H);
         ops::biasActivation(dtype_, t, t, w_.mlmTransformB, T, H, H, ops::Activation::Gelu, stream);
         ops::biasResidualLayerNorm(dtype_, t, t, nullptr, nullptr, w_.mlmLnG, w_.mlmLnB, T, H, eps, stream);
@@ -389,8 +402,8 @@ void CudaBertModel::headForward() {
         break;
     }
     case Task::Classification: {
-        void* cls = c.ctx.get();
-        void* pooled = c.qkv.get();
+        void* cls = c.ctx;
+        void* pooled = c.qkv;
         ops::gatherRows(dtype_, cls, x, c.clsRows, s.batch, H, stream);
         gemm_.linear(dtype_, pooled, cls, w_.poolerW, nullptr, s.batch, H, H);
         ops::biasActivation(dtype_, pooled, pooled, w_.poolerB, s.batch, H, H, ops::Activation::Tanh, stream);
@@ -404,7 +417,7 @@ void CudaBertModel::headForward() {
     }
     if (s.packed) {
         const void* packed = c.task == Task::Encoder ? x : logits;
-        ops::scatterRows(dtype_, c.padded.get(), int64_t(s.batch) * s.maxSeqLen, packed, c.rowToPadded, T, c.outCols,
+        ops::scatterRows(dtype_, c.output, int64_t(s.batch) * s.maxSeqLen, packed, c.rowToPadded, T, c.outCols,
                          stream);
     }
 }

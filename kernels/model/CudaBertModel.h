@@ -68,7 +68,11 @@ private:
         DeviceBuffer inputs;      // int32: ids, token types, lengths, cuSeqlens, rowToPadded, CLS rows
         const int32_t *ids = nullptr, *types = nullptr, *lengths = nullptr, *cuSeqlens = nullptr;
         const int32_t *rowToPadded = nullptr, *clsRows = nullptr;
-        DeviceBuffer x, qkv, ctx, inter, workspace, logits, padded;
+        DeviceBuffer x, scratch, workspace, logits, padded;
+        // Views into `scratch`, whose regions are reused in turn within a layer (one stream, so
+        // the order of the launches is the order of use): [qkv 3H | ctx H] for attention,
+        // [inter I | ffnOut H] for the feed-forward; the re-padded output reuses it at the end.
+        void *qkv = nullptr, *ctx = nullptr, *inter = nullptr, *ffnOut = nullptr;
         void* output = nullptr;   // what output() reads: [outRows, outCols]
         int64_t outRows = 0;
         int outCols = 0;
