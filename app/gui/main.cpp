@@ -219,5 +219,8 @@ int main(int argc, char** argv) {
     if (args.isSet(QStringLiteral("screenshot")))
         scheduleScreenshot(window, args.value(QStringLiteral("screenshot")), args.value(QStringLiteral("after-ms")).toInt(),
                            args.isSet(QStringLiteral("when-finished")));
+    // A sweep that a crash or kill interrupted: offer to resume it or open its rows.
+    if (!args.isSet(QStringLiteral("screenshot")) && !args.isSet(QStringLiteral("run")))
+        QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });
     return app.exec();
 }

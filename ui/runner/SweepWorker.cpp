@@ -1,10 +1,14 @@
 #include "ui/runner/SweepWorker.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QMetaObject>
 
+#include <optional>
+
 #include "core/results/RunFiles.h"
+#include "core/results/RunJournal.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::ui {
@@ -40,17 +44,49 @@ void fillMissing(Environment& env, const Environment& machine) {
 SweepWorker::SweepWorker(const BackendRegistry& registry, WeightsProvider weights)
     : registry_(registry), weights_(std::move(weights)) {}
 
-void SweepWorker::run(const SweepSpec& spec, const Environment& environment, const QString& savePath) {
-    SignalObserver observer(*this);
+QString journalPathFor(const QString& savePath) {
+    QString path = savePath;
+    if (path.endsWith(QStringLiteral(".json"))) path.chop(5);
+    return path + QStringLiteral(".journal");
+}
+
+void SweepWorker::run(const SweepSpec& spec, const Environment& environment, const QString& savePath,
+                      const SweepResume& resume) {
+    SignalObserver toGui(*this);
+    std::optional<RunJournal> journal;
+    const QString journalPath = !resume.journalPath.isEmpty() ? resume.journalPath
+                                : savePath.isEmpty()           ? QString()
+                                                               : journalPathFor(savePath);
+    if (!journalPath.isEmpty()) {
+        try {
+            QDir().mkpath(QFileInfo(journalPath).absolutePath());
+            journal = QFileInfo::exists(journalPath) && !resume.journalPath.isEmpty()
+                          ? RunJournal::reopen(journalPath.toStdString())
+                          : RunJournal::create(journalPath.toStdString(), spec, environment);
+        } catch (const std::exception& e) {
+            emit logLine(QStringLiteral("no run journal (a crash would lose the rows): ") + QString::fromStdString(e.what()));
+        }
+    }
+    std::optional<JournalingObserver> journaling;
+    if (journal) journaling.emplace(toGui, *journal);
+    SweepObserver& observer = journaling ? static_cast<SweepObserver&>(*journaling) : toGui;
+    // A resumed sweep shows what it already had before measuring the rest.
+    for (const ResultRow& row : resume.previousRows) emit rowReady(row);
+
     Run result;
     result.spec = spec;
     result.environment = environment;
     QString error;
     try {
         SweepRunner runner(registry_, weights_);
-        result = runner.run(spec, observer, cancel_);
+        result = runner.run(spec, observer, cancel_, resume.skip);
         fillMissing(result.environment, environment);
         if (result.environment.endTime.empty()) result.environment.endTime = isoTimeNow();
+        if (!resume.previousRows.empty()) {
+            std::vector<ResultRow> all = resume.previousRows;
+            all.insert(all.end(), result.rows.begin(), result.rows.end());
+            result.rows = mergeRows(spec, all);
+        }
     } catch (const std::exception& e) {
         error = QString::fromStdString(e.what());
         emit logLine(QStringLiteral("sweep failed: ") + error);
@@ -61,6 +97,8 @@ void SweepWorker::run(const SweepSpec& spec, const Environment& environment, con
             writeRunJson(result, savePath.toStdString());
             emit saved(savePath);
             emit logLine(QStringLiteral("saved ") + savePath);
+            journal.reset();
+            if (!journalPath.isEmpty()) QFile::remove(journalPath);   // the run file holds every row now
         } catch (const std::exception& e) {
             emit logLine(QStringLiteral("could not save the run: ") + QString::fromStdString(e.what()));
         }
@@ -93,13 +131,14 @@ SweepController::~SweepController() {
     thread_.wait();
 }
 
-bool SweepController::start(const SweepSpec& spec, const Environment& environment, const QString& savePath) {
+bool SweepController::start(const SweepSpec& spec, const Environment& environment, const QString& savePath,
+                            const SweepResume& resume) {
     if (running_) return false;
     running_ = true;
     worker_->clearStop();   // before queuing: a Stop pressed right after Run must still count
     emit started();
     QMetaObject::invokeMethod(
-        worker_, [w = worker_, spec, environment, savePath] { w->run(spec, environment, savePath); },
+        worker_, [w = worker_, spec, environment, savePath, resume] { w->run(spec, environment, savePath, resume); },
         Qt::QueuedConnection);
     return true;
 }

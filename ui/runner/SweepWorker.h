@@ -20,6 +20,16 @@ Q_DECLARE_METATYPE(bertbench::Run)
 
 namespace bertbench::ui {
 
+// Continuing an interrupted sweep: the rows it already has, the cells to skip, its journal.
+struct SweepResume {
+    std::vector<ResultRow> previousRows;
+    std::vector<Cell> skip;
+    QString journalPath;   // appended to; empty = a new journal beside the save path
+};
+
+// The journal of a sweep saved at `savePath` ("run-….json" → "run-….journal").
+QString journalPathFor(const QString& savePath);
+
 class SweepWorker : public QObject {
     Q_OBJECT
 public:
@@ -33,7 +43,10 @@ public slots:
     // Runs the whole sweep on this object's thread. `environment` describes the machine.
     // A non-empty `savePath` gets the finished run as a native run file (written here, so
     // the GUI thread never waits on the disk).
-    void run(const bertbench::SweepSpec& spec, const bertbench::Environment& environment, const QString& savePath);
+    // With a save path, every finished row is first appended to the run's journal (fsynced), so
+    // a killed GUI loses at most the cell in flight; the journal goes once the run file is saved.
+    void run(const bertbench::SweepSpec& spec, const bertbench::Environment& environment, const QString& savePath,
+             const bertbench::ui::SweepResume& resume = {});
 
 signals:
     void cellStarted(const bertbench::Cell& cell, int index, int total);
@@ -59,7 +72,8 @@ public:
 
     bool isRunning() const { return running_; }
     // False (and nothing happens) while a sweep runs. See SweepWorker::run for `savePath`.
-    bool start(const SweepSpec& spec, const Environment& environment, const QString& savePath = {});
+    bool start(const SweepSpec& spec, const Environment& environment, const QString& savePath = {},
+               const SweepResume& resume = {});
     void stop();
 
 signals:

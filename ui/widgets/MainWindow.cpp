@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSettings>
@@ -30,6 +31,7 @@
 #include <QToolBar>
 
 #include "core/results/RunFiles.h"
+#include "core/results/RunJournal.h"
 #include "core/sweep/SpecJson.h"
 #include "ui/models/OpenRuns.h"
 #include "ui/models/RowText.h"
@@ -336,10 +338,20 @@ bool MainWindow::startSweep() {
     if (!panel_->isValid() || isSweepRunning()) return false;
     const SweepSpec spec = panel_->spec();
     QSettings().setValue(QStringLiteral("lastSpec"), QString::fromStdString(specToJson(spec)));
+    // Every finished sweep is kept (written by the worker) and reopens from the recent files.
+    const QString savePath = QDir(runsFolder()).filePath(
+        QStringLiteral("run-%1.json").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+    return launchSweep(spec,
+                       tr("Run %1 · %2 · %3")
+                           .arg(++sweepCount_)
+                           .arg(qstr(spec.model), QTime::currentTime().toString(QStringLiteral("HH:mm"))),
+                       savePath, {});
+}
+
+bool MainWindow::launchSweep(const SweepSpec& spec, const QString& title, const QString& savePath,
+                             const SweepResume& resume) {
     const Environment env = machine();
-    auto* doc = new RunDocument(tr("Run %1 · %2 · %3")
-                                    .arg(++sweepCount_)
-                                    .arg(qstr(spec.model), QTime::currentTime().toString(QStringLiteral("HH:mm"))));
+    auto* doc = new RunDocument(title);
     doc->beginLive(spec, env);
     liveDocument_ = doc;
     addRunView(doc);
@@ -349,16 +361,93 @@ bool MainWindow::startSweep() {
     lastEtaS_ = -1;
     sweepClock_.start();
     sinceProgress_.start();
-    // Every finished sweep is kept (written by the worker) and reopens from the recent files.
-    const QString saveDir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/runs");
-    controller_->start(spec, env,
-                       QDir(saveDir).filePath(QStringLiteral("run-%1.json")
-                                                  .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))));
+    controller_->start(spec, env, savePath, resume);
     clock_->start();
     tickClock();
     updateActions();
-    statusBar()->showMessage(tr("Sweep started"), 3000);
+    statusBar()->showMessage(resume.journalPath.isEmpty() ? tr("Sweep started") : tr("Sweep resumed"), 3000);
     return true;
+}
+
+QString MainWindow::runsFolder() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/runs");
+}
+
+QStringList MainWindow::interruptedJournals() const {
+    QStringList paths;
+    const QDir dir(runsFolder());
+    for (const QFileInfo& f : dir.entryInfoList({QStringLiteral("*.journal")}, QDir::Files, QDir::Time))
+        paths << f.absoluteFilePath();
+    return paths;
+}
+
+bool MainWindow::recoverJournal(const QString& journalPath, bool resume, QString* error) {
+    auto fail = [&](const QString& why) {
+        if (error) *error = why;
+        return false;
+    };
+    if (resume && isSweepRunning()) return fail(tr("a sweep is running"));
+    JournalContents contents;
+    try {
+        contents = readJournal(journalPath.toStdString());
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    QString savePath = journalPath;
+    savePath.chop(QStringLiteral(".journal").size());
+    savePath += QStringLiteral(".json");
+    if (resume) {
+        panel_->setSpec(contents.run.spec);
+        SweepResume r;
+        r.previousRows = contents.run.rows;
+        r.skip = finishedCells(contents.run);
+        r.journalPath = journalPath;
+        return launchSweep(contents.run.spec, tr("Recovered · %1").arg(QFileInfo(savePath).completeBaseName()), savePath, r);
+    }
+    try {
+        Run run = contents.run;
+        run.rows = mergeRows(run.spec, run.rows);
+        writeRunJson(run, savePath.toStdString());
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    QFile::remove(journalPath);
+    QStringList problems;
+    openFiles({savePath}, &problems);
+    if (!problems.isEmpty()) return fail(problems.join(QLatin1Char('\n')));
+    return true;
+}
+
+void MainWindow::offerRecovery() {
+    for (const QString& path : interruptedJournals()) {
+        if (isSweepRunning()) return;   // one resumed sweep at a time; the rest are offered next start
+        int rows = 0, cells = 0;
+        try {
+            const JournalContents c = readJournal(path.toStdString());
+            rows = int(c.run.rows.size());
+            cells = int(cellsOf(c.run.spec).size());
+        } catch (const std::exception& e) {
+            showError(tr("Interrupted sweep"), tr("%1 cannot be read: %2").arg(path, QString::fromStdString(e.what())));
+            continue;
+        }
+        QMessageBox box(QMessageBox::Question, tr("Recover an interrupted sweep"),
+                        tr("BertBench was closed while a sweep was running. %n row(s) of it were saved "
+                           "(%1 cells in the sweep).",
+                           nullptr, rows)
+                            .arg(cells),
+                        QMessageBox::NoButton, this);
+        box.setInformativeText(path);
+        QPushButton* resumeButton = box.addButton(tr("Resume the sweep"), QMessageBox::AcceptRole);
+        QPushButton* openButton = box.addButton(tr("Open the saved rows"), QMessageBox::ActionRole);
+        QPushButton* discardButton = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+        box.addButton(tr("Later"), QMessageBox::RejectRole);
+        box.setDefaultButton(resumeButton);
+        box.exec();
+        QString error;
+        if (box.clickedButton() == resumeButton && !recoverJournal(path, true, &error)) showError(tr("Resume"), error);
+        else if (box.clickedButton() == openButton && !recoverJournal(path, false, &error)) showError(tr("Open"), error);
+        else if (box.clickedButton() == discardButton) QFile::remove(path);
+    }
 }
 
 void MainWindow::stopSweep() {

@@ -27,6 +27,7 @@ class RunDocument;
 class RunView;
 class SweepController;
 class SweepPanel;
+struct SweepResume;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -49,6 +50,16 @@ public:
     bool startSweep();
     void stopSweep();
     bool isSweepRunning() const;
+
+    // Crash recovery. Every sweep journals its rows in runsFolder(); a journal left there means
+    // the GUI was killed mid-sweep.
+    static QString runsFolder();
+    QStringList interruptedJournals() const;
+    // resume: the journal's spec goes into the panel and the cells not yet finished are measured;
+    // otherwise its rows open as a run. Either way they end up in a run file and the journal goes.
+    bool recoverJournal(const QString& journalPath, bool resume, QString* error = nullptr);
+    // Asks about each interrupted sweep (app/ calls this once the window is shown).
+    void offerRecovery();
 
     // Exports of the current run view (or Compare for the chart). False + error on failure.
     bool saveRun(const QString& path, QString* error);
@@ -75,6 +86,7 @@ private:
     void addRecentFile(const QString& path);
     void documentsChanged();
     void onSweepFinished(const Run& run, bool cancelled, const QString& error);
+    bool launchSweep(const SweepSpec& spec, const QString& title, const QString& savePath, const SweepResume& resume);
     void tickClock();
     void showError(const QString& title, const QString& text);
     QChart* currentChart() const;
