@@ -23,21 +23,6 @@ namespace bertbench::cuda {
 
 namespace {
 
-int usableDevice()
-{
-    int count = 0;
-    if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
-        cudaGetLastError();
-        throw BackendError("no CUDA device");
-    }
-    for (int d = 0; d < count; ++d) {
-        int major = 0;
-        cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, d);
-        if (major >= 8) return d;
-    }
-    throw BackendError("no CUDA device of compute capability 8.0+");
-}
-
 // One (dtype, head dim, layout) case: lengths with a length-1 row, odd lengths, one at S.
 KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType dtype, int headDim, bool packed)
 {
@@ -133,7 +118,7 @@ KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType 
 
 std::vector<KernelCheck> runFusedAttentionChecks(uint64_t seed)
 {
-    DeviceAllocator alloc(usableDevice());
+    DeviceAllocator alloc(firstUsableDevice());
     CudaContext ctx(alloc.device(), alloc);
     Rng rng(seed * 104729ull + 3);
     std::vector<KernelCheck> checks;

@@ -1,5 +1,7 @@
 #include "kernels/runtime/CudaContext.h"
 
+#include "core/util/Errors.h"
+
 #include "kernels/runtime/CudaCheck.h"
 
 namespace bertbench::cuda {
@@ -53,6 +55,20 @@ double EventTimer::elapsedMs() {
     float ms = 0.f;
     BB_CUDA_CHECK(cudaEventElapsedTime(&ms, start_, stop_));
     return double(ms);
+}
+
+int firstUsableDevice() {
+    int count = 0;
+    if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
+        cudaGetLastError();   // clear the sticky "no device" error
+        throw BackendError("no CUDA device");
+    }
+    for (int d = 0; d < count; ++d) {
+        int major = 0;
+        cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, d);
+        if (major >= 8) return d;
+    }
+    throw BackendError("no CUDA device of compute capability 8.0+");
 }
 
 } // namespace bertbench::cuda

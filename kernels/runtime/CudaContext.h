@@ -70,4 +70,8 @@ private:
     cudaEvent_t stop_ = nullptr;
 };
 
+// The first GPU of compute capability 8.0 or newer (what every CUDA backend needs).
+// Throws BackendError when there is none.
+int firstUsableDevice();
+
 } // namespace bertbench::cuda

@@ -55,7 +55,7 @@ std::vector<float> randomValues(Rng& rng, size_t n, double mean, double stdev, D
 
 class Device {
 public:
-    Device() : allocator_(usableDevice()), context_(allocator_.device(), allocator_) {}
+    Device() : allocator_(firstUsableDevice()), context_(allocator_.device(), allocator_) {}
     CudaContext& context() { return context_; }
 
     DeviceBuffer upload(const std::vector<float>& values, DType dtype) {
@@ -86,20 +86,6 @@ public:
         return out;
     }
     DeviceAllocator& allocator() { return allocator_; }
-
-    static int usableDevice() {
-        int count = 0;
-        if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
-            cudaGetLastError();
-            throw BackendError("no CUDA device");
-        }
-        for (int d = 0; d < count; ++d) {
-            int major = 0;
-            cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, d);
-            if (major >= 8) return d;
-        }
-        throw BackendError("no CUDA device of compute capability 8.0+");
-    }
 
 private:
     DeviceAllocator allocator_;
