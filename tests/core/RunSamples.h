@@ -9,22 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "core/ErrorOf.h"
 #include "core/sweep/Run.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::testing {
 
-// Runs `f`, which must throw FileFormatError; returns its message (or says what went wrong).
 template <typename F>
 std::string formatErrorOf(F f) {
-    try {
-        f();
-    } catch (const FileFormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
-    }
-    return "NO EXCEPTION";
+    return testing::errorOf<FileFormatError>(f);
 }
 
 inline bool sameDouble(double a, double b) {

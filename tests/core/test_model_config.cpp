@@ -4,6 +4,7 @@
 #include <QTemporaryDir>
 #include <fstream>
 
+#include "core/ErrorOf.h"
 #include "core/model/ModelConfig.h"
 #include "core/util/Errors.h"
 
@@ -11,17 +12,9 @@ using namespace bertbench;
 
 namespace {
 
-// Runs `f`, which must throw ConfigError; returns its message.
 template <typename F>
 std::string configErrorOf(F f) {
-    try {
-        f();
-    } catch (const ConfigError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
-    }
-    return "NO EXCEPTION";
+    return testing::errorOf<ConfigError>(f);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

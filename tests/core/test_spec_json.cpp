@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ErrorOf.h"
 #include "core/RunSamples.h"
 #include "core/results/RunFiles.h"
 #include "core/sweep/SpecJson.h"
@@ -13,17 +14,9 @@ using namespace bertbench::testing;
 
 namespace {
 
-// Runs `f`, which must throw InputError; returns its message.
 template <typename F>
 std::string inputErrorOf(F f) {
-    try {
-        f();
-    } catch (const InputError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
-    }
-    return "NO EXCEPTION";
+    return testing::errorOf<InputError>(f);
 }
 
 SweepSpec customSpec() {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ErrorOf.h"
 #include "core/model/BertWeights.h"
 #include "core/util/Errors.h"
 
@@ -142,14 +143,7 @@ void writeCheckpoint(const QString& dir, const BertWeights& w, const WriteOption
 
 template <typename F>
 std::string inputErrorOf(F f) {
-    try {
-        f();
-    } catch (const InputError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("WRONG EXCEPTION TYPE: ") + e.what();
-    }
-    return "NO EXCEPTION";
+    return testing::errorOf<InputError>(f);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
