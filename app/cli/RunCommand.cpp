@@ -189,11 +189,7 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
         progress.finish();
         interrupted = g_cancel.load();
     }
-    if (resume) {
-        std::vector<ResultRow> all = resume->previous.rows;
-        all.insert(all.end(), run.rows.begin(), run.rows.end());
-        run.rows = mergeRows(spec, all);
-    }
+    if (resume) run.rows = mergeRows(spec, resume->previous.rows, run.rows);
     run.spec = spec;
     run.environment = environment;
     run.environment.endTime = isoTimeNow();

@@ -131,7 +131,10 @@ namespace {
 bool finished(RowStatus s) { return s != RowStatus::Cancelled; }
 } // namespace
 
-std::vector<ResultRow> mergeRows(const SweepSpec& spec, const std::vector<ResultRow>& rows) {
+std::vector<ResultRow> mergeRows(const SweepSpec& spec, const std::vector<ResultRow>& earlier,
+                                 const std::vector<ResultRow>& later) {
+    std::vector<ResultRow> rows = earlier;
+    rows.insert(rows.end(), later.begin(), later.end());
     std::vector<ResultRow> merged;
     for (const Cell& cell : cellsOf(spec))
         for (const std::string& candidate : spec.candidates) {

@@ -47,9 +47,11 @@ bool looksLikeJournal(const std::string& text);
 // Cells whose every candidate has a finished row (ok, oom or error): what a resume skips.
 // Cancelled rows are not finished; a later row for the same cell and candidate wins.
 std::vector<Cell> finishedCells(const Run& run);
-// Keeps, for each (cell, candidate), the last row, in sweep (cellsOf) order; drops cancelled
-// rows of cells that have a finished row. This is the run a resumed sweep saves.
-std::vector<ResultRow> mergeRows(const SweepSpec& spec, const std::vector<ResultRow>& rows);
+// The rows of `earlier` then `later` (a resumed sweep: what it had, what it measured now), keeping
+// for each (cell, candidate) the last finished row, else the last one, in sweep (cellsOf) order.
+// This is the run a resumed sweep saves.
+std::vector<ResultRow> mergeRows(const SweepSpec& spec, const std::vector<ResultRow>& earlier,
+                                 const std::vector<ResultRow>& later = {});
 
 } // namespace bertbench
 

@@ -82,11 +82,7 @@ void SweepWorker::run(const SweepSpec& spec, const Environment& environment, con
         result = runner.run(spec, observer, cancel_, resume.skip);
         fillMissing(result.environment, environment);
         if (result.environment.endTime.empty()) result.environment.endTime = isoTimeNow();
-        if (!resume.previousRows.empty()) {
-            std::vector<ResultRow> all = resume.previousRows;
-            all.insert(all.end(), result.rows.begin(), result.rows.end());
-            result.rows = mergeRows(spec, all);
-        }
+        if (!resume.previousRows.empty()) result.rows = mergeRows(spec, resume.previousRows, result.rows);
     } catch (const std::exception& e) {
         error = QString::fromStdString(e.what());
         emit logLine(QStringLiteral("sweep failed: ") + error);
