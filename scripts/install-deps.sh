@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Installs what BertBench's build and tests need on Debian 12 (run as root or with sudo).
+# Installs what BertBench's build and tests need on a bare Debian 12 (run as root or with sudo).
+# scripts/fresh-machine-check.sh proves the list on a clean root: a package missing here fails it.
+#   libqt6opengl6-dev  Qt6Charts' CMake package requires Qt6OpenGL
+#   python3            the torch:* backends' worker and the tests' protocol-faithful fake worker
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -7,6 +10,6 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build pkg-config \
-  qt6-base-dev libqt6charts6-dev libqt6svg6-dev libgl-dev \
+  qt6-base-dev libqt6charts6-dev libqt6opengl6-dev libqt6svg6-dev libgl-dev \
   nlohmann-json3-dev libopenblas-dev \
-  xvfb xauth fonts-dejavu-core
+  python3 xvfb xauth fonts-dejavu-core

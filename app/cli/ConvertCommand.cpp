@@ -21,7 +21,7 @@ const CommandHelp& convertHelp() {
           "seed    OUT is a folder; one CSV per task x candidate in the old\n"
           "        script's format (log_Bert_<attention>_<task>.csv)"}},
         "Examples:\n"
-        "  bertbench-cli convert ../shared/fixtures/seed-csv --to native seed-run.json\n"
+        "  bertbench-cli convert tests/fixtures/seed-csv --to native seed-run.json\n"
         "  bertbench-cli convert bertbench-runs/2024-05-01_10-00-00 --to seed old-format/\n"};
     return help;
 }

@@ -31,7 +31,7 @@ const CommandHelp& plotHelp() {
          {"--scale", "N", "device pixels per figure pixel for PNG, 1..8 (default 2, for print)"},
          {"--format", "FMT", "png (default), svg or pdf; svg/pdf write the report and lines\nfigures as vector files, heatmaps stay PNG"}},
         "Example:\n"
-        "  bertbench-cli plot ../shared/fixtures/seed-csv/log_Bert_*_mlm.csv --out plots/\n"};
+        "  bertbench-cli plot tests/fixtures/seed-csv/log_Bert_*_mlm.csv --out plots/\n"};
     return help;
 }
 

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSeedFixtures = std::string(BERTBENCH_SHARED_FIXTURES) + "/seed-csv";
+const std::string kSeedFixtures = std::string(BERTBENCH_FIXTURES_DIR) + "/seed-csv";
 
 struct Result {
     int code = -1;

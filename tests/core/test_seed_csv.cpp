@@ -1,4 +1,4 @@
-// The old script's CSV: the shared fixtures load as they are, the export writes the old header
+// The old script's CSV: its published files (tests/fixtures/seed-csv) load as they are, the export writes the old header
 // and formatting, and export → import gives the rows back.
 #include <QtTest>
 
@@ -13,7 +13,7 @@ using namespace bertbench::testing;
 
 namespace {
 
-const std::string kFixtures = std::string(BERTBENCH_SHARED_FIXTURES) + "/seed-csv/";
+const std::string kFixtures = std::string(BERTBENCH_FIXTURES_DIR) + "/seed-csv/";
 
 
 std::vector<std::string> lines(const std::string& text) {

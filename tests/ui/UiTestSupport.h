@@ -101,7 +101,7 @@ inline BackendRegistry cpuRegistry(std::atomic<int>* guiForwards = nullptr) {
 }
 
 inline QString seedCsv(const char* name) {
-    return QStringLiteral(BERTBENCH_SHARED_FIXTURES "/seed-csv/") + QLatin1String(name);
+    return QStringLiteral(BERTBENCH_FIXTURES_DIR "/seed-csv/") + QLatin1String(name);
 }
 
 } // namespace bertbench::test
