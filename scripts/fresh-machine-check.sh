@@ -6,10 +6,11 @@
 # Why a root of its own: CI's machine and a developer's keep what earlier runs installed and may
 # have files beside the checkout; a green run there says nothing about a new user's clone.
 #
-# Usage: scripts/fresh-machine-check.sh [--commit REV] [--keep] [--workdir DIR]
+# Usage: scripts/fresh-machine-check.sh [--commit REV] [--keep] [--workdir DIR] [--no-cuda]
 #   --commit REV   what to clone (default HEAD of this checkout; uncommitted changes are not seen)
 #   --keep         leave the root and the logs behind (printed at the end)
 #   --workdir DIR  where the root is made (default: a new folder under /tmp)
+#   --no-cuda      do not mount /usr/local/cuda: build as a host without CUDA would
 # Environment: BERTBENCH_FRESH_SUITE (default bookworm), BERTBENCH_FRESH_MIRROR (default: apt's).
 # Where /usr/local/cuda exists it is bind-mounted read-only, so the CUDA code is compiled and its
 # CPU-side tests run in the root too. Needs root, mmdebstrap and git. Exit 0 only if every step
@@ -17,11 +18,12 @@
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-COMMIT=HEAD KEEP=0 WORKDIR=""
+COMMIT=HEAD KEEP=0 WORKDIR="" CUDA=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --commit) COMMIT="${2:?--commit needs a revision}"; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --no-cuda) CUDA=0; shift ;;
         --workdir) WORKDIR="${2:?--workdir needs a folder}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "fresh-machine-check: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -121,11 +123,11 @@ clone() {
 }
 mount_all() {
     bind /proc "$ROOT/proc" && bind /dev "$ROOT/dev" || return 1
-    if [ -d /usr/local/cuda ]; then
+    if [ "$CUDA" = 1 ] && [ -d /usr/local/cuda ]; then
         bind "$(readlink -f /usr/local/cuda)" "$ROOT/usr/local/cuda" ro || return 1
         echo "CUDA: $(readlink -f /usr/local/cuda) bind-mounted read-only"
     else
-        echo "CUDA: none on this host, the root builds without it"
+        echo "CUDA: not mounted (none on this host, or --no-cuda): the root builds without it"
     fi
 }
 main_job_output() {   # the headless main job must have written a run: CSV and PNG files
@@ -137,15 +139,20 @@ main_job_output() {   # the headless main job must have written a run: CSV and P
     ls "$run" | grep -q '\.png$' || { echo "no PNG in $run"; return 1; }
 }
 
-echo "fresh-machine-check: commit $SHA, Debian $SUITE root in $ROOT"
-printf 'README command 1: %s\nREADME command 2: %s\n' "${COMMANDS[0]}" "${COMMANDS[1]}"
-step "make a clean Debian root (mmdebstrap)" make_root
-step "clone the commit under test" clone
-step "mount /proc, /dev (and CUDA)" mount_all
-step "README command 1 (install, build, main job)" in_root "${COMMANDS[0]}"
-step "main job wrote a run with CSV and PNG" main_job_output
-step "README command 2 (tests)" in_root "${COMMANDS[1]}"
-grep -E 'tests passed|tests failed' "$LOGS"/README-command-2*.log | tail -n 1 || true
-echo "== stage times"
-printf '%s\n' "${TIMES[@]}"
-echo "total $(( $(date +%s) - TOTAL_START )) s: README's two commands pass on a fresh Debian $SUITE root"
+# The steps run from one function, read whole before it starts: editing this file while a
+# check runs (it takes minutes) cannot change what the running check does.
+main() {
+    echo "fresh-machine-check: commit $SHA, Debian $SUITE root in $ROOT"
+    printf 'README command 1: %s\nREADME command 2: %s\n' "${COMMANDS[0]}" "${COMMANDS[1]}"
+    step "make a clean Debian root (mmdebstrap)" make_root
+    step "clone the commit under test" clone
+    step "mount /proc, /dev (and CUDA)" mount_all
+    step "README command 1 (install, build, main job)" in_root "${COMMANDS[0]}"
+    step "main job wrote a run with CSV and PNG" main_job_output
+    step "README command 2 (tests)" in_root "${COMMANDS[1]}"
+    grep -E 'tests passed|tests failed' "$LOGS"/README-command-2*.log | tail -n 1 || true
+    echo "== stage times"
+    printf '%s\n' "${TIMES[@]}"
+    echo "total $(( $(date +%s) - TOTAL_START )) s: README's two commands pass on a fresh Debian $SUITE root"
+}
+main; exit $?
