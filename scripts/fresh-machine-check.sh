@@ -134,9 +134,9 @@ main_job_output() {   # the headless main job must have written a run: CSV and P
     local run
     run="$(ls -d "$ROOT$CLONE"/bertbench-runs/*/ 2>/dev/null | tail -n 1)"
     [ -n "$run" ] || { echo "no ./bertbench-runs/<time>/ folder was written"; return 1; }
-    ls -l "$run"
-    ls "$run" | grep -q '\.csv$' || { echo "no CSV in $run"; return 1; }
-    ls "$run" | grep -q '\.png$' || { echo "no PNG in $run"; return 1; }
+    find "$run" -type f | sort
+    [ -n "$(find "$run" -type f -name '*.csv')" ] || { echo "no CSV under $run"; return 1; }
+    [ -n "$(find "$run" -type f -name '*.png')" ] || { echo "no PNG under $run"; return 1; }
 }
 
 # The steps run from one function, read whole before it starts: editing this file while a
