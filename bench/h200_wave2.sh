@@ -108,14 +108,14 @@ for cell in "--batches 128 --seqs 512 --pads 0" "--batches 1 --seqs 128 --pads 0
 done
 cat "$W/profile.log" | tee -a "$S"
 
-if fits 200 "peers"; then
+if fits 170 "peers"; then
   say "== PyTorch peers on the bert-base cells"
   cat > "$W/plan.txt" <<EOF
 hf_sdpa    128:512:0,128:512:0.5,1:128:0 target_ms=800 min_iters=15 max_iters=300
 pt_nested  128:512:0,128:512:0.5,1:128:0 target_ms=800 min_iters=15 max_iters=300
 hf_compile 1:128:0,128:512:0,128:512:0.5 target_ms=800 min_iters=15 max_iters=300
 EOF
-  deadline=$((T0 + BUDGET_S - 75))
+  deadline=$((T0 + BUDGET_S - 110))
   timeout -s INT -k 10 $((deadline - $(date +%s) + 5)) python3 "$HERE/peers/hf_peers.py" --plan "$W/plan.txt" \
       --csv "$W/peers.csv" --deadline "$deadline" > "$W/peers.log" 2>&1
   say "peers rc=$?"
@@ -128,12 +128,12 @@ fi
 
 if fits 40 "sanitizers"; then
   say "== compute-sanitizer memcheck + racecheck (tiny verifies)"
-  timeout 100 compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
+  timeout $(( $(left) > 80 ? 60 : $(left) - 20 )) compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
       "$CLI" verify --model tiny --seed 12 --cases 2x77@0.5,1x33 > "$W/memcheck.log" 2>&1
   say "memcheck rc=$?"; grep -E "ERROR SUMMARY|verify:" "$W/memcheck.log" | tail -n 2 | tee -a "$S"
 fi
 if fits 40 "racecheck"; then
-  timeout $(( $(left) > 100 ? 80 : $(left) - 20 )) compute-sanitizer --tool racecheck --error-exitcode 9 \
+  timeout $(( $(left) > 60 ? 40 : $(left) - 20 )) compute-sanitizer --tool racecheck --error-exitcode 9 \
       "$CLI" verify --model tiny --seed 13 --cases 1x33 --dtypes fp16 --no-kernel-checks > "$W/racecheck.log" 2>&1
   say "racecheck rc=$?"; grep -E "RACECHECK SUMMARY|ERROR SUMMARY|verify:" "$W/racecheck.log" | tail -n 2 | tee -a "$S"
 fi
