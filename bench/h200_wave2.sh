@@ -8,10 +8,12 @@
 #     OUT_DIR  default $OUT; the device tool returns at most 8 files: logs.tgz (everything),
 #              summary.txt (the tables, printed last) and a few logs
 #   BUDGET_S=540: the whole script's seconds; later steps are skipped when time runs out.
+#   STEPS="verify runs gemm profile peers sanitize attention" (default: all, in this order)
 #
-# "before" = BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0 (wave 1's path: plain GEMMs,
-# separate bias + erf-GELU and bias + residual + LayerNorm kernels, cublasLt's first heuristic
-# algorithm); "after" = the defaults (epilogues fused, algorithms autotuned). Same binary.
+# Variants, same binary: "before" = BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0 (wave 1's
+# path: plain GEMMs, separate bias + erf-GELU and bias + residual + LayerNorm kernels, cublasLt's
+# first heuristic algorithm); "tuned" = BERTBENCH_FUSED_EPILOGUES=0 (wave 1's kernels, autotuned
+# algorithms); "after" = the defaults (epilogues fused, algorithms autotuned).
 #
 # Steps: verify (tiny with kernel checks + graphs; bert-base every backend, task, dtype, graphs);
 # compute-sanitizer memcheck and racecheck on tiny verifies; bertbench-cuda-bench gemm at 65536
@@ -34,18 +36,21 @@ S="$W/summary.txt"
 left() { echo $((T0 + BUDGET_S - $(date +%s))); }
 say() { echo "[$(($(date +%s) - T0)) s] $*" | tee -a "$S"; }
 fits() { [ "$(left)" -gt "$1" ] || { say "SKIPPED (time): $2"; return 1; }; }
+STEPS=" ${STEPS:-verify runs gemm profile peers sanitize attention} "
+want() { [[ "$STEPS" == *" $1 "* ]]; }
 
 say "== machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv | tee -a "$S"
 
 # attn_bench builds in the background while the GPU runs verify (8 files, one nvcc each).
-(
+ATTN_PID=
+want attention && (
   mkdir -p "$W/attn" && cd "$ROOT" &&
   ls bench/attention/attn_bench.cu kernels/attention/FusedAttention.cu kernels/attention/FlashFwd_*.cu |
     xargs -P 8 -I{} sh -c 'nvcc -std=c++20 -O3 -I. -gencode arch=compute_90,code=sm_90 -c {} -o '"$W"'/attn/$(basename {}).o' &&
   nvcc "$W"/attn/*.o -o "$W/attn/attn_bench"
 ) > "$W/attn_build.log" 2>&1 &
-ATTN_PID=$!
+want attention && ATTN_PID=$!
 
 CLI="$BIN/bertbench-cli"; CB="$BIN/bertbench-cuda-bench"
 if ! "$CLI" --version > /dev/null 2>&1 || ! "$CB" copy --target-ms 10 > /dev/null 2>&1; then
@@ -58,15 +63,23 @@ if ! "$CLI" --version > /dev/null 2>&1 || ! "$CB" copy --target-ms 10 > /dev/nul
 fi
 "$CLI" --version | tee -a "$S"
 BEFORE=(env BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0)
+TUNED=(env BERTBENCH_FUSED_EPILOGUES=0)
 
+if want verify; then
 say "== verify tiny (kernel checks, graphs)"
 timeout 120 "$CLI" verify --model tiny --seed 11 --cuda-graphs --verbose > "$W/verify_tiny.log" 2>&1
 say "verify tiny rc=$?"; grep -E "FAIL|gemm\+|verify:" "$W/verify_tiny.log" | cut -c1-150 | tail -n 16 | tee -a "$S"
 say "== verify bert-base (every backend, task, dtype; graphs)"
 timeout 150 "$CLI" verify --model bert-base --seed 21 --no-kernel-checks --cuda-graphs > "$W/verify_base.log" 2>&1
 say "verify bert-base rc=$?"; sed -n '/Model outputs/,$p' "$W/verify_base.log" | grep -v "^  ---" | cut -c1-150 | tee -a "$S"
+say "== verify bert-base at >= 4096 tokens (the FFN's row chunks)"
+timeout 90 "$CLI" verify --model bert-base --seed 23 --no-kernel-checks --cuda-graphs --cases 10x512@0.1 \
+    --tasks encoder,token_classification > "$W/verify_chunks.log" 2>&1
+say "verify chunks rc=$?"; sed -n '/Model outputs/,$p' "$W/verify_chunks.log" | grep -v "^  ---" | cut -c1-150 | tee -a "$S"
+fi
 
-say "== bertbench-cli run, issue cells, after then before"
+if want runs; then
+say "== bertbench-cli run, issue cells: after, tuned, before"
 COMMON=(--device cuda --dtype fp16 --tasks encoder --baseline cuda:sdpa --backends cuda:flash_attention_2
         --cuda-graphs --seed 0 --quiet)
 runs() {   # tag prefix...
@@ -79,12 +92,13 @@ runs() {   # tag prefix...
       --warmup 5 --num-batches 40 --out "$W/run_${tag}_large" > "$W/run_${tag}_large.log" 2>&1
 }
 runs after
+runs tuned "${TUNED[@]}"
 runs before "${BEFORE[@]}"
 python3 - "$W" <<'PY' | tee -a "$S"
 import csv, glob, os, sys
 w = sys.argv[1]
 print(f"{'variant':<8}{'model':<12}{'cell':<16}{'cuda:sdpa ms':>13}{'cuda:fa2 ms':>12}{'sdpa MB':>9}{'fa2 MB':>8}{'rel err':>10} status")
-for tag in ("before", "after"):
+for tag in ("before", "tuned", "after"):
     for part in ("512", "128", "large"):
         f = f"{w}/run_{tag}_{part}/results.csv"
         if not os.path.exists(f):
@@ -94,12 +108,16 @@ for tag in ("before", "after"):
             print(f"{tag:<8}{r.get('model','?')[:11]:<12}{cell:<16}{float(r['baseline_median_ms']):13.3f}{float(r['candidate_median_ms']):12.3f}"
                   f"{float(r['baseline_peak_mb']):9.0f}{float(r['candidate_peak_mb']):8.0f}{float(r['rel_error']):10.2e} {r['status']}")
 PY
+fi
 
+if want gemm; then
 say "== GEMMs alone (65536 and 128 tokens)"
 timeout 60 "$CB" gemm --batches 128 --seqs 512 --target-ms 150 > "$W/gemm_65536.log" 2>&1; say "rc=$?"
 timeout 30 "$CB" gemm --batches 1 --seqs 128 --target-ms 100 > "$W/gemm_128.log" 2>&1; say "rc=$?"
-grep -v "^GEMMs" "$W/gemm_65536.log" "$W/gemm_128.log" | cut -d: -f2- | cut -c1-150 | tee -a "$S"
+grep -v "^GEMMs" "$W/gemm_65536.log" "$W/gemm_128.log" | cut -d: -f2- | cut -c1-170 | tee -a "$S"
+fi
 
+if want profile; then
 say "== per-category profile, cuda:flash_attention_2, before / after"
 for cell in "--batches 128 --seqs 512 --pads 0" "--batches 1 --seqs 128 --pads 0"; do
   timeout 40 "${BEFORE[@]}" "$CB" profile --attention flash_attention_2 $cell > "$W/prof_tmp_b.log" 2>&1
@@ -107,8 +125,9 @@ for cell in "--batches 128 --seqs 512 --pads 0" "--batches 1 --seqs 128 --pads 0
   { echo "-- before: $cell"; cat "$W/prof_tmp_b.log"; echo "-- after: $cell"; cat "$W/prof_tmp_a.log"; } >> "$W/profile.log"
 done
 cat "$W/profile.log" | tee -a "$S"
+fi
 
-if fits 170 "peers"; then
+if want peers && fits 120 "peers"; then
   say "== PyTorch peers on the bert-base cells"
   cat > "$W/plan.txt" <<EOF
 hf_sdpa    128:512:0,128:512:0.5,1:128:0 target_ms=800 min_iters=15 max_iters=300
@@ -126,19 +145,20 @@ for r in csv.DictReader(open('$W/peers.csv')):
 " 2>&1 | tee -a "$S"
 fi
 
-if fits 40 "sanitizers"; then
+if want sanitize && fits 40 "sanitizers"; then
   say "== compute-sanitizer memcheck + racecheck (tiny verifies)"
   timeout $(( $(left) > 80 ? 60 : $(left) - 20 )) compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
       "$CLI" verify --model tiny --seed 12 --cases 2x77@0.5,1x33 > "$W/memcheck.log" 2>&1
   say "memcheck rc=$?"; grep -E "ERROR SUMMARY|verify:" "$W/memcheck.log" | tail -n 2 | tee -a "$S"
 fi
-if fits 40 "racecheck"; then
-  timeout $(( $(left) > 60 ? 40 : $(left) - 20 )) compute-sanitizer --tool racecheck --error-exitcode 9 \
-      "$CLI" verify --model tiny --seed 13 --cases 1x33 --dtypes fp16 --no-kernel-checks > "$W/racecheck.log" 2>&1
+if want sanitize && fits 40 "racecheck"; then
+  timeout $(( $(left) > 100 ? 80 : $(left) - 20 )) compute-sanitizer --tool racecheck --error-exitcode 9 \
+      "$CLI" verify --model tiny --seed 13 --cases 1x33 --dtypes fp16 --tasks encoder --no-kernel-checks \
+      > "$W/racecheck.log" 2>&1
   say "racecheck rc=$?"; grep -E "RACECHECK SUMMARY|ERROR SUMMARY|verify:" "$W/racecheck.log" | tail -n 2 | tee -a "$S"
 fi
 
-if fits 45 "attention"; then
+if want attention && fits 45 "attention"; then
   wait $ATTN_PID; say "attn_bench build rc=$?"
   if [ -x "$W/attn/attn_bench" ]; then
     (cd "$W" && timeout 40 "$W/attn/attn_bench" --time --lengths-dir "$W") > "$W/attn_time.log" 2>&1

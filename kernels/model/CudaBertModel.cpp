@@ -271,13 +271,20 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
         c.x = DeviceBuffer(alloc, T * H * e, "hidden states [tokens, hidden]");
         // QKV + context and intermediate + FFN output are never live at once: one buffer holds
         // them in turn (peak memory: 6 instead of 9 hidden-sized tensors at bert-base sizes).
-        const size_t scratchBytes = T * std::max(4 * H, I + H) * e;
+        // From kFfnChunkMinRows tokens on, the FFN runs over row chunks so that its
+        // [chunk, intermediate + hidden] fits in attention's [tokens, 4·hidden]: at bert-base
+        // 128×512 that is 2 chunks and 100 MB less peak; the GEMMs keep ≥ 2048 rows each.
+        size_t ffnChunks = 1;
+        if (T >= kFfnChunkMinRows) ffnChunks = std::max<size_t>(1, (I + H + 4 * H - 1) / (4 * H));
+        c.ffnChunkRows = int64_t((T + ffnChunks - 1) / ffnChunks);
+        const size_t chunkRows = size_t(c.ffnChunkRows);
+        const size_t scratchBytes = std::max(T * 4 * H, chunkRows * (I + H)) * e;
         c.scratch = DeviceBuffer(alloc, scratchBytes, "layer scratch [tokens, max(4*hidden, intermediate+hidden)]");
         auto* base = static_cast<unsigned char*>(c.scratch.get());
         c.qkv = base;
         c.ctx = base + T * 3 * H * e;
         c.inter = base;
-        c.ffnOut = base + T * I * e;
+        c.ffnOut = base + chunkRows * I * e;
         const size_t workspace = attention.workspaceBytes(s);
         if (workspace > 0) c.workspace = DeviceBuffer(alloc, workspace, "attention workspace (" + attention.name() + ")");
 
@@ -338,9 +345,9 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     auto* inter = c.inter;
     auto* ffnOut = c.ffnOut;
     // Bytes each category must move (inputs read once, outputs written once) and its GEMM flops.
-    const double rowBytes = e * double(T) * H, interBytes = e * double(T) * I;
+    const double rowBytes = e * double(T) * H;
     const double wHH = e * double(H) * H, wHI = e * double(H) * I;
-    const double flopsHH = 2.0 * double(T) * H * H, flopsHI = 2.0 * double(T) * H * I;
+    const double flopsHH = 2.0 * double(T) * H * H;
 
     // The profiler categories below are a contract (kernels/README.md): they tile the forward.
     {
@@ -380,23 +387,32 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
                 ops::biasResidualLayerNorm(dtype_, x, qkv, l.attnOutB, x, l.attnLnG, l.attnLnB, T, H, eps, stream);
             }
         }
-        {
-            OpScope scope(prof, stream, "ffn_up_gelu", rowBytes + interBytes + wHI, flopsHI);
-            if (fused) {
-                gemm_.linearGelu(dtype_, inter, x, l.interW, l.interB, T, H, I);
-            } else {
-                gemm_.linear(dtype_, inter, x, l.interW, nullptr, T, H, I);
-                ops::biasActivation(dtype_, inter, inter, l.interB, T, I, I, ops::Activation::Gelu, stream);
+        // The FFN, over row chunks of at most c.ffnChunkRows (one chunk below kFfnChunkMinRows).
+        for (int64_t r0 = 0; r0 < T; r0 += c.ffnChunkRows) {
+            const int64_t rows = std::min(c.ffnChunkRows, T - r0);
+            auto* xr = static_cast<unsigned char*>(x) + size_t(r0) * size_t(H) * size_t(e);
+            const double chunkRow = e * double(rows) * H, chunkInter = e * double(rows) * I;
+            const double chunkFlops = 2.0 * double(rows) * H * I;
+            {
+                OpScope scope(prof, stream, "ffn_up_gelu", chunkRow + chunkInter + wHI, chunkFlops);
+                if (fused) {
+                    gemm_.linearGelu(dtype_, inter, xr, l.interW, l.interB, rows, H, I);
+                } else {
+                    gemm_.linear(dtype_, inter, xr, l.interW, nullptr, rows, H, I);
+                    ops::biasActivation(dtype_, inter, inter, l.interB, rows, I, I, ops::Activation::Gelu, stream);
+                }
             }
-        }
-        {
-            OpScope scope(prof, stream, "ffn_down_ln", interBytes + 3 * rowBytes + wHI, flopsHI);
-            if (fused) {
-                gemm_.linearResidual(dtype_, ffnOut, inter, l.outW, l.outB, x, T, I, H);
-                ops::biasResidualLayerNorm(dtype_, x, ffnOut, nullptr, nullptr, l.outLnG, l.outLnB, T, H, eps, stream);
-            } else {
-                gemm_.linear(dtype_, ffnOut, inter, l.outW, nullptr, T, I, H);
-                ops::biasResidualLayerNorm(dtype_, x, ffnOut, l.outB, x, l.outLnG, l.outLnB, T, H, eps, stream);
+            {
+                OpScope scope(prof, stream, "ffn_down_ln", chunkInter + 3 * chunkRow + wHI, chunkFlops);
+                if (fused) {
+                    gemm_.linearResidual(dtype_, ffnOut, inter, l.outW, l.outB, xr, rows, I, H);
+                    ops::biasResidualLayerNorm(dtype_, xr, ffnOut, nullptr, nullptr, l.outLnG, l.outLnB, rows, H, eps,
+                                               stream);
+                } else {
+                    gemm_.linear(dtype_, ffnOut, inter, l.outW, nullptr, rows, I, H);
+                    ops::biasResidualLayerNorm(dtype_, xr, ffnOut, l.outB, xr, l.outLnG, l.outLnB, rows, H, eps,
+                                               stream);
+                }
             }
         }
     }

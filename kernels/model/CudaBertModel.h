@@ -76,12 +76,15 @@ private:
         // the order of the launches is the order of use): [qkv 3H | ctx H] for attention,
         // [inter I | ffnOut H] for the feed-forward; the re-padded output reuses it at the end.
         void *qkv = nullptr, *ctx = nullptr, *inter = nullptr, *ffnOut = nullptr;
+        int64_t ffnChunkRows = 0; // the FFN runs over row chunks of this many tokens (scratch size)
         void* output = nullptr;   // what output() reads: [outRows, outCols]
         int64_t outRows = 0;
         int outCols = 0;
         std::vector<int64_t> outShape;
         bool perPosition = true;
     };
+
+    static constexpr int64_t kFfnChunkMinRows = 4096;
 
     void headForward();
     void checkHead(Task task) const;
