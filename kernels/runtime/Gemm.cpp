@@ -73,7 +73,8 @@ cublasStatus_t Gemm::matmul(const Call& call, const Plan& p, const cublasLtMatmu
 
 // Candidates: the heuristic's first kHeuristicAlgos, plus split-K variants when the output has too
 // few tiles for the SMs; timed on the call's buffers when autotuning may run now.
-bool Gemm::chooseAlgo(const Call& call, Plan& p) {
+bool Gemm::chooseAlgo(const Call& call, Plan& p, bool& timed) {
+    timed = false;
     cublasLtMatmulPreference_t pref = nullptr;
     BB_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&pref));
     const size_t workspace = context_.workspaceBytes();
@@ -163,6 +164,7 @@ bool Gemm::chooseAlgo(const Call& call, Plan& p) {
     BB_CUDA_CHECK(cudaGetLastError());
     if (best < 0) return false;
     p.algo = candidates[bestIndex];
+    timed = true;
     return true;
 }
 
@@ -205,10 +207,9 @@ Gemm::Plan& Gemm::plan(const Call& call) {
             p.algo = tuned->second;
             p.hasAlgo = true;
         } else {
-            p.hasAlgo = chooseAlgo(call, p);
-            cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
-            BB_CUDA_CHECK(cudaStreamIsCapturing(context_.stream(), &capture));
-            if (p.hasAlgo && autotune_ && capture == cudaStreamCaptureStatusNone) tuned_[key] = p.algo;
+            bool timed = false;
+            p.hasAlgo = chooseAlgo(call, p, timed);
+            if (p.hasAlgo && timed) tuned_[key] = p.algo;   // only what was timed is kept for later cells
         }
     } catch (...) {
         destroyPlan(p.op, p.a, p.b, p.c, p.d);

@@ -91,7 +91,8 @@ private:
         Epilogue epilogue;
     };
     Plan& plan(const Call& call);
-    bool chooseAlgo(const Call& call, Plan& p);
+    // false: no algorithm (use the fallback). timed: the choice was measured (kept in tuned_).
+    bool chooseAlgo(const Call& call, Plan& p, bool& timed);
     cublasStatus_t matmul(const Call& call, const Plan& p, const cublasLtMatmulAlgo_t& algo);
     void run(const Call& call);
     void fallback(const Call& call);
