@@ -8,7 +8,9 @@
 #     OUT_DIR  default $OUT; the device tool returns at most 8 files: logs.tgz (everything),
 #              summary.txt (the tables, printed last) and a few logs
 #   BUDGET_S=540: the whole script's seconds; later steps are skipped when time runs out.
-#   STEPS="verify runs gemm profile peers sanitize attention" (default: all, in this order)
+#   STEPS="verify runs gemm profile peers sanitize attention" (default: all, in this order);
+#   "ncu" (not in the default, not yet run on the H200): Nsight Compute, clocks as found, on the
+#   FFN-up GEMM with and without its GELU epilogue at 65536 tokens (why the epilogue costs 25 %)
 #
 # Variants, same binary: "before" = BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0 (wave 1's
 # path: plain GEMMs, separate bias + erf-GELU and bias + residual + LayerNorm kernels, cublasLt's
@@ -169,6 +171,15 @@ if want attention && fits 45 "attention"; then
       grep -E "^\|" "$W/attn_peers.log" | head -n 16 | tee -a "$S"
     fi
   fi
+fi
+
+if want ncu && fits 60 "ncu"; then
+  say "== ncu: FFN-up GEMM, plain vs GELU epilogue (65536 tokens)"
+  timeout $(( $(left) - 15 )) ncu --clock-control none --kernel-name regex:'.*(gemm|Kernel|sm90).*' \
+      --launch-skip 40 --launch-count 12 --section SpeedOfLight --section LaunchStats --section Occupancy \
+      "$CB" gemm --batches 128 --seqs 512 --target-ms 5 --warmup 1 > "$W/ncu_gemm.txt" 2>&1
+  say "ncu rc=$?"; grep -E "^  [a-zA-Z_].*\(|Duration|Compute \(SM\) Throughput|Memory Throughput|Registers Per|Grid Size" \
+      "$W/ncu_gemm.txt" | head -n 60 | tee -a "$S"
 fi
 
 say "done"
