@@ -4,10 +4,14 @@
 //
 //   sweep     per cell (batch × seq × pad): median forward time with CUDA events, plain and as a
 //             CUDA-graph replay, and the peak memory (CSV on stdout or --csv FILE)
-//   profile   one cell with per-op CUDA events: ms per forward and the rate of each op category
-//             (TFLOP/s for GEMMs, GB/s for the memory-bound kernels)
-//   gemm      each encoder GEMM shape through cublasGemmEx alone (default algorithm) and through
-//             our cublasLt path, on random data
+//   profile   one cell with per-op CUDA events: ms per forward in each of the forward's categories
+//             (OpProfiler totals: embeddings, qkv_gemm, attention, attn_out_ln, ffn_up_gelu,
+//             ffn_down_ln, padding, head) with TFLOP/s and GB/s, then the strategy's own steps
+//   gemm      each encoder GEMM shape through cublasGemmEx alone (default algorithm), through our
+//             cublasLt path (heuristic's first algorithm, and autotuned), and with its fused
+//             epilogue (FFN-up: bias + GELU; attention-out, FFN-down: bias + residual) against the
+//             unfused equivalent (GEMM + separate kernel), on random data
+//   --attention eager|sdpa|flash_attention_2 (sweep, profile): the strategy (default eager)
 //   copy      cudaMemcpyAsync device-to-device of 1 GiB (bytes read + written)
 //
 // Example: bertbench-cuda-bench sweep --batches 1,8,32,128 --seqs 128,512 --pads 0,0.5
@@ -31,6 +35,8 @@
 #include "core/model/ModelConfig.h"
 #include "core/util/Random.h"
 #include "kernels/CudaBertBackend.h"
+#include "kernels/attention/FastAttention.h"
+#include "kernels/ops/Ops.h"
 #include "kernels/model/EagerAttention.h"
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/Gemm.h"
@@ -55,7 +61,15 @@ struct Options {
     std::string csv;
     uint64_t seed = 0;
     bool packed = false;   // eager attention inside the padding-free encoder (for comparisons)
+    std::string attention = "eager";
 };
+
+std::unique_ptr<AttentionStrategy> makeStrategy(const Options& o) {
+    if (o.attention == "eager") return std::make_unique<EagerAttention>(o.packed);
+    for (const AttentionStrategyInfo& info : fastAttentionStrategies())
+        if (info.name == o.attention) return info.create();
+    throw std::runtime_error("unknown --attention " + o.attention);
+}
 
 std::vector<std::string> split(const std::string& s) {
     std::vector<std::string> out;
@@ -92,6 +106,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--csv") o.csv = next();
         else if (a == "--seed") o.seed = std::stoull(next());
         else if (a == "--packed") o.packed = true;
+        else if (a == "--attention") o.attention = next();
         else throw std::runtime_error("unknown option " + a);
     }
     return o;
@@ -117,7 +132,7 @@ int sweep(const Options& o) {
         csv = &file;
     }
     *csv << "backend,model,task,dtype,batch,seq,pad,real_tokens,median_ms,median_graph_ms,peak_mb\n";
-    CudaBertBackend backend(std::make_unique<EagerAttention>(o.packed), 0);
+    CudaBertBackend backend(makeStrategy(o), 0);
     backend.loadModel(weights, o.dtype);
     for (int b : o.batches) {
         for (int s : o.seqs) {
@@ -138,8 +153,8 @@ int sweep(const Options& o) {
                 const double graph = timeMedian(o, [&] { return backend.forward(); });
                 backend.releaseCell();
                 char line[256];
-                std::snprintf(line, sizeof line, "cuda:eager%s,%s,%s,%s,%d,%d,%g,%lld,%.4f,%.4f,%.1f\n",
-                              o.packed ? "-packed" : "", o.model.c_str(), toString(o.task).c_str(),
+                std::snprintf(line, sizeof line, "cuda:%s%s,%s,%s,%s,%d,%d,%g,%lld,%.4f,%.4f,%.1f\n",
+                              o.attention.c_str(), o.packed ? "-packed" : "", o.model.c_str(), toString(o.task).c_str(),
                               toString(o.dtype).c_str(), b, s, pad, (long long)batch.realTokens(), plain, graph, peakMb);
                 *csv << line << std::flush;
                 if (csv != &std::cout) std::cout << line << std::flush;
@@ -151,7 +166,7 @@ int sweep(const Options& o) {
 
 int profile(const Options& o) {
     const BertWeights weights = randomWeights(presetConfig(o.model), o.seed);
-    CudaBertBackend backend(std::make_unique<EagerAttention>(o.packed), 0);
+    CudaBertBackend backend(makeStrategy(o), 0);
     backend.loadModel(weights, o.dtype);
     for (int b : o.batches) {
         for (int s : o.seqs) {
@@ -165,8 +180,12 @@ int profile(const Options& o) {
                 const Batch batch = makeBatch(spec);
                 backend.prepare(o.task, batch);
                 for (int w = 0; w < o.warmup; ++w) backend.forward();
-                std::vector<double> plain;
-                for (int r = 0; r < 10; ++r) plain.push_back(backend.forward());
+                std::vector<double> plain, graphed;
+                for (int r = 0; r < 20; ++r) plain.push_back(backend.forward());
+                backend.setUseCudaGraphs(true);
+                for (int r = 0; r < 3; ++r) backend.forward();
+                for (int r = 0; r < 50; ++r) graphed.push_back(backend.forward());
+                backend.setUseCudaGraphs(false);
                 OpProfiler profiler;
                 backend.setProfiler(&profiler);
                 const int iters = 10;
@@ -176,19 +195,22 @@ int profile(const Options& o) {
                 }
                 backend.setProfiler(nullptr);
                 backend.releaseCell();
-                std::printf("profile %s %s %s batch %d seq %d pad %g: forward %.3f ms (median, no profiling)\n",
-                            o.model.c_str(), toString(o.task).c_str(), toString(o.dtype).c_str(), b, s, pad,
-                            median(plain));
-                std::printf("  %-20s %10s %7s %10s %10s %6s\n", "op", "ms/fwd", "share", "TFLOP/s", "GB/s", "calls");
+                std::printf("profile cuda:%s %s %s %s batch %d seq %d pad %g: forward %.3f ms, graph replay %.3f ms "
+                            "(medians, no profiling)\n",
+                            o.attention.c_str(), o.model.c_str(), toString(o.task).c_str(), toString(o.dtype).c_str(),
+                            b, s, pad, median(plain), median(graphed));
+                std::printf("  %-24s %10s %7s %10s %10s %6s\n", "category", "ms/fwd", "share", "TFLOP/s", "GB/s",
+                            "calls");
                 double sum = 0;
                 for (const auto& [name, t] : profiler.totals()) sum += t.ms;
-                for (const auto& [name, t] : profiler.totals()) {
-                    const double ms = t.ms / iters;
-                    std::printf("  %-20s %10.3f %6.1f%% %10.1f %10.1f %6d\n", name.c_str(), ms, 100 * t.ms / sum,
-                                t.flops > 0 ? t.flops / (t.ms * 1e-3) / 1e12 : 0.0,
+                auto row = [&](const std::string& name, const OpProfiler::Total& t) {
+                    std::printf("  %-24s %10.3f %6.1f%% %10.1f %10.1f %6d\n", name.c_str(), t.ms / iters,
+                                100 * t.ms / sum, t.flops > 0 ? t.flops / (t.ms * 1e-3) / 1e12 : 0.0,
                                 t.bytes > 0 ? t.bytes / (t.ms * 1e-3) / 1e9 : 0.0, t.calls / iters);
-                }
-                std::printf("  %-20s %10.3f\n", "sum of ops", sum / iters);
+                };
+                for (const auto& [name, t] : profiler.totals()) row(name, t);
+                std::printf("  %-24s %10.3f\n", "sum of categories", sum / iters);
+                for (const auto& [name, t] : profiler.details()) row("  " + name, t);
             }
         }
     }
@@ -220,47 +242,78 @@ int gemm(const Options& o) {
     DeviceAllocator allocator(0);
     CudaContext context(0, allocator);
     context.ensureWorkspace();
-    Gemm ours(context);
+    Gemm heuristic(context), tuned(context);
+    heuristic.setAutotune(false);
+    heuristic.setFusedEpilogues(true);
+    tuned.setAutotune(true);
+    tuned.setFusedEpilogues(true);
     Rng rng(o.seed + 99);
     const size_t e = elementSize(o.dtype);
     const cudaDataType_t type = toCudaDataType(o.dtype);
     EventTimer timer;
-    std::printf("GEMMs of %s at %lld tokens (%s, fp32 accumulate), cuBLAS alone vs our cublasLt path:\n",
+    std::printf("GEMMs of %s at %lld tokens (%s, fp32 accumulate): cuBLAS alone, our cublasLt path with the "
+                "heuristic's first algorithm and autotuned, and with the fused epilogue vs unfused:\n",
                 o.model.c_str(), (long long)tokens, toString(o.dtype).c_str());
-    std::printf("  %-10s %6s %6s %6s %12s %12s %12s %12s\n", "gemm", "M", "N", "K", "cublas ms", "cublas TF/s",
-                "ours ms", "ours TF/s");
-    double sumCublas = 0, sumOurs = 0;
+    std::printf("  %-10s %6s %6s %6s %10s %10s %10s %10s %10s %10s %9s %s\n", "gemm", "M", "N", "K", "cublas ms",
+                "heur ms", "tuned ms", "tuned TF/s", "+epi ms", "unfused ms", "epi/plain", "epilogue");
+    double sumCublas = 0, sumHeur = 0, sumTuned = 0, sumEpi = 0, sumUnfused = 0;
     for (const Shape& s : shapes) {
         DeviceBuffer x(allocator, size_t(tokens) * s.in * e, "x"), w(allocator, size_t(s.out) * s.in * e, "w");
         DeviceBuffer b(allocator, size_t(s.out) * e, "b"), y(allocator, size_t(tokens) * s.out * e, "y");
+        DeviceBuffer r(allocator, size_t(tokens) * s.out * e, "residual");
         fillRandom(x.get(), size_t(tokens) * s.in, o.dtype, rng);
         fillRandom(w.get(), size_t(s.out) * s.in, o.dtype, rng);
         fillRandom(b.get(), size_t(s.out), o.dtype, rng);
+        fillRandom(r.get(), size_t(tokens) * s.out, o.dtype, rng);
         const float alpha = 1.f, beta = 0.f;
-        auto cublasAlone = [&] {
-            timer.start(context.stream());
+        auto timed = [&](auto&& body) {
+            return [&, body] {
+                timer.start(context.stream());
+                body();
+                timer.stop(context.stream());
+                return timer.elapsedMs();
+            };
+        };
+        auto cublasAlone = timed([&] {
             BB_CUBLAS_CHECK(cublasGemmEx(context.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, s.out, int(tokens), s.in, &alpha,
                                          w.get(), type, s.in, x.get(), type, s.in, &beta, y.get(), type, s.out,
                                          CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
-            timer.stop(context.stream());
-            return timer.elapsedMs();
+        });
+        const std::string name = s.name;
+        const bool qkv = name == "qkv", up = name == "ffn-in";
+        // plain: what wave 1 ran for this shape (QKV with its bias epilogue, the others without bias)
+        auto plainWith = [&](Gemm& g) {
+            return timed([&] { g.linear(o.dtype, y.get(), x.get(), w.get(), qkv ? b.get() : nullptr, tokens, s.in, s.out); });
         };
-        const bool withBias = std::string(s.name) == "qkv";   // the model fuses only the QKV bias
-        auto oursPath = [&] {
-            timer.start(context.stream());
-            ours.linear(o.dtype, y.get(), x.get(), w.get(), withBias ? b.get() : nullptr, tokens, s.in, s.out);
-            timer.stop(context.stream());
-            return timer.elapsedMs();
-        };
+        auto epilogue = timed([&] {
+            if (qkv) tuned.linear(o.dtype, y.get(), x.get(), w.get(), b.get(), tokens, s.in, s.out);
+            else if (up) tuned.linearGelu(o.dtype, y.get(), x.get(), w.get(), b.get(), tokens, s.in, s.out);
+            else tuned.linearResidual(o.dtype, y.get(), x.get(), w.get(), b.get(), r.get(), tokens, s.in, s.out);
+        });
+        // unfused: the GEMM and then the separate kernel that wave 1 ran (bias + erf GELU for FFN-up;
+        // the residual's extra row read happened in the LayerNorm, so GEMM alone for the others)
+        auto unfused = timed([&] {
+            tuned.linear(o.dtype, y.get(), x.get(), w.get(), qkv ? b.get() : nullptr, tokens, s.in, s.out);
+            if (up)
+                ops::biasActivation(o.dtype, y.get(), y.get(), b.get(), tokens, s.out, s.out, ops::Activation::Gelu,
+                                    context.stream());
+        });
         const double flops = 2.0 * double(tokens) * s.in * s.out;
-        const double a = timeMedian(o, cublasAlone), m = timeMedian(o, oursPath);
+        const double a = timeMedian(o, cublasAlone), h = timeMedian(o, plainWith(heuristic)),
+                     t = timeMedian(o, plainWith(tuned)), ep = timeMedian(o, epilogue), un = timeMedian(o, unfused);
         sumCublas += a;
-        sumOurs += m;
-        std::printf("  %-10s %6lld %6d %6d %12.4f %12.1f %12.4f %12.1f\n", s.name, (long long)tokens, s.out, s.in, a,
-                    flops / (a * 1e-3) / 1e12, m, flops / (m * 1e-3) / 1e12);
+        sumHeur += h;
+        sumTuned += t;
+        sumEpi += ep;
+        sumUnfused += un;
+        std::printf("  %-10s %6lld %6d %6d %10.4f %10.4f %10.4f %10.1f %10.4f %10.4f %8.1f%% %s\n", s.name,
+                    (long long)tokens, s.out, s.in, a, h, t, flops / (t * 1e-3) / 1e12, ep, un, 100 * ep / t,
+                    qkv ? "bias" : up ? (tuned.geluIsTanhApproximation(o.dtype) ? "bias+gelu(tanh)" : "bias+gelu(erf)")
+                                      : "bias+residual");
     }
-    std::printf("  per layer: cuBLAS alone %.4f ms, ours %.4f ms (%.1f%% of cuBLAS's rate)\n", sumCublas, sumOurs,
-                100 * sumCublas / sumOurs);
+    std::printf("  per layer: cuBLAS alone %.4f ms, heuristic %.4f ms, tuned %.4f ms, tuned + epilogues %.4f ms, "
+                "unfused %.4f ms\n",
+                sumCublas, sumHeur, sumTuned, sumEpi, sumUnfused);
     // Attention's batched GEMMs alone, as cuda:eager issues them.
     const int S = o.seqs.front(), B = o.batches.front(), heads = c.numHeads, d = c.headDim();
     const int64_t ldS = EagerAttention::scoreStride(S);

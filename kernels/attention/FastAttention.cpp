@@ -47,7 +47,7 @@ void FusedAttentionStrategy::run(const AttentionShape& s, const AttentionArgs& a
     const double bytes = double(s.tokens) * double(4 * hidden) * double(e);
     const double pairs = packed_ ? double(s.tokens) * double(s.tokens) / s.batch
                                  : double(s.batch) * s.maxSeqLen * double(s.maxSeqLen);
-    OpScope scope(context.profiler(), args.stream, "attention-fused", bytes, 4.0 * s.numHeads * s.headDim * pairs);
+    OpScope scope(context.profiler(), args.stream, "attention.fused", bytes, 4.0 * s.numHeads * s.headDim * pairs);
     try {
         if (packed_)
             attention::launchFlashAttentionVarlen(p, args.cuSeqlens, s.batch, s.maxSeqLen, args.stream);

@@ -271,13 +271,20 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
         c.x = DeviceBuffer(alloc, T * H * e, "hidden states [tokens, hidden]");
         // QKV + context and intermediate + FFN output are never live at once: one buffer holds
         // them in turn (peak memory: 6 instead of 9 hidden-sized tensors at bert-base sizes).
-        const size_t scratchBytes = T * std::max(4 * H, I + H) * e;
+        // From kFfnChunkMinRows tokens on, the FFN runs over row chunks so that its
+        // [chunk, intermediate + hidden] fits in attention's [tokens, 4·hidden]: at bert-base
+        // 128×512 that is 2 chunks and 100 MB less peak; the GEMMs keep ≥ 2048 rows each.
+        size_t ffnChunks = 1;
+        if (T >= kFfnChunkMinRows) ffnChunks = std::max<size_t>(1, (I + H + 4 * H - 1) / (4 * H));
+        c.ffnChunkRows = int64_t((T + ffnChunks - 1) / ffnChunks);
+        const size_t chunkRows = size_t(c.ffnChunkRows);
+        const size_t scratchBytes = std::max(T * 4 * H, chunkRows * (I + H)) * e;
         c.scratch = DeviceBuffer(alloc, scratchBytes, "layer scratch [tokens, max(4*hidden, intermediate+hidden)]");
         auto* base = static_cast<unsigned char*>(c.scratch.get());
         c.qkv = base;
         c.ctx = base + T * 3 * H * e;
         c.inter = base;
-        c.ffnOut = base + T * I * e;
+        c.ffnOut = base + chunkRows * I * e;
         const size_t workspace = attention.workspaceBytes(s);
         if (workspace > 0) c.workspace = DeviceBuffer(alloc, workspace, "attention workspace (" + attention.name() + ")");
 
@@ -331,17 +338,18 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     const int64_t T = s.tokens;
     const double e = double(elementSize(dtype_));
     const float eps = float(config_.layerNormEps);
+    const bool fused = gemm_.fusedEpilogues();
     auto* x = c.x.get();
     auto* qkv = c.qkv;   // once attention has read it, its start takes the output projection [T, H]
     auto* ctx = c.ctx;
     auto* inter = c.inter;
     auto* ffnOut = c.ffnOut;
-    auto linear = [&](void* y, const void* in, const void* W, const void* bias, int64_t rows, int k, int n) {
-        OpScope scope(prof, stream, "gemm", e * double(rows * k + int64_t(k) * n + rows * n), 2.0 * double(rows) * k * n);
-        gemm_.linear(dtype_, y, in, W, bias, rows, k, n);
-    };
+    // Bytes each category must move (inputs read once, outputs written once) and its GEMM flops.
     const double rowBytes = e * double(T) * H;
+    const double wHH = e * double(H) * H, wHI = e * double(H) * I;
+    const double flopsHH = 2.0 * double(T) * H * H;
 
+    // The profiler categories below are a contract (kernels/README.md): they tile the forward.
     {
         OpScope scope(prof, stream, "embeddings", 4 * rowBytes);
         ops::embeddingLayerNorm(dtype_, x, c.ids, c.types, c.rowToPadded, T, s.maxSeqLen, w_.wordEmb,
@@ -360,28 +368,68 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     args.stream = stream;
 
     for (const Layer& l : w_.layers) {
-        linear(qkv, x, l.qkvW, l.qkvB, T, H, 3 * H);
-        attention.run(s, args, context_);
-        linear(qkv, ctx, l.attnOutW, nullptr, T, H, H);
         {
-            OpScope scope(prof, stream, "layernorm", 3 * rowBytes);
-            ops::biasResidualLayerNorm(dtype_, x, qkv, l.attnOutB, x, l.attnLnG, l.attnLnB, T, H, eps, stream);
+            OpScope scope(prof, stream, "qkv_gemm", 4 * rowBytes + 3 * wHH, 3 * flopsHH);
+            gemm_.linear(dtype_, qkv, x, l.qkvW, l.qkvB, T, H, 3 * H);
         }
-        linear(inter, x, l.interW, nullptr, T, H, I);
         {
-            OpScope scope(prof, stream, "bias-gelu", 2 * e * double(T) * I);
-            ops::biasActivation(dtype_, inter, inter, l.interB, T, I, I, ops::Activation::Gelu, stream);
+            OpScope scope(prof, stream, "attention", 4 * rowBytes);
+            attention.run(s, args, context_);
         }
-        linear(ffnOut, inter, l.outW, nullptr, T, I, H);
         {
-            OpScope scope(prof, stream, "layernorm", 3 * rowBytes);
-            ops::biasResidualLayerNorm(dtype_, x, ffnOut, l.outB, x, l.outLnG, l.outLnB, T, H, eps, stream);
+            // x = LN(ctx·Woᵀ + b + x): GEMM with bias + residual epilogue, then LN reading one row.
+            OpScope scope(prof, stream, "attn_out_ln", 4 * rowBytes + wHH, flopsHH);
+            if (fused) {
+                gemm_.linearResidual(dtype_, qkv, ctx, l.attnOutW, l.attnOutB, x, T, H, H);
+                ops::biasResidualLayerNorm(dtype_, x, qkv, nullptr, nullptr, l.attnLnG, l.attnLnB, T, H, eps, stream);
+            } else {
+                gemm_.linear(dtype_, qkv, ctx, l.attnOutW, nullptr, T, H, H);
+                ops::biasResidualLayerNorm(dtype_, x, qkv, l.attnOutB, x, l.attnLnG, l.attnLnB, T, H, eps, stream);
+            }
+        }
+        // The FFN, over row chunks of at most c.ffnChunkRows (one chunk below kFfnChunkMinRows).
+        for (int64_t r0 = 0; r0 < T; r0 += c.ffnChunkRows) {
+            const int64_t rows = std::min(c.ffnChunkRows, T - r0);
+            auto* xr = static_cast<unsigned char*>(x) + size_t(r0) * size_t(H) * size_t(e);
+            const double chunkRow = e * double(rows) * H, chunkInter = e * double(rows) * I;
+            const double chunkFlops = 2.0 * double(rows) * H * I;
+            {
+                OpScope scope(prof, stream, "ffn_up_gelu", chunkRow + chunkInter + wHI, chunkFlops);
+                if (fused) {
+                    gemm_.linearGelu(dtype_, inter, xr, l.interW, l.interB, rows, H, I);
+                } else {
+                    gemm_.linear(dtype_, inter, xr, l.interW, nullptr, rows, H, I);
+                    ops::biasActivation(dtype_, inter, inter, l.interB, rows, I, I, ops::Activation::Gelu, stream);
+                }
+            }
+            {
+                OpScope scope(prof, stream, "ffn_down_ln", chunkInter + 3 * chunkRow + wHI, chunkFlops);
+                if (fused) {
+                    gemm_.linearResidual(dtype_, ffnOut, inter, l.outW, l.outB, xr, rows, I, H);
+                    ops::biasResidualLayerNorm(dtype_, xr, ffnOut, nullptr, nullptr, l.outLnG, l.outLnB, rows, H, eps,
+                                               stream);
+                } else {
+                    gemm_.linear(dtype_, ffnOut, inter, l.outW, nullptr, rows, I, H);
+                    ops::biasResidualLayerNorm(dtype_, xr, ffnOut, l.outB, xr, l.outLnG, l.outLnB, rows, H, eps,
+                                               stream);
+                }
+            }
         }
     }
-    OpScope scope(prof, stream, "head");
-    headForward();
+    {
+        OpScope scope(prof, stream, "head");
+        headForward();
+    }
+    if (s.packed && c.perPosition) {
+        OpScope scope(prof, stream, "padding", e * double(int64_t(s.batch) * s.maxSeqLen + T) * c.outCols);
+        const void* packed = c.task == Task::Encoder ? x : c.logits.get();
+        ops::scatterRows(dtype_, c.output, int64_t(s.batch) * s.maxSeqLen, packed, c.rowToPadded, T, c.outCols,
+                         stream);
+    }
 }
 
+// The task head on x (the encoder's output): logits in c.logits, or nothing for the encoder.
+// Classification ends here (one row per sequence); per-position outputs are re-padded by forward().
 void CudaBertModel::headForward() {
     Cell& c = cell_;
     const AttentionShape& s = c.shape;
@@ -395,8 +443,7 @@ void CudaBertModel::headForward() {
     case Task::Encoder: break;
     case Task::Mlm: {
         void* t = c.ctx;
-        gemm_.linear(dtype_, t, x, w_.mlmTransformW, nullptr, T, H, H);
-        ops::biasActivation(dtype_, t, t, w_.mlmTransformB, T, H, H, ops::Activation::Gelu, stream);
+        gemm_.linearGelu(dtype_, t, x, w_.mlmTransformW, w_.mlmTransformB, T, H, H);
         ops::biasResidualLayerNorm(dtype_, t, t, nullptr, nullptr, w_.mlmLnG, w_.mlmLnB, T, H, eps, stream);
         gemm_.linear(dtype_, logits, t, w_.wordEmb, w_.mlmDecoderB, T, H, config_.vocabSize);
         break;
@@ -408,17 +455,12 @@ void CudaBertModel::headForward() {
         gemm_.linear(dtype_, pooled, cls, w_.poolerW, nullptr, s.batch, H, H);
         ops::biasActivation(dtype_, pooled, pooled, w_.poolerB, s.batch, H, H, ops::Activation::Tanh, stream);
         gemm_.linear(dtype_, logits, pooled, w_.classifierW, w_.classifierB, s.batch, H, w_.classifierLabels);
-        return;
+        break;
     }
     case Task::TokenClassification:
         gemm_.linear(dtype_, logits, x, w_.tokenClassifierW, w_.tokenClassifierB, T, H, w_.tokenLabels);
         break;
     case Task::Qa: gemm_.linear(dtype_, logits, x, w_.qaW, w_.qaB, T, H, 2); break;
-    }
-    if (s.packed) {
-        const void* packed = c.task == Task::Encoder ? x : logits;
-        ops::scatterRows(dtype_, c.output, int64_t(s.batch) * s.maxSeqLen, packed, c.rowToPadded, T, c.outCols,
-                         stream);
     }
 }
 

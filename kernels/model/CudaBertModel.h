@@ -3,8 +3,11 @@
 //
 //   embeddings (+ padding removal when packed) → per layer:
 //     qkv = x·Wqkvᵀ + b (one GEMM, bias epilogue) → attention strategy → ctx
-//     x = LN(ctx·Woᵀ + b + x)            (GEMM, then fused bias + residual + LayerNorm)
-//     x = LN(GELU(x·Wiᵀ + b)·Wo2ᵀ + b + x) (GEMM, bias + GELU, GEMM, bias + residual + LayerNorm)
+//     x = LN(ctx·Woᵀ + b + x)            (GEMM with bias + residual epilogue, LayerNorm of one row)
+//     x = LN(GELU(x·Wiᵀ + b)·Wo2ᵀ + b + x) (GEMM with bias + GELU epilogue; GEMM with bias +
+//                                          residual epilogue, LayerNorm) — Gemm.h says which GELU;
+//     with BERTBENCH_FUSED_EPILOGUES=0 the wave-1 path: plain GEMMs, bias + GELU kernel, bias +
+//     residual + LayerNorm kernel.
 //   → the task head → re-padding of the task output when packed.
 //
 // The attention step is the only thing a strategy changes (AttentionStrategy.h). Every buffer
@@ -73,12 +76,15 @@ private:
         // the order of the launches is the order of use): [qkv 3H | ctx H] for attention,
         // [inter I | ffnOut H] for the feed-forward; the re-padded output reuses it at the end.
         void *qkv = nullptr, *ctx = nullptr, *inter = nullptr, *ffnOut = nullptr;
+        int64_t ffnChunkRows = 0; // the FFN runs over row chunks of this many tokens (scratch size)
         void* output = nullptr;   // what output() reads: [outRows, outCols]
         int64_t outRows = 0;
         int outCols = 0;
         std::vector<int64_t> outShape;
         bool perPosition = true;
     };
+
+    static constexpr int64_t kFfnChunkMinRows = 4096;
 
     void headForward();
     void checkHead(Task task) const;

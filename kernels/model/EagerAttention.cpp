@@ -42,27 +42,27 @@ void EagerAttention::run(const AttentionShape& s, const AttentionArgs& args, Cud
     const double gemmFlops = 2.0 * batchHeads * double(S) * S * d;
 
     {
-        OpScope scope(prof, args.stream, "split-merge-heads", 2 * 3 * headBytes);
+        OpScope scope(prof, args.stream, "attention.split_merge_heads", 2 * 3 * headBytes);
         ops::splitHeads(s.dtype, q, k, v, args.qkv, args.lengths, args.cuSeqlens, s.packed, B, S, H, d, args.stream);
     }
     {
         // Column-major: scoresᵀ[key, query] = kᵀ(as op_T of the [d × S] view) · q, alpha = scale.
-        OpScope scope(prof, args.stream, "attention-gemm", 2 * headBytes + scoreBytes, gemmFlops);
+        OpScope scope(prof, args.stream, "attention.gemm", 2 * headBytes + scoreBytes, gemmFlops);
         stridedBatchedGemm(context, s.dtype, true, false, S, S, d, args.scale, k, d, int64_t(S) * d, q, d,
                            int64_t(S) * d, 0.f, scores, ldS, int64_t(S) * ldS, batchHeads);
     }
     {
-        OpScope scope(prof, args.stream, "softmax", 2 * scoreBytes);
+        OpScope scope(prof, args.stream, "attention.softmax", 2 * scoreBytes);
         ops::maskedSoftmax(s.dtype, scores, ldS, args.lengths, B, H, S, 1.f, args.stream);
     }
     {
         // ctxᵀ[dim, query] = v(as [d × S]) · p(as [S_keys × S_queries], ld ldS).
-        OpScope scope(prof, args.stream, "attention-gemm", 2 * headBytes + scoreBytes, gemmFlops);
+        OpScope scope(prof, args.stream, "attention.gemm", 2 * headBytes + scoreBytes, gemmFlops);
         stridedBatchedGemm(context, s.dtype, false, false, d, S, S, 1.f, v, d, int64_t(S) * d, scores, ldS,
                            int64_t(S) * ldS, 0.f, ctx, d, int64_t(S) * d, batchHeads);
     }
     {
-        OpScope scope(prof, args.stream, "split-merge-heads", 2 * headBytes);
+        OpScope scope(prof, args.stream, "attention.split_merge_heads", 2 * headBytes);
         ops::mergeHeads(s.dtype, args.out, ctx, s.packed ? args.rowToPadded : nullptr, s.tokens, S, H, d, args.stream);
     }
 }

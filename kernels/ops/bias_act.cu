@@ -1,8 +1,8 @@
 // Bias + activation, fused and in place: out[r, c] = act(in[r, c] + bias[c]).
 //
-// Used after the FFN's first GEMM (exact erf GELU, HF's "gelu": cublasLt's GELU epilogue is the
-// tanh approximation, so it cannot be used), after the pooler GEMM (tanh), and as the bias add
-// of the GEMM fallback path. Elementwise and memory-bound: each thread moves one 16-byte vector
+// Used after the FFN's first GEMM in fp32 and whenever the fused epilogues are off (exact erf
+// GELU, HF's "gelu"; fp16/bf16 use cublasLt's GELU_BIAS epilogue, the tanh approximation — see
+// runtime/Gemm.h), after the pooler GEMM (tanh), and as the bias add of the GEMM fallback path. Elementwise and memory-bound: each thread moves one 16-byte vector
 // per step of a grid-stride loop (one read, one write per element, the bias row stays in L1/L2);
 // a scalar loop handles widths that are not a multiple of the vector. Math in fp32.
 #include "kernels/ops/Ops.h"

@@ -1,5 +1,11 @@
 #include "kernels/runtime/Gemm.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
 #include "core/util/Errors.h"
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"
@@ -18,84 +24,258 @@ cudaDataType_t toCudaDataType(DType dtype) {
 size_t elementSize(DType dtype) { return dtype == DType::Float32 ? 4 : 2; }
 
 namespace {
-void destroyPlan(cublasLtMatmulDesc_t op, cublasLtMatrixLayout_t a, cublasLtMatrixLayout_t b, cublasLtMatrixLayout_t c) {
+
+void destroyPlan(cublasLtMatmulDesc_t op, cublasLtMatrixLayout_t a, cublasLtMatrixLayout_t b, cublasLtMatrixLayout_t c,
+                 cublasLtMatrixLayout_t d) {
     if (a) cublasLtMatrixLayoutDestroy(a);
     if (b) cublasLtMatrixLayoutDestroy(b);
     if (c) cublasLtMatrixLayoutDestroy(c);
+    if (d) cublasLtMatrixLayoutDestroy(d);
     if (op) cublasLtMatmulDescDestroy(op);
 }
+
+bool envFlag(const char* name, bool fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    return !(std::strcmp(v, "0") == 0 || std::strcmp(v, "off") == 0 || std::strcmp(v, "false") == 0);
+}
+
+bool overlaps(const void* a, size_t aBytes, const void* b, size_t bBytes) {
+    if (!a || !b) return false;
+    const auto pa = reinterpret_cast<uintptr_t>(a), pb = reinterpret_cast<uintptr_t>(b);
+    return pa < pb + bBytes && pb < pa + aBytes;
+}
+
+constexpr int kHeuristicAlgos = 8;
+constexpr int kSplitKBases = 3;
+
 } // namespace
+
+Gemm::Gemm(CudaContext& context)
+    : context_(context), fused_(envFlag("BERTBENCH_FUSED_EPILOGUES", true)),
+      autotune_(envFlag("BERTBENCH_GEMM_AUTOTUNE", true)) {}
 
 Gemm::~Gemm() { clearPlans(); }
 
 void Gemm::clearPlans() {
-    for (auto& [key, p] : plans_) destroyPlan(p.op, p.a, p.b, p.c);
+    for (auto& [key, p] : plans_) destroyPlan(p.op, p.a, p.b, p.c, p.d);
     plans_.clear();
 }
 
-Gemm::Plan& Gemm::plan(DType dtype, int64_t rows, int in, int out, int64_t ldx, int64_t ldy, bool bias) {
-    const Key key{int(dtype), rows, in, out, ldx, ldy, bias};
-    auto found = plans_.find(key);
-    if (found != plans_.end()) return found->second;
+cublasStatus_t Gemm::matmul(const Call& call, const Plan& p, const cublasLtMatmulAlgo_t& algo) {
+    const float alpha = 1.f;
+    const bool residual = call.epilogue == Epilogue::Residual || call.epilogue == Epilogue::ResidualBias;
+    const float beta = residual ? 1.f : 0.f;
+    const void* c = residual ? call.residual : call.y;
+    return cublasLtMatmul(context_.cublasLt(), p.op, &alpha, call.weight, p.a, call.x, p.b, &beta, c, p.c, call.y, p.d,
+                          &algo, context_.workspace(), context_.workspaceBytes(), context_.stream());
+}
 
-    Plan p;
-    const cudaDataType_t type = toCudaDataType(dtype);
-    BB_CUBLAS_CHECK(cublasLtMatmulDescCreate(&p.op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-    const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
-    BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA));
-    BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB));
-    const cublasLtEpilogue_t epilogue = bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
-    BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue));
-    if (bias) {
-        const cudaDataType_t biasType = type;
-        BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType));
-    }
-    // Column-major: A = W stored as [in × out] (ld in), op T; B = x as [in × rows] (ld ldx); C = y as [out × rows].
-    BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&p.a, type, uint64_t(in), uint64_t(out), int64_t(in)));
-    BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&p.b, type, uint64_t(in), uint64_t(rows), ldx));
-    BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&p.c, type, uint64_t(out), uint64_t(rows), ldy));
-
+// Candidates: the heuristic's first kHeuristicAlgos, plus split-K variants when the output has too
+// few tiles for the SMs; timed on the call's buffers when autotuning may run now.
+bool Gemm::chooseAlgo(const Call& call, Plan& p, bool& timed) {
+    timed = false;
     cublasLtMatmulPreference_t pref = nullptr;
     BB_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&pref));
     const size_t workspace = context_.workspaceBytes();
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace, sizeof workspace);
-    cublasLtMatmulHeuristicResult_t result{};
+    cublasLtMatmulHeuristicResult_t results[kHeuristicAlgos] = {};
     int returned = 0;
-    const cublasStatus_t status =
-        cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), p.op, p.a, p.b, p.c, p.c, pref, 1, &result, &returned);
+    const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), p.op, p.a, p.b, p.c, p.d, pref,
+                                                                 kHeuristicAlgos, results, &returned);
     cublasLtMatmulPreferenceDestroy(pref);
-    if (status == CUBLAS_STATUS_SUCCESS && returned > 0) {
-        p.algo = result.algo;
-        p.hasAlgo = true;
-    } else if (status != CUBLAS_STATUS_SUCCESS && status != CUBLAS_STATUS_NOT_SUPPORTED) {
-        destroyPlan(p.op, p.a, p.b, p.c);
-        throwCublasError(status, "cublasLtMatmulAlgoGetHeuristic", __FILE__, __LINE__);
+    if (status == CUBLAS_STATUS_NOT_SUPPORTED || (status == CUBLAS_STATUS_SUCCESS && returned == 0)) return false;
+    if (status != CUBLAS_STATUS_SUCCESS) throwCublasError(status, "cublasLtMatmulAlgoGetHeuristic", __FILE__, __LINE__);
+
+    std::vector<cublasLtMatmulAlgo_t> candidates;
+    for (int i = 0; i < returned; ++i)
+        if (results[i].state == CUBLAS_STATUS_SUCCESS) candidates.push_back(results[i].algo);
+    if (candidates.empty()) return false;
+
+    cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+    BB_CUDA_CHECK(cudaStreamIsCapturing(context_.stream(), &capture));
+    const size_t e = elementSize(call.dtype);
+    const size_t yBytes = size_t(call.rows) * size_t(call.ldy) * e;
+    const bool aliased = overlaps(call.y, yBytes, call.x, size_t(call.rows) * size_t(call.ldx) * e) ||
+                         overlaps(call.y, yBytes, call.weight, size_t(call.in) * size_t(call.out) * e) ||
+                         overlaps(call.y, yBytes, call.residual, yBytes) ||
+                         overlaps(call.y, yBytes, call.bias, size_t(call.out) * e);
+    const bool canTime = autotune_ && capture == cudaStreamCaptureStatusNone && !aliased;
+    if (!canTime) {
+        p.algo = candidates.front();
+        return true;
+    }
+
+    const int64_t tiles = ((call.rows + 127) / 128) * ((int64_t(call.out) + 127) / 128);
+    if (tiles < context_.properties().multiProcessorCount) {
+        const size_t bases = std::min<size_t>(candidates.size(), kSplitKBases);
+        for (size_t i = 0; i < bases; ++i) {
+            int32_t splitSupport = 0;
+            uint32_t schemes = 0;
+            size_t written = 0;
+            if (cublasLtMatmulAlgoCapGetAttribute(&candidates[i], CUBLASLT_ALGO_CAP_SPLITK_SUPPORT, &splitSupport,
+                                                  sizeof splitSupport, &written) != CUBLAS_STATUS_SUCCESS ||
+                !splitSupport)
+                continue;
+            cublasLtMatmulAlgoCapGetAttribute(&candidates[i], CUBLASLT_ALGO_CAP_REDUCTION_SCHEME_MASK, &schemes,
+                                              sizeof schemes, &written);
+            for (int32_t splits : {2, 4, 8, 16}) {
+                if (call.in / splits < 128) break;
+                for (uint32_t scheme : {uint32_t(CUBLASLT_REDUCTION_SCHEME_INPLACE),
+                                        uint32_t(CUBLASLT_REDUCTION_SCHEME_COMPUTE_TYPE)}) {
+                    if (!(schemes & scheme)) continue;
+                    cublasLtMatmulAlgo_t algo = candidates[i];
+                    if (cublasLtMatmulAlgoConfigSetAttribute(&algo, CUBLASLT_ALGO_CONFIG_SPLITK_NUM, &splits,
+                                                             sizeof splits) != CUBLAS_STATUS_SUCCESS ||
+                        cublasLtMatmulAlgoConfigSetAttribute(&algo, CUBLASLT_ALGO_CONFIG_REDUCTION_SCHEME, &scheme,
+                                                             sizeof scheme) != CUBLAS_STATUS_SUCCESS)
+                        continue;
+                    cublasLtMatmulHeuristicResult_t check{};
+                    if (cublasLtMatmulAlgoCheck(context_.cublasLt(), p.op, p.a, p.b, p.c, p.d, &algo, &check) ==
+                            CUBLAS_STATUS_SUCCESS &&
+                        check.workspaceSize <= workspace)
+                        candidates.push_back(algo);
+                }
+            }
+        }
+    }
+    if (candidates.size() == 1) {
+        p.algo = candidates.front();
+        return true;
+    }
+
+    // Time each candidate: one untimed call, then kReps between two events; keep the fastest.
+    constexpr int kReps = 5;
+    EventTimer timer;
+    float best = -1.f;
+    size_t bestIndex = 0;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        if (matmul(call, p, candidates[i]) != CUBLAS_STATUS_SUCCESS) continue;
+        timer.start(context_.stream());
+        bool ok = true;
+        for (int r = 0; r < kReps && ok; ++r) ok = matmul(call, p, candidates[i]) == CUBLAS_STATUS_SUCCESS;
+        timer.stop(context_.stream());
+        const float ms = float(timer.elapsedMs());
+        if (ok && (best < 0 || ms < best)) {
+            best = ms;
+            bestIndex = i;
+        }
+    }
+    BB_CUDA_CHECK(cudaGetLastError());
+    if (best < 0) return false;
+    p.algo = candidates[bestIndex];
+    timed = true;
+    return true;
+}
+
+Gemm::Plan& Gemm::plan(const Call& call) {
+    const Key key{int(call.dtype), call.rows, call.in, call.out, call.ldx, call.ldy, int(call.epilogue)};
+    auto found = plans_.find(key);
+    if (found != plans_.end()) return found->second;
+
+    Plan p;
+    try {
+        const cudaDataType_t type = toCudaDataType(call.dtype);
+        BB_CUBLAS_CHECK(cublasLtMatmulDescCreate(&p.op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+        const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
+        BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA));
+        BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB));
+        cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_DEFAULT;
+        switch (call.epilogue) {
+        case Epilogue::Bias:
+        case Epilogue::ResidualBias: epilogue = CUBLASLT_EPILOGUE_BIAS; break;
+        case Epilogue::GeluBias: epilogue = CUBLASLT_EPILOGUE_GELU_BIAS; break;
+        default: break;
+        }
+        BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue));
+        if (epilogue != CUBLASLT_EPILOGUE_DEFAULT) {
+            const cudaDataType_t biasType = type;
+            BB_CUBLAS_CHECK(
+                cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType));
+            BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &call.bias,
+                                                           sizeof call.bias));
+        }
+        // Column-major: A = W stored as [in × out] (ld in), op T; B = x as [in × rows] (ld ldx);
+        // C (the residual, or y when beta = 0) and D = y as [out × rows] (ld ldy).
+        BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&p.a, type, uint64_t(call.in), uint64_t(call.out), int64_t(call.in)));
+        BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&p.b, type, uint64_t(call.in), uint64_t(call.rows), call.ldx));
+        BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&p.c, type, uint64_t(call.out), uint64_t(call.rows), call.ldy));
+        BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&p.d, type, uint64_t(call.out), uint64_t(call.rows), call.ldy));
+
+        auto tuned = tuned_.find(key);
+        if (tuned != tuned_.end()) {
+            p.algo = tuned->second;
+            p.hasAlgo = true;
+        } else {
+            bool timed = false;
+            p.hasAlgo = chooseAlgo(call, p, timed);
+            if (p.hasAlgo && timed) tuned_[key] = p.algo;   // only what was timed is kept for later cells
+        }
+    } catch (...) {
+        destroyPlan(p.op, p.a, p.b, p.c, p.d);
+        throw;
     }
     return plans_.emplace(key, p).first->second;
 }
 
-void Gemm::linear(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows, int in,
-                  int out, int64_t ldx, int64_t ldy) {
-    if (rows <= 0) return;
-    if (ldx == 0) ldx = in;
-    if (ldy == 0) ldy = out;
-    Plan& p = plan(dtype, rows, in, out, ldx, ldy, bias != nullptr);
-    const float alpha = 1.f, beta = 0.f;
-    if (p.hasAlgo) {
-        if (bias) {
-            BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias));
-        }
-        BB_CUBLAS_CHECK(cublasLtMatmul(context_.cublasLt(), p.op, &alpha, weight, p.a, x, p.b, &beta, y, p.c, y, p.c,
-                                       &p.algo, context_.workspace(), context_.workspaceBytes(), context_.stream()));
+void Gemm::fallback(const Call& call) {
+    // Plain cuBLAS, then the bias (+ exact GELU) kernel; the residual is copied into y first (beta = 1).
+    if (call.rows > INT32_MAX) throw BackendError("GEMM with " + std::to_string(call.rows) + " rows exceeds cuBLAS's int range");
+    const cudaDataType_t type = toCudaDataType(call.dtype);
+    const size_t e = elementSize(call.dtype);
+    float beta = 0.f;
+    if (call.residual) {
+        BB_CUDA_CHECK(cudaMemcpy2DAsync(call.y, size_t(call.ldy) * e, call.residual, size_t(call.ldy) * e,
+                                        size_t(call.out) * e, size_t(call.rows), cudaMemcpyDeviceToDevice,
+                                        context_.stream()));
+        beta = 1.f;
+    }
+    const float alpha = 1.f;
+    BB_CUBLAS_CHECK(cublasGemmEx(context_.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, call.out, int(call.rows), call.in, &alpha,
+                                 call.weight, type, call.in, call.x, type, int(call.ldx), &beta, call.y, type,
+                                 int(call.ldy), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+    const bool gelu = call.epilogue == Epilogue::GeluBias;
+    if (call.bias || gelu) {
+        ops::biasActivation(call.dtype, call.y, call.y, call.bias, call.rows, call.out, call.ldy,
+                            gelu ? ops::Activation::Gelu : ops::Activation::None, context_.stream());
+    }
+}
+
+void Gemm::run(const Call& call) {
+    if (call.rows <= 0) return;
+    Plan& p = plan(call);
+    if (!p.hasAlgo) {
+        fallback(call);
         return;
     }
-    // Fallback: plain cuBLAS, then the bias kernel.
-    if (rows > INT32_MAX) throw BackendError("GEMM with " + std::to_string(rows) + " rows exceeds cuBLAS's int range");
-    const cudaDataType_t type = toCudaDataType(dtype);
-    BB_CUBLAS_CHECK(cublasGemmEx(context_.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, out, int(rows), in, &alpha, weight, type,
-                                 in, x, type, int(ldx), &beta, y, type, int(ldy), CUBLAS_COMPUTE_32F,
-                                 CUBLAS_GEMM_DEFAULT));
-    if (bias) ops::biasActivation(dtype, y, y, bias, rows, out, ldy, ops::Activation::None, context_.stream());
+    if (call.bias) {
+        BB_CUBLAS_CHECK(
+            cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &call.bias, sizeof call.bias));
+    }
+    BB_CUBLAS_CHECK(matmul(call, p, p.algo));
+}
+
+void Gemm::linear(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows, int in,
+                  int out, int64_t ldx, int64_t ldy) {
+    run(Call{dtype, y, x, weight, bias, nullptr, rows, in, out, ldx ? ldx : in, ldy ? ldy : out,
+             bias ? Epilogue::Bias : Epilogue::None});
+}
+
+void Gemm::linearGelu(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows, int in,
+                      int out) {
+    if (geluIsTanhApproximation(dtype)) {
+        run(Call{dtype, y, x, weight, bias, nullptr, rows, in, out, in, out, Epilogue::GeluBias});
+        return;
+    }
+    linear(dtype, y, x, weight, nullptr, rows, in, out);
+    if (rows > 0) ops::biasActivation(dtype, y, y, bias, rows, out, out, ops::Activation::Gelu, context_.stream());
+}
+
+void Gemm::linearResidual(DType dtype, void* y, const void* x, const void* weight, const void* bias,
+                          const void* residual, int64_t rows, int in, int out) {
+    if (y == residual) throw BackendError("linearResidual: the output must not alias the residual");
+    run(Call{dtype, y, x, weight, bias, residual, rows, in, out, in, out,
+             bias ? Epilogue::ResidualBias : Epilogue::Residual});
 }
 
 void stridedBatchedGemm(CudaContext& context, DType dtype, bool transA, bool transB, int m, int n, int k, float alpha,

@@ -3,10 +3,29 @@
 //
 // linear(): y[rows, out] = x[rows, in] · Wᵀ (+ bias), W in HF layout [out, in], through cublasLt
 // with the bias fused as an epilogue (CUBLASLT_EPILOGUE_BIAS). In cuBLAS's column-major terms
-// that is Yᵀ(out×rows) = op_T(W) · Xᵀ. The matmul descriptors, layouts and the heuristic's
-// algorithm are cached per shape, so a forward costs no heuristic calls after the first.
-// When cublasLt offers no algorithm (odd shapes, tiny outputs) it falls back to cublasGemmEx
-// plus the bias kernel. fp16/bf16 inputs accumulate in fp32; fp32 is true fp32 (no TF32).
+// that is Yᵀ(out×rows) = op_T(W) · Xᵀ.
+// linearGelu(): y = GELU(x·Wᵀ + bias), the FFN-up GEMM. fp16/bf16 with fused epilogues on:
+// cublasLt's CUBLASLT_EPILOGUE_GELU_BIAS, which is the tanh approximation of GELU
+// (0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), |Δ| < 5e-4 from the erf form, under the fp16
+// rounding of the 3072-wide output); the intermediate is written once and never re-read for the
+// activation. fp32 (or fused epilogues off): the GEMM, then the exact erf GELU kernel (HF's "gelu").
+// linearResidual(): y = x·Wᵀ + bias + residual, the attention-output and FFN-down GEMMs: cublasLt
+// with beta = 1 and C = residual (its own layout, D = y), so the LayerNorm that follows reads one
+// row instead of two. y must not alias residual.
+//
+// Plans (descriptors, layouts, the chosen algorithm) are cached per shape × epilogue, so a forward
+// costs no heuristic calls after the first. Algorithm choice: up to 8 of the heuristic's algorithms
+// plus, when the output has fewer 128×128 tiles than the GPU has SMs (batch-1 shapes), split-K
+// variants (2..16 splits) of the first three, each validated by cublasLtMatmulAlgoCheck; with
+// autotuning on (default) every candidate is timed on the call's own buffers the first time a
+// shape is seen (never while the stream is being captured into a graph), and the fastest is kept
+// for the model's life (plans are rebuilt per cell, tuned algorithms are not re-timed).
+// When cublasLt offers no algorithm (odd shapes, tiny outputs) it falls back to cublasGemmEx plus
+// the bias / activation kernel. fp16/bf16 inputs accumulate in fp32; fp32 is true fp32 (no TF32).
+//
+// Bench knobs (environment, read once per Gemm): BERTBENCH_FUSED_EPILOGUES=0 turns the GELU and
+// residual epilogues off (wave-1 path: separate bias+GELU and bias+residual+LayerNorm kernels);
+// BERTBENCH_GEMM_AUTOTUNE=0 takes the heuristic's first algorithm, as wave 1 did.
 //
 // stridedBatched(): cublasGemmStridedBatchedEx in cuBLAS's column-major convention, for
 // attention's QKᵀ and PV.
@@ -27,7 +46,7 @@ size_t elementSize(DType dtype);
 
 class Gemm {
 public:
-    explicit Gemm(CudaContext& context) : context_(context) {}
+    explicit Gemm(CudaContext& context);
     ~Gemm();
     Gemm(const Gemm&) = delete;
     Gemm& operator=(const Gemm&) = delete;
@@ -35,22 +54,54 @@ public:
     // ldx/ldy: row strides in elements (0 = in / out). bias may be null.
     void linear(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows,
                 int in, int out, int64_t ldx = 0, int64_t ldy = 0);
+    // y = GELU(x·Wᵀ + bias), contiguous rows; see the header comment for which GELU.
+    void linearGelu(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows, int in,
+                    int out);
+    // y = x·Wᵀ + bias + residual, contiguous rows; y must not alias residual. bias may be null.
+    void linearResidual(DType dtype, void* y, const void* x, const void* weight, const void* bias,
+                        const void* residual, int64_t rows, int in, int out);
 
-    // Forget cached plans (shapes change per cell; plans are cheap to rebuild).
+    // Whether the GELU / residual epilogues are fused (BERTBENCH_FUSED_EPILOGUES, default on).
+    bool fusedEpilogues() const { return fused_; }
+    // True when linearGelu(dtype) uses cublasLt's tanh-approximation epilogue.
+    bool geluIsTanhApproximation(DType dtype) const { return fused_ && dtype != DType::Float32; }
+    void setAutotune(bool on) { autotune_ = on; }
+    void setFusedEpilogues(bool on) { fused_ = on; }
+
+    // Forget cached plans (shapes change per cell; plans are cheap to rebuild). Tuned algorithms stay.
     void clearPlans();
 
 private:
+    enum class Epilogue { None, Bias, GeluBias, Residual, ResidualBias };
     struct Plan {
         cublasLtMatmulDesc_t op = nullptr;
-        cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr;
+        cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
         cublasLtMatmulAlgo_t algo{};
         bool hasAlgo = false;
     };
-    using Key = std::tuple<int, int64_t, int, int, int64_t, int64_t, bool>;  // dtype, rows, in, out, ldx, ldy, bias
-    Plan& plan(DType dtype, int64_t rows, int in, int out, int64_t ldx, int64_t ldy, bool bias);
+    // dtype, rows, in, out, ldx, ldy, epilogue
+    using Key = std::tuple<int, int64_t, int, int, int64_t, int64_t, int>;
+    struct Call {
+        DType dtype;
+        void* y;
+        const void *x, *weight, *bias, *residual;
+        int64_t rows;
+        int in, out;
+        int64_t ldx, ldy;
+        Epilogue epilogue;
+    };
+    Plan& plan(const Call& call);
+    // false: no algorithm (use the fallback). timed: the choice was measured (kept in tuned_).
+    bool chooseAlgo(const Call& call, Plan& p, bool& timed);
+    cublasStatus_t matmul(const Call& call, const Plan& p, const cublasLtMatmulAlgo_t& algo);
+    void run(const Call& call);
+    void fallback(const Call& call);
 
     CudaContext& context_;
     std::map<Key, Plan> plans_;
+    std::map<Key, cublasLtMatmulAlgo_t> tuned_;
+    bool fused_ = true;
+    bool autotune_ = true;
 };
 
 // Column-major C[m×n] = alpha · op(A) · op(B) + beta · C, batched with element strides

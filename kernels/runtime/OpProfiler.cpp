@@ -28,6 +28,7 @@ void OpProfiler::begin(cudaStream_t stream, const std::string& category, double 
     r.category = category;
     r.bytes = bytes;
     r.flops = flops;
+    r.depth = open_.size();
     r.start = takeEvent();
     r.stop = takeEvent();
     BB_CUDA_CHECK(cudaEventRecord(r.start, stream));
@@ -47,7 +48,7 @@ void OpProfiler::collect() {
         BB_CUDA_CHECK(cudaEventSynchronize(r.stop));
         float ms = 0.f;
         BB_CUDA_CHECK(cudaEventElapsedTime(&ms, r.start, r.stop));
-        Total& t = totals_[r.category];
+        Total& t = (r.depth == 0 ? totals_ : details_)[r.category];
         t.ms += ms;
         t.bytes += r.bytes;
         t.flops += r.flops;

@@ -1,7 +1,12 @@
 #pragma once
 // Per-operation timing of a forward (bench only): CUDA events around each op, summed per
-// category ("gemm", "layernorm", ...) with the bytes the op must move, so the bench can report
-// time shares, GEMM rates and achieved bandwidth. Off (null) in normal forwards.
+// category with the bytes the op must move and its flops, so the bench can report time shares,
+// GEMM rates and achieved bandwidth. Off (null) in normal forwards.
+//
+// Scopes nest. totals() holds the outermost scopes only: CudaBertModel::forward's categories,
+// which tile the forward exactly ("embeddings", "qkv_gemm", "attention", "attn_out_ln",
+// "ffn_up_gelu", "ffn_down_ln", "padding", "head"; kernels/README.md). Scopes opened inside
+// another (an attention strategy's own steps: "attention.softmax", ...) go to details().
 #include <cstdint>
 #include <map>
 #include <string>
@@ -30,19 +35,24 @@ public:
     // Synchronises, adds this forward's ops to the totals and recycles the events.
     void collect();
     const std::map<std::string, Total>& totals() const { return totals_; }
-    void clear() { totals_.clear(); }
+    const std::map<std::string, Total>& details() const { return details_; }
+    void clear() {
+        totals_.clear();
+        details_.clear();
+    }
 
 private:
     struct Record {
         std::string category;
         double bytes = 0, flops = 0;
+        size_t depth = 0;   // open scopes around this one when it began
         cudaEvent_t start = nullptr, stop = nullptr;
     };
     cudaEvent_t takeEvent();
     std::vector<Record> records_;
     std::vector<size_t> open_;   // indices of begun, not yet ended records (scopes may nest)
     std::vector<cudaEvent_t> spare_;
-    std::map<std::string, Total> totals_;
+    std::map<std::string, Total> totals_, details_;
 };
 
 // RAII scope; a null profiler costs nothing.

@@ -153,6 +153,49 @@ KernelCheck checkGelu(Device& dev, Rng& rng, DType dtype, int rows, int cols) {
                    dev.download(out, want.size(), dtype), want);
 }
 
+double geluTanh(double x) { return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); }
+double geluErf(double x) { return 0.5 * x * (1.0 + std::erf(x * 0.7071067811865476)); }
+
+// The fused-epilogue GEMMs of Gemm.h (linearGelu, linearResidual) against a double-precision CPU
+// twin on the dtype-rounded inputs. The first call picks (and, autotuning, times) the algorithm on
+// these buffers; the output is then poisoned again and the second call is the one compared.
+KernelCheck checkLinear(Device& dev, Rng& rng, DType dtype, bool gelu, int rows, int in, int out) {
+    auto x = randomValues(rng, size_t(rows) * in, 0, 1, dtype);
+    auto w = randomValues(rng, size_t(out) * in, 0, 1.0 / std::sqrt(double(in)), dtype);
+    auto bias = randomValues(rng, size_t(out), 0, 0.5, dtype);
+    auto residual = randomValues(rng, size_t(rows) * out, 0.5, 1, dtype);
+    auto dX = dev.upload(x, dtype), dW = dev.upload(w, dtype), dBias = dev.upload(bias, dtype);
+    auto dRes = dev.upload(residual, dtype);
+    dev.context().ensureWorkspace();
+    Gemm gemm(dev.context());
+    const size_t count = size_t(rows) * out;
+    auto y = dev.poisoned(count, dtype);
+    auto call = [&] {
+        if (gelu) gemm.linearGelu(dtype, y.get(), dX.get(), dW.get(), dBias.get(), rows, in, out);
+        else gemm.linearResidual(dtype, y.get(), dX.get(), dW.get(), dBias.get(), dRes.get(), rows, in, out);
+    };
+    call();
+    ops::fillBytes(y.get(), 0xff, count * elementSize(dtype), dev.context().stream());
+    call();
+    const bool tanhGelu = gemm.geluIsTanhApproximation(dtype);
+    std::vector<float> want(count);
+    for (int r = 0; r < rows; ++r) {
+        for (int o = 0; o < out; ++o) {
+            double acc = bias[size_t(o)];
+            const float* xr = x.data() + size_t(r) * in;
+            const float* wr = w.data() + size_t(o) * in;
+            for (int k = 0; k < in; ++k) acc += double(xr[k]) * double(wr[k]);
+            if (gelu) acc = tanhGelu ? geluTanh(acc) : geluErf(acc);
+            else acc += residual[size_t(r) * out + o];
+            want[size_t(r) * out + o] = float(acc);
+        }
+    }
+    const std::string what = gelu ? (tanhGelu ? "gemm+bias+gelu(tanh epilogue) " : "gemm+bias+gelu(erf) ")
+                                  : (gemm.fusedEpilogues() ? "gemm+bias+residual(epilogue) " : "gemm+bias+residual ");
+    return compare(what + std::to_string(rows) + "x" + std::to_string(in) + "x" + std::to_string(out), dtype,
+                   dev.download(y, count, dtype), want);
+}
+
 KernelCheck checkSoftmax(Device& dev, Rng& rng, DType dtype, int seqLen, const std::vector<int32_t>& lengths) {
     const int batch = int(lengths.size()), heads = 3;
     const int64_t ld = EagerAttention::scoreStride(seqLen);
@@ -396,6 +439,10 @@ std::vector<KernelCheck> runKernelChecks(uint64_t seed) {
         guarded("layernorm", dtype, [&] { return checkLayerNorm(dev, rng, dtype, 3, 5120); });
         guarded("bias+gelu", dtype, [&] { return checkGelu(dev, rng, dtype, 33, 3072); });
         guarded("bias+gelu", dtype, [&] { return checkGelu(dev, rng, dtype, 7, 10); });
+        guarded("gemm+gelu", dtype, [&] { return checkLinear(dev, rng, dtype, true, 37, 768, 3072); });
+        guarded("gemm+gelu", dtype, [&] { return checkLinear(dev, rng, dtype, true, 5, 64, 40); });
+        guarded("gemm+residual", dtype, [&] { return checkLinear(dev, rng, dtype, false, 37, 256, 768); });
+        guarded("gemm+residual", dtype, [&] { return checkLinear(dev, rng, dtype, false, 8, 3072, 768); });
         guarded("softmax", dtype, [&] { return checkSoftmax(dev, rng, dtype, 77, {77, 1, 40}); });
         guarded("softmax", dtype, [&] { return checkSoftmax(dev, rng, dtype, 512, {512, 300}); });
         guarded("softmax", dtype, [&] { return checkSoftmax(dev, rng, dtype, 1500, {1500, 999}); });

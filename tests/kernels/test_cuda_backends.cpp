@@ -1,6 +1,6 @@
 // Registration and the Backend contract on the GPU: what registerCudaBackends offers (nothing,
 // with a reason, without a GPU), peak memory, the memory limit → OutOfMemoryError → recovery,
-// CUDA graphs, missing heads, inputs out of range.
+// CUDA graphs, missing heads, inputs out of range, the forward's profiler categories.
 #include <QtTest>
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include "kernels/CudaBackends.h"
 #include "kernels/CudaBertBackend.h"
 #include "kernels/model/EagerAttention.h"
+#include "kernels/runtime/OpProfiler.h"
 #include "kernels/CudaTestSupport.h"
 
 using namespace bertbench;
@@ -84,6 +85,30 @@ private slots:
         backend.forward();
         const TaskOutput replayed = backend.output();
         QCOMPARE(replayed.values, plain.values);   // same kernels, same order: bit-identical
+    }
+
+    // The categories are a contract (kernels/README.md): exactly these names at the top level,
+    // the attention strategy's own steps nested under "attention.".
+    void profilerCategoriesTileTheForward() {
+        BB_REQUIRE_GPU();
+        const BertWeights weights = randomWeights(presetConfig("tiny"), 6);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(true), 0);
+        backend.loadModel(weights, DType::Float32);
+        const Batch batch = makeBatch({3, 40, 0.3, 5, weights.config.vocabSize, 12});
+        backend.prepare(Task::TokenClassification, batch);
+        backend.forward();
+        cuda::OpProfiler profiler;
+        backend.setProfiler(&profiler);
+        backend.forward();
+        profiler.collect();
+        backend.setProfiler(nullptr);
+        std::vector<std::string> names;
+        for (const auto& [name, total] : profiler.totals()) names.push_back(name);
+        QCOMPARE(names, (std::vector<std::string>{"attention", "attn_out_ln", "embeddings", "ffn_down_ln", "ffn_up_gelu",
+                                                  "head", "padding", "qkv_gemm"}));
+        QCOMPARE(profiler.totals().at("qkv_gemm").calls, weights.config.numLayers);
+        QVERIFY(profiler.details().count("attention.softmax") == 1);
+        for (const auto& [name, total] : profiler.details()) QVERIFY(name.rfind("attention.", 0) == 0);
     }
 
     void badInputsAreRefused() {

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Issue 11 (performance wave 2) in ONE call on the H200: correctness first, then before/after
+# timings of the fused GEMM epilogues and the GEMM autotuning, beside the PyTorch peers.
+#
+#   bash bench/h200_wave2.sh [BIN_DIR] [OUT_DIR]
+#     BIN_DIR  holds bertbench-cli and bertbench-cuda-bench built with CUDA (default .bin); when they
+#              do not run there, the script builds them (cmake --preset device, arch 90-real)
+#     OUT_DIR  default $OUT; the device tool returns at most 8 files: logs.tgz (everything),
+#              summary.txt (the tables, printed last) and a few logs
+#   BUDGET_S=540: the whole script's seconds; later steps are skipped when time runs out.
+#   STEPS="verify runs gemm profile peers sanitize attention" (default: all, in this order);
+#   "ncu" (not in the default, not yet run on the H200): Nsight Compute, clocks as found, on the
+#   FFN-up GEMM with and without its GELU epilogue at 65536 tokens (why the epilogue costs 25 %)
+#
+# Variants, same binary: "before" = BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0 (wave 1's
+# path: plain GEMMs, separate bias + erf-GELU and bias + residual + LayerNorm kernels, cublasLt's
+# first heuristic algorithm); "tuned" = BERTBENCH_FUSED_EPILOGUES=0 (wave 1's kernels, autotuned
+# algorithms); "after" = the defaults (epilogues fused, algorithms autotuned).
+#
+# Steps: verify (tiny with kernel checks + graphs; bert-base every backend, task, dtype, graphs);
+# compute-sanitizer memcheck and racecheck on tiny verifies; bertbench-cuda-bench gemm at 65536
+# and 128 tokens; profile of cuda:flash_attention_2 at 128x512 and 1x128, before and after;
+# bertbench-cli run on the issue's cells before and after (bert-base 128x512 pad 0/0.5, 1x128;
+# bert-large 32x512 pad 0.5); the PyTorch peers on the bert-base cells (bench/peers/hf_peers.py);
+# attention alone (bench/attention: ours vs PyTorch flash / cuDNN).
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+BIN=${1:-$ROOT/.bin}
+OUTD=${2:-${OUT:-/tmp/wave2-out}}
+BUDGET_S=${BUDGET_S:-540}
+T0=$(date +%s)
+W=$(mktemp -d /tmp/wave2.XXXXXX)
+mkdir -p "$OUTD"
+export LD_LIBRARY_PATH=/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}
+export PYTHONUNBUFFERED=1
+S="$W/summary.txt"
+left() { echo $((T0 + BUDGET_S - $(date +%s))); }
+say() { echo "[$(($(date +%s) - T0)) s] $*" | tee -a "$S"; }
+fits() { [ "$(left)" -gt "$1" ] || { say "SKIPPED (time): $2"; return 1; }; }
+STEPS=" ${STEPS:-verify runs gemm profile peers sanitize attention} "
+want() { [[ "$STEPS" == *" $1 "* ]]; }
+
+say "== machine"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv | tee -a "$S"
+
+# attn_bench builds in the background while the GPU runs verify (8 files, one nvcc each).
+ATTN_PID=
+want attention && (
+  mkdir -p "$W/attn" && cd "$ROOT" &&
+  ls bench/attention/attn_bench.cu kernels/attention/FusedAttention.cu kernels/attention/FlashFwd_*.cu |
+    xargs -P 8 -I{} sh -c 'nvcc -std=c++20 -O3 -I. -gencode arch=compute_90,code=sm_90 -c {} -o '"$W"'/attn/$(basename {}).o' &&
+  nvcc "$W"/attn/*.o -o "$W/attn/attn_bench"
+) > "$W/attn_build.log" 2>&1 &
+want attention && ATTN_PID=$!
+
+CLI="$BIN/bertbench-cli"; CB="$BIN/bertbench-cuda-bench"
+if ! "$CLI" --version > /dev/null 2>&1 || ! "$CB" copy --target-ms 10 > /dev/null 2>&1; then
+  say "carried binaries do not run here: building (cmake --preset device)"
+  (cd "$ROOT" && cmake --preset device -DCMAKE_CUDA_ARCHITECTURES=90-real > "$W/cmake.log" 2>&1 &&
+   ninja -C build-device -j16 bertbench-cli bertbench-cuda-bench >> "$W/cmake.log" 2>&1)
+  say "build rc=$?"; tail -n 5 "$W/cmake.log"
+  CLI="$ROOT/build-device/app/bertbench-cli"; CB="$ROOT/build-device/kernels/bertbench-cuda-bench"
+  [ -x "$CB" ] || CB=$(find "$ROOT/build-device" -name bertbench-cuda-bench -type f | head -n 1)
+fi
+"$CLI" --version | tee -a "$S"
+BEFORE=(env BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0)
+TUNED=(env BERTBENCH_FUSED_EPILOGUES=0)
+
+if want verify; then
+say "== verify tiny (kernel checks, graphs)"
+timeout 120 "$CLI" verify --model tiny --seed 11 --cuda-graphs --verbose > "$W/verify_tiny.log" 2>&1
+say "verify tiny rc=$?"; grep -E "FAIL|gemm\+|verify:" "$W/verify_tiny.log" | cut -c1-150 | tail -n 16 | tee -a "$S"
+say "== verify bert-base (every backend, task, dtype; graphs)"
+timeout 150 "$CLI" verify --model bert-base --seed 21 --no-kernel-checks --cuda-graphs > "$W/verify_base.log" 2>&1
+say "verify bert-base rc=$?"; sed -n '/Model outputs/,$p' "$W/verify_base.log" | grep -v "^  ---" | cut -c1-150 | tee -a "$S"
+say "== verify bert-base at >= 4096 tokens (the FFN's row chunks)"
+timeout 90 "$CLI" verify --model bert-base --seed 23 --no-kernel-checks --cuda-graphs --cases 10x512@0.1 \
+    --tasks encoder,token_classification > "$W/verify_chunks.log" 2>&1
+say "verify chunks rc=$?"; sed -n '/Model outputs/,$p' "$W/verify_chunks.log" | grep -v "^  ---" | cut -c1-150 | tee -a "$S"
+fi
+
+if want runs; then
+say "== bertbench-cli run, issue cells: after, tuned, before"
+COMMON=(--device cuda --dtype fp16 --tasks encoder --baseline cuda:sdpa --backends cuda:flash_attention_2
+        --cuda-graphs --seed 0 --quiet)
+runs() {   # tag prefix...
+  local tag=$1; shift
+  timeout 60 "$@" "$CLI" run "${COMMON[@]}" --model bert-base --batch-sizes 128 --seq-lens 512 --pads 0,0.5 \
+      --warmup 5 --num-batches 40 --out "$W/run_${tag}_512" > "$W/run_${tag}_512.log" 2>&1
+  timeout 30 "$@" "$CLI" run "${COMMON[@]}" --model bert-base --batch-sizes 1 --seq-lens 128 --pads 0 \
+      --warmup 20 --num-batches 300 --out "$W/run_${tag}_128" > "$W/run_${tag}_128.log" 2>&1
+  timeout 40 "$@" "$CLI" run "${COMMON[@]}" --model bert-large --batch-sizes 32 --seq-lens 512 --pads 0.5 \
+      --warmup 5 --num-batches 40 --out "$W/run_${tag}_large" > "$W/run_${tag}_large.log" 2>&1
+}
+runs after
+runs tuned "${TUNED[@]}"
+runs before "${BEFORE[@]}"
+python3 - "$W" <<'PY' | tee -a "$S"
+import csv, glob, os, sys
+w = sys.argv[1]
+print(f"{'variant':<8}{'model':<12}{'cell':<16}{'cuda:sdpa ms':>13}{'cuda:fa2 ms':>12}{'sdpa MB':>9}{'fa2 MB':>8}{'rel err':>10} status")
+for tag in ("before", "tuned", "after"):
+    for part in ("512", "128", "large"):
+        f = f"{w}/run_{tag}_{part}/results.csv"
+        if not os.path.exists(f):
+            print(f"{tag:<8}{part}: no results"); continue
+        for r in csv.DictReader(open(f)):
+            cell = f"{r['batch_size']}x{r['seq_len']} p{r['pad']}"
+            print(f"{tag:<8}{r.get('model','?')[:11]:<12}{cell:<16}{float(r['baseline_median_ms']):13.3f}{float(r['candidate_median_ms']):12.3f}"
+                  f"{float(r['baseline_peak_mb']):9.0f}{float(r['candidate_peak_mb']):8.0f}{float(r['rel_error']):10.2e} {r['status']}")
+PY
+fi
+
+if want gemm; then
+say "== GEMMs alone (65536 and 128 tokens)"
+timeout 60 "$CB" gemm --batches 128 --seqs 512 --target-ms 150 > "$W/gemm_65536.log" 2>&1; say "rc=$?"
+timeout 30 "$CB" gemm --batches 1 --seqs 128 --target-ms 100 > "$W/gemm_128.log" 2>&1; say "rc=$?"
+grep -v "^GEMMs" "$W/gemm_65536.log" "$W/gemm_128.log" | cut -d: -f2- | cut -c1-170 | tee -a "$S"
+fi
+
+if want profile; then
+say "== per-category profile, cuda:flash_attention_2, before / after"
+for cell in "--batches 128 --seqs 512 --pads 0" "--batches 1 --seqs 128 --pads 0"; do
+  timeout 40 "${BEFORE[@]}" "$CB" profile --attention flash_attention_2 $cell > "$W/prof_tmp_b.log" 2>&1
+  timeout 40 "$CB" profile --attention flash_attention_2 $cell > "$W/prof_tmp_a.log" 2>&1
+  { echo "-- before: $cell"; cat "$W/prof_tmp_b.log"; echo "-- after: $cell"; cat "$W/prof_tmp_a.log"; } >> "$W/profile.log"
+done
+cat "$W/profile.log" | tee -a "$S"
+fi
+
+if want peers && fits 120 "peers"; then
+  say "== PyTorch peers on the bert-base cells"
+  cat > "$W/plan.txt" <<EOF
+hf_sdpa    128:512:0,128:512:0.5,1:128:0 target_ms=800 min_iters=15 max_iters=300
+pt_nested  128:512:0,128:512:0.5,1:128:0 target_ms=800 min_iters=15 max_iters=300
+hf_compile 1:128:0,128:512:0,128:512:0.5 target_ms=800 min_iters=15 max_iters=300
+EOF
+  deadline=$((T0 + BUDGET_S - 110))
+  timeout -s INT -k 10 $((deadline - $(date +%s) + 5)) python3 "$HERE/peers/hf_peers.py" --plan "$W/plan.txt" \
+      --csv "$W/peers.csv" --deadline "$deadline" > "$W/peers.log" 2>&1
+  say "peers rc=$?"
+  python3 -c "
+import csv,sys
+for r in csv.DictReader(open('$W/peers.csv')):
+    print(f\"{r['peer']:<12}{r['batch']}x{r['seq']} p{r['pad']:<6}{float(r['median_ms']):10.3f} ms {float(r['peak_mb']):8.0f} MB {r['note']}\")
+" 2>&1 | tee -a "$S"
+fi
+
+if want sanitize && fits 40 "sanitizers"; then
+  say "== compute-sanitizer memcheck + racecheck (tiny verifies)"
+  timeout $(( $(left) > 80 ? 60 : $(left) - 20 )) compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
+      "$CLI" verify --model tiny --seed 12 --cases 2x77@0.5,1x33 > "$W/memcheck.log" 2>&1
+  say "memcheck rc=$?"; grep -E "ERROR SUMMARY|verify:" "$W/memcheck.log" | tail -n 2 | tee -a "$S"
+fi
+if want sanitize && fits 40 "racecheck"; then
+  timeout $(( $(left) > 100 ? 80 : $(left) - 20 )) compute-sanitizer --tool racecheck --error-exitcode 9 \
+      "$CLI" verify --model tiny --seed 13 --cases 1x33 --dtypes fp16 --tasks encoder --no-kernel-checks \
+      > "$W/racecheck.log" 2>&1
+  say "racecheck rc=$?"; grep -E "RACECHECK SUMMARY|ERROR SUMMARY|verify:" "$W/racecheck.log" | tail -n 2 | tee -a "$S"
+fi
+
+if want attention && fits 45 "attention"; then
+  wait $ATTN_PID; say "attn_bench build rc=$?"
+  if [ -x "$W/attn/attn_bench" ]; then
+    (cd "$W" && timeout 40 "$W/attn/attn_bench" --time --lengths-dir "$W") > "$W/attn_time.log" 2>&1
+    grep -E "^\|" "$W/attn_time.log" | head -n 14 | tee -a "$S"
+    if fits 30 "attention peers"; then
+      timeout $(( $(left) - 10 )) python3 "$HERE/attention/sdpa_peers.py" --lengths "$W/lengths_b128_s512_pad0.5.txt" \
+          > "$W/attn_peers.log" 2>&1
+      grep -E "^\|" "$W/attn_peers.log" | head -n 16 | tee -a "$S"
+    fi
+  fi
+fi
+
+if want ncu && fits 60 "ncu"; then
+  say "== ncu: FFN-up GEMM, plain vs GELU epilogue (65536 tokens)"
+  timeout $(( $(left) - 15 )) ncu --clock-control none --kernel-name regex:'.*(gemm|Kernel|sm90).*' \
+      --launch-skip 40 --launch-count 12 --section SpeedOfLight --section LaunchStats --section Occupancy \
+      "$CB" gemm --batches 128 --seqs 512 --target-ms 5 --warmup 1 > "$W/ncu_gemm.txt" 2>&1
+  say "ncu rc=$?"; grep -E "^  [a-zA-Z_].*\(|Duration|Compute \(SM\) Throughput|Memory Throughput|Registers Per|Grid Size" \
+      "$W/ncu_gemm.txt" | head -n 60 | tee -a "$S"
+fi
+
+say "done"
+tar czf "$OUTD/logs.tgz" -C "$W" --exclude=attn/*.o . 2>/dev/null
+cp "$S" "$OUTD/summary.txt"
+cp "$W/profile.log" "$W/verify_base.log" "$W/verify_tiny.log" "$OUTD/" 2>/dev/null
+cp "$W/gemm_65536.log" "$W/gemm_128.log" "$OUTD/" 2>/dev/null
