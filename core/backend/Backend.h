@@ -66,6 +66,9 @@ public:
     // The attainable dense GEMM rate of this backend's device in the given dtype, TFLOP/s,
     // measured once (a large cuBLAS GEMM timed with events). <= 0 = no probe (CPU backends).
     virtual double gemmPeakTflops(DType /*dtype*/) { return -1; }
+    // The GPU's PCI bus id ("0000:17:00.0") for NVML's energy counters; empty = no GPU (the
+    // row's energy says "not available").
+    virtual std::string pciBusId() const { return {}; }
 };
 
 struct BackendInfo {
