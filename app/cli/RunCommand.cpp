@@ -192,7 +192,13 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     }
     if (resume) run.rows = mergeRows(spec, resume->previous.rows, run.rows);
     run.spec = spec;
-    run.environment = environment;
+    {
+        // The machine as described before the sweep, plus what only the sweep measured (issue 12).
+        const Environment measured = run.environment;
+        run.environment = environment;
+        run.environment.gemmPeakTflops = measured.gemmPeakTflops;
+        run.environment.gemmProbeNote = measured.gemmProbeNote;
+    }
     run.environment.endTime = isoTimeNow();
 
     const fs::path dir = outDir;

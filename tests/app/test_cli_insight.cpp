@@ -62,6 +62,9 @@ private slots:
 
         const Run run = readRunFile(out + "/run.json");
         QVERIFY(run.spec.profile);
+        // The sweep's GEMM probe outcome reaches the file (on the CPU: why there is none).
+        QCOMPARE(run.environment.gemmProbeNote, std::string("no GPU backend in this sweep"));
+        EXPECT_CONTAINS(r.out, "GEMM probe: not available (no GPU backend in this sweep)");
         for (const ResultRow& row : run.rows) {
             QVERIFY(row.candidate.breakdown && row.candidate.breakdown->measured());
             QVERIFY(row.candidate.efficiency.tokensPerS > 0);
