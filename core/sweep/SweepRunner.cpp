@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "core/energy/Nvml.h"
@@ -164,8 +165,11 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
         for (LoadedBackend& lb : candidates)
             if (lb.loadStatus == RowStatus::Ok) loaded.push_back(lb.backend.get());
         probeGemmPeak(loaded, spec.dtype, run.environment);
-        if (run.environment.gemmPeakTflops > 0)
-            observer.log("GEMM probe: " + std::to_string(run.environment.gemmPeakTflops) + " TFLOP/s attainable");
+        if (run.environment.gemmPeakTflops > 0) {
+            char line[96];
+            std::snprintf(line, sizeof line, "GEMM probe: %.1f TFLOP/s attainable", run.environment.gemmPeakTflops);
+            observer.log(line);
+        }
     }
 
     for (int index = 0; index < total; ++index) {
