@@ -201,7 +201,7 @@ int profile(const Options& o) {
                             b, s, pad, median(plain), median(graphed));
                 std::printf("  %-24s %10s %7s %10s %10s %6s\n", "category", "ms/fwd", "share", "TFLOP/s", "GB/s",
                             "calls");
-                double sum = 0;
+                double sum = 0;   // totals() are the outermost scopes, which tile the forward
                 for (const auto& [name, t] : profiler.totals()) sum += t.ms;
                 auto row = [&](const std::string& name, const OpProfiler::Total& t) {
                     std::printf("  %-24s %10.3f %6.1f%% %10.1f %10.1f %6d\n", name.c_str(), t.ms / iters,

@@ -1,18 +1,22 @@
 #pragma once
-// Per-operation timing of a forward (bench only): CUDA events around each op, summed per
-// category with the bytes the op must move and its flops, so the bench can report time shares,
-// GEMM rates and achieved bandwidth. Off (null) in normal forwards.
+// Per-operation timing of a forward: CUDA events around each op, summed per category with the
+// bytes the op must move and its flops, so the bench can report time shares, GEMM rates and
+// achieved bandwidth, and the sweep's profiling forward gets its per-op breakdown (issue 12).
 //
 // Scopes nest. totals() holds the outermost scopes only: CudaBertModel::forward's categories,
-// which tile the forward exactly ("embeddings", "qkv_gemm", "attention", "attn_out_ln",
-// "ffn_up_gelu", "ffn_down_ln", "padding", "head"; kernels/README.md). Scopes opened inside
-// another (an attention strategy's own steps: "attention.softmax", ...) go to details().
+// which tile the forward exactly (the OpCategory names of core/profile: "embeddings",
+// "qkv_gemm", "attention", "attn_out_ln", "ffn_up_gelu", "ffn_down_ln", "padding", "head";
+// kernels/README.md). Scopes opened inside another (an attention strategy's own steps:
+// "attention.softmax", ...) go to details(). lastScopes() keeps the last forward's scopes with
+// their nesting, for an exclusive attribution (breakdownFromScopes). Off (null) in normal forwards.
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <cuda_runtime_api.h>
+
+#include "core/profile/OpCategory.h"
 
 namespace bertbench::cuda {
 
@@ -36,9 +40,12 @@ public:
     void collect();
     const std::map<std::string, Total>& totals() const { return totals_; }
     const std::map<std::string, Total>& details() const { return details_; }
+    // The scopes of the forwards collected last, in begin order, with their nesting.
+    const std::vector<ScopeRecord>& lastScopes() const { return lastScopes_; }
     void clear() {
         totals_.clear();
         details_.clear();
+        lastScopes_.clear();
     }
 
 private:
@@ -46,6 +53,7 @@ private:
         std::string category;
         double bytes = 0, flops = 0;
         size_t depth = 0;   // open scopes around this one when it began
+        int parent = -1;   // index in records_ of the enclosing scope
         cudaEvent_t start = nullptr, stop = nullptr;
     };
     cudaEvent_t takeEvent();
@@ -53,6 +61,7 @@ private:
     std::vector<size_t> open_;   // indices of begun, not yet ended records (scopes may nest)
     std::vector<cudaEvent_t> spare_;
     std::map<std::string, Total> totals_, details_;
+    std::vector<ScopeRecord> lastScopes_;
 };
 
 // RAII scope; a null profiler costs nothing.
