@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/backend/Task.h"
 #include "core/batch/Batch.h"
 #include "core/model/BertWeights.h"
+#include "core/profile/OpCategory.h"
 
 namespace bertbench {
 
@@ -54,6 +56,19 @@ public:
     // Replay the forward as a recorded CUDA graph for the timed repeats (--cuda-graphs).
     // Backends without graphs ignore it.
     virtual void setUseCudaGraphs(bool /*enabled*/) {}
+
+    // One extra forward of the prepared cell with per-operation timing (issue 12), run by the
+    // sweep after the timed forwards so their statistics stay unperturbed. Returns the parts
+    // (forwardMs left 0: the runner fills in the timed median); nullopt = this backend cannot
+    // profile (the row says "not available").
+    virtual std::optional<OpBreakdown> profileForward() { return std::nullopt; }
+
+    // The attainable dense GEMM rate of this backend's device in the given dtype, TFLOP/s,
+    // measured once (a large cuBLAS GEMM timed with events). <= 0 = no probe (CPU backends).
+    virtual double gemmPeakTflops(DType /*dtype*/) { return -1; }
+    // The GPU's PCI bus id ("0000:17:00.0") for NVML's energy counters; empty = no GPU (the
+    // row's energy says "not available").
+    virtual std::string pciBusId() const { return {}; }
 };
 
 struct BackendInfo {

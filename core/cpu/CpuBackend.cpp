@@ -58,6 +58,19 @@ double CpuBackend::forward() {
     return std::chrono::duration<double, std::milli>(end - start).count();
 }
 
+std::optional<OpBreakdown> CpuBackend::profileForward() {
+    ScopeTimer timer;
+    model_.setScopeTimer(&timer);
+    try {
+        model_.forward();
+    } catch (...) {
+        model_.setScopeTimer(nullptr);
+        throw;
+    }
+    model_.setScopeTimer(nullptr);
+    return breakdownFromScopes(timer.records(), 0.0);
+}
+
 TaskOutput CpuBackend::output() { return model_.output(); }
 
 void CpuBackend::releaseCell() { model_.releaseCell(); }

@@ -24,6 +24,8 @@ public:
     int64_t peakMemoryBytes() const override { return tracker_.peakBytes(); }
     void resetPeakMemory() override { tracker_.resetPeak(); }
     void setMemoryLimitBytes(int64_t limit) override { tracker_.setLimit(limit); }
+    // One forward with steady-clock scopes per category (OpCategory.h).
+    std::optional<OpBreakdown> profileForward() override;
 
     int64_t currentMemoryBytes() const { return tracker_.currentBytes(); }
 

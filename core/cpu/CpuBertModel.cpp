@@ -286,22 +286,37 @@ void CpuBertModel::encoderLayer(const Layer& L) {
     const int H = config_.hiddenSize, I = config_.intermediateSize;
     float* hidden = hidden_.data();
     float* tmp = tmp_.data();
-    linear(hidden, rows_, H, L.qkvW.data(), L.qkvB.data(), 3 * H, qkv_.data());
-    attention();
+    {
+        TimedScope scope(timer_, "qkv_gemm");
+        linear(hidden, rows_, H, L.qkvW.data(), L.qkvB.data(), 3 * H, qkv_.data());
+    }
+    {
+        TimedScope scope(timer_, "attention");
+        attention();
+    }
     // Output projection, then residual + LayerNorm on the same thread while the rows are in cache.
-    linear(ctx_.data(), rows_, H, L.attnOutW.data(), L.attnOutB.data(), H, tmp, [&](int64_t b, int64_t e) {
-        for (int64_t r = b; r < e; ++r) {
-            addLayerNormRow(tmp + r * H, hidden + r * H, hidden + r * H, H, L.ln1Gamma.data(), L.ln1Beta.data(), eps_);
-        }
-    });
-    linear(hidden, rows_, H, L.interW.data(), L.interB.data(), I, inter_.data(), [&](int64_t b, int64_t e) {
-        geluInPlace(inter_.data() + b * I, (e - b) * I);
-    });
-    linear(inter_.data(), rows_, I, L.outW.data(), L.outB.data(), H, tmp, [&](int64_t b, int64_t e) {
-        for (int64_t r = b; r < e; ++r) {
-            addLayerNormRow(tmp + r * H, hidden + r * H, hidden + r * H, H, L.ln2Gamma.data(), L.ln2Beta.data(), eps_);
-        }
-    });
+    {
+        TimedScope scope(timer_, "attn_out_ln");
+        linear(ctx_.data(), rows_, H, L.attnOutW.data(), L.attnOutB.data(), H, tmp, [&](int64_t b, int64_t e) {
+            for (int64_t r = b; r < e; ++r) {
+                addLayerNormRow(tmp + r * H, hidden + r * H, hidden + r * H, H, L.ln1Gamma.data(), L.ln1Beta.data(), eps_);
+            }
+        });
+    }
+    {
+        TimedScope scope(timer_, "ffn_up_gelu");
+        linear(hidden, rows_, H, L.interW.data(), L.interB.data(), I, inter_.data(), [&](int64_t b, int64_t e) {
+            geluInPlace(inter_.data() + b * I, (e - b) * I);
+        });
+    }
+    {
+        TimedScope scope(timer_, "ffn_down_ln");
+        linear(inter_.data(), rows_, I, L.outW.data(), L.outB.data(), H, tmp, [&](int64_t b, int64_t e) {
+            for (int64_t r = b; r < e; ++r) {
+                addLayerNormRow(tmp + r * H, hidden + r * H, hidden + r * H, H, L.ln2Gamma.data(), L.ln2Beta.data(), eps_);
+            }
+        });
+    }
 }
 
 void CpuBertModel::head() {
@@ -320,6 +335,8 @@ void CpuBertModel::head() {
     switch (task_) {
     case Task::Encoder:
         if (packed) {
+            // The only layout change left on the CPU: packed rows back to the padded output.
+            TimedScope scope(timer_, "padding");
             cpuPool().run(batch_, [&](int64_t b, int) {
                 const RowSegment& s = segments[size_t(b)];
                 std::copy(hidden_.data() + s.inRow * H, hidden_.data() + (s.inRow + s.rows) * H,
@@ -363,8 +380,12 @@ void CpuBertModel::head() {
 
 void CpuBertModel::forward() {
     if (!prepared_) throw BackendError("forward() without a prepared cell (prepare first)");
-    embed();
+    {
+        TimedScope scope(timer_, "embeddings");
+        embed();
+    }
     for (const Layer& layer : layers_) encoderLayer(layer);
+    TimedScope scope(timer_, "head");
     head();
 }
 

@@ -10,6 +10,7 @@
 #include "core/cpu/CpuAttention.h"
 #include "core/cpu/CpuOps.h"
 #include "core/cpu/TrackingAllocator.h"
+#include "core/profile/ScopeTimer.h"
 
 namespace bertbench::cpu {
 
@@ -30,6 +31,8 @@ public:
     void forward();
     TaskOutput output() const;
     void releaseCell();
+    // Per-category steady-clock scopes of the next forwards (null = off; the profiling forward).
+    void setScopeTimer(ScopeTimer* timer) { timer_ = timer; }
 
 private:
     struct Layer {
@@ -45,6 +48,7 @@ private:
     void requireHead(Task task) const;
 
     MemoryTracker& tracker_;
+    ScopeTimer* timer_ = nullptr;
     ModelConfig config_;
     float eps_ = 1e-12f;
     TrackedBuffer wordEmb_, posEmb_, typeEmb_, embLnGamma_, embLnBeta_;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/results/Csv.h"
+#include "core/results/InsightCsv.h"
 #include "core/results/RunFiles.h"
 #include "core/util/Errors.h"
 
@@ -26,6 +27,7 @@ const std::vector<std::string>& nativeColumns() {
         }
         for (const char* name : {"speedup_pct", "mem_saved_pct", "max_abs_error", "rel_error", "status", "message"})
             c.emplace_back(name);
+        csv::appendInsightColumns(c);   // issue 12: breakdown, efficiency, energy
         return c;
     }();
     return cols;
@@ -144,6 +146,7 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(csv::shortest(r.relError));
         f.push_back(toString(r.status));
         f.push_back(r.message);
+        csv::appendInsightFields(f, r);
         csv::appendRecord(out, f);
     }
     return out;
@@ -207,6 +210,8 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
             r.status = *st;
         }
         in.str("message", r.message);
+        csv::readInsightFields([&](const std::string& col) { return in.has(col) ? &in.raw(col) : nullptr; },
+                               [&](const std::string& col, const std::string& what) { in.fail(col, what); }, r);
         run.rows.push_back(std::move(r));
     }
     run.spec = csv::specFromRows(run.rows, dtype);

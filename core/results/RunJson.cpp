@@ -1,4 +1,6 @@
-// Native run file: {"format":"bertbench-run","version":1,"spec":{...},"environment":{...},"rows":[...]}.
+// Native run file: {"format":"bertbench-run","version":2,"spec":{...},"environment":{...},"rows":[...]}.
+// Version 2 (issue 12) adds per measurement "breakdown", "efficiency", "energy" (InsightJson.cpp)
+// and the environment's GEMM probe; version-1 files still load, those fields "not recorded".
 // Lossless: doubles are written with the shortest text that reads back exactly (non-finite
 // ones as "NaN"/"Infinity"/"-Infinity"), every field of Run has a key.
 #include <limits>
@@ -16,7 +18,7 @@ using jsonio::FieldError;
 using jsonio::Json;
 
 constexpr const char* kFormatName = "bertbench-run";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;
 
 Json environmentToValue(const Environment& e) {
     Json j = Json::object();
@@ -31,6 +33,8 @@ Json environmentToValue(const Environment& e) {
     j["end_time"] = e.endTime;
     j["cuda_graphs"] = e.cudaGraphs;
     j["source"] = e.source;
+    j["gemm_peak_tflops"] = jsonio::numberValue(e.gemmPeakTflops);
+    j["gemm_probe_note"] = e.gemmProbeNote;
     return j;
 }
 
@@ -47,6 +51,7 @@ Json measurementToValue(const Measurement& m) {
     j["has_stats"] = m.hasStats;
     j["latency"] = std::move(lat);
     j["peak_mem_mb"] = jsonio::numberValue(m.peakMemMb);
+    jsonio::writeInsight(j, m);
     return j;
 }
 
@@ -132,6 +137,8 @@ Environment environmentFromValue(const Json& v, const std::string& path) {
     o.optString("end_time", e.endTime);
     o.optBool("cuda_graphs", e.cudaGraphs);
     o.optString("source", e.source);
+    o.optNumber("gemm_peak_tflops", e.gemmPeakTflops);
+    o.optString("gemm_probe_note", e.gemmProbeNote);
     return e;
 }
 
@@ -150,6 +157,7 @@ Measurement measurementFromValue(const Json& v, const std::string& path) {
         l.optNumber("stdev_ms", m.latency.stdevMs);
     }
     o.optNumber("peak_mem_mb", m.peakMemMb);
+    jsonio::readInsight(v, path, m);
     return m;
 }
 

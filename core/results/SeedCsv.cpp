@@ -196,6 +196,8 @@ Run runFromSeedCsv(const std::string& text, const std::string& fileName) {
             m->latency.samples = r.numBatches;
             m->latency.medianMs = ms;
             m->latency.meanMs = ms;
+            m->efficiency.note = "not recorded";   // the old script measured neither
+            m->energy.note = "not recorded";
         }
         r.status = RowStatus::Ok;
         run.rows.push_back(std::move(r));

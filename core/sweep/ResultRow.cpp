@@ -63,4 +63,11 @@ double ResultRow::memorySavedPercent() const {
     return (baseline.peakMemMb / m - 1.0) * 100.0;
 }
 
+double ResultRow::energySavedPercent() const {
+    if (!baseline.energy.available || !candidate.energy.available) return std::nan("");
+    const double j = candidate.energy.joulesPerForward;
+    if (!(j > 0) || !(baseline.energy.joulesPerForward > 0)) return std::nan("");
+    return (baseline.energy.joulesPerForward / j - 1.0) * 100.0;
+}
+
 } // namespace bertbench

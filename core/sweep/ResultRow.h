@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "core/energy/Energy.h"
+#include "core/profile/Efficiency.h"
+#include "core/profile/OpCategory.h"
 #include "core/sweep/SweepSpec.h"
 
 namespace bertbench {
@@ -24,6 +27,10 @@ struct Measurement {
     LatencyStats latency;
     double peakMemMb = 0;   // MB = 1e6 bytes
     bool hasStats = true;   // false for rows read from the old CSVs (only one latency figure)
+    // Issue 12: why it is fast and at what cost. nullopt breakdown = not recorded (old files).
+    std::optional<OpBreakdown> breakdown;  // from one separate profiling forward after the timed ones
+    Efficiency efficiency;
+    Energy energy;
 };
 
 struct ResultRow {
@@ -42,6 +49,7 @@ struct ResultRow {
 
     double speedupPercent() const;      // (t_base / t_cand − 1)·100
     double memorySavedPercent() const;  // (peak_base / peak_cand − 1)·100
+    double energySavedPercent() const;  // (J_base / J_cand − 1)·100 per forward; NaN unless both available
 };
 
 } // namespace bertbench

@@ -20,6 +20,10 @@ struct Environment {
     std::string endTime;
     bool cudaGraphs = false;
     std::string source;       // "bertbench" or "seed-csv:<file>" for imported files
+    // GEMM probe at sweep start (issue 12): this GPU's attainable dense fp16/bf16 rate, the
+    // denominator of every cell's % of peak. <= 0 = not measured; the note says why or how.
+    double gemmPeakTflops = -1;
+    std::string gemmProbeNote;
 };
 
 struct Run {

@@ -120,7 +120,7 @@ namespace {
 constexpr const char* kSpecKeys[] = {
     "model",   "tasks",       "baseline", "candidates",  "dtype",           "batch_sizes",
     "seq_lens", "pads",       "seqlen_stdev", "warmup",  "num_batches",     "seed",
-    "cuda_graphs", "memory_limit_mb", "cell_timeout_s",
+    "cuda_graphs", "memory_limit_mb", "cell_timeout_s", "profile",
 };
 
 std::string allowedKeys() {
@@ -201,6 +201,7 @@ Json specToValue(const SweepSpec& spec) {
     j["cuda_graphs"] = spec.cudaGraphs;
     j["memory_limit_mb"] = spec.memoryLimitMb;
     j["cell_timeout_s"] = numberValue(spec.cellTimeoutS);
+    j["profile"] = spec.profile;
     return j;
 }
 
@@ -245,6 +246,8 @@ SweepSpec specFromValue(const Json& v, const std::string& prefix, bool allowUnkn
                                              std::numeric_limits<int64_t>::max());
             } else if (key == "cell_timeout_s") {
                 spec.cellTimeoutS = readNumber(val, path);
+            } else if (key == "profile") {
+                spec.profile = readBool(val, path);
             } else if (!allowUnknownKeys) {
                 problems.push_back({path, "unknown key (allowed keys: " + allowedKeys() + ")"});
             }

@@ -4,7 +4,10 @@
 #include <chrono>
 #include <memory>
 
+#include "core/energy/Nvml.h"
 #include "core/model/ModelConfig.h"
+#include "core/profile/Flops.h"
+#include "core/sweep/Insight.h"
 #include "core/util/Errors.h"
 
 namespace bertbench {
@@ -15,7 +18,8 @@ BertWeights loadWeightsFor(const SweepSpec& spec) {
 }
 
 SweepRunner::SweepRunner(const BackendRegistry& registry, WeightsProvider weights)
-    : registry_(registry), weights_(std::move(weights)), environment_(currentEnvironment()) {}
+    : registry_(registry), weights_(std::move(weights)), environment_(currentEnvironment()),
+      energyFactory_(nvmlMeterFactory()) {}
 
 namespace {
 
@@ -33,6 +37,14 @@ struct LoadedBackend {
     std::unique_ptr<Backend> backend;
     RowStatus loadStatus = RowStatus::Ok;
     std::string loadError;
+    EnergySource energy;   // the GPU's meter, opened once at load
+};
+
+// What a measurement needs beyond the backend: the model's FLOPs for this batch, the run's
+// environment (GEMM peak).
+struct CellContext {
+    FlopCount flops;
+    const Environment* environment = nullptr;
 };
 
 struct MeasureResult {
@@ -49,7 +61,7 @@ RowStatus statusOf(const std::exception& e) {
 // prepare (untimed) → warm-up → timed forwards → output. Cancellation and the cell timeout are
 // checked between forwards.
 MeasureResult measure(LoadedBackend& lb, const SweepSpec& spec, const Cell& cell, const Batch& batch,
-                      const std::atomic<bool>& cancel, Clock::time_point cellStart) {
+                      const std::atomic<bool>& cancel, Clock::time_point cellStart, const CellContext& ctx) {
     MeasureResult r;
     r.measurement.backend = lb.name;
     if (lb.loadStatus != RowStatus::Ok) {
@@ -71,15 +83,19 @@ MeasureResult measure(LoadedBackend& lb, const SweepSpec& spec, const Cell& cell
             checkpoint();
             backend.forward();
         }
-        std::vector<double> samples;
-        samples.reserve(size_t(spec.numBatches));
-        for (int i = 0; i < spec.numBatches; ++i) {
-            checkpoint();
-            samples.push_back(backend.forward());
-        }
+        TimedForwards timed = runTimedForwards(spec.numBatches, [&] { return backend.forward(); }, checkpoint,
+                                               lb.energy, batch.realTokens());
         r.output = backend.output();
-        r.measurement.latency = summarize(std::move(samples));
+        r.measurement.latency = summarize(std::move(timed.samplesMs));
         r.measurement.peakMemMb = double(backend.peakMemoryBytes()) / 1e6;
+        // Issue 12, after the statistics are fixed: energy of the window, efficiency, and one
+        // separate profiling forward (its events or clock reads never touch the timed samples).
+        Measurement& m = r.measurement;
+        m.energy = std::move(timed.energy);
+        m.efficiency = efficiencyFor(backend, *ctx.environment, ctx.flops.real, ctx.flops.padded, m.latency.medianMs,
+                                     batch.realTokens());
+        if (spec.profile) checkpoint();
+        m.breakdown = profileBreakdown(backend, spec.profile, m.latency.medianMs);
     } catch (const Cancelled&) {
         r.status = RowStatus::Cancelled;
         r.message = "stopped by the user";
@@ -99,7 +115,7 @@ MeasureResult measure(LoadedBackend& lb, const SweepSpec& spec, const Cell& cell
 }
 
 LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& name, const BertWeights& weights,
-                          const SweepSpec& spec) {
+                          const SweepSpec& spec, const EnergyMeterFactory& energyFactory) {
     LoadedBackend lb;
     lb.name = name;
     const BackendInfo* info = registry.find(name);
@@ -109,6 +125,7 @@ LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& na
         lb.backend->setMemoryLimitBytes(spec.memoryLimitMb * 1000000);
         lb.backend->setUseCudaGraphs(spec.cudaGraphs);
         lb.backend->loadModel(weights, spec.dtype);
+        lb.energy = openEnergySource(*lb.backend, energyFactory);
     } catch (const std::exception& e) {
         lb.loadStatus = statusOf(e);
         lb.loadError = std::string("loading the model failed: ") + e.what();
@@ -137,9 +154,19 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
 
     observer.log("Loading model " + spec.model);
     const BertWeights weights = weights_(spec);
-    LoadedBackend baseline = loadBackend(registry_, spec.baseline, weights, spec);
+    LoadedBackend baseline = loadBackend(registry_, spec.baseline, weights, spec, energyFactory_);
     std::vector<LoadedBackend> candidates;
-    for (const std::string& name : spec.candidates) candidates.push_back(loadBackend(registry_, name, weights, spec));
+    for (const std::string& name : spec.candidates)
+        candidates.push_back(loadBackend(registry_, name, weights, spec, energyFactory_));
+    {
+        std::vector<Backend*> loaded;
+        if (baseline.loadStatus == RowStatus::Ok) loaded.push_back(baseline.backend.get());
+        for (LoadedBackend& lb : candidates)
+            if (lb.loadStatus == RowStatus::Ok) loaded.push_back(lb.backend.get());
+        probeGemmPeak(loaded, spec.dtype, run.environment);
+        if (run.environment.gemmPeakTflops > 0)
+            observer.log("GEMM probe: " + std::to_string(run.environment.gemmPeakTflops) + " TFLOP/s attainable");
+    }
 
     for (int index = 0; index < total; ++index) {
         if (cancel.load()) break;
@@ -155,8 +182,11 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
         bs.vocabSize = weights.config.vocabSize;
         bs.seed = cellSeed(spec, cell);
         const Batch batch = makeBatch(bs);
+        CellContext ctx;
+        ctx.flops = forwardFlops(weights.config, cell.task, batch.lengths, batch.maxSeqLen);
+        ctx.environment = &run.environment;
 
-        const MeasureResult base = measure(baseline, spec, cell, batch, cancel, cellStart);
+        const MeasureResult base = measure(baseline, spec, cell, batch, cancel, cellStart, ctx);
         for (LoadedBackend& cand : candidates) {
             ResultRow row;
             row.cell = cell;
@@ -172,7 +202,7 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
                 row.status = base.status;
                 row.message = "baseline " + base.message;
             } else {
-                const MeasureResult c = measure(cand, spec, cell, batch, cancel, cellStart);
+                const MeasureResult c = measure(cand, spec, cell, batch, cancel, cellStart, ctx);
                 row.candidate = c.measurement;
                 row.status = c.status;
                 row.message = c.message;

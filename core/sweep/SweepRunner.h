@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/backend/Backend.h"
+#include "core/energy/EnergyMeter.h"
 #include "core/model/BertWeights.h"
 #include "core/sweep/Run.h"
 
@@ -37,6 +38,9 @@ public:
 
     // The machine description recorded in the run (default: currentEnvironment()).
     void setEnvironment(Environment env) { environment_ = std::move(env); }
+    // Where GPU backends' energy readings come from (default: NVML, loaded at run time).
+    // Tests inject a synthetic meter or a loader of a missing library.
+    void setEnergyMeterFactory(EnergyMeterFactory factory) { energyFactory_ = std::move(factory); }
 
     // Runs every cell not in `skip` (cells already finished, for resume). Returns the run with
     // the rows measured now. Cancellation is checked between forwards; rows of an interrupted
@@ -48,6 +52,7 @@ private:
     const BackendRegistry& registry_;
     WeightsProvider weights_;
     Environment environment_;
+    EnergyMeterFactory energyFactory_;
 };
 
 // Max abs and relative L2 error of `candidate` against `reference` on real positions.

@@ -24,6 +24,7 @@ struct SweepSpec {
     bool cudaGraphs = false;
     int64_t memoryLimitMb = 0;                  // 0 = none
     double cellTimeoutS = 0;                    // 0 = none
+    bool profile = true;                        // one per-op profiling forward per backend per cell (--no-profile)
 };
 
 // One (task, batch size, max seq len, pad fraction) point.

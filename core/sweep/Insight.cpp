@@ -1,0 +1,108 @@
+#include "core/sweep/Insight.h"
+
+#include <cstdio>
+
+#include "core/energy/EnergyWindow.h"
+#include "core/util/Errors.h"
+
+namespace bertbench {
+
+EnergySource openEnergySource(const Backend& backend, const EnergyMeterFactory& factory) {
+    EnergySource s;
+    const std::string pci = backend.pciBusId();
+    if (pci.empty()) {
+        s.whyNot = "not available: " + backend.name() + " runs on the CPU (NVML measures NVIDIA GPUs)";
+        return s;
+    }
+    if (!factory) {
+        s.whyNot = "not available: no energy meter in this build";
+        return s;
+    }
+    std::string why;
+    s.meter = factory(pci, why);
+    if (!s.meter) s.whyNot = why.empty() ? "not available: NVML could not be opened" : why;
+    return s;
+}
+
+TimedForwards runTimedForwards(int numBatches, const std::function<double()>& timedForward,
+                               const std::function<void()>& checkpoint, EnergySource& energy, int64_t realTokens) {
+    TimedForwards out;
+    out.samplesMs.reserve(size_t(numBatches));
+    std::unique_ptr<EnergyWindow> window;
+    if (energy.meter) {
+        window = std::make_unique<EnergyWindow>(*energy.meter);
+        window->start();
+    }
+    for (int i = 0; i < numBatches; ++i) {
+        checkpoint();
+        out.samplesMs.push_back(timedForward());
+        if (window) window->tick();
+    }
+    if (!window) {
+        out.energy.note = energy.whyNot;
+        return out;
+    }
+    // The energy counter resolves ~tens of ms: short windows are extended with more forwards of
+    // the same batch. Their times are not latency samples. The cap only guards a frozen clock.
+    int extra = 0;
+    constexpr int kMaxExtraForwards = 1000000;
+    while (window->elapsedMs() < kMinEnergyWindowMs && extra < kMaxExtraForwards) {
+        checkpoint();
+        timedForward();
+        window->tick();
+        ++extra;
+    }
+    out.energy = window->finish(numBatches + extra, realTokens, extra > 0);
+    return out;
+}
+
+OpBreakdown profileBreakdown(Backend& backend, bool profile, double medianMs) {
+    if (!profile) return unavailableBreakdown("profiling skipped (--no-profile)");
+    std::optional<OpBreakdown> b;
+    try {
+        b = backend.profileForward();
+    } catch (const OutOfMemoryError& e) {
+        return unavailableBreakdown(std::string("the profiling forward ran out of memory: ") + e.what());
+    } catch (const BackendError& e) {
+        return unavailableBreakdown(std::string("the profiling forward failed: ") + e.what());
+    }
+    if (!b) return unavailableBreakdown(backend.name() + " has no per-operation profiler");
+    if (!b->measured()) {
+        if (b->note.empty()) b->note = "not available: the profiler recorded no operations";
+        return *b;
+    }
+    finishBreakdown(*b, medianMs);
+    return *b;
+}
+
+Efficiency efficiencyFor(const Backend& backend, const Environment& env, double flopsReal, double flopsPadded,
+                         double medianMs, int64_t realTokens) {
+    const bool gpu = !backend.pciBusId().empty();
+    double peak = -1;
+    std::string note;
+    if (!gpu) note = "not available: no GEMM probe on the CPU";
+    else if (env.gemmPeakTflops > 0) peak = env.gemmPeakTflops;
+    else note = "not available: the GEMM probe did not run" + (env.gemmProbeNote.empty() ? "" : " (" + env.gemmProbeNote + ")");
+    return makeEfficiency(flopsReal, flopsPadded, medianMs, realTokens, peak, note);
+}
+
+void probeGemmPeak(const std::vector<Backend*>& backends, DType dtype, Environment& env) {
+    for (Backend* b : backends) {
+        if (b == nullptr || b->pciBusId().empty()) continue;
+        try {
+            const double tflops = b->gemmPeakTflops(dtype);
+            if (tflops > 0) {
+                env.gemmPeakTflops = tflops;
+                env.gemmProbeNote = "dense " + toString(dtype) + " cuBLAS GEMM, best of the timed repeats, on " +
+                                    b->name() + "'s GPU";
+                return;
+            }
+        } catch (const std::exception& e) {
+            env.gemmProbeNote = "the GEMM probe failed on " + b->name() + ": " + e.what();
+            return;
+        }
+    }
+    if (env.gemmProbeNote.empty()) env.gemmProbeNote = "no GPU backend in this sweep";
+}
+
+} // namespace bertbench

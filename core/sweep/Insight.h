@@ -1,0 +1,45 @@
+#pragma once
+// The sweep's issue-12 measurements around one backend in one cell: the energy window over the
+// timed forwards, the separate profiling forward, the efficiency figures, and the sweep-start
+// GEMM probe. Kept apart from SweepRunner.cpp so the runner's loop stays readable.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/backend/Backend.h"
+#include "core/energy/EnergyMeter.h"
+#include "core/sweep/Run.h"
+
+namespace bertbench {
+
+// A backend's telemetry for the sweep: a meter for its GPU, or why there is none.
+struct EnergySource {
+    std::unique_ptr<EnergyMeter> meter;
+    std::string whyNot;   // "not available: ..." when meter is null
+};
+// CPU backends (empty PCI id) get none without touching NVML.
+EnergySource openEnergySource(const Backend& backend, const EnergyMeterFactory& factory);
+
+// Runs the N timed forwards inside an energy window, extending the window with extra forwards
+// (not part of the latency samples) until it is >= kMinEnergyWindowMs. `timedForward` returns
+// one forward's device time; `checkpoint` throws to stop (cancel, timeout).
+struct TimedForwards {
+    std::vector<double> samplesMs;   // the N timed forwards only
+    Energy energy;
+};
+TimedForwards runTimedForwards(int numBatches, const std::function<double()>& timedForward,
+                               const std::function<void()>& checkpoint, EnergySource& energy, int64_t realTokens);
+
+// The profiling forward (spec.profile) or the reason there is none; never throws a backend
+// error (a failed profile is a note, the timed row stays valid).
+OpBreakdown profileBreakdown(Backend& backend, bool profile, double medianMs);
+
+// Efficiency of one measurement; peak applies only to GPU backends (non-empty PCI id).
+Efficiency efficiencyFor(const Backend& backend, const Environment& env, double flopsReal, double flopsPadded,
+                         double medianMs, int64_t realTokens);
+
+// The GEMM probe: the first backend with a probe sets env.gemmPeakTflops and the note.
+void probeGemmPeak(const std::vector<Backend*>& backends, DType dtype, Environment& env);
+
+} // namespace bertbench
