@@ -55,8 +55,9 @@ MainWindowActions buildMainMenus(MainWindow& w, ExportActions& exports, RecentFi
     QAction* compare = view->addAction(MainWindow::tr("&Compare runs"), &w, [&w] { w.showCompare(); });
     compare->setShortcut(QKeySequence(MainWindow::tr("Ctrl+K")));
     view->addSeparator();
-    const QStringList pages{MainWindow::tr("&Heatmaps"), MainWindow::tr("&Lines"), MainWindow::tr("&Table"),
-                            MainWindow::tr("L&og")};
+    // RunView::Page order.
+    const QStringList pages{MainWindow::tr("&Heatmaps"), MainWindow::tr("&Lines"), MainWindow::tr("&Breakdown"),
+                            MainWindow::tr("&Table"), MainWindow::tr("L&og")};
     for (int i = 0; i < pages.size(); ++i) {
         QAction* a = view->addAction(pages[i], &w, [&w, i] {
             if (RunView* v = w.currentRunView()) v->showPage(RunView::Page(i));
