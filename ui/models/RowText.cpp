@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "ui/models/RowExtras.h"
+
 namespace bertbench::ui {
 namespace {
 
@@ -38,6 +40,9 @@ QString insightLines(const ResultRow& row) {
     if (be.throttled || ce.throttled)
         html += QStringLiteral("<br><b style=\"color:#b35c00\">⚠ throttled</b>: the SM clock dropped by more than 10 % "
                                "during the %1's timed window").arg(ce.throttled ? QStringLiteral("candidate") : QStringLiteral("baseline"));
+    if (const std::optional<double> compile = compileMsOf(row.candidate))
+        html += QStringLiteral("<br>candidate compiled in %1 ms (not in the latency)").arg(*compile, 0, 'f', 0);
+    if (const QString gpu = gpuOf(row); !gpu.isEmpty()) html += QStringLiteral("<br>GPU: ") + gpu.toHtmlEscaped();
     const Efficiency& e = row.candidate.efficiency;
     if (e.recorded && e.achievedTflops >= 0) {
         html += QStringLiteral("<br>candidate %1 TFLOP/s · %2 tokens/s").arg(e.achievedTflops, 0, 'f', 2).arg(e.tokensPerS, 0, 'f', 0);

@@ -11,6 +11,7 @@
 #include "core/results/RunFiles.h"
 #include "ui/models/RowText.h"
 #include "ui/models/RunDocument.h"
+#include "ui/report/BreakdownFigure.h"
 #include "ui/report/ReportRenderer.h"
 #include "ui/widgets/RecentFiles.h"
 #include "ui/widgets/RunView.h"
@@ -69,7 +70,7 @@ QStringList ExportActions::exportSeedCsvs(const QString& folder, QString* error)
 bool ExportActions::exportCurrentChart(const QString& path, qreal scale, QString* error) {
     QChart* chart = currentChart_();
     if (!chart) {
-        if (error) *error = tr("no chart on this page (choose Heatmaps, Lines or Compare)");
+        if (error) *error = tr("no chart on this page (choose Heatmaps, Lines, Breakdown or Compare)");
         return false;
     }
     return saveChart(*chart, path, scale, error);
@@ -82,6 +83,7 @@ bool ExportActions::exportFigure(Figure figure, const QString& path, qreal scale
     switch (figure) {
     case Figure::Report: return RunFigure(run, RunFigure::Kind::Heatmaps, v->task(), {v->candidate()}).save(path, scale, error);
     case Figure::Lines: return RunFigure(run, RunFigure::Kind::Lines, v->task(), v->axes().candidates).save(path, scale, error);
+    case Figure::Breakdown: return BreakdownFigure(run, v->task(), v->selectedCell()).save(path, scale, error);
     }
     return false;
 }
@@ -130,7 +132,7 @@ bool ExportActions::askImageFile(const QString& title, const QString& suggestedN
 
 void ExportActions::exportChartDialog(QChart* chart) {
     if (!chart) {
-        emit message(tr("No chart on this page: choose Heatmaps, Lines or Compare."));
+        emit message(tr("No chart on this page: choose Heatmaps, Lines, Breakdown or Compare."));
         return;
     }
     // "Speedup (%) · seq len 128<br>…" → "Speedup_seq_len_128"
@@ -158,6 +160,10 @@ void ExportActions::exportFigureDialog(Figure figure) {
     case Figure::Lines:
         name = QStringLiteral("lines_") + task;
         title = tr("Export lines figure");
+        break;
+    case Figure::Breakdown:
+        name = QStringLiteral("breakdown_") + task;
+        title = tr("Export breakdown figure");
         break;
     }
     QString file, error;

@@ -1,6 +1,6 @@
 #pragma once
 // Saving and exporting what the window shows: the run file, the native and seed-compatible
-// CSVs, the current chart, and the composed figures (heatmaps report, lines) as
+// CSVs, the current chart, and the composed figures (heatmaps report, lines, breakdown) as
 // PNG/SVG/PDF. Each has a plain method (tests, scripts) and a dialog around it (menus).
 #include <QObject>
 #include <QStringList>
@@ -19,7 +19,7 @@ class RunView;
 class ExportActions : public QObject {
     Q_OBJECT
 public:
-    enum class Figure { Report, Lines };
+    enum class Figure { Report, Lines, Breakdown };
 
     ExportActions(QWidget* window, std::function<RunView*()> currentView, std::function<QChart*()> currentChart,
                   RecentFiles& recent);

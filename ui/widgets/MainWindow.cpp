@@ -270,6 +270,9 @@ bool MainWindow::exportReport(const QString& path, qreal scale, QString* error) 
 bool MainWindow::exportLines(const QString& path, qreal scale, QString* error) {
     return exports_->exportFigure(ExportActions::Figure::Lines, path, scale, error);
 }
+bool MainWindow::exportBreakdown(const QString& path, qreal scale, QString* error) {
+    return exports_->exportFigure(ExportActions::Figure::Breakdown, path, scale, error);
+}
 
 void MainWindow::showError(const QString& title, const QString& text) {
     // Window-modal and non-blocking: the sweep and the event loop go on behind it.

@@ -70,6 +70,7 @@ public:
     bool exportCurrentChart(const QString& path, qreal scale, QString* error);
     bool exportReport(const QString& path, qreal scale, QString* error);
     bool exportLines(const QString& path, qreal scale, QString* error);
+    bool exportBreakdown(const QString& path, qreal scale, QString* error);
 
     QStringList recentFiles() const;
 

@@ -39,9 +39,11 @@ MainWindowActions buildMainMenus(MainWindow& w, ExportActions& exports, RecentFi
     report->setShortcut(QKeySequence(MainWindow::tr("Ctrl+Shift+E")));
     QAction* lines = exportMenu->addAction(MainWindow::tr("&Lines figure (the old script's plot)…"), &exports,
                                            [&exports] { exports.exportFigureDialog(ExportActions::Figure::Lines); });
+    QAction* breakdown = exportMenu->addAction(MainWindow::tr("&Breakdown figure (per-op bars and shares)…"), &exports,
+                                               [&exports] { exports.exportFigureDialog(ExportActions::Figure::Breakdown); });
     file->addSeparator();
     file->addAction(MainWindow::tr("&Quit"), &w, &QWidget::close)->setShortcut(QKeySequence::Quit);
-    actions.needRunView = {save, csv, seed, report, lines};
+    actions.needRunView = {save, csv, seed, report, lines, breakdown};
 
     QMenu* sweep = w.menuBar()->addMenu(MainWindow::tr("&Sweep"));
     actions.run = sweep->addAction(style->standardIcon(QStyle::SP_MediaPlay), MainWindow::tr("&Run"), &w,
