@@ -16,7 +16,7 @@ inline OpBreakdown syntheticBreakdown(const std::string& backend, int batch, int
     const bool fused = packed || backend.find("sdpa") != std::string::npos;
     const double tokens = double(batch) * seq * (packed ? 1 - pad : 1);
     const double real = double(seq) * (1 - pad);
-    const double attention = double(batch) * (packed ? real * real : double(seq) * seq) * (fused ? 2.2e-6 : 6e-6);
+    const double attention = double(batch) * (packed ? real * real : double(seq) * seq) * (fused ? 0.2e-6 : 0.5e-6);
     OpBreakdown b = emptyBreakdown();
     addToBreakdown(b, "embeddings", 0.02 + tokens * 4e-6);
     addToBreakdown(b, "qkv_gemm", tokens * 9e-5);
@@ -38,6 +38,10 @@ inline void addInsight(Measurement& m, const Cell& cell, bool throttled) {
     m.latency.p10Ms = m.latency.medianMs * 0.97;
     m.latency.p90Ms = m.latency.medianMs * 1.04;
     const double realTokens = cell.batchSize * cell.seqLen * (1 - cell.pad);
+    // Peak memory: weights, activations ∝ tokens, and eager's materialised B·H·S² scores.
+    const bool eager = m.backend.find("eager") != std::string::npos;
+    m.peakMemMb = 220 + double(cell.batchSize) * cell.seqLen * 0.02 +
+                  (eager ? double(cell.batchSize) * 12 * cell.seqLen * cell.seqLen * 2e-6 : 0);
     m.efficiency.recorded = true;
     m.efficiency.flopsReal = realTokens * 2 * 110e6;
     m.efficiency.flopsPadded = double(cell.batchSize) * cell.seqLen * 2 * 110e6;

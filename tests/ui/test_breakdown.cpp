@@ -132,6 +132,10 @@ private slots:
         model.setGrid(grid);
         QCOMPARE(model.index(2, 4).data(HeatmapGridModel::FlaggedRole).toBool(), true);
         QVERIFY(hasEnergy(run));
+        // The Breakdown tab's bars carry the flag too.
+        const CellBreakdown hot = cellBreakdown(run, RowLookup(run), run.spec.candidates, Cell{Task::Encoder, 32, 512, 0.5});
+        QVERIFY(hot.bars[1].throttled);
+        QVERIFY(!hot.bars[0].throttled);
     }
 
     void tableShowsEnergyEfficiencyAndThrottled() {
@@ -218,10 +222,22 @@ private slots:
             view->showPage(RunView::Page::Heatmaps);
             QTest::qWait(200);
             QVERIFY(window.grab().save(QDir(out).filePath("breakdown-heatmaps-energy.png")));
-            view->selectCell(Cell{Task::Encoder, 32, 512, 0.0});
+            view->selectCell(Cell{Task::Encoder, 32, 512, 0.5});   // the throttled cell
             view->showPage(RunView::Page::Breakdown);
             QTest::qWait(200);
-            QVERIFY(window.grab().save(QDir(out).filePath("breakdown-tab-batch32.png")));
+            QVERIFY(window.grab().save(QDir(out).filePath("breakdown-tab-throttled.png")));
+            // A run without the data (like a version-1 file): "not recorded".
+            Run old = test::syntheticInsightRun();
+            for (ResultRow& r : old.rows) {
+                r.baseline.breakdown = r.candidate.breakdown = std::nullopt;
+                r.baseline.energy = r.candidate.energy = Energy{};
+            }
+            const QString oldPath = dir.filePath("old.json");
+            writeRunJson(old, oldPath.toStdString());
+            RunView* oldView = window.openFiles({oldPath}).front();
+            oldView->showPage(RunView::Page::Breakdown);
+            QTest::qWait(200);
+            QVERIFY(window.grab().save(QDir(out).filePath("breakdown-not-recorded.png")));
             QVERIFY(BreakdownFigure(view->document()->run(), Task::Encoder, Cell{Task::Encoder, 32, 512, 0.5})
                         .save(QDir(out).filePath("breakdown-figure.png"), 1, &error));
         }

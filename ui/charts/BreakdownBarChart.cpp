@@ -45,9 +45,11 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
     series->setBarWidth(0.62);
     const auto& categories = breakdownCategories();
     for (size_t c = 0; c < categories.size(); ++c) {
-        auto* set = new QBarSet(categories[c].label);
+        // Short names keep the legend on one line; "other" keeps its full meaning.
+        const bool other = categories[c].name == QLatin1String("other");
+        auto* set = new QBarSet(other ? categories[c].label : categories[c].shortLabel);
         set->setBrush(categoryBrush(categories[c].name));
-        set->setBorderColor(categories[c].name == QLatin1String("other") ? QColor(0x80, 0x80, 0x80) : QColor(Qt::white));
+        set->setBorderColor(other ? QColor(0x80, 0x80, 0x80) : QColor(Qt::white));
         for (const BreakdownBar* bar : order) *set << (bar->state == BreakdownState::Measured ? bar->ms[c] : 0.0);
         series->append(set);
     }
@@ -57,7 +59,7 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
     addSeries(series);
 
     auto* median = new QScatterSeries;
-    median->setName(QStringLiteral("plain forward median"));
+    median->setName(QStringLiteral("forward median"));
     median->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
     median->setMarkerSize(13);
     median->setColor(QColor(0x20, 0x20, 0x20));
@@ -68,6 +70,8 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
         const BreakdownBar& bar = *order[i];
         QString label = bar.backend + (bar.isBaseline ? QStringLiteral(" (baseline)") : QString());
         if (bar.state == BreakdownState::Measured) {
+            label += QStringLiteral(" · %1 ms").arg(bar.forwardMs, 0, 'f', bar.forwardMs < 10 ? 2 : 1);
+            if (bar.throttled) label += QStringLiteral(" ⚠ throttled");
             *median << QPointF(bar.forwardMs, double(i));
             maxMs = std::max({maxMs, bar.forwardMs, bar.sumMs});
         } else {

@@ -32,7 +32,8 @@ void ShareAreaChart::setShares(const BreakdownShares& shares) {
         removeAxis(axis);
         delete axis;
     }
-    setTitle(data_.title.toHtmlEscaped());
+    setTitle(QStringLiteral("%1<br><span style=\"font-weight:normal; font-size:8pt; color:#555555\">%2</span>")
+                 .arg(data_.title.toHtmlEscaped(), data_.subtitle.toHtmlEscaped()));
 
     // x = the batch size's index, labelled with the batch size: even spacing, like the heatmaps.
     const int n = int(data_.batchSizes.size());

@@ -16,6 +16,7 @@ BreakdownBar barOf(const Measurement& m, bool isBaseline, const ResultRow* row) 
     BreakdownBar bar;
     bar.backend = qstr(m.backend);
     bar.isBaseline = isBaseline;
+    bar.throttled = m.energy.throttled;
     const auto& categories = breakdownCategories();
     bar.ms.assign(categories.size(), 0.0);
     if (row && row->status != RowStatus::Ok && !(isBaseline && m.latency.medianMs > 0)) {
@@ -56,6 +57,8 @@ BreakdownBar barOf(const Measurement& m, bool isBaseline, const ResultRow* row) 
     bar.tooltip = html;
     return bar;
 }
+
+bool isBaselineName(const Run& run, const std::string& backend) { return backend == run.spec.baseline; }
 
 } // namespace
 
@@ -140,7 +143,8 @@ BreakdownShares breakdownShares(const Run& run, const RowLookup& rows, const Run
                                 const std::string& backend, int seqLen, double pad) {
     BreakdownShares out;
     out.backend = qstr(backend);
-    out.title = QStringLiteral("%1 · seq len %2 · pad %3").arg(out.backend).arg(seqLen).arg(padLabel(pad));
+    out.title = out.backend + (isBaselineName(run, backend) ? QStringLiteral(" (baseline)") : QString());
+    out.subtitle = QStringLiteral("shares of the forward at seq len %1 · pad %2").arg(seqLen).arg(padLabel(pad));
     out.batchSizes = axes.batchSizes;
     const auto& categories = breakdownCategories();
     for (const CategoryInfo& c : categories) out.series.push_back({c.name, c.label, {}});

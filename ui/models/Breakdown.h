@@ -38,6 +38,7 @@ struct BreakdownBar {
     double sumMs = 0;       // Σ measured categories (without "other")
     double forwardMs = 0;   // the plain timed forwards' median
     double otherMs = 0;     // forwardMs − sumMs (may be < 0: the profiling forward was slower)
+    bool throttled = false; // the GPU clock dropped during this backend's timed window
     QString tooltip;        // rich text: every part with ms and share
 };
 
@@ -59,7 +60,8 @@ struct ShareSeries {
 };
 
 struct BreakdownShares {
-    QString title;              // "cpu:sdpa · seq len 128 · pad 0.5"
+    QString title;              // "cpu:sdpa"
+    QString subtitle;           // "shares at seq len 128 · pad 0.5"
     QString backend;
     std::vector<int> batchSizes;
     std::vector<ShareSeries> series;   // breakdownCategories() order; all-zero series kept (stable colours)

@@ -83,7 +83,7 @@ void LiveSweep::buildStatusWidgets() {
 }
 
 bool LiveSweep::launch(const SweepSpec& spec, const QString& title, const QString& savePath,
-                       const SweepResume& resume) {
+                       const SweepResume& resume, const SweepRunOptions& options) {
     if (isRunning()) return false;
     const Environment env = machine();
     auto* doc = new RunDocument(title);
@@ -96,7 +96,7 @@ bool LiveSweep::launch(const SweepSpec& spec, const QString& title, const QStrin
     lastEtaS_ = -1;
     sweepClock_.start();
     sinceProgress_.start();
-    controller_->start(spec, env, savePath, resume);
+    controller_->start(spec, env, savePath, resume, options);
     clock_->start();
     tickClock();
     emit runningChanged();

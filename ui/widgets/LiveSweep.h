@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <functional>
 
+#include "ui/runner/SweepWorker.h"
 #include "ui/widgets/AppContext.h"
 
 QT_BEGIN_NAMESPACE
@@ -20,7 +21,6 @@ namespace bertbench::ui {
 
 class RunDocument;
 class SweepController;
-struct SweepResume;
 
 class LiveSweep : public QObject {
     Q_OBJECT
@@ -35,7 +35,8 @@ public:
     Environment machine() const;
 
     // A new tab titled `title` fills in as the sweep runs; `savePath` gets the finished run.
-    bool launch(const SweepSpec& spec, const QString& title, const QString& savePath, const SweepResume& resume);
+    bool launch(const SweepSpec& spec, const QString& title, const QString& savePath, const SweepResume& resume,
+                const SweepRunOptions& options = {});
     void stop();
 
 signals:

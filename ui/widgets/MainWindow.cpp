@@ -31,6 +31,7 @@
 #include "ui/widgets/MainWindowMenus.h"
 #include "ui/widgets/RecentFiles.h"
 #include "ui/widgets/RecoveryController.h"
+#include "ui/widgets/RunSettingsSection.h"
 #include "ui/widgets/RunView.h"
 #include "ui/widgets/SweepPanel.h"
 
@@ -68,6 +69,7 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildSweepDock() {
     panel_ = new SweepPanel(*context_.registry);
+    panel_->runSettings()->setGpus(context_.gpus);
     auto* scroll = new QScrollArea;
     scroll->setWidget(panel_);
     scroll->setWidgetResizable(true);
@@ -212,7 +214,7 @@ bool MainWindow::startSweep() {
                           tr("Run %1 · %2 · %3")
                               .arg(++sweepCount_)
                               .arg(qstr(spec.model), QTime::currentTime().toString(QStringLiteral("HH:mm"))),
-                          savePath, {});
+                          savePath, {}, panel_->runSettings()->options());
 }
 
 void MainWindow::stopSweep() { sweep_->stop(); }

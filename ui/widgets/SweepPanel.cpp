@@ -2,18 +2,14 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QStyle>
 #include <QTimer>
@@ -22,10 +18,11 @@
 #include <algorithm>
 
 #include "core/model/ModelConfig.h"
-#include "core/sweep/SpecJson.h"
 #include "ui/models/RowText.h"
 #include "ui/widgets/FormFields.h"
+#include "ui/widgets/RunSettingsSection.h"
 #include "ui/widgets/SpecFieldParsing.h"
+#include "ui/widgets/SpecFiles.h"
 #include "ui/widgets/SpecPresets.h"
 
 namespace bertbench::ui {
@@ -55,6 +52,8 @@ void SweepPanel::build() {
     buildGridFields();
     buildTimingFields();
 
+    runSettings_ = new RunSettingsSection;
+    outer->addWidget(runSettings_);
     outer->addWidget(generalError_);
     summary_ = new QLabel;
     summary_->setObjectName(QStringLiteral("summary"));
@@ -372,34 +371,12 @@ void SweepPanel::browseModel() {
 }
 
 void SweepPanel::loadSpec() {
-    QSettings settings;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open sweep spec"),
-                                                      settings.value(QStringLiteral("specDir")).toString(),
-                                                      tr("Sweep specs (*.json);;All files (*)"));
-    if (path.isEmpty()) return;
-    settings.setValue(QStringLiteral("specDir"), QFileInfo(path).absolutePath());
-    try {
-        setSpec(loadSpecFile(path.toStdString()));
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Open sweep spec"), qstr(e.what()));
-    }
+    if (const std::optional<SweepSpec> spec = openSpecDialog(this)) setSpec(*spec);
 }
 
 void SweepPanel::saveSpec() {
-    QSettings settings;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save sweep spec"),
-                                                QDir(settings.value(QStringLiteral("specDir")).toString())
-                                                    .filePath(QStringLiteral("sweep.json")),
-                                                tr("Sweep specs (*.json)"));
-    if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
-    settings.setValue(QStringLiteral("specDir"), QFileInfo(path).absolutePath());
-    try {
-        validateNow();
-        saveSpecFile(spec_, path.toStdString());
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Save sweep spec"), qstr(e.what()));
-    }
+    validateNow();
+    saveSpecDialog(this, spec_);
 }
 
 } // namespace bertbench::ui

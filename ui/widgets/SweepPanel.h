@@ -26,6 +26,7 @@ QT_END_NAMESPACE
 namespace bertbench::ui {
 
 class FormFields;
+class RunSettingsSection;
 
 class SweepPanel : public QWidget {
     Q_OBJECT
@@ -40,6 +41,8 @@ public:
     // field → message; fields are the spec's JSON keys ("batch_sizes", "model", ...).
     const QMap<QString, QString>& problems() const { return problems_; }
     void setRunning(bool running);
+    // The Python interpreter and GPU choice (RunSettingsSection.h).
+    RunSettingsSection* runSettings() const { return runSettings_; }
     // Re-validates now instead of at the next event loop turn (tests, before Run).
     void validateNow();
 
@@ -90,6 +93,7 @@ private:
     QCheckBox* cudaGraphs_ = nullptr;
     QSpinBox* memoryLimit_ = nullptr;
     QDoubleSpinBox* cellTimeout_ = nullptr;
+    RunSettingsSection* runSettings_ = nullptr;
     QLabel* generalError_ = nullptr;
     QLabel* summary_ = nullptr;
     QPushButton* run_ = nullptr;
