@@ -66,6 +66,8 @@ private slots:
         QVERIFY(fa2.tooltip.contains("attention"));
         QVERIFY(b.anyMeasured());
         QVERIFY(b.emptyNote().isEmpty());
+        // The view opens on the largest cell with data.
+        QCOMPARE(*firstBreakdownCell(run, axesOf(run), Task::Encoder), (Cell{Task::Encoder, 32, 512, 0.5}));
     }
 
     void sharesSumToOneAndAttentionGrowsWithLength() {
@@ -99,6 +101,7 @@ private slots:
         QCOMPARE(s.measuredPoints, 0);
         QVERIFY(s.emptyNote.contains("not recorded"));
         QVERIFY(!hasBreakdown(run));
+        QCOMPARE(*firstBreakdownCell(run, axesOf(run), Task::Encoder), (Cell{Task::Encoder, 1, 128, 0}));
         // A breakdown the backend could not take says why.
         run.rows[0].candidate.breakdown = unavailableBreakdown("no profiler in torch:sdpa");
         const CellBreakdown c = cellBreakdown(run, RowLookup(run), run.spec.candidates, run.rows[0].cell);
@@ -217,6 +220,8 @@ private slots:
 
         if (const QString out = qEnvironmentVariable("BERTBENCH_SCREENSHOTS"); !out.isEmpty()) {
             QDir().mkpath(out);
+            // The same run as a file, for opening it in the real app (bertbench --tab breakdown FILE).
+            writeRunJson(test::syntheticInsightRun(), QDir(out).filePath("synthetic-insight-run.json").toStdString());
             QTest::qWait(200);
             QVERIFY(window.grab().save(QDir(out).filePath("breakdown-tab.png")));
             view->showPage(RunView::Page::Heatmaps);

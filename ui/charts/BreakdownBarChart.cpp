@@ -2,7 +2,9 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
-#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
+#include <QTextDocument>
+#include <QTextOption>
 #include <QHorizontalStackedBarSeries>
 #include <QLegendMarker>
 #include <QScatterSeries>
@@ -21,9 +23,10 @@ BreakdownBarChart::BreakdownBarChart(QGraphicsItem* parent) : QChart(parent) {
     titleFont.setBold(true);
     setTitleFont(titleFont);
     legend()->setAlignment(Qt::AlignBottom);
-    note_ = new QGraphicsSimpleTextItem(this);
+    note_ = new QGraphicsTextItem(this);
     note_->setZValue(20);
-    note_->setBrush(QColor(0x60, 0x60, 0x60));
+    note_->setDefaultTextColor(QColor(0x60, 0x60, 0x60));
+    note_->document()->setDefaultTextOption(QTextOption(Qt::AlignHCenter));
     connect(this, &QChart::plotAreaChanged, this, &BreakdownBarChart::placeNote);
 }
 
@@ -72,6 +75,9 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
         if (bar.state == BreakdownState::Measured) {
             label += QStringLiteral(" · %1 ms").arg(bar.forwardMs, 0, 'f', bar.forwardMs < 10 ? 2 : 1);
             if (bar.throttled) label += QStringLiteral(" ⚠ throttled");
+            // Parts past the median: the one profiling forward was slower than the timed ones.
+            if (bar.otherMs < -0.05 * bar.forwardMs)
+                label += QStringLiteral("\n(profiling forward +%1 ms)").arg(-bar.otherMs, 0, 'f', bar.forwardMs < 10 ? 2 : 1);
             *median << QPointF(bar.forwardMs, double(i));
             maxMs = std::max({maxMs, bar.forwardMs, bar.sumMs});
         } else {
@@ -103,13 +109,19 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
                                       [c](const BreakdownBar& b) { return b.state == BreakdownState::Measured && b.ms[c] > 0; });
         markers[qsizetype(c)]->setVisible(used);
     }
-    note_->setText(data_.emptyNote());
+    note_->setPlainText(data_.emptyNote());
     note_->setVisible(!data_.anyMeasured());
+    // Nothing measured: no scale or legend to read.
+    legend()->setVisible(data_.anyMeasured());
+    x->setLabelsVisible(data_.anyMeasured());
+    if (!data_.anyMeasured()) x->setTitleText(QString());
     placeNote();
 }
 
 void BreakdownBarChart::placeNote() {
+    // Wrapped to the plot's width: a narrow chart keeps its note inside.
     const QRectF plot = plotArea();
+    note_->setTextWidth(std::max(60.0, plot.width() - 12));
     const QRectF text = note_->boundingRect();
     note_->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
 }

@@ -9,7 +9,7 @@
 
 QT_BEGIN_NAMESPACE
 class QBarCategoryAxis;
-class QGraphicsSimpleTextItem;
+class QGraphicsTextItem;
 class QValueAxis;
 QT_END_NAMESPACE
 
@@ -27,7 +27,7 @@ private:
     void placeNote();
 
     CellBreakdown data_;
-    QGraphicsSimpleTextItem* note_ = nullptr;
+    QGraphicsTextItem* note_ = nullptr;
 };
 
 } // namespace bertbench::ui

@@ -2,9 +2,12 @@
 
 #include <QAreaSeries>
 #include <QCategoryAxis>
-#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
+#include <QTextDocument>
+#include <QTextOption>
 #include <QLineSeries>
 #include <QValueAxis>
+#include <algorithm>
 #include <cmath>
 
 #include "ui/charts/CategoryColors.h"
@@ -19,9 +22,10 @@ ShareAreaChart::ShareAreaChart(QGraphicsItem* parent) : QChart(parent) {
     titleFont.setPointSizeF(9.5);
     titleFont.setBold(true);
     setTitleFont(titleFont);
-    note_ = new QGraphicsSimpleTextItem(this);
+    note_ = new QGraphicsTextItem(this);
     note_->setZValue(20);
-    note_->setBrush(QColor(0x60, 0x60, 0x60));
+    note_->setDefaultTextColor(QColor(0x60, 0x60, 0x60));
+    note_->document()->setDefaultTextOption(QTextOption(Qt::AlignHCenter));
     connect(this, &QChart::plotAreaChanged, this, &ShareAreaChart::placeNote);
 }
 
@@ -79,13 +83,15 @@ void ShareAreaChart::setShares(const BreakdownShares& shares) {
         area->attachAxis(x);
         area->attachAxis(y);
     }
-    note_->setText(data_.emptyNote);
+    note_->setPlainText(data_.emptyNote);
     note_->setVisible(data_.measuredPoints == 0);
     placeNote();
 }
 
 void ShareAreaChart::placeNote() {
+    // Wrapped to the plot's width: a narrow chart keeps its note inside.
     const QRectF plot = plotArea();
+    note_->setTextWidth(std::max(60.0, plot.width() - 12));
     const QRectF text = note_->boundingRect();
     note_->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
 }

@@ -9,7 +9,7 @@
 #include "ui/models/Breakdown.h"
 
 QT_BEGIN_NAMESPACE
-class QGraphicsSimpleTextItem;
+class QGraphicsTextItem;
 QT_END_NAMESPACE
 
 namespace bertbench::ui {
@@ -26,7 +26,7 @@ private:
     void placeNote();
 
     BreakdownShares data_;
-    QGraphicsSimpleTextItem* note_ = nullptr;
+    QGraphicsTextItem* note_ = nullptr;
 };
 
 } // namespace bertbench::ui

@@ -181,18 +181,16 @@ bool hasBreakdown(const Run& run) {
 }
 
 std::optional<Cell> firstBreakdownCell(const Run& run, const RunAxes& axes, Task task) {
-    std::optional<Cell> first;
-    for (int seq : axes.seqLens)
-        for (double pad : axes.pads)
-            for (int batch : axes.batchSizes) {
-                const Cell cell{task, batch, seq, pad};
-                if (!first) first = cell;
-                for (const ResultRow& r : run.rows)
-                    if (r.cell.task == task && r.cell.batchSize == batch && r.cell.seqLen == seq &&
-                        padKey(r.cell.pad) == padKey(pad) && r.candidate.breakdown && r.candidate.breakdown->measured())
-                        return cell;
-            }
-    return first;
+    if (axes.seqLens.empty() || axes.batchSizes.empty() || axes.pads.empty()) return std::nullopt;
+    const RowLookup rows(run);
+    for (auto seq = axes.seqLens.rbegin(); seq != axes.seqLens.rend(); ++seq)
+        for (auto batch = axes.batchSizes.rbegin(); batch != axes.batchSizes.rend(); ++batch)
+            for (auto pad = axes.pads.rbegin(); pad != axes.pads.rend(); ++pad)
+                for (const std::string& c : axes.candidates)
+                    if (const ResultRow* r = rows.find(task, c, *batch, *seq, *pad);
+                        r && r->candidate.breakdown && r->candidate.breakdown->measured())
+                        return Cell{task, *batch, *seq, *pad};
+    return Cell{task, axes.batchSizes.front(), axes.seqLens.front(), axes.pads.front()};
 }
 
 } // namespace bertbench::ui

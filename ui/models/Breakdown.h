@@ -75,7 +75,9 @@ BreakdownShares breakdownShares(const Run& run, const RowLookup& rows, const Run
 
 // Whether any row of the run holds a measured breakdown (the Breakdown figure is worth drawing).
 bool hasBreakdown(const Run& run);
-// The first cell (axes order) where some backend has a measured breakdown, else the first cell.
+// The cell a Breakdown view opens on: the largest (seq len, batch, pad) where some backend has a
+// measured breakdown — the cell where the backends differ most and one forward is least noisy —
+// else the first cell of the axes; nullopt for empty axes.
 std::optional<Cell> firstBreakdownCell(const Run& run, const RunAxes& axes, Task task);
 
 } // namespace bertbench::ui

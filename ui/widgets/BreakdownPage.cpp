@@ -67,13 +67,23 @@ void BreakdownPage::setRun(const Run* run, const RunAxes& axes, Task task) {
                    std::count(axes_.seqLens.begin(), axes_.seqLens.end(), c.seqLen) &&
                    std::any_of(axes_.pads.begin(), axes_.pads.end(), [&](double p) { return padKey(p) == padKey(c.pad); });
         };
-        if (!cell_ || !on(*cell_)) cell_ = run_ ? firstBreakdownCell(*run_, axes_, task_) : std::nullopt;
+        if (!cell_ || !on(*cell_)) {
+            chosen_ = false;
+            cell_ = run_ ? firstBreakdownCell(*run_, axes_, task_) : std::nullopt;
+        }
         fillSelectors();
+    } else if (!chosen_ && run_) {
+        // A live run: the default cell moves to the largest measured one as rows arrive.
+        if (const std::optional<Cell> best = firstBreakdownCell(*run_, axes_, task_); best && !(cell_ && *cell_ == *best)) {
+            cell_ = best;
+            fillSelectors();
+        }
     }
     refresh();
 }
 
 void BreakdownPage::setCell(const Cell& cell) {
+    chosen_ = true;
     if (cell_ && *cell_ == cell) return;
     cell_ = cell;
     fillSelectors();

@@ -53,6 +53,7 @@ private:
     Task task_ = Task::Encoder;
     std::optional<Cell> cell_;
     bool filling_ = false;
+    bool chosen_ = false;   // the user picked the cell; else it follows the run's default
 
     QComboBox* batch_ = nullptr;
     QComboBox* seqLen_ = nullptr;
