@@ -170,9 +170,11 @@ int profile(const Options& o) {
                 OpProfiler profiler;
                 backend.setProfiler(&profiler);
                 const int iters = 10;
+                double sum = 0;   // scopes nest (a strategy's ops inside "attention"): sum them exclusively
                 for (int r = 0; r < iters; ++r) {
                     backend.forward();
                     profiler.collect();
+                    sum += breakdownFromScopes(profiler.lastScopes(), 0.0).sumMs;
                 }
                 backend.setProfiler(nullptr);
                 backend.releaseCell();
@@ -180,8 +182,6 @@ int profile(const Options& o) {
                             o.model.c_str(), toString(o.task).c_str(), toString(o.dtype).c_str(), b, s, pad,
                             median(plain));
                 std::printf("  %-20s %10s %7s %10s %10s %6s\n", "op", "ms/fwd", "share", "TFLOP/s", "GB/s", "calls");
-                double sum = 0;
-                for (const auto& [name, t] : profiler.totals()) sum += t.ms;
                 for (const auto& [name, t] : profiler.totals()) {
                     const double ms = t.ms / iters;
                     std::printf("  %-20s %10.3f %6.1f%% %10.1f %10.1f %6d\n", name.c_str(), ms, 100 * t.ms / sum,

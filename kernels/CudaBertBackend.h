@@ -36,6 +36,13 @@ public:
     void setMemoryLimitBytes(int64_t limit) override { allocator_.setLimit(limit); }
     void setUseCudaGraphs(bool enabled) override;
     bool usesCudaGraphs() const { return useGraphs_; }
+    // Issue 12 (CudaBertProfile.cpp): a plain (never graph-replayed) forward with CUDA events per
+    // OpScope, enqueued whole behind a host-side gate so the GPU runs it back to back as a graph
+    // would, after one such forward that warms the event pool; the GEMM probe, once per GPU and
+    // dtype in the process; the PCI bus id NVML finds this GPU by.
+    std::optional<OpBreakdown> profileForward() override;
+    double gemmPeakTflops(DType dtype) override;
+    std::string pciBusId() const override;
 
     // For the bench and tests: per-op timing of the next forwards (null = off).
     void setProfiler(OpProfiler* profiler) { context_.setProfiler(profiler); }

@@ -13,6 +13,7 @@
 #include "app/cli/RunCommand.h"
 #include "app/cli/RunPlan.h"
 #include "app/cli/RunProgress.h"
+#include "app/cli/InsightSummary.h"
 #include "app/cli/RunSummary.h"
 #include "app/common/Backends.h"
 #include "core/cpu/CpuBackends.h"
@@ -205,6 +206,8 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     for (const ResultRow& row : run.rows) failedRows += row.status != RowStatus::Ok ? 1 : 0;
 
     out << "\nSummary (" << run.rows.size() << " rows, " << failedRows << " not ok):\n" << summaryTable(run);
+    if (const std::string eff = efficiencyTable(run); !eff.empty())
+        out << "\nEfficiency and energy:\n" << gemmProbeLine(run) << eff;
     out << "\nFiles:\n  " << runJson << "\n  " << nativeCsv << "\n";
     for (const std::string& path : seedCsvs) out << "  " << path << "\n";
     out << std::flush;

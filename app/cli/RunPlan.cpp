@@ -73,6 +73,10 @@ std::vector<OptionDef> makeRunOptions() {
         {"--seed", "N", "seed of the weights and the batches (default 0)", {}, kSweepGroup},
         {"--dtype", "fp32|fp16|bf16", "compute type (default fp32 on cpu, fp16 on cuda)", {}, kSweepGroup},
         {"--cuda-graphs", "", "capture the CUDA backends' forwards in CUDA graphs", {}, kSweepGroup},
+        {"--no-profile", "",
+         "skip the per-operation profiling forward that follows each backend's\ntimed forwards (spec key profile; "
+         "the rows then have no breakdown)",
+         {}, kSweepGroup},
         {"--memory-limit-mb", "MB", "cap every backend's allocator; allocations past it make the row\noom (default 0 = none)",
          {}, kSweepGroup},
         {"--cell-timeout", "S", "seconds a cell may take before it becomes an error row (0 = none)", {}, kSweepGroup},
@@ -98,6 +102,13 @@ const char* const kRunNotes =
     "Every cell measures the baseline and each candidate on the same seeded batch; the\n"
     "speedup is (t_baseline / t_candidate - 1) x 100 (median times), memory saved likewise\n"
     "with peak allocator bytes.\n"
+    "\n"
+    "Each measurement also records: model FLOPs (real and padded tokens), TFLOP/s, tokens/s\n"
+    "and, on the GPU, % of a sweep-start GEMM probe's rate; NVML energy over the timed\n"
+    "forwards (the window is extended with extra forwards to >= 200 ms; the latency\n"
+    "statistics stay those of the timed ones), mean power, SM clock and temperature, and a\n"
+    "throttled flag (SM clock down > 10%); and, unless --no-profile, a per-operation\n"
+    "breakdown from one separate profiling forward after the timed ones.\n"
     "\n"
     "Files written into --out: run.json (native run: spec, machine, rows), results.csv\n"
     "(native CSV) and log_Bert_<attention>_<task>.csv (the old script's format, task\n"
@@ -154,7 +165,7 @@ std::string flagForField(const std::string& field) {
         {"seqlen_stdev", "--seqlen-stdev"}, {"warmup", "--warmup"},
         {"num_batches", "--num-batches"}, {"seed", "--seed"},
         {"cuda_graphs", "--cuda-graphs"}, {"memory_limit_mb", "--memory-limit-mb"},
-        {"cell_timeout_s", "--cell-timeout"},
+        {"cell_timeout_s", "--cell-timeout"}, {"profile", "--no-profile"},
     };
     const std::string key = field.substr(0, field.find('['));
     for (const auto& [name, flag] : kFlags)
@@ -358,6 +369,7 @@ RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry) {
                                        std::numeric_limits<double>::max());
     if (args.has("--seed")) spec.seed = parseUnsigned("--seed", val("--seed"));
     if (args.has("--cuda-graphs")) spec.cudaGraphs = true;
+    if (args.has("--no-profile")) spec.profile = false;
     if (args.has("--memory-limit-mb"))
         spec.memoryLimitMb = parseInteger("--memory-limit-mb", val("--memory-limit-mb"), INT64_MIN, INT64_MAX);
     if (args.has("--cell-timeout"))

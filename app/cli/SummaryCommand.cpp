@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "app/cli/CliSupport.h"
+#include "app/cli/InsightSummary.h"
 #include "app/cli/RunInput.h"
 #include "app/cli/RunSummary.h"
 
@@ -17,9 +18,16 @@ const CommandHelp& summaryHelp() {
         "FILE is a native run (run.json), a native CSV (results.csv) or one of the old\n"
         "script's CSVs (log_Bert_<attention>_<task>.csv). DIR is a `run --out` folder (its\n"
         "run.json) or a folder of CSVs, merged into one run.",
-        {{"--rows", "", "also print every row"}},
+        {{"--rows", "", "also print every row"},
+         {"--breakdown", "", "also print the per-operation breakdown of every backend in every cell"}},
         "Speedup % = (t_baseline / t_candidate - 1) x 100; its geometric mean is taken over\n"
         "the ratios t_baseline / t_candidate of the rows with status ok.\n"
+        "\n"
+        "Runs measured with efficiency and energy (run.json version 2) add a table per backend\n"
+        "per cell: TFLOP/s = model FLOPs on real tokens / median; % peak = that over the GEMM\n"
+        "probe's attainable rate on this GPU; tokens/s counts real tokens; J/1k tok = NVML energy\n"
+        "over the timed forwards per 1,000 real tokens; energy saved % = (J_baseline / J_candidate\n"
+        "- 1) x 100; throttled = the SM clock fell > 10% during timing.\n"
         "\n"
         "Example:\n"
         "  bertbench-cli summary bertbench-runs/2024-05-01_10-00-00\n"
@@ -45,6 +53,12 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
                 continue;
             }
             out << summaryTable(run);
+            if (const std::string eff = efficiencyTable(run); !eff.empty())
+                out << "\nEfficiency and energy:\n" << gemmProbeLine(run) << eff;
+            if (parsed.has("--breakdown")) {
+                const std::string b = breakdownTable(run);
+                out << "\nPer-operation breakdown:\n" << (b.empty() ? "(not recorded in this file)\n" : b);
+            }
             if (parsed.has("--rows")) out << "\n" << rowsTable(run);
         }
         return kExitOk;

@@ -11,7 +11,7 @@ EnergySource openEnergySource(const Backend& backend, const EnergyMeterFactory& 
     EnergySource s;
     const std::string pci = backend.pciBusId();
     if (pci.empty()) {
-        s.whyNot = "not available: " + backend.name() + " runs on the CPU (NVML measures NVIDIA GPUs)";
+        s.whyNot = "not available: a CPU backend (NVML measures NVIDIA GPUs only)";
         return s;
     }
     if (!factory) {

@@ -336,8 +336,10 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     auto* ctx = c.ctx;
     auto* inter = c.inter;
     auto* ffnOut = c.ffnOut;
-    auto linear = [&](void* y, const void* in, const void* W, const void* bias, int64_t rows, int k, int n) {
-        OpScope scope(prof, stream, "gemm", e * double(rows * k + int64_t(k) * n + rows * n), 2.0 * double(rows) * k * n);
+    // Scope labels are core/profile/OpCategory.h's names (the sweep's per-op breakdown).
+    auto linear = [&](const char* category, void* y, const void* in, const void* W, const void* bias, int64_t rows,
+                      int k, int n) {
+        OpScope scope(prof, stream, category, e * double(rows * k + int64_t(k) * n + rows * n), 2.0 * double(rows) * k * n);
         gemm_.linear(dtype_, y, in, W, bias, rows, k, n);
     };
     const double rowBytes = e * double(T) * H;
@@ -360,21 +362,24 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     args.stream = stream;
 
     for (const Layer& l : w_.layers) {
-        linear(qkv, x, l.qkvW, l.qkvB, T, H, 3 * H);
-        attention.run(s, args, context_);
-        linear(qkv, ctx, l.attnOutW, nullptr, T, H, H);
+        linear("qkv_gemm", qkv, x, l.qkvW, l.qkvB, T, H, 3 * H);
         {
-            OpScope scope(prof, stream, "layernorm", 3 * rowBytes);
+            OpScope scope(prof, stream, "attention");
+            attention.run(s, args, context_);
+        }
+        linear("attn_out_ln", qkv, ctx, l.attnOutW, nullptr, T, H, H);
+        {
+            OpScope scope(prof, stream, "attn_out_ln", 3 * rowBytes);
             ops::biasResidualLayerNorm(dtype_, x, qkv, l.attnOutB, x, l.attnLnG, l.attnLnB, T, H, eps, stream);
         }
-        linear(inter, x, l.interW, nullptr, T, H, I);
+        linear("ffn_up_gelu", inter, x, l.interW, nullptr, T, H, I);
         {
-            OpScope scope(prof, stream, "bias-gelu", 2 * e * double(T) * I);
+            OpScope scope(prof, stream, "ffn_up_gelu", 2 * e * double(T) * I);
             ops::biasActivation(dtype_, inter, inter, l.interB, T, I, I, ops::Activation::Gelu, stream);
         }
-        linear(ffnOut, inter, l.outW, nullptr, T, I, H);
+        linear("ffn_down_ln", ffnOut, inter, l.outW, nullptr, T, I, H);
         {
-            OpScope scope(prof, stream, "layernorm", 3 * rowBytes);
+            OpScope scope(prof, stream, "ffn_down_ln", 3 * rowBytes);
             ops::biasResidualLayerNorm(dtype_, x, ffnOut, l.outB, x, l.outLnG, l.outLnB, T, H, eps, stream);
         }
     }
@@ -416,6 +421,7 @@ void CudaBertModel::headForward() {
     case Task::Qa: gemm_.linear(dtype_, logits, x, w_.qaW, w_.qaB, T, H, 2); break;
     }
     if (s.packed) {
+        OpScope scope(context_.profiler(), stream, "padding");   // nested in "head": counted apart from it
         const void* packed = c.task == Task::Encoder ? x : logits;
         ops::scatterRows(dtype_, c.output, int64_t(s.batch) * s.maxSeqLen, packed, c.rowToPadded, T, c.outCols,
                          stream);

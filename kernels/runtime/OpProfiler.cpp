@@ -28,6 +28,7 @@ void OpProfiler::begin(cudaStream_t stream, const std::string& category, double 
     r.category = category;
     r.bytes = bytes;
     r.flops = flops;
+    r.parent = open_.empty() ? -1 : int(open_.back());
     r.start = takeEvent();
     r.stop = takeEvent();
     BB_CUDA_CHECK(cudaEventRecord(r.start, stream));
@@ -43,6 +44,7 @@ void OpProfiler::end(cudaStream_t stream) {
 }
 
 void OpProfiler::collect() {
+    lastScopes_.clear();
     for (auto& r : records_) {
         BB_CUDA_CHECK(cudaEventSynchronize(r.stop));
         float ms = 0.f;
@@ -52,6 +54,7 @@ void OpProfiler::collect() {
         t.bytes += r.bytes;
         t.flops += r.flops;
         t.calls += 1;
+        lastScopes_.push_back({r.category, double(ms), r.parent});
         spare_.push_back(r.start);
         spare_.push_back(r.stop);
     }

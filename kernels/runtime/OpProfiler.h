@@ -1,13 +1,18 @@
 #pragma once
-// Per-operation timing of a forward (bench only): CUDA events around each op, summed per
-// category ("gemm", "layernorm", ...) with the bytes the op must move, so the bench can report
-// time shares, GEMM rates and achieved bandwidth. Off (null) in normal forwards.
+// Per-operation timing of a forward: CUDA events around each op, summed per category (the
+// OpCategory names of core/profile, plus a strategy's inner scopes such as "softmax") with the
+// bytes the op must move, so the bench can report time shares, GEMM rates and achieved
+// bandwidth, and the sweep's profiling forward gets its per-op breakdown (issue 12). Scopes may
+// nest: totals() are inclusive per category; lastScopes() keeps the nesting for an exclusive
+// attribution (breakdownFromScopes). Off (null) in normal forwards.
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <cuda_runtime_api.h>
+
+#include "core/profile/OpCategory.h"
 
 namespace bertbench::cuda {
 
@@ -30,12 +35,18 @@ public:
     // Synchronises, adds this forward's ops to the totals and recycles the events.
     void collect();
     const std::map<std::string, Total>& totals() const { return totals_; }
-    void clear() { totals_.clear(); }
+    // The scopes of the forwards collected last, in begin order, with their nesting.
+    const std::vector<ScopeRecord>& lastScopes() const { return lastScopes_; }
+    void clear() {
+        totals_.clear();
+        lastScopes_.clear();
+    }
 
 private:
     struct Record {
         std::string category;
         double bytes = 0, flops = 0;
+        int parent = -1;   // index in records_ of the enclosing scope
         cudaEvent_t start = nullptr, stop = nullptr;
     };
     cudaEvent_t takeEvent();
@@ -43,6 +54,7 @@ private:
     std::vector<size_t> open_;   // indices of begun, not yet ended records (scopes may nest)
     std::vector<cudaEvent_t> spare_;
     std::map<std::string, Total> totals_;
+    std::vector<ScopeRecord> lastScopes_;
 };
 
 // RAII scope; a null profiler costs nothing.

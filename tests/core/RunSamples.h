@@ -121,6 +121,7 @@ inline void diffSpec(Diff& d, const SweepSpec& a, const SweepSpec& b) {
     d.eq("spec.cudaGraphs", a.cudaGraphs, b.cudaGraphs);
     d.eq("spec.memoryLimitMb", a.memoryLimitMb, b.memoryLimitMb);
     d.num("spec.cellTimeoutS", a.cellTimeoutS, b.cellTimeoutS);
+    d.eq("spec.profile", a.profile, b.profile);
 }
 
 inline void diffEnvironment(Diff& d, const Environment& a, const Environment& b) {
@@ -135,6 +136,8 @@ inline void diffEnvironment(Diff& d, const Environment& a, const Environment& b)
     d.eq("env.endTime", a.endTime, b.endTime);
     d.eq("env.cudaGraphs", a.cudaGraphs, b.cudaGraphs);
     d.eq("env.source", a.source, b.source);
+    d.num("env.gemmPeakTflops", a.gemmPeakTflops, b.gemmPeakTflops);
+    d.eq("env.gemmProbeNote", a.gemmProbeNote, b.gemmProbeNote);
 }
 
 inline std::string diffRuns(const Run& a, const Run& b) {

@@ -48,7 +48,7 @@ private slots:
     void documentShape() {
         const auto j = nlohmann::json::parse(runToJson(sampleRun()));
         QCOMPARE(QString::fromStdString(j.at("format").get<std::string>()), QStringLiteral("bertbench-run"));
-        QCOMPARE(j.at("version").get<int>(), 1);
+        QCOMPARE(j.at("version").get<int>(), 2);   // issue 12's fields
         QVERIFY(j.at("spec").is_object());
         QCOMPARE(j.at("spec").at("batch_sizes").size(), size_t(2));
         QCOMPARE(j.at("spec").at("seed").get<uint64_t>(), 18446744073709551557ull);
@@ -114,8 +114,8 @@ private slots:
         QTest::newRow("no format") << R"({"version":1,"rows":[]})" << "run.json: format: required field is missing";
         QTest::newRow("other format") << R"({"format":"x","version":1,"rows":[]})"
                                       << "format: expected \"bertbench-run\", got \"x\"";
-        QTest::newRow("version 2") << R"({"format":"bertbench-run","version":2,"rows":[]})"
-                                   << "version: unsupported version 2";
+        QTest::newRow("version 3") << R"({"format":"bertbench-run","version":3,"rows":[]})"
+                                   << "version: unsupported version 3";
         QTest::newRow("version string") << R"({"format":"bertbench-run","version":"1","rows":[]})"
                                         << "version: expected an integer, got \"1\"";
         QTest::newRow("no rows") << R"({"format":"bertbench-run","version":1})" << "rows: required field is missing";

@@ -65,7 +65,8 @@ private slots:
         for (const auto& [k, v] : j.items()) keys.push_back(k);
         QCOMPARE(keys, (std::vector<std::string>{"model", "tasks", "baseline", "candidates", "dtype", "batch_sizes",
                                                  "seq_lens", "pads", "seqlen_stdev", "warmup", "num_batches", "seed",
-                                                 "cuda_graphs", "memory_limit_mb", "cell_timeout_s"}));
+                                                 "cuda_graphs", "memory_limit_mb", "cell_timeout_s",
+                                                 "profile"}));
         QCOMPARE(j.at("tasks").at(0).get<std::string>(), std::string("encoder"));
         QCOMPARE(j.at("dtype").get<std::string>(), std::string("fp32"));
     }
@@ -92,7 +93,7 @@ private slots:
         QTest::newRow("unknown key") << R"({"batch_size": [1]})"
                                      << "spec.json: batch_size: unknown key (allowed keys: model, tasks, baseline, "
                                         "candidates, dtype, batch_sizes, seq_lens, pads, seqlen_stdev, warmup, "
-                                        "num_batches, seed, cuda_graphs, memory_limit_mb, cell_timeout_s)";
+                                        "num_batches, seed, cuda_graphs, memory_limit_mb, cell_timeout_s, profile)";
         QTest::newRow("element type") << R"({"batch_sizes": [1, 2, "x"]})"
                                       << "spec.json: batch_sizes[2]: expected an integer, got \"x\"";
         QTest::newRow("fraction") << R"({"seq_lens": [128.5]})" << "seq_lens[0]: expected an integer, got 128.5";
