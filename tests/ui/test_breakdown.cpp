@@ -109,6 +109,24 @@ private slots:
         QVERIFY(c.bars[1].note.contains("no profiler"));
     }
 
+    void aVersion1FileOpensWithNotRecorded() {
+        const Run run = readRunFile(BERTBENCH_SOURCE_DIR "/tests/fixtures/run-v1/run.json");
+        QVERIFY(!run.rows.empty());
+        QVERIFY(!hasBreakdown(run));
+        QVERIFY(!hasEnergy(run));
+        const CellBreakdown b = cellBreakdown(run, RowLookup(run), axesOf(run).candidates, run.rows.front().cell);
+        QCOMPARE(b.bars.front().state, BreakdownState::NotRecorded);
+        QVERIFY(b.emptyNote().contains("not recorded"));
+        ResultsTableModel table;
+        table.setRows(run.rows);
+        QCOMPARE(table.index(0, ResultsTableModel::CandidateJoulesColumn).data().toString(), QStringLiteral("—"));
+        QCOMPARE(table.index(0, ResultsTableModel::CandidateTflopsColumn).data().toString(), QStringLiteral("—"));
+        const HeatmapGrid energy = runHeatmap(RowLookup(run), axesOf(run), run.spec.baseline, Task::Encoder,
+                                              run.rows.front().candidate.backend, run.rows.front().cell.seqLen,
+                                              Metric::EnergySaved);
+        QCOMPARE(energy.at(0, 0).state, CellState::NotAvailable);
+    }
+
     void energySavedIsAHeatmapMetricWithThrottledCellsFlagged() {
         Run run = test::syntheticInsightRun();
         run.rows[0].candidate.energy = Energy{};   // not available in one cell
