@@ -3,7 +3,9 @@
 // the grid (batch sizes, max sequence lengths, pad fractions), length stdev, warm-up and timed
 // batches, seed. Every change re-validates (core's validateSpec plus the form's own parsing);
 // a problem is shown under its field, and Run stays disabled until there is none.
-// Presets and spec save/load (JSON) sit on top; Run and Stop at the bottom.
+// Presets and spec save/load (JSON) sit on top; the machine settings (the torch:* Python
+// interpreter, the GPUs when there are several: RunSettingsSection) under the form; Run and
+// Stop at the bottom.
 #include <QMap>
 #include <QWidget>
 #include <memory>
