@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
         {QStringLiteral("preset"), QStringLiteral("Select a preset by name."), QStringLiteral("name")},
         {QStringLiteral("run"), QStringLiteral("Start the sweep at once.")},
         {QStringLiteral("compare"), QStringLiteral("Open the Compare tab on the opened files.")},
-        {QStringLiteral("tab"), QStringLiteral("Show heatmaps, lines, table or log."), QStringLiteral("page")},
+        {QStringLiteral("tab"), QStringLiteral("Show heatmaps, lines, breakdown, table or log."), QStringLiteral("page")},
         {QStringLiteral("candidate"), QStringLiteral("Show this candidate first."), QStringLiteral("backend")},
         {QStringLiteral("screenshot"), QStringLiteral("Debug: save a screenshot of the window, then quit."), QStringLiteral("path")},
         {QStringLiteral("after-ms"), QStringLiteral("Debug: when to take the screenshot (default 1500)."), QStringLiteral("ms"), QStringLiteral("1500")},
@@ -211,8 +211,7 @@ int main(int argc, char** argv) {
         for (ui::RunView* v : window.runViews()) v->setCandidate(args.value(QStringLiteral("candidate")).toStdString());
     if (args.isSet(QStringLiteral("compare"))) window.showCompare();
     if (args.isSet(QStringLiteral("tab"))) {
-        const QStringList pages{QStringLiteral("heatmaps"), QStringLiteral("lines"), QStringLiteral("table"), QStringLiteral("log")};
-        const int page = int(pages.indexOf(args.value(QStringLiteral("tab")).toLower()));
+        const int page = int(ui::RunView::pageNames().indexOf(args.value(QStringLiteral("tab")).toLower()));
         if (page >= 0)
             for (ui::RunView* v : window.runViews()) v->showPage(ui::RunView::Page(page));
     }

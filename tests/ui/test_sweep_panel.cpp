@@ -4,6 +4,8 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QSettings>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -11,6 +13,7 @@
 
 #include "UiTestSupport.h"
 #include "core/sweep/SpecJson.h"
+#include "ui/widgets/RunSettingsSection.h"
 #include "ui/widgets/SpecPresets.h"
 #include "ui/widgets/SweepPanel.h"
 
@@ -179,6 +182,32 @@ private slots:
         panel.setSpec(s);
         const SweepSpec back = specFromJson(specToJson(panel.spec()), "test");
         QCOMPARE(specToJson(back), specToJson(s));
+    }
+
+    void pythonInterpreterIsASettingAndGpusShowOnlyWhenSeveral() {
+        QSettings().remove("torch/python");
+        SweepPanel panel(registry_);
+        RunSettingsSection* settings = panel.runSettings();
+        auto* python = panel.findChild<QLineEdit*>("pythonInterpreter");
+        QVERIFY(python);
+        QCOMPARE(python->text(), QStringLiteral("python3"));
+        QCOMPARE(settings->options().python, std::string("python3"));
+        settings->setPython("/opt/venv/bin/python3");
+        QCOMPARE(RunSettingsSection::pythonSetting(), QStringLiteral("/opt/venv/bin/python3"));
+        SweepPanel again(registry_);   // a new window reads it back
+        QCOMPARE(again.findChild<QLineEdit*>("pythonInterpreter")->text(), QStringLiteral("/opt/venv/bin/python3"));
+        QSettings().remove("torch/python");
+
+        auto* gpus = panel.findChild<QListWidget*>("gpus");
+        QVERIFY(gpus);
+        settings->setGpus({"NVIDIA H200 (0)"});
+        QVERIFY(gpus->isHidden());
+        QVERIFY(settings->selectedGpus().empty());
+        settings->setGpus({"NVIDIA H200 (0)", "NVIDIA H200 (1)", "NVIDIA H200 (2)"});
+        QVERIFY(!gpus->isHidden());
+        QCOMPARE(settings->selectedGpus(), (std::vector<int>{0, 1, 2}));
+        gpus->item(1)->setCheckState(Qt::Unchecked);
+        QCOMPARE(settings->options().gpus, (std::vector<int>{0, 2}));
     }
 };
 

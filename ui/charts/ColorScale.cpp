@@ -11,6 +11,10 @@ namespace {
 constexpr std::array<QRgb, 11> kStops{0xff67001f, 0xffb2182b, 0xffd6604d, 0xfff4a582, 0xfffddbc7,
                                       0xfff7f7f7, 0xffd1e5f0, 0xff92c5de, 0xff4393c3, 0xff2166ac,
                                       0xff053061};
+// ColorBrewer BrBG, brown (worst) to teal (best): energy's own scale.
+constexpr std::array<QRgb, 11> kEnergyStops{0xff543005, 0xff8c510a, 0xffbf812d, 0xffdfc27d, 0xfff6e8c3,
+                                            0xfff5f5f5, 0xffc7eae5, 0xff80cdc1, 0xff35978f, 0xff01665e,
+                                            0xff003c30};
 
 double niceAbove(double v, const std::vector<double>& steps) {
     for (double s : steps)
@@ -31,7 +35,8 @@ double ratioOf(ValueKind k, double v) { return k == ValueKind::Percent ? 1 + v /
 
 } // namespace
 
-DivergingScale::DivergingScale(ValueKind kind, double limit) : kind_(kind), limit_(limit) {
+DivergingScale::DivergingScale(ValueKind kind, double limit, Palette palette)
+    : kind_(kind), limit_(limit), palette_(palette) {
     if (isRatioKind(kind_)) limit_ = std::max(limit_, 1.01);
     else limit_ = std::max(limit_, 1e-9);
 }
@@ -58,17 +63,18 @@ double DivergingScale::valueAt(double position) const {
     return position * limit_;
 }
 
-QColor DivergingScale::colorAt(double position) {
-    const double x = (std::clamp(position, -1.0, 1.0) + 1) / 2 * (kStops.size() - 1);
-    const size_t i = std::min(size_t(x), kStops.size() - 2);
+QColor DivergingScale::colorAt(double position, Palette palette) {
+    const auto& stops = palette == Palette::BrownTeal ? kEnergyStops : kStops;
+    const double x = (std::clamp(position, -1.0, 1.0) + 1) / 2 * (stops.size() - 1);
+    const size_t i = std::min(size_t(x), stops.size() - 2);
     const double f = x - double(i);
-    const QColor a(kStops[i]), b(kStops[i + 1]);
+    const QColor a(stops[i]), b(stops[i + 1]);
     return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * f),
                             float(a.greenF() + (b.greenF() - a.greenF()) * f),
                             float(a.blueF() + (b.blueF() - a.blueF()) * f));
 }
 
-QColor DivergingScale::color(double value) const { return colorAt(position(value)); }
+QColor DivergingScale::color(double value) const { return colorAt(position(value), palette_); }
 
 QColor DivergingScale::textColorOn(const QColor& bg) {
     const double luminance = 0.2126 * bg.redF() + 0.7152 * bg.greenF() + 0.0722 * bg.blueF();

@@ -17,14 +17,15 @@ namespace bertbench::ui {
 
 class DivergingScale {
 public:
-    DivergingScale(ValueKind kind, double limit);
+    DivergingScale(ValueKind kind, double limit, Palette palette = Palette::RedBlue);
 
     ValueKind kind() const { return kind_; }
+    Palette palette() const { return palette_; }
     double limit() const { return limit_; }
     // Position on the scale in [−1, 1]; −1 = worst colour, +1 = best.
     double position(double value) const;
     QColor color(double value) const;
-    static QColor colorAt(double position);
+    static QColor colorAt(double position, Palette palette = Palette::RedBlue);
     // Black or white, whichever reads better on `background`.
     static QColor textColorOn(const QColor& background);
 
@@ -41,6 +42,7 @@ public:
 private:
     ValueKind kind_;
     double limit_;
+    Palette palette_;
 };
 
 } // namespace bertbench::ui

@@ -4,7 +4,8 @@
 // and right margin, repainted from the plot rectangle on every resize, so they stay crisp at
 // any size and when printed at 2×–4×. Colours: a diverging scale around the neutral value;
 // pending, running, OOM, error, cancelled and not-measured cells each have their own look,
-// listed under the colour bar when present. Hovering a cell shows the full row.
+// listed under the colour bar when present; flagged cells (a throttled clock) carry a corner
+// marker. Hovering a cell shows the full row; clicking one emits cellClicked.
 #include <QChart>
 #include <QPoint>
 
@@ -44,6 +45,12 @@ public:
     // Model (row, column) of the cell under a point in chart coordinates; (−1, −1) outside.
     QPoint cellAt(const QPointF& chartPos) const;
     QRectF cellRect(int row, int column) const;
+    // Outlines one cell (the Breakdown tab's); (−1, −1) for none.
+    void setSelectedCell(int row, int column);
+
+signals:
+    // A click on a cell, in model (row, column).
+    void cellClicked(int row, int column);
 
 private:
     void syncStructure();

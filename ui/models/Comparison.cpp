@@ -17,10 +17,10 @@ QString cellName(const CellComparison& c) {
 QString ratioText(double r) { return formatCellValue(r, ValueKind::Ratio); }
 
 QString cellTooltip(const CellComparison& c) {
-    return QStringLiteral("<b>%1</b><br>latency ratio B/A %2 · speedup delta %3 points"
-                          "<br><br><u>A</u><br>%4<br><br><u>B</u><br>%5")
-        .arg(cellName(c), ratioText(c.latencyRatio),
-             formatCellValue(c.speedupDelta, ValueKind::PercentPoints), rowTooltip(*c.a),
+    return QStringLiteral("<b>%1</b><br>latency ratio B/A %2 · speedup delta %3 points · energy ratio B/A %4"
+                          "<br><br><u>A</u><br>%5<br><br><u>B</u><br>%6")
+        .arg(cellName(c), ratioText(c.latencyRatio), formatCellValue(c.speedupDelta, ValueKind::PercentPoints),
+             std::isfinite(c.energyRatio) ? ratioText(c.energyRatio) : QStringLiteral("n/a"), rowTooltip(*c.a),
              rowTooltip(*c.b));
 }
 
@@ -49,6 +49,10 @@ std::vector<CellComparison> compareCells(const CompareSide& a, const CompareSide
         c.b = rb;
         c.speedupDelta = rb->speedupPercent() - ra.speedupPercent();
         c.latencyRatio = tb / ta;
+        const Energy& ea = ra.candidate.energy;
+        const Energy& eb = rb->candidate.energy;
+        if (ea.available && eb.available && ea.joulesPerForward > 0 && eb.joulesPerForward > 0)
+            c.energyRatio = eb.joulesPerForward / ea.joulesPerForward;
         const auto key = std::make_tuple(c.batchSize, c.seqLen, padKey(c.pad));
         if (const auto it = seen.find(key); it != seen.end()) {
             out[it->second] = c;
@@ -62,11 +66,15 @@ std::vector<CellComparison> compareCells(const CompareSide& a, const CompareSide
 
 ComparisonSummary summarize(const std::vector<CellComparison>& cells) {
     ComparisonSummary s;
-    double logSum = 0, deltaSum = 0;
+    double logSum = 0, deltaSum = 0, energyLogSum = 0;
     for (const CellComparison& c : cells) {
         ++s.cells;
         logSum += std::log(c.latencyRatio);
         deltaSum += c.speedupDelta;
+        if (std::isfinite(c.energyRatio)) {
+            ++s.energyCells;
+            energyLogSum += std::log(c.energyRatio);
+        }
         if (!s.best || c.latencyRatio < s.best->latencyRatio) s.best = c;
         if (!s.worst || c.latencyRatio > s.worst->latencyRatio) s.worst = c;
     }
@@ -74,6 +82,7 @@ ComparisonSummary summarize(const std::vector<CellComparison>& cells) {
         s.geoMeanLatencyRatio = std::exp(logSum / s.cells);
         s.meanSpeedupDelta = deltaSum / s.cells;
     }
+    if (s.energyCells > 0) s.geoMeanEnergyRatio = std::exp(energyLogSum / s.energyCells);
     return s;
 }
 
@@ -93,6 +102,15 @@ QString summaryText(const ComparisonSummary& s, const CompareSide& a, const Comp
     text += QStringLiteral("<br>Best cell for B: %1 (%2). Worst: %3 (%4).")
                 .arg(cellName(*s.best), ratioText(s.best->latencyRatio), cellName(*s.worst),
                      ratioText(s.worst->latencyRatio));
+    if (s.energyCells > 0) {
+        const double e = s.geoMeanEnergyRatio;
+        text += QStringLiteral("<br>Energy per forward, over %1 cells both measured: geometric-mean ratio B/A <b>%2</b> (%3).")
+                    .arg(s.energyCells)
+                    .arg(ratioText(e), e < 1 ? QStringLiteral("B uses %1 % less").arg((1 - e) * 100, 0, 'f', 1)
+                                             : QStringLiteral("B uses %1 % more").arg((e - 1) * 100, 0, 'f', 1));
+    } else {
+        text += QStringLiteral("<br>Energy: not recorded on both sides.");
+    }
     return text;
 }
 
@@ -111,6 +129,12 @@ HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAx
         grid.subtitle = QStringLiteral("blue: B's speedup over its baseline is higher");
         grid.kind = ValueKind::PercentPoints;
         grid.unit = QStringLiteral("points");
+    } else if (metric == CompareMetric::EnergyRatio) {
+        grid.title = QStringLiteral("Energy ratio B / A · seq len %1").arg(seqLen);
+        grid.subtitle = QStringLiteral("candidates' joules per forward; teal: B uses less");
+        grid.kind = ValueKind::Ratio;
+        grid.unit = QStringLiteral("×");
+        grid.palette = Palette::BrownTeal;
     } else {
         grid.title = QStringLiteral("Latency ratio B / A · seq len %1").arg(seqLen);
         grid.subtitle = QStringLiteral("candidates' median latencies; blue: B is faster");
@@ -129,8 +153,11 @@ HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAx
                         axes.pads.begin();
         if (xi >= grid.columns() || yi >= grid.rows()) continue;
         HeatmapCell& cell = grid.at(int(yi), int(xi));
-        cell.state = CellState::Ok;
-        cell.value = metric == CompareMetric::SpeedupDelta ? c.speedupDelta : c.latencyRatio;
+        cell.value = metric == CompareMetric::SpeedupDelta ? c.speedupDelta
+                     : metric == CompareMetric::LatencyRatio ? c.latencyRatio
+                                                             : c.energyRatio;
+        cell.state = std::isfinite(cell.value) ? CellState::Ok : CellState::NotAvailable;
+        cell.flagged = isThrottled(*c.a) || isThrottled(*c.b);
         cell.tooltip = cellTooltip(c);
     }
     return grid;

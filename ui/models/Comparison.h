@@ -2,7 +2,10 @@
 // Two runs (or two candidates of one run) cell by cell: B against A.
 //   speedup delta  = speedup_B − speedup_A, in percentage points (each against its own baseline)
 //   latency ratio  = t_B / t_A of the candidates' median latencies (< 1: B is faster)
+//   energy ratio   = J_B / J_A, the candidates' energy per forward (< 1: B uses less), where
+//                    both sides measured energy (NVML); NaN elsewhere
 // Cells match on (batch size, seq len, pad); both sides must be `ok`.
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,12 +30,15 @@ struct CellComparison {
     const ResultRow* b = nullptr;
     double speedupDelta = 0;   // points
     double latencyRatio = 1;   // t_B / t_A
+    double energyRatio = std::numeric_limits<double>::quiet_NaN();   // J_B / J_A
 };
 
 struct ComparisonSummary {
     int cells = 0;
     double geoMeanLatencyRatio = 1;   // exp(mean(log ratio))
     double meanSpeedupDelta = 0;
+    int energyCells = 0;              // cells with an energy ratio
+    double geoMeanEnergyRatio = 1;
     std::optional<CellComparison> best;    // lowest latency ratio
     std::optional<CellComparison> worst;   // highest
 };
@@ -42,7 +48,7 @@ ComparisonSummary summarize(const std::vector<CellComparison>& cells);
 // A few lines of rich text: cells compared, geometric-mean ratio, mean delta, best and worst cell.
 QString summaryText(const ComparisonSummary& s, const CompareSide& a, const CompareSide& b);
 
-enum class CompareMetric { SpeedupDelta, LatencyRatio };
+enum class CompareMetric { SpeedupDelta, LatencyRatio, EnergyRatio };
 // Axes are the union of both sides'; a cell only one side has is drawn as not measured.
 RunAxes compareAxes(const CompareSide& a, const CompareSide& b);
 HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAxes& axes,

@@ -13,6 +13,7 @@ QString toDisplayString(CellState s) {
     case CellState::Oom: return QStringLiteral("OOM");
     case CellState::Error: return QStringLiteral("error");
     case CellState::Cancelled: return QStringLiteral("cancelled");
+    case CellState::NotAvailable: return QStringLiteral("not available");
     }
     return {};
 }

@@ -8,18 +8,23 @@
 namespace bertbench::ui {
 
 // Where a cell stands. Pending and Running exist only while a sweep is live; NoData is a cell
-// on the run's axes that the files never measured.
-enum class CellState { NoData, Pending, Running, Ok, Oom, Error, Cancelled };
+// on the run's axes that the files never measured; NotAvailable a measured cell whose metric
+// was not recorded (energy on a CPU, or in a version-1 file).
+enum class CellState { NoData, Pending, Running, Ok, Oom, Error, Cancelled, NotAvailable };
 QString toDisplayString(CellState s);
 
 // How values are coloured and printed. All scales diverge at a neutral value:
 //   Percent and PercentPoints at 0 (higher is better), Ratio at 1 on a log scale (lower is better).
 enum class ValueKind { Percent, PercentPoints, Ratio };
+// Which diverging colours: red–blue for time and memory, brown–teal for energy, so an energy
+// heatmap never reads as a speedup one at a glance.
+enum class Palette { RedBlue, BrownTeal };
 
 struct HeatmapCell {
     CellState state = CellState::NoData;
     double value = 0;   // meaningful when state == Ok
     QString tooltip;    // rich text: the full row(s) behind the cell
+    bool flagged = false;   // drawn with a corner marker (a throttled GPU clock)
 };
 
 struct HeatmapGrid {
@@ -31,6 +36,8 @@ struct HeatmapGrid {
     QStringList yLabels;   // rows, bottom to top (row 0 is drawn at the bottom)
     ValueKind kind = ValueKind::Percent;
     QString unit;          // for the colour legend: "%", "points", "×"
+    Palette palette = Palette::RedBlue;
+    QString flagLabel = QStringLiteral("throttled");   // the legend's word for flagged cells
     std::vector<HeatmapCell> cells;   // row-major: cells[y · columns + x]
 
     int columns() const { return int(xLabels.size()); }

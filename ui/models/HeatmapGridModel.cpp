@@ -4,7 +4,7 @@ namespace bertbench::ui {
 namespace {
 
 bool sameCell(const HeatmapCell& a, const HeatmapCell& b) {
-    return a.state == b.state && a.value == b.value && a.tooltip == b.tooltip;
+    return a.state == b.state && a.value == b.value && a.tooltip == b.tooltip && a.flagged == b.flagged;
 }
 
 } // namespace
@@ -20,7 +20,7 @@ void HeatmapGridModel::setGrid(HeatmapGrid grid) {
         return;
     }
     const bool decorationsChanged = grid.title != grid_.title || grid.subtitle != grid_.subtitle || grid.kind != grid_.kind ||
-                                    grid.unit != grid_.unit || grid.xTitle != grid_.xTitle ||
+                                    grid.unit != grid_.unit || grid.palette != grid_.palette || grid.xTitle != grid_.xTitle ||
                                     grid.yTitle != grid_.yTitle;
     int first = -1, last = -1;
     for (size_t i = 0; i < grid.cells.size(); ++i) {
@@ -56,6 +56,7 @@ QVariant HeatmapGridModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole: return cell.tooltip;
     case ValueRole: return cell.state == CellState::Ok ? QVariant(cell.value) : QVariant();
     case StateRole: return int(cell.state);
+    case FlaggedRole: return cell.flagged;
     default: return {};
     }
 }

@@ -10,7 +10,7 @@ namespace bertbench::ui {
 class HeatmapGridModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Role { ValueRole = Qt::UserRole + 1, StateRole };
+    enum Role { ValueRole = Qt::UserRole + 1, StateRole, FlaggedRole };
 
     explicit HeatmapGridModel(QObject* parent = nullptr);
 

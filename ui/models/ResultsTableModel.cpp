@@ -4,6 +4,7 @@
 #include <QColor>
 #include <cmath>
 
+#include "ui/models/RowExtras.h"
 #include "ui/models/RowText.h"
 
 namespace bertbench::ui {
@@ -13,6 +14,8 @@ QVariant number(double v, int decimals) {
     if (!std::isfinite(v)) return QStringLiteral("n/a");
     return QString::number(v, 'f', decimals);
 }
+
+QVariant positive(double v) { return v >= 0 && std::isfinite(v) ? QVariant(v) : QVariant(); }
 
 QVariant raw(const ResultRow& r, int column) {
     using C = ResultsTableModel;
@@ -37,6 +40,25 @@ QVariant raw(const ResultRow& r, int column) {
     case C::MaxAbsErrorColumn: return r.maxAbsError >= 0 ? QVariant(r.maxAbsError) : QVariant();
     case C::RelErrorColumn: return r.relError >= 0 ? QVariant(r.relError) : QVariant();
     case C::RealTokensColumn: return r.realTokens > 0 ? QVariant(qint64(r.realTokens)) : QVariant();
+    case C::EnergySavedColumn: return ok && std::isfinite(r.energySavedPercent()) ? QVariant(r.energySavedPercent()) : QVariant();
+    case C::BaselineJoulesColumn: return r.baseline.energy.available ? positive(r.baseline.energy.joulesPerForward) : QVariant();
+    case C::CandidateJoulesColumn: return r.candidate.energy.available ? positive(r.candidate.energy.joulesPerForward) : QVariant();
+    case C::CandidateJoulesPer1kColumn:
+        return r.candidate.energy.available ? positive(r.candidate.energy.joulesPer1kTokens) : QVariant();
+    case C::CandidateTflopsColumn: return r.candidate.efficiency.recorded ? positive(r.candidate.efficiency.achievedTflops) : QVariant();
+    case C::CandidateTokensPerSColumn: return r.candidate.efficiency.recorded ? positive(r.candidate.efficiency.tokensPerS) : QVariant();
+    case C::CandidatePeakPctColumn: return r.candidate.efficiency.recorded ? positive(r.candidate.efficiency.pctOfPeak) : QVariant();
+    case C::ThrottledColumn:
+        if (!r.baseline.energy.available && !r.candidate.energy.available) return {};
+        return (r.baseline.energy.throttled || r.candidate.energy.throttled) ? QStringLiteral("throttled") : QStringLiteral("no");
+    case C::CandidateCompileMsColumn: {
+        const std::optional<double> ms = compileMsOf(r.candidate);
+        return ms ? QVariant(*ms) : QVariant();
+    }
+    case C::GpuColumn: {
+        const QString gpu = gpuOf(r);
+        return gpu.isEmpty() ? QVariant() : QVariant(gpu);
+    }
     case C::MessageColumn: return qstr(r.message);
     default: return {};
     }
@@ -60,6 +82,14 @@ QVariant display(const ResultRow& r, int column) {
     case C::CandidatePeakColumn: return number(v.toDouble(), 1);
     case C::MaxAbsErrorColumn:
     case C::RelErrorColumn: return QString::number(v.toDouble(), 'g', 3);
+    case C::EnergySavedColumn: return formatCellValue(v.toDouble(), ValueKind::Percent);
+    case C::BaselineJoulesColumn:
+    case C::CandidateJoulesColumn:
+    case C::CandidateJoulesPer1kColumn: return QString::number(v.toDouble(), 'g', 4);
+    case C::CandidateTflopsColumn: return number(v.toDouble(), 2);
+    case C::CandidateTokensPerSColumn: return number(v.toDouble(), 0);
+    case C::CandidatePeakPctColumn: return number(v.toDouble(), 1);
+    case C::CandidateCompileMsColumn: return number(v.toDouble(), 0);
     default: return v;
     }
 }
@@ -98,12 +128,14 @@ QVariant ResultsTableModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole: return rowTooltip(r);
     case Qt::TextAlignmentRole:
         return index.column() <= CandidateColumn || index.column() == StatusColumn ||
-                       index.column() == MessageColumn
+                       index.column() == MessageColumn || index.column() == GpuColumn || index.column() == ThrottledColumn
                    ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                    : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::ForegroundRole:
         if (index.column() == StatusColumn && r.status != RowStatus::Ok)
             return QBrush(r.status == RowStatus::Cancelled ? QColor(0x80, 0x80, 0x80) : QColor(0xb0, 0x20, 0x20));
+        if (index.column() == ThrottledColumn && (r.baseline.energy.throttled || r.candidate.energy.throttled))
+            return QBrush(QColor(0xb3, 0x5c, 0x00));
         return {};
     default: return {};
     }
@@ -126,7 +158,17 @@ QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation,
         {"base MB", "baseline peak memory, MB (1e6 bytes)"}, {"cand MB", "candidate peak memory, MB (1e6 bytes)"},
         {"max abs err", "largest |candidate − baseline| over real positions"},
         {"rel err", "‖candidate − baseline‖ / ‖baseline‖ over real positions"},
-        {"real tokens", "non-padding tokens in the batch"}, {"message", nullptr}};
+        {"real tokens", "non-padding tokens in the batch"},
+        {"energy saved %", "(J_baseline / J_candidate − 1) × 100, energy per forward (NVML)"},
+        {"base J", "baseline energy per forward, joules"}, {"cand J", "candidate energy per forward, joules"},
+        {"cand J/1k tok", "candidate energy per 1,000 real tokens, joules"},
+        {"cand TFLOP/s", "candidate model FLOPs on real tokens / median latency"},
+        {"cand tok/s", "candidate real tokens per second"},
+        {"cand % peak", "candidate TFLOP/s as % of this GPU's GEMM probe"},
+        {"throttled", "the SM clock dropped by more than 10 % during a timed window"},
+        {"compile ms", "candidate compile time for the cell (torch.compile), excluded from latency"},
+        {"GPU", "the GPU that measured the row (multi-GPU runs)"},
+        {"message", nullptr}};
     if (section < 0 || section >= ColumnCount) return {};
     if (role == Qt::DisplayRole) return QString::fromUtf8(headers[section].name);
     if (role == Qt::ToolTipRole && headers[section].tip) return QString::fromUtf8(headers[section].tip);

@@ -1,6 +1,8 @@
 #pragma once
 // Every row of a run as a table: cell, status, both latencies (median, p10, p90), peaks,
-// speedup, memory saved, output error, message. Sorts numerically through SortRole.
+// speedup, memory saved, output error; then energy (saved %, J per forward, J per 1k tokens),
+// efficiency (TFLOP/s, tokens/s, % of GEMM peak), throttled, compile ms, GPU; the message last.
+// Fields a row did not record show "—". Sorts numerically through SortRole.
 #include <QAbstractTableModel>
 #include <vector>
 
@@ -17,7 +19,11 @@ public:
         BaselineMedianColumn, BaselineP10Column, BaselineP90Column,
         CandidateMedianColumn, CandidateP10Column, CandidateP90Column,
         BaselinePeakColumn, CandidatePeakColumn, MaxAbsErrorColumn, RelErrorColumn,
-        RealTokensColumn, MessageColumn, ColumnCount
+        RealTokensColumn,
+        EnergySavedColumn, BaselineJoulesColumn, CandidateJoulesColumn, CandidateJoulesPer1kColumn,
+        CandidateTflopsColumn, CandidateTokensPerSColumn, CandidatePeakPctColumn, ThrottledColumn,
+        CandidateCompileMsColumn, GpuColumn,
+        MessageColumn, ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 10;
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "ui/models/RowExtras.h"
+
 namespace bertbench::ui {
 namespace {
 
@@ -11,6 +13,42 @@ QString mb(double v) { return QString::number(v, 'f', 1) + QStringLiteral(" MB")
 QString percent(double v) {
     if (!std::isfinite(v)) return QStringLiteral("n/a");
     return formatCellValue(v, ValueKind::Percent) + QStringLiteral(" %");
+}
+
+QString joules(double j) {
+    if (j < 0) return QStringLiteral("n/a");
+    return j < 0.1 ? QString::number(j * 1000, 'f', 2) + QStringLiteral(" mJ") : QString::number(j, 'f', 3) + QStringLiteral(" J");
+}
+
+// Energy, efficiency and the throttle flag (issue 12), where the row recorded them.
+QString insightLines(const ResultRow& row) {
+    QString html;
+    const Energy& be = row.baseline.energy;
+    const Energy& ce = row.candidate.energy;
+    if (be.available || ce.available) {
+        html += QStringLiteral("<br>energy per forward %1 → %2 · per 1k tokens %3 → %4 · saved <b>%5</b>")
+                    .arg(joules(be.joulesPerForward), joules(ce.joulesPerForward), joules(be.joulesPer1kTokens),
+                         joules(ce.joulesPer1kTokens), percent(row.energySavedPercent()));
+        if (ce.meanPowerW > 0)
+            html += QStringLiteral("<br>candidate %1 W, SM clock %2 → %3 MHz, %4 → %5 °C")
+                        .arg(ce.meanPowerW, 0, 'f', 0)
+                        .arg(ce.smClockStartMhz, 0, 'f', 0)
+                        .arg(ce.smClockEndMhz, 0, 'f', 0)
+                        .arg(ce.tempStartC, 0, 'f', 0)
+                        .arg(ce.tempEndC, 0, 'f', 0);
+    }
+    if (be.throttled || ce.throttled)
+        html += QStringLiteral("<br><b style=\"color:#b35c00\">⚠ throttled</b>: the SM clock dropped by more than 10 % "
+                               "during the %1's timed window").arg(ce.throttled ? QStringLiteral("candidate") : QStringLiteral("baseline"));
+    if (const std::optional<double> compile = compileMsOf(row.candidate))
+        html += QStringLiteral("<br>candidate compiled in %1 ms (not in the latency)").arg(*compile, 0, 'f', 0);
+    if (const QString gpu = gpuOf(row); !gpu.isEmpty()) html += QStringLiteral("<br>GPU: ") + gpu.toHtmlEscaped();
+    const Efficiency& e = row.candidate.efficiency;
+    if (e.recorded && e.achievedTflops >= 0) {
+        html += QStringLiteral("<br>candidate %1 TFLOP/s · %2 tokens/s").arg(e.achievedTflops, 0, 'f', 2).arg(e.tokensPerS, 0, 'f', 0);
+        if (e.pctOfPeak >= 0) html += QStringLiteral(" · %1 % of GEMM peak").arg(e.pctOfPeak, 0, 'f', 1);
+    }
+    return html;
 }
 
 } // namespace
@@ -68,6 +106,7 @@ QString rowTooltip(const ResultRow& row) {
         html += QStringLiteral("<br>output error vs baseline: max abs %1, relative %2")
                     .arg(row.maxAbsError, 0, 'g', 3)
                     .arg(row.relError, 0, 'g', 3);
+    html += insightLines(row);
     QStringList facts;
     if (row.realTokens > 0)
         facts << QStringLiteral("%1 of %2 tokens real")

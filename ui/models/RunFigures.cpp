@@ -1,5 +1,6 @@
 #include "ui/models/RunFigures.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ui/models/RowText.h"
@@ -14,11 +15,28 @@ void shapeGrid(HeatmapGrid& grid, const RunAxes& axes) {
 }
 
 QString metricTitle(Metric m) {
-    return m == Metric::Speedup ? QStringLiteral("Speedup (%)") : QStringLiteral("Memory saved (%)");
+    switch (m) {
+    case Metric::Speedup: return QStringLiteral("Speedup (%)");
+    case Metric::MemorySaved: return QStringLiteral("Memory saved (%)");
+    case Metric::EnergySaved: return QStringLiteral("Energy saved (%)");
+    }
+    return {};
 }
 
 double metricValue(const ResultRow& row, Metric m) {
-    return m == Metric::Speedup ? row.speedupPercent() : row.memorySavedPercent();
+    switch (m) {
+    case Metric::Speedup: return row.speedupPercent();
+    case Metric::MemorySaved: return row.memorySavedPercent();
+    case Metric::EnergySaved: return row.energySavedPercent();
+    }
+    return std::nan("");
+}
+
+bool isThrottled(const ResultRow& row) { return row.baseline.energy.throttled || row.candidate.energy.throttled; }
+
+bool hasEnergy(const Run& run) {
+    return std::any_of(run.rows.begin(), run.rows.end(),
+                       [](const ResultRow& r) { return std::isfinite(r.energySavedPercent()); });
 }
 
 HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::string& baseline,
@@ -29,6 +47,7 @@ HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::st
     grid.subtitle = QStringLiteral("%1 vs %2 · %3").arg(qstr(candidate), qstr(baseline), qstr(toString(task)));
     grid.kind = ValueKind::Percent;
     grid.unit = QStringLiteral("%");
+    grid.palette = metric == Metric::EnergySaved ? Palette::BrownTeal : Palette::RedBlue;
     shapeGrid(grid, axes);
 
     for (int yi = 0; yi < grid.rows(); ++yi) {
@@ -38,6 +57,8 @@ HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::st
             if (const ResultRow* row = rows.find(candidate, cell)) {
                 out.state = stateOf(*row);
                 out.value = row->status == RowStatus::Ok ? metricValue(*row, metric) : 0;
+                if (out.state == CellState::Ok && !std::isfinite(out.value)) out.state = CellState::NotAvailable;
+                out.flagged = row->status == RowStatus::Ok && isThrottled(*row);
                 out.tooltip = rowTooltip(*row);
                 continue;
             }

@@ -14,9 +14,14 @@ namespace bertbench::ui {
 // Columns = the axes' batch sizes, rows = their pads (bottom to top); every cell NoData.
 void shapeGrid(HeatmapGrid& grid, const RunAxes& axes);
 
-enum class Metric { Speedup, MemorySaved };
-QString metricTitle(Metric m);     // "Speedup (%)", "Memory saved (%)"
-double metricValue(const ResultRow& row, Metric m);
+// EnergySaved: (J_baseline / J_candidate − 1) × 100 per forward, where both were measured (NVML).
+enum class Metric { Speedup, MemorySaved, EnergySaved };
+QString metricTitle(Metric m);     // "Speedup (%)", "Memory saved (%)", "Energy saved (%)"
+double metricValue(const ResultRow& row, Metric m);   // NaN when not recorded
+// A throttled GPU clock in the baseline's or the candidate's timed window.
+bool isThrottled(const ResultRow& row);
+// Whether any row of the run measured energy on both sides (the energy heatmaps are worth showing).
+bool hasEnergy(const Run& run);
 
 // What a live sweep adds to a run: cells not measured yet are pending, one may be running.
 struct LiveCells {

@@ -14,7 +14,9 @@
 #include "ui/charts/LineChart.h"
 #include "ui/models/HeatmapGridModel.h"
 #include "ui/models/RowText.h"
+#include "ui/models/Breakdown.h"
 #include "ui/models/RunFigures.h"
+#include "ui/report/BreakdownFigure.h"
 
 namespace bertbench::ui {
 namespace {
@@ -272,6 +274,11 @@ QStringList renderRunPlots(const Run& run, const QString& outDir, qreal scale, Q
         RunFigure lines(run, RunFigure::Kind::Lines, task, axes.candidates);
         if (!save(QStringLiteral("lines_%1.%2").arg(t, format),
                   [&](const QString& path, QString* e) { return lines.save(path, scale, e); }))
+            return written;
+        if (!hasBreakdown(run)) continue;   // version-1 files and old CSVs: nothing to draw
+        BreakdownFigure breakdown(run, task);
+        if (!save(QStringLiteral("breakdown_%1.%2").arg(t, format),
+                  [&](const QString& path, QString* e) { return breakdown.save(path, scale, e); }))
             return written;
     }
     return written;

@@ -66,7 +66,8 @@ private:
 
 // Every figure of a run into `outDir` (created if needed), PNG at `scale`:
 //   heatmap_<task>_<candidate>_seq<N>_<speedup|memory>.png, report_<task>_<candidate>.<format>,
-//   lines_<task>.<format> (format png, svg or pdf). Returns the paths written; on failure, what
+//   lines_<task>.<format>, and breakdown_<task>.<format> when the run recorded per-op
+//   breakdowns (format png, svg or pdf). Returns the paths written; on failure, what
 //   was written so far and `error`.
 QStringList renderRunPlots(const Run& run, const QString& outDir, qreal scale, QString* error = nullptr,
                            const QString& format = QStringLiteral("png"));

@@ -128,11 +128,27 @@ SweepController::~SweepController() {
 }
 
 bool SweepController::start(const SweepSpec& spec, const Environment& environment, const QString& savePath,
-                            const SweepResume& resume) {
+                            const SweepResume& resume, const SweepRunOptions& options) {
     if (running_) return false;
     running_ = true;
     worker_->clearStop();   // before queuing: a Stop pressed right after Run must still count
     emit started();
+    // The registry (and so the torch:* interpreter) is built by app/ at start; the runner here
+    // measures in this process. Say what the settings mean for this sweep.
+    const auto usesTorch = [&] {
+        if (spec.baseline.rfind("torch:", 0) == 0) return true;
+        for (const std::string& c : spec.candidates)
+            if (c.rfind("torch:", 0) == 0) return true;
+        return false;
+    };
+    if (usesTorch()) emit logLine(QStringLiteral("torch:* backends run in ") + QString::fromStdString(options.python));
+    if (options.gpus.size() > 1) {
+        QStringList ids;
+        for (int g : options.gpus) ids << QString::number(g);
+        emit logLine(QStringLiteral("GPUs %1 chosen; this window measures in one process on the default device "
+                                    "(bertbench-cli run --gpus %1 spreads the cells over them)")
+                         .arg(ids.join(QLatin1Char(','))));
+    }
     QMetaObject::invokeMethod(
         worker_, [w = worker_, spec, environment, savePath, resume] { w->run(spec, environment, savePath, resume); },
         Qt::QueuedConnection);

@@ -27,6 +27,12 @@ struct SweepResume {
     QString journalPath;   // appended to; empty = a new journal beside the save path
 };
 
+// What a sweep runs with besides its spec: the Sweep panel's machine settings.
+struct SweepRunOptions {
+    std::string python = "python3";   // the torch:* backends' interpreter
+    std::vector<int> gpus;            // GPU indices chosen; empty = the default device
+};
+
 // The journal of a sweep saved at `savePath` ("run-….json" → "run-….journal").
 QString journalPathFor(const QString& savePath);
 
@@ -73,7 +79,7 @@ public:
     bool isRunning() const { return running_; }
     // False (and nothing happens) while a sweep runs. See SweepWorker::run for `savePath`.
     bool start(const SweepSpec& spec, const Environment& environment, const QString& savePath = {},
-               const SweepResume& resume = {});
+               const SweepResume& resume = {}, const SweepRunOptions& options = {});
     void stop();
 
 signals:

@@ -200,7 +200,7 @@ void CompareView::rebuildRows() {
     rows_.clear();
     for (size_t i = 0; i < axes_.seqLens.size(); ++i) {
         SeqRow row;
-        for (int col = 0; col < 2; ++col) {
+        for (int col = 0; col < (showEnergy_ ? 3 : 2); ++col) {
             row.models[size_t(col)] = new HeatmapGridModel(this);
             auto* view = ChartView::forHeatmap(row.models[size_t(col)]);
             view->setMinimumHeight(250);
@@ -220,34 +220,36 @@ void CompareView::refreshNow() {
     cells_ = compareCells(a, b);
     summary_ = summarize(cells_);
     const RunAxes axes = compareAxes(a, b);
-    const bool reshape = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty();
+    const bool energy = summary_.energyCells > 0;
+    const bool reshape = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty() || energy != showEnergy_;
     axes_ = axes;
+    showEnergy_ = energy;
     if (reshape) rebuildRows();
     summaryLabel_->setText(a.run && b.run ? summaryText(summary_, a, b)
                                           : tr("Open two runs (or one run with two candidates) to compare them."));
-    std::array<double, 2> limits{0, 0};
+    const int columns = showEnergy_ ? 3 : 2;
+    std::array<double, 3> limits{0, 0, 0};
     for (size_t i = 0; i < rows_.size(); ++i) {
-        for (int col = 0; col < 2; ++col) {
-            rows_[i].models[size_t(col)]->setGrid(compareHeatmap(
-                cells_, axes_, axes_.seqLens[i], col == 0 ? CompareMetric::SpeedupDelta : CompareMetric::LatencyRatio));
+        for (int col = 0; col < columns; ++col) {
+            rows_[i].models[size_t(col)]->setGrid(compareHeatmap(cells_, axes_, axes_.seqLens[i], CompareMetric(col)));
             limits[size_t(col)] = std::max(
                 limits[size_t(col)], static_cast<HeatmapChart*>(rows_[i].views[size_t(col)]->chart())->naturalColorLimit());
         }
     }
     for (SeqRow& row : rows_)
-        for (int col = 0; col < 2; ++col)
+        for (int col = 0; col < columns; ++col)
             static_cast<HeatmapChart*>(row.views[size_t(col)]->chart())->setColorLimit(limits[size_t(col)]);
 }
 
 HeatmapGridModel* CompareView::deltaModel(int i, CompareMetric metric) const {
     if (i < 0 || i >= int(rows_.size())) return nullptr;
-    return rows_[size_t(i)].models[metric == CompareMetric::SpeedupDelta ? 0 : 1];
+    return rows_[size_t(i)].models[size_t(metric)];   // null: energy not shown
 }
 
 QChart* CompareView::currentChart() const {
     for (const SeqRow& row : rows_)
         for (ChartView* v : row.views)
-            if (v == picked_) return v->chart();
+            if (v && v == picked_) return v->chart();
     return rows_.empty() ? nullptr : rows_.front().views[0]->chart();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Compare: pick A and B (two runs, or two candidates of one run) and a task; per sequence
 // length, heatmaps of the speedup delta (B − A, points) and the latency ratio (B / A), with a
-// summary: geometric-mean latency ratio, mean delta, best and worst cell.
+// summary: geometric-mean latency ratio, mean delta, best and worst cell; where both sides
+// measured energy, a third heatmap of the energy ratio (B / A) and its geometric mean.
 #include <QList>
 #include <QPointer>
 #include <QWidget>
@@ -53,8 +54,8 @@ private:
         QComboBox* candidate = nullptr;
     };
     struct SeqRow {
-        std::array<HeatmapGridModel*, 2> models{};
-        std::array<ChartView*, 2> views{};
+        std::array<HeatmapGridModel*, 3> models{};   // speedup delta, latency ratio, energy ratio
+        std::array<ChartView*, 3> views{};
     };
 
     void fillCandidates(Side& side);
@@ -76,6 +77,7 @@ private:
     RunAxes axes_;
     ChartView* picked_ = nullptr;
     bool updating_ = false;
+    bool showEnergy_ = false;
 };
 
 } // namespace bertbench::ui

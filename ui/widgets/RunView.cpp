@@ -17,12 +17,14 @@
 
 #include "ui/charts/HeatmapChart.h"
 #include "ui/charts/LineChart.h"
+#include "ui/models/Breakdown.h"
 #include "ui/models/HeatmapGridModel.h"
 #include "ui/models/ResultsFilterProxy.h"
 #include "ui/models/ResultsTableModel.h"
 #include "ui/models/RowText.h"
 #include "ui/models/RunDocument.h"
 #include "ui/report/ReportRenderer.h"
+#include "ui/widgets/BreakdownPage.h"
 #include "ui/widgets/ChartView.h"
 
 namespace bertbench::ui {
@@ -30,6 +32,11 @@ namespace {
 
 constexpr int kMinRefreshIntervalMs = 50;
 constexpr int kRowMinHeight = 250;
+
+Metric heatmapMetric(int column) {
+    return column == 0 ? Metric::Speedup : column == 1 ? Metric::MemorySaved : Metric::EnergySaved;
+}
+int heatmapColumn(Metric m) { return m == Metric::Speedup ? 0 : m == Metric::MemorySaved ? 1 : 2; }
 
 QScrollArea* scrolling(QWidget* inner) {
     auto* area = new QScrollArea;
@@ -100,6 +107,10 @@ void RunView::buildUi() {
     lineGrid_->setContentsMargins(0, 0, 0, 0);
     lineGrid_->setSpacing(2);
     tabs_->addTab(scrolling(linePage), tr("Lines"));
+    breakdown_ = new BreakdownPage;
+    connect(breakdown_, &BreakdownPage::cellChanged, this, &RunView::markSelectedCell);
+    connect(breakdown_, &BreakdownPage::chartSaveRequested, this, &RunView::chartSaveRequested);
+    tabs_->addTab(breakdown_, tr("Breakdown"));
 
     auto* tablePage = new QWidget;
     auto* tableLayout = new QVBoxLayout(tablePage);
@@ -149,6 +160,7 @@ void RunView::buildUi() {
     tabs_->addTab(log_, tr("Log"));
     connect(tabs_, &QTabWidget::currentChanged, this, [this] {
         if (currentPage() == Page::Lines && linesDirty_) refreshLines();
+        if (currentPage() == Page::Breakdown && breakdownDirty_) refreshBreakdown();
     });
     layout->addWidget(tabs_, 1);
 }
@@ -173,14 +185,51 @@ void RunView::refreshNow() {
     refreshHeatmaps();
     linesDirty_ = true;
     if (currentPage() == Page::Lines) refreshLines();
+    breakdownDirty_ = true;
+    if (currentPage() == Page::Breakdown) refreshBreakdown();
     refreshHeader();
+}
+
+void RunView::refreshBreakdown() {
+    breakdownDirty_ = false;
+    breakdown_->setRun(&document_->run(), axes_, task_);
+    markSelectedCell();
+}
+
+std::optional<Cell> RunView::selectedCell() const {
+    if (breakdownDirty_) const_cast<RunView*>(this)->refreshBreakdown();
+    return breakdown_->cell();
+}
+
+void RunView::selectCell(const Cell& cell) {
+    if (breakdownDirty_) refreshBreakdown();
+    breakdown_->setCell(cell);   // emits cellChanged → markSelectedCell
+    markSelectedCell();
+}
+
+// Outlines the Breakdown tab's cell in the heatmaps of its sequence length.
+void RunView::markSelectedCell() {
+    const std::optional<Cell> cell = breakdown_->cell();
+    for (size_t i = 0; i < rows_.size(); ++i) {
+        int row = -1, column = -1;
+        if (cell && cell->task == task_ && cell->seqLen == axes_.seqLens[i]) {
+            for (size_t x = 0; x < axes_.batchSizes.size(); ++x)
+                if (axes_.batchSizes[x] == cell->batchSize) column = int(x);
+            for (size_t y = 0; y < axes_.pads.size(); ++y)
+                if (padKey(axes_.pads[y]) == padKey(cell->pad)) row = int(y);
+        }
+        for (ChartView* v : rows_[i].heatmaps)
+            if (v) static_cast<HeatmapChart*>(v->chart())->setSelectedCell(row, column);
+    }
 }
 
 void RunView::syncAxes() {
     const RunAxes axes = axesOf(document_->run());
-    if (axes == axes_ && !rows_.empty()) return;
-    const bool rowsChanged = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty();
+    const bool energy = hasEnergy(document_->run());
+    if (axes == axes_ && energy == showEnergy_ && !rows_.empty()) return;
+    const bool rowsChanged = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty() || energy != showEnergy_;
     axes_ = axes;
+    showEnergy_ = energy;
 
     // Keep the selection when it still exists.
     if (std::find(axes_.tasks.begin(), axes_.tasks.end(), task_) == axes_.tasks.end() && !axes_.tasks.empty())
@@ -206,17 +255,25 @@ ChartView* RunView::makeView(ChartView* view) {
 void RunView::rebuildRows() {
     picked_ = nullptr;
     for (SeqRow& row : rows_) {
-        for (ChartView* v : row.heatmaps) delete v;
+        for (ChartView* v : row.heatmaps) delete v;   // null columns too
         for (ChartView* v : row.lines) delete v;
         for (HeatmapGridModel* m : row.models) delete m;
     }
     rows_.clear();
     for (size_t i = 0; i < axes_.seqLens.size(); ++i) {
         SeqRow row;
-        for (int col = 0; col < 2; ++col) {
+        for (int col = 0; col < heatmapColumns(); ++col) {
             row.models[size_t(col)] = new HeatmapGridModel(this);
             row.heatmaps[size_t(col)] = makeView(ChartView::forHeatmap(row.models[size_t(col)]));
             heatmapGrid_->addWidget(row.heatmaps[size_t(col)], int(i), col);
+            const int seqLen = axes_.seqLens[i];
+            connect(static_cast<HeatmapChart*>(row.heatmaps[size_t(col)]->chart()), &HeatmapChart::cellClicked, this,
+                    [this, seqLen](int y, int x) {
+                        if (y < int(axes_.pads.size()) && x < int(axes_.batchSizes.size()))
+                            selectCell(Cell{task_, axes_.batchSizes[size_t(x)], seqLen, axes_.pads[size_t(y)]});
+                    });
+        }
+        for (int col = 0; col < 2; ++col) {
             row.lines[size_t(col)] = makeView(new ChartView(new LineChart));
             lineGrid_->addWidget(row.lines[size_t(col)], int(i), col);
         }
@@ -229,10 +286,10 @@ void RunView::refreshHeatmaps() {
     const Run& run = document_->run();
     const RowLookup lookup(run);
     const LiveCells live{document_->isLive(), document_->runningCell()};
-    std::array<double, 2> limits{0, 0};
+    std::array<double, kHeatmapColumns> limits{0, 0, 0};
     for (size_t i = 0; i < rows_.size(); ++i) {
-        for (int col = 0; col < 2; ++col) {
-            const Metric metric = col == 0 ? Metric::Speedup : Metric::MemorySaved;
+        for (int col = 0; col < heatmapColumns(); ++col) {
+            const Metric metric = heatmapMetric(col);
             rows_[i].models[size_t(col)]->setGrid(
                 runHeatmap(lookup, axes_, run.spec.baseline, task_, candidate_, axes_.seqLens[i], metric, live));
             auto* chart = static_cast<HeatmapChart*>(rows_[i].heatmaps[size_t(col)]->chart());
@@ -241,7 +298,7 @@ void RunView::refreshHeatmaps() {
     }
     // One scale per metric across sequence lengths, so equal colours mean equal values.
     for (SeqRow& row : rows_)
-        for (int col = 0; col < 2; ++col)
+        for (int col = 0; col < heatmapColumns(); ++col)
             static_cast<HeatmapChart*>(row.heatmaps[size_t(col)]->chart())->setColorLimit(limits[size_t(col)]);
 }
 
@@ -289,31 +346,42 @@ void RunView::setCandidate(const std::string& candidate) {
 
 void RunView::showPage(Page page) { tabs_->setCurrentIndex(int(page)); }
 
+QStringList RunView::pageNames() {
+    return {QStringLiteral("heatmaps"), QStringLiteral("lines"), QStringLiteral("breakdown"), QStringLiteral("table"),
+            QStringLiteral("log")};
+}
+
 RunView::Page RunView::currentPage() const { return Page(tabs_->currentIndex()); }
 
 QChart* RunView::currentChart() const {
     const Page page = currentPage();
+    if (page == Page::Breakdown) return breakdown_->currentChart();
     if (page != Page::Heatmaps && page != Page::Lines) return nullptr;
-    for (const SeqRow& row : rows_)
-        for (ChartView* v : page == Page::Heatmaps ? row.heatmaps : row.lines)
-            if (v == picked_) return v->chart();
+    for (const SeqRow& row : rows_) {
+        for (ChartView* v : row.heatmaps)
+            if (v && v == picked_ && page == Page::Heatmaps) return v->chart();
+        for (ChartView* v : row.lines)
+            if (v == picked_ && page == Page::Lines) return v->chart();
+    }
     if (rows_.empty()) return nullptr;
-    return (page == Page::Heatmaps ? rows_.front().heatmaps : rows_.front().lines)[0]->chart();
+    return page == Page::Heatmaps ? rows_.front().heatmaps[0]->chart() : rows_.front().lines[0]->chart();
 }
 
 HeatmapGridModel* RunView::heatmapModel(int i, Metric metric) const {
     if (i < 0 || i >= int(rows_.size())) return nullptr;
-    return rows_[size_t(i)].models[metric == Metric::Speedup ? 0 : 1];
+    return rows_[size_t(i)].models[size_t(heatmapColumn(metric))];   // null: energy not shown
 }
 
 HeatmapChart* RunView::heatmapChart(int i, Metric metric) const {
     if (i < 0 || i >= int(rows_.size())) return nullptr;
-    return static_cast<HeatmapChart*>(rows_[size_t(i)].heatmaps[metric == Metric::Speedup ? 0 : 1]->chart());
+    ChartView* v = rows_[size_t(i)].heatmaps[size_t(heatmapColumn(metric))];
+    return v ? static_cast<HeatmapChart*>(v->chart()) : nullptr;
 }
 
 LineChart* RunView::lineChart(int i, Metric metric) const {
     if (i < 0 || i >= int(rows_.size())) return nullptr;
     if (linesDirty_) const_cast<RunView*>(this)->refreshLines();
+    if (metric == Metric::EnergySaved) return nullptr;   // the old script's figure has two metrics
     return static_cast<LineChart*>(rows_[size_t(i)].lines[metric == Metric::Speedup ? 0 : 1]->chart());
 }
 

@@ -1,15 +1,19 @@
 #pragma once
-// One run on screen: a header (task, candidate, what the run is) over four tabs:
-//   Heatmaps — per max sequence length, speedup % and memory saved % (x batch size, y pad)
-//   Lines    — the old script's figure: both metrics against batch size, one line per pad,
-//              every candidate (line style), p10–p90 bands
-//   Table    — every row, sortable and filterable
+// One run on screen: a header (task, candidate, what the run is) over five tabs:
+//   Heatmaps  — per max sequence length, speedup % and memory saved % (x batch size, y pad),
+//               and energy saved % where the run measured energy; throttled cells are marked;
+//               a click selects the cell for the Breakdown tab
+//   Lines     — the old script's figure: both metrics against batch size, one line per pad,
+//               every candidate (line style), p10–p90 bands
+//   Breakdown — per-op stacked bars of the selected cell, category shares against batch size
+//   Table     — every row, sortable and filterable
 //   Log      — the sweep's log
 // It follows its RunDocument live; redraws are coalesced (at most one per 50 ms while rows
 // stream in) so the event loop stays free.
 #include <QElapsedTimer>
 #include <QWidget>
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "ui/models/RunAxes.h"
@@ -29,6 +33,7 @@ QT_END_NAMESPACE
 
 namespace bertbench::ui {
 
+class BreakdownPage;
 class ChartView;
 class HeatmapChart;
 class HeatmapGridModel;
@@ -40,7 +45,8 @@ class RunDocument;
 class RunView : public QWidget {
     Q_OBJECT
 public:
-    enum class Page { Heatmaps, Lines, Table, Log };
+    enum class Page { Heatmaps, Lines, Breakdown, Table, Log };
+    static QStringList pageNames();   // "heatmaps", "lines", "breakdown", "table", "log"
 
     explicit RunView(RunDocument* document, QWidget* parent = nullptr);
     ~RunView() override;
@@ -52,6 +58,11 @@ public:
     void setCandidate(const std::string& candidate);
     void showPage(Page page);
     Page currentPage() const;
+    // The cell the Breakdown tab shows (a heatmap click or its selectors choose it).
+    std::optional<Cell> selectedCell() const;
+    void selectCell(const Cell& cell);
+    BreakdownPage* breakdownPage() const { return breakdown_; }
+    bool showsEnergy() const { return showEnergy_; }
 
     // The chart the user last picked on the visible page, else its first; null on Table/Log.
     QChart* currentChart() const;
@@ -69,9 +80,11 @@ signals:
     void chartSaveRequested(QChart* chart);
 
 private:
+    // Heatmap columns: speedup, memory saved, energy saved (the last only with energy data).
+    static constexpr int kHeatmapColumns = 3;
     struct SeqRow {
-        std::array<HeatmapGridModel*, 2> models{};
-        std::array<ChartView*, 2> heatmaps{};
+        std::array<HeatmapGridModel*, kHeatmapColumns> models{};
+        std::array<ChartView*, kHeatmapColumns> heatmaps{};
         std::array<ChartView*, 2> lines{};
     };
 
@@ -83,6 +96,9 @@ private:
     void refreshHeatmaps();
     void refreshLines();
     void refreshHeader();
+    void refreshBreakdown();
+    void markSelectedCell();
+    int heatmapColumns() const { return showEnergy_ ? 3 : 2; }
     ChartView* makeView(ChartView* view);   // sizes it, tracks it as picked
 
     RunDocument* document_;
@@ -91,6 +107,8 @@ private:
     std::string candidate_;
     std::vector<SeqRow> rows_;
     bool linesDirty_ = true;
+    bool breakdownDirty_ = true;
+    bool showEnergy_ = false;
     bool refreshQueued_ = false;
     QElapsedTimer sinceRefresh_;
     QTimer* refreshTimer_ = nullptr;
@@ -108,6 +126,7 @@ private:
     ResultsTableModel* table_ = nullptr;
     ResultsFilterProxy* proxy_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
+    BreakdownPage* breakdown_ = nullptr;
 };
 
 } // namespace bertbench::ui

@@ -2,111 +2,72 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
-#include <QRegularExpression>
-#include <QSettings>
 #include <QSpinBox>
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <optional>
 
 #include "core/model/ModelConfig.h"
-#include "core/sweep/SpecJson.h"
 #include "ui/models/RowText.h"
+#include "ui/widgets/FormFields.h"
+#include "ui/widgets/RunSettingsSection.h"
+#include "ui/widgets/SpecFieldParsing.h"
+#include "ui/widgets/SpecFiles.h"
 #include "ui/widgets/SpecPresets.h"
 
 namespace bertbench::ui {
-namespace {
-
-QStringList splitList(const QString& text) {
-    static const QRegularExpression sep(QStringLiteral("[,;\\s]+"));
-    return text.split(sep, Qt::SkipEmptyParts);
-}
-
-// "1, 2 4;8" → {1, 2, 4, 8}. `parse(item, &ok)` converts one item.
-template <typename T, typename Parse>
-std::optional<std::vector<T>> parseList(const QString& text, QString* problem, Parse parse, const QString& kind,
-                                        const QString& example) {
-    std::vector<T> out;
-    const QStringList items = splitList(text);
-    for (int i = 0; i < items.size(); ++i) {
-        bool ok = false;
-        const T v = parse(items[i], &ok);
-        if (!ok) {
-            *problem = QStringLiteral("“%1” (item %2) is not %3").arg(items[i]).arg(i + 1).arg(kind);
-            return std::nullopt;
-        }
-        out.push_back(v);
-    }
-    if (out.empty()) {
-        *problem = QStringLiteral("enter at least one value, e.g. ") + example;
-        return std::nullopt;
-    }
-    return out;
-}
-
-std::optional<std::vector<int>> parseInts(const QString& text, QString* problem) {
-    return parseList<int>(text, problem, [](const QString& s, bool* ok) { return s.toInt(ok); },
-                          QStringLiteral("a whole number"), QStringLiteral("1, 2, 4, 8"));
-}
-
-std::optional<std::vector<double>> parseDoubles(const QString& text, QString* problem) {
-    return parseList<double>(text, problem, [](const QString& s, bool* ok) { return s.toDouble(ok); },
-                             QStringLiteral("a number"), QStringLiteral("0, 0.1, 0.5"));
-}
-
-template <typename T>
-QString joinList(const std::vector<T>& values) {
-    QStringList parts;
-    for (const T& v : values) parts << QString::number(v, 'g', 6);
-    return parts.join(QStringLiteral(", "));
-}
-
-// "batch_sizes[2]" → "batch_sizes"
-QString fieldKey(const std::string& field) {
-    QString f = qstr(field);
-    const qsizetype cut = f.indexOf(QRegularExpression(QStringLiteral("[\\[.]")));
-    return cut < 0 ? f : f.left(cut);
-}
-
-void setInvalid(QWidget* w, bool invalid) {
-    if (!w || w->property("invalid").toBool() == invalid) return;
-    w->setProperty("invalid", invalid);
-    w->style()->unpolish(w);
-    w->style()->polish(w);
-}
-
-} // namespace
 
 SweepPanel::SweepPanel(const BackendRegistry& registry, QWidget* parent) : QWidget(parent), registry_(registry) {
     build();
     setSpec(defaultSpec());
 }
 
+SweepPanel::~SweepPanel() = default;
+
 void SweepPanel::build() {
-    setStyleSheet(QStringLiteral("QLineEdit[invalid=\"true\"], QComboBox[invalid=\"true\"], "
-                                 "QSpinBox[invalid=\"true\"], QDoubleSpinBox[invalid=\"true\"] "
-                                 "{ border: 1px solid #c62828; border-radius: 2px; padding: 1px; }"
-                                 "QWidget#candidates[invalid=\"true\"], QWidget#tasks[invalid=\"true\"] "
-                                 "{ border: 1px solid #c62828; }"));
+    setStyleSheet(FormFields::styleSheet());
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(8, 8, 8, 8);
+    outer->addWidget(buildPresetRow());
 
-    // Presets and spec files.
-    auto* presetRow = new QHBoxLayout;
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    outer->addLayout(form);
+    generalError_ = makeErrorLabel(QStringLiteral("error_general"));
+    fields_ = std::make_unique<FormFields>(form, generalError_);
+
+    buildBackendFields();
+    buildGridFields();
+    buildTimingFields();
+
+    runSettings_ = new RunSettingsSection;
+    outer->addWidget(runSettings_);
+    outer->addWidget(generalError_);
+    summary_ = new QLabel;
+    summary_->setObjectName(QStringLiteral("summary"));
+    summary_->setWordWrap(true);
+    summary_->setStyleSheet(QStringLiteral("color: #555;"));
+    outer->addWidget(summary_);
+    outer->addWidget(buildButtons());
+    outer->addStretch(1);
+}
+
+QWidget* SweepPanel::buildPresetRow() {
+    auto* row = new QWidget;
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
     presets_ = new QComboBox;
     presets_->setObjectName(QStringLiteral("presets"));
     presets_->addItem(tr("Presets…"));
@@ -124,32 +85,15 @@ void SweepPanel::build() {
     save->setText(tr("Save…"));
     save->setToolTip(tr("Save this sweep spec as JSON (bertbench-cli run --spec FILE runs it too)"));
     connect(save, &QToolButton::clicked, this, &SweepPanel::saveSpec);
-    presetRow->addWidget(presets_, 1);
-    presetRow->addWidget(load);
-    presetRow->addWidget(save);
-    outer->addLayout(presetRow);
+    layout->addWidget(presets_, 1);
+    layout->addWidget(load);
+    layout->addWidget(save);
+    return row;
+}
 
-    auto* form = new QFormLayout;
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
-    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    outer->addLayout(form);
-
-    const auto addField = [&](const QString& label, QWidget* field, const QString& key, const QString& tip) {
-        field->setToolTip(tip);
-        form->addRow(label, field);
-        auto* error = new QLabel;
-        error->setObjectName(QStringLiteral("error_") + key);
-        error->setWordWrap(true);
-        error->setStyleSheet(QStringLiteral("color: #b3261e;"));
-        error->hide();
-        form->addRow(QString(), error);
-        errorLabels_[key] = error;
-        fieldWidgets_[key] = field;
-    };
+// Model, tasks, baseline, candidates, dtype.
+void SweepPanel::buildBackendFields() {
     const auto changed = [this] { scheduleValidation(); };
-
-    // Model: a preset or a checkpoint folder.
     auto* modelRow = new QWidget;
     auto* modelLayout = new QHBoxLayout(modelRow);
     modelLayout->setContentsMargins(0, 0, 0, 0);
@@ -164,9 +108,9 @@ void SweepPanel::build() {
     connect(browse, &QToolButton::clicked, this, &SweepPanel::browseModel);
     modelLayout->addWidget(model_, 1);
     modelLayout->addWidget(browse);
-    addField(tr("Model"), modelRow, QStringLiteral("model"),
-             tr("A preset (random weights from the seed) or a HuggingFace checkpoint folder"));
-    fieldWidgets_[QStringLiteral("model")] = model_;
+    fields_->add(tr("Model"), modelRow, QStringLiteral("model"),
+                 tr("A preset (random weights from the seed) or a HuggingFace checkpoint folder"));
+    fields_->setMarkedWidget(QStringLiteral("model"), model_);
 
     auto* taskBox = new QWidget;
     taskBox->setObjectName(QStringLiteral("tasks"));
@@ -182,82 +126,86 @@ void SweepPanel::build() {
         taskLayout->addWidget(box, i / 2, i % 2);
         ++i;
     }
-    addField(tr("Tasks"), taskBox, QStringLiteral("tasks"),
-             tr("encoder = bare BertModel (the old script's \"mlm\"); mlm adds the vocabulary head"));
+    fields_->add(tr("Tasks"), taskBox, QStringLiteral("tasks"),
+                 tr("encoder = bare BertModel (the old script's \"mlm\"); mlm adds the vocabulary head"));
 
     baseline_ = new QComboBox;
     baseline_->setObjectName(QStringLiteral("baseline"));
     connect(baseline_, &QComboBox::currentIndexChanged, this, changed);
-    addField(tr("Baseline"), baseline_, QStringLiteral("baseline"),
-             tr("Measured in every cell; every candidate is compared with it"));
+    fields_->add(tr("Baseline"), baseline_, QStringLiteral("baseline"),
+                 tr("Measured in every cell; every candidate is compared with it"));
 
     candidatesBox_ = new QWidget;
     candidatesBox_->setObjectName(QStringLiteral("candidates"));
     auto* candLayout = new QVBoxLayout(candidatesBox_);
     candLayout->setContentsMargins(2, 2, 2, 2);
     candLayout->setSpacing(2);
-    addField(tr("Candidates"), candidatesBox_, QStringLiteral("candidates"),
-             tr("The backends this build and machine offer"));
+    fields_->add(tr("Candidates"), candidatesBox_, QStringLiteral("candidates"),
+                 tr("The backends this build and machine offer"));
 
     dtype_ = new QComboBox;
     dtype_->setObjectName(QStringLiteral("dtype"));
-    for (DType d : {DType::Float32, DType::Float16, DType::BFloat16})
-        dtype_->addItem(qstr(toString(d)), int(d));
+    for (DType d : {DType::Float32, DType::Float16, DType::BFloat16}) dtype_->addItem(qstr(toString(d)), int(d));
     connect(dtype_, &QComboBox::currentIndexChanged, this, changed);
-    addField(tr("Data type"), dtype_, QStringLiteral("dtype"), tr("fp32 on the CPU; fp16/bf16 on the GPU"));
+    fields_->add(tr("Data type"), dtype_, QStringLiteral("dtype"), tr("fp32 on the CPU; fp16/bf16 on the GPU"));
+}
 
-    const auto lineEdit = [&](const QString& name) {
+// Batch sizes, sequence lengths, pads, length stdev.
+void SweepPanel::buildGridFields() {
+    const auto lineEdit = [this](const QString& name) {
         auto* e = new QLineEdit;
         e->setObjectName(name);
-        connect(e, &QLineEdit::textChanged, this, changed);
+        connect(e, &QLineEdit::textChanged, this, [this] { scheduleValidation(); });
         return e;
     };
     batchSizes_ = lineEdit(QStringLiteral("batchSizes"));
-    addField(tr("Batch sizes"), batchSizes_, QStringLiteral("batch_sizes"), tr("Comma-separated, e.g. 1, 2, 4, 8"));
+    fields_->add(tr("Batch sizes"), batchSizes_, QStringLiteral("batch_sizes"), tr("Comma-separated, e.g. 1, 2, 4, 8"));
     seqLens_ = lineEdit(QStringLiteral("seqLens"));
-    addField(tr("Max seq lens"), seqLens_, QStringLiteral("seq_lens"),
-             tr("Padded sequence lengths, up to the model's max positions"));
+    fields_->add(tr("Max seq lens"), seqLens_, QStringLiteral("seq_lens"),
+                 tr("Padded sequence lengths, up to the model's max positions"));
     pads_ = lineEdit(QStringLiteral("pads"));
-    addField(tr("Pad fractions"), pads_, QStringLiteral("pads"),
-             tr("Share of padding per batch, in [0, 1): mean length = (1 − pad) × max seq len"));
+    fields_->add(tr("Pad fractions"), pads_, QStringLiteral("pads"),
+                 tr("Share of padding per batch, in [0, 1): mean length = (1 − pad) × max seq len"));
 
     stdev_ = new QDoubleSpinBox;
     stdev_->setObjectName(QStringLiteral("seqlenStdev"));
     stdev_->setRange(-1, 10000);
     stdev_->setDecimals(1);
-    connect(stdev_, &QDoubleSpinBox::valueChanged, this, changed);
-    addField(tr("Length stdev"), stdev_, QStringLiteral("seqlen_stdev"),
-             tr("Standard deviation of the per-row lengths, in tokens"));
+    connect(stdev_, &QDoubleSpinBox::valueChanged, this, [this] { scheduleValidation(); });
+    fields_->add(tr("Length stdev"), stdev_, QStringLiteral("seqlen_stdev"),
+                 tr("Standard deviation of the per-row lengths, in tokens"));
+}
 
-    warmup_ = new QSpinBox;
-    warmup_->setObjectName(QStringLiteral("warmup"));
-    warmup_->setRange(-1, 100000);
-    connect(warmup_, &QSpinBox::valueChanged, this, changed);
-    addField(tr("Warm-up batches"), warmup_, QStringLiteral("warmup"), tr("Untimed forwards before timing"));
-
-    numBatches_ = new QSpinBox;
-    numBatches_->setObjectName(QStringLiteral("numBatches"));
-    numBatches_->setRange(-1, 1000000);
-    connect(numBatches_, &QSpinBox::valueChanged, this, changed);
-    addField(tr("Timed batches"), numBatches_, QStringLiteral("num_batches"),
-             tr("Timed forwards per backend per cell (median, p10, p90 come from these)"));
-
-    seed_ = lineEdit(QStringLiteral("seed"));
-    addField(tr("Seed"), seed_, QStringLiteral("seed"), tr("Weights and batches are reproducible from it"));
+// Warm-up, timed batches, seed, CUDA graphs, memory limit, cell timeout.
+void SweepPanel::buildTimingFields() {
+    const auto changed = [this] { scheduleValidation(); };
+    const auto spin = [&](const QString& name, int low, int high) {
+        auto* s = new QSpinBox;
+        s->setObjectName(name);
+        s->setRange(low, high);
+        connect(s, &QSpinBox::valueChanged, this, changed);
+        return s;
+    };
+    warmup_ = spin(QStringLiteral("warmup"), -1, 100000);
+    fields_->add(tr("Warm-up batches"), warmup_, QStringLiteral("warmup"), tr("Untimed forwards before timing"));
+    numBatches_ = spin(QStringLiteral("numBatches"), -1, 1000000);
+    fields_->add(tr("Timed batches"), numBatches_, QStringLiteral("num_batches"),
+                 tr("Timed forwards per backend per cell (median, p10, p90 come from these)"));
+    seed_ = new QLineEdit;
+    seed_->setObjectName(QStringLiteral("seed"));
+    connect(seed_, &QLineEdit::textChanged, this, changed);
+    fields_->add(tr("Seed"), seed_, QStringLiteral("seed"), tr("Weights and batches are reproducible from it"));
 
     cudaGraphs_ = new QCheckBox(tr("capture forwards in CUDA graphs"));
     cudaGraphs_->setObjectName(QStringLiteral("cudaGraphs"));
     connect(cudaGraphs_, &QCheckBox::toggled, this, changed);
-    addField(tr("CUDA graphs"), cudaGraphs_, QStringLiteral("cuda_graphs"), tr("GPU backends only"));
+    fields_->add(tr("CUDA graphs"), cudaGraphs_, QStringLiteral("cuda_graphs"), tr("GPU backends only"));
 
-    memoryLimit_ = new QSpinBox;
-    memoryLimit_->setObjectName(QStringLiteral("memoryLimitMb"));
-    memoryLimit_->setRange(0, 10000000);
+    memoryLimit_ = spin(QStringLiteral("memoryLimitMb"), 0, 10000000);
     memoryLimit_->setSpecialValueText(tr("none"));
     memoryLimit_->setSuffix(tr(" MB"));
-    connect(memoryLimit_, &QSpinBox::valueChanged, this, changed);
-    addField(tr("Memory limit"), memoryLimit_, QStringLiteral("memory_limit_mb"),
-             tr("Allocations past it fail as OOM (0 = none)"));
+    fields_->add(tr("Memory limit"), memoryLimit_, QStringLiteral("memory_limit_mb"),
+                 tr("Allocations past it fail as OOM (0 = none)"));
 
     cellTimeout_ = new QDoubleSpinBox;
     cellTimeout_->setObjectName(QStringLiteral("cellTimeoutS"));
@@ -266,22 +214,13 @@ void SweepPanel::build() {
     cellTimeout_->setSpecialValueText(tr("none"));
     cellTimeout_->setSuffix(tr(" s"));
     connect(cellTimeout_, &QDoubleSpinBox::valueChanged, this, changed);
-    addField(tr("Cell timeout"), cellTimeout_, QStringLiteral("cell_timeout_s"), tr("0 = none"));
+    fields_->add(tr("Cell timeout"), cellTimeout_, QStringLiteral("cell_timeout_s"), tr("0 = none"));
+}
 
-    generalError_ = new QLabel;
-    generalError_->setObjectName(QStringLiteral("error_general"));
-    generalError_->setWordWrap(true);
-    generalError_->setStyleSheet(QStringLiteral("color: #b3261e;"));
-    generalError_->hide();
-    outer->addWidget(generalError_);
-
-    summary_ = new QLabel;
-    summary_->setObjectName(QStringLiteral("summary"));
-    summary_->setWordWrap(true);
-    summary_->setStyleSheet(QStringLiteral("color: #555;"));
-    outer->addWidget(summary_);
-
-    auto* buttons = new QHBoxLayout;
+QWidget* SweepPanel::buildButtons() {
+    auto* row = new QWidget;
+    auto* buttons = new QHBoxLayout(row);
+    buttons->setContentsMargins(0, 0, 0, 0);
     run_ = new QPushButton(tr("Run"));
     run_->setObjectName(QStringLiteral("run"));
     run_->setDefault(true);
@@ -297,8 +236,7 @@ void SweepPanel::build() {
     connect(stop_, &QPushButton::clicked, this, &SweepPanel::stopRequested);
     buttons->addWidget(run_, 1);
     buttons->addWidget(stop_, 1);
-    outer->addLayout(buttons);
-    outer->addStretch(1);
+    return row;
 }
 
 void SweepPanel::setSpec(const SweepSpec& spec) {
@@ -307,34 +245,7 @@ void SweepPanel::setSpec(const SweepSpec& spec) {
     model_->setCurrentText(qstr(spec.model));
     for (auto it = tasks_.begin(); it != tasks_.end(); ++it)
         it.value()->setChecked(std::find(spec.tasks.begin(), spec.tasks.end(), it.key()) != spec.tasks.end());
-
-    // Backends: the registry's, plus any the spec names that this build lacks (flagged by validation).
-    QStringList names;
-    for (const std::string& n : registry_.names()) names << qstr(n);
-    QStringList all = names;
-    if (!all.contains(qstr(spec.baseline))) all << qstr(spec.baseline);
-    for (const std::string& c : spec.candidates)
-        if (!all.contains(qstr(c))) all << qstr(c);
-
-    baseline_->clear();
-    for (const QString& n : all)
-        baseline_->addItem(names.contains(n) ? n : n + tr(" (not in this build)"), n);
-    baseline_->setCurrentIndex(int(all.indexOf(qstr(spec.baseline))));
-
-    qDeleteAll(candidates_);
-    candidates_.clear();
-    for (const QString& n : all) {
-        auto* box = new QCheckBox(names.contains(n) ? n : n + tr(" (not in this build)"));
-        box->setObjectName(QStringLiteral("candidate_") + n);
-        box->setProperty("backend", n);
-        box->setChecked(std::find(spec.candidates.begin(), spec.candidates.end(), n.toStdString()) !=
-                        spec.candidates.end());
-        if (const BackendInfo* info = registry_.find(n.toStdString())) box->setToolTip(qstr(info->description));
-        connect(box, &QCheckBox::toggled, this, [this] { scheduleValidation(); });
-        candidatesBox_->layout()->addWidget(box);
-        candidates_ << box;
-    }
-
+    setBackends(spec);
     dtype_->setCurrentIndex(dtype_->findData(int(spec.dtype)));
     batchSizes_->setText(joinList(spec.batchSizes));
     seqLens_->setText(joinList(spec.seqLens));
@@ -349,6 +260,34 @@ void SweepPanel::setSpec(const SweepSpec& spec) {
     loading_ = false;
     validateNow();
     emit specChanged();
+}
+
+// The registry's backends, plus any the spec names that this build lacks (flagged by validation).
+void SweepPanel::setBackends(const SweepSpec& spec) {
+    QStringList names;
+    for (const std::string& n : registry_.names()) names << qstr(n);
+    QStringList all = names;
+    if (!all.contains(qstr(spec.baseline))) all << qstr(spec.baseline);
+    for (const std::string& c : spec.candidates)
+        if (!all.contains(qstr(c))) all << qstr(c);
+    const auto label = [&](const QString& n) { return names.contains(n) ? n : n + tr(" (not in this build)"); };
+
+    baseline_->clear();
+    for (const QString& n : all) baseline_->addItem(label(n), n);
+    baseline_->setCurrentIndex(int(all.indexOf(qstr(spec.baseline))));
+
+    qDeleteAll(candidates_);
+    candidates_.clear();
+    for (const QString& n : all) {
+        auto* box = new QCheckBox(label(n));
+        box->setObjectName(QStringLiteral("candidate_") + n);
+        box->setProperty("backend", n);
+        box->setChecked(std::find(spec.candidates.begin(), spec.candidates.end(), n.toStdString()) != spec.candidates.end());
+        if (const BackendInfo* info = registry_.find(n.toStdString())) box->setToolTip(qstr(info->description));
+        connect(box, &QCheckBox::toggled, this, [this] { scheduleValidation(); });
+        candidatesBox_->layout()->addWidget(box);
+        candidates_ << box;
+    }
 }
 
 void SweepPanel::setRunning(bool running) {
@@ -367,45 +306,10 @@ void SweepPanel::scheduleValidation() {
     });
 }
 
-int SweepPanel::maxPositionsFor(const QString& model, QString* problem) {
-    if (model == cachedModel_) {
-        *problem = cachedModelProblem_;
-        return cachedPositions_;
-    }
-    int positions = 0;
-    QString issue;
-    const std::string name = model.toStdString();
-    try {
-        if (model.isEmpty()) issue = tr("choose a preset or a checkpoint folder");
-        else if (isPreset(name)) positions = presetConfig(name).maxPositions;
-        else if (QFileInfo(model).isDir())
-            positions = loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString()).maxPositions;
-        else {
-            QStringList presets;
-            for (const std::string& p : presetNames()) presets << qstr(p);
-            issue = tr("“%1” is neither a preset (%2) nor a checkpoint folder").arg(model, presets.join(QStringLiteral(", ")));
-        }
-    } catch (const std::exception& e) {
-        issue = qstr(e.what());
-    }
-    cachedModel_ = model;
-    cachedPositions_ = positions;
-    cachedModelProblem_ = issue;
-    *problem = issue;
-    return positions;
-}
-
-void SweepPanel::validateNow() {
-    validationQueued_ = false;
-    const bool wasValid = isValid();
-    problems_.clear();
+SweepSpec SweepPanel::readForm() {
     SweepSpec s = spec_;
     QString problem;
-
     s.model = model_->currentText().trimmed().toStdString();
-    const int maxPositions = maxPositionsFor(model_->currentText().trimmed(), &problem);
-    if (!problem.isEmpty()) problems_[QStringLiteral("model")] = problem;
-
     s.tasks.clear();
     for (Task t : allTasks())
         if (tasks_[t]->isChecked()) s.tasks.push_back(t);
@@ -417,6 +321,7 @@ void SweepPanel::validateNow() {
     if (s.tasks.empty()) problems_[QStringLiteral("tasks")] = tr("choose at least one task");
     if (s.candidates.empty()) problems_[QStringLiteral("candidates")] = tr("choose at least one candidate");
 
+    // A field that does not parse keeps its previous value in `s`.
     if (auto v = parseInts(batchSizes_->text(), &problem)) s.batchSizes = *v;
     else problems_[QStringLiteral("batch_sizes")] = problem;
     if (auto v = parseInts(seqLens_->text(), &problem)) s.seqLens = *v;
@@ -433,55 +338,25 @@ void SweepPanel::validateNow() {
     s.cudaGraphs = cudaGraphs_->isChecked();
     s.memoryLimitMb = memoryLimit_->value();
     s.cellTimeoutS = cellTimeout_->value();
+    return s;
+}
 
-    // A field that did not parse keeps its old value in `s`: core's word on it would be about
-    // the old value, so the parse message stands alone.
-    const QStringList parseProblems = problems_.keys();
-    for (const SpecProblem& p : validateSpec(s, maxPositions, registry_.names())) {
-        const QString key = fieldKey(p.field);
-        if (parseProblems.contains(key)) continue;
-        QString& text = problems_[key];
-        const QString line = qstr(p.message);
-        if (text.contains(line) || text.count(QLatin1Char('\n')) >= 3) continue;   // a few per field
-        text = text.isEmpty() ? line : text + QLatin1Char('\n') + line;
-    }
-    // Backends that cannot run this dtype.
-    const auto checkDtype = [&](const std::string& name, const QString& key) {
-        const BackendInfo* info = registry_.find(name);
-        if (!info || info->dtypes.empty() || problems_.contains(key)) return;
-        if (std::find(info->dtypes.begin(), info->dtypes.end(), s.dtype) != info->dtypes.end()) return;
-        QStringList ok;
-        for (DType d : info->dtypes) ok << qstr(toString(d));
-        problems_[key] = tr("%1 does not run %2 (it runs %3)").arg(qstr(name), qstr(toString(s.dtype)), ok.join(QStringLiteral(", ")));
-    };
-    checkDtype(s.baseline, QStringLiteral("baseline"));
-    for (const std::string& c : s.candidates) checkDtype(c, QStringLiteral("candidates"));
-
+void SweepPanel::validateNow() {
+    validationQueued_ = false;
+    const bool wasValid = isValid();
+    problems_.clear();
+    QString modelProblem;
+    const int maxPositions = modelLimits_.maxPositions(model_->currentText().trimmed(), &modelProblem);
+    if (!modelProblem.isEmpty()) problems_[QStringLiteral("model")] = modelProblem;
+    const SweepSpec s = readForm();
+    addSpecProblems(s, maxPositions, registry_, problems_);
     spec_ = s;
-    showProblems();
-
-    const qint64 cells = qint64(s.tasks.size()) * qint64(s.batchSizes.size()) * qint64(s.seqLens.size()) *
-                         qint64(s.pads.size());
-    const qint64 forwards = cells * qint64(1 + s.candidates.size()) * qint64(std::max(0, s.warmup + s.numBatches));
-    summary_->setText(tr("%1 cells × %2 backends · %3 forward passes").arg(cells).arg(1 + s.candidates.size()).arg(forwards));
+    fields_->show(problems_);
+    summary_->setText(sweepSizeText(s));
 
     run_->setEnabled(isValid() && !running_);
     run_->setToolTip(isValid() ? tr("Run this sweep") : tr("Fix the marked fields first"));
     if (wasValid != isValid()) emit validityChanged(isValid());
-}
-
-void SweepPanel::showProblems() {
-    QStringList general;
-    for (auto it = problems_.begin(); it != problems_.end(); ++it)
-        if (!errorLabels_.contains(it.key())) general << it.key() + QStringLiteral(": ") + it.value();
-    for (auto it = errorLabels_.begin(); it != errorLabels_.end(); ++it) {
-        const QString text = problems_.value(it.key());
-        it.value()->setText(text);
-        it.value()->setVisible(!text.isEmpty());
-        setInvalid(fieldWidgets_.value(it.key()), !text.isEmpty());
-    }
-    generalError_->setText(general.join(QLatin1Char('\n')));
-    generalError_->setVisible(!general.isEmpty());
 }
 
 void SweepPanel::applyPreset(int index) {
@@ -496,34 +371,12 @@ void SweepPanel::browseModel() {
 }
 
 void SweepPanel::loadSpec() {
-    QSettings settings;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open sweep spec"),
-                                                      settings.value(QStringLiteral("specDir")).toString(),
-                                                      tr("Sweep specs (*.json);;All files (*)"));
-    if (path.isEmpty()) return;
-    settings.setValue(QStringLiteral("specDir"), QFileInfo(path).absolutePath());
-    try {
-        setSpec(loadSpecFile(path.toStdString()));
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Open sweep spec"), qstr(e.what()));
-    }
+    if (const std::optional<SweepSpec> spec = openSpecDialog(this)) setSpec(*spec);
 }
 
 void SweepPanel::saveSpec() {
-    QSettings settings;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save sweep spec"),
-                                                QDir(settings.value(QStringLiteral("specDir")).toString())
-                                                    .filePath(QStringLiteral("sweep.json")),
-                                                tr("Sweep specs (*.json)"));
-    if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
-    settings.setValue(QStringLiteral("specDir"), QFileInfo(path).absolutePath());
-    try {
-        validateNow();
-        saveSpecFile(spec_, path.toStdString());
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Save sweep spec"), qstr(e.what()));
-    }
+    validateNow();
+    saveSpecDialog(this, spec_);
 }
 
 } // namespace bertbench::ui

@@ -3,12 +3,16 @@
 // the grid (batch sizes, max sequence lengths, pad fractions), length stdev, warm-up and timed
 // batches, seed. Every change re-validates (core's validateSpec plus the form's own parsing);
 // a problem is shown under its field, and Run stays disabled until there is none.
-// Presets and spec save/load (JSON) sit on top; Run and Stop at the bottom.
+// Presets and spec save/load (JSON) sit on top; the machine settings (the torch:* Python
+// interpreter, the GPUs when there are several: RunSettingsSection) under the form; Run and
+// Stop at the bottom.
 #include <QMap>
 #include <QWidget>
+#include <memory>
 
 #include "core/backend/Backend.h"
 #include "core/sweep/SweepSpec.h"
+#include "ui/widgets/SpecFormChecks.h"
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
@@ -23,10 +27,14 @@ QT_END_NAMESPACE
 
 namespace bertbench::ui {
 
+class FormFields;
+class RunSettingsSection;
+
 class SweepPanel : public QWidget {
     Q_OBJECT
 public:
     explicit SweepPanel(const BackendRegistry& registry, QWidget* parent = nullptr);
+    ~SweepPanel() override;
 
     // The spec as the form reads now (fields that don't parse keep their last good value).
     SweepSpec spec() const { return spec_; }
@@ -35,6 +43,8 @@ public:
     // field → message; fields are the spec's JSON keys ("batch_sizes", "model", ...).
     const QMap<QString, QString>& problems() const { return problems_; }
     void setRunning(bool running);
+    // The Python interpreter and GPU choice (RunSettingsSection.h).
+    RunSettingsSection* runSettings() const { return runSettings_; }
     // Re-validates now instead of at the next event loop turn (tests, before Run).
     void validateNow();
 
@@ -46,13 +56,18 @@ signals:
 
 private:
     void build();
+    QWidget* buildPresetRow();
+    void buildBackendFields();
+    void buildGridFields();
+    void buildTimingFields();
+    QWidget* buildButtons();
+    void setBackends(const SweepSpec& spec);
+    SweepSpec readForm();   // records parse problems in problems_
     void scheduleValidation();
-    void showProblems();
     void applyPreset(int index);
     void loadSpec();
     void saveSpec();
     void browseModel();
-    int maxPositionsFor(const QString& model, QString* problem);
 
     const BackendRegistry& registry_;
     SweepSpec spec_;
@@ -60,9 +75,8 @@ private:
     bool validationQueued_ = false;
     bool running_ = false;
     bool loading_ = false;
-    QString cachedModel_;
-    int cachedPositions_ = 0;
-    QString cachedModelProblem_;
+    ModelLimits modelLimits_;
+    std::unique_ptr<FormFields> fields_;
 
     QComboBox* presets_ = nullptr;
     QComboBox* model_ = nullptr;
@@ -81,8 +95,7 @@ private:
     QCheckBox* cudaGraphs_ = nullptr;
     QSpinBox* memoryLimit_ = nullptr;
     QDoubleSpinBox* cellTimeout_ = nullptr;
-    QMap<QString, QLabel*> errorLabels_;   // by field
-    QMap<QString, QWidget*> fieldWidgets_;
+    RunSettingsSection* runSettings_ = nullptr;
     QLabel* generalError_ = nullptr;
     QLabel* summary_ = nullptr;
     QPushButton* run_ = nullptr;

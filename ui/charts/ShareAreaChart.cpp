@@ -1,0 +1,99 @@
+#include "ui/charts/ShareAreaChart.h"
+
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QGraphicsTextItem>
+#include <QTextDocument>
+#include <QTextOption>
+#include <QLineSeries>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+
+#include "ui/charts/CategoryColors.h"
+
+namespace bertbench::ui {
+
+ShareAreaChart::ShareAreaChart(QGraphicsItem* parent) : QChart(parent) {
+    setAnimationOptions(QChart::NoAnimation);
+    setBackgroundRoundness(0);
+    legend()->hide();
+    QFont titleFont = font();
+    titleFont.setPointSizeF(9.5);
+    titleFont.setBold(true);
+    setTitleFont(titleFont);
+    note_ = new QGraphicsTextItem(this);
+    note_->setZValue(20);
+    note_->setDefaultTextColor(QColor(0x60, 0x60, 0x60));
+    note_->document()->setDefaultTextOption(QTextOption(Qt::AlignHCenter));
+    connect(this, &QChart::plotAreaChanged, this, &ShareAreaChart::placeNote);
+}
+
+void ShareAreaChart::setShares(const BreakdownShares& shares) {
+    data_ = shares;
+    removeAllSeries();
+    for (QAbstractAxis* axis : axes()) {
+        removeAxis(axis);
+        delete axis;
+    }
+    setTitle(QStringLiteral("%1<br><span style=\"font-weight:normal; font-size:8pt; color:#555555\">%2</span>")
+                 .arg(data_.title.toHtmlEscaped(), data_.subtitle.toHtmlEscaped()));
+
+    // x = the batch size's index, labelled with the batch size: even spacing, like the heatmaps.
+    const int n = int(data_.batchSizes.size());
+    auto* x = new QCategoryAxis;
+    x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    for (int i = 0; i < n; ++i) x->append(QString::number(data_.batchSizes[size_t(i)]), i);
+    x->setRange(0, std::max(1, n - 1));
+    x->setTitleText(QStringLiteral("batch size"));
+    auto* y = new QValueAxis;
+    y->setRange(0, 100);
+    y->setTickCount(6);
+    y->setLabelFormat(QStringLiteral("%d %"));
+    y->setTitleText(QStringLiteral("share of the forward"));
+    addAxis(x, Qt::AlignBottom);
+    addAxis(y, Qt::AlignLeft);
+
+    // Stacking is drawing: each band lies on the ones before it, at the measured batch sizes.
+    std::vector<double> below(size_t(n), 0.0);
+    for (const ShareSeries& s : data_.series) {
+        auto* lower = new QLineSeries;
+        auto* upper = new QLineSeries;
+        bool any = false;
+        for (int i = 0; i < n; ++i) {
+            const double share = s.share[size_t(i)];
+            if (!std::isfinite(share)) continue;
+            lower->append(i, below[size_t(i)] * 100);
+            below[size_t(i)] += share;
+            upper->append(i, below[size_t(i)] * 100);
+            any = any || share > 0;
+        }
+        if (!any) {
+            delete lower;
+            delete upper;
+            continue;
+        }
+        auto* area = new QAreaSeries(upper, lower);
+        upper->setParent(area);
+        lower->setParent(area);
+        area->setName(s.label);
+        area->setBrush(categoryBrush(s.name));
+        area->setPen(QPen(categoryColor(s.name).darker(130), 0.8));
+        addSeries(area);
+        area->attachAxis(x);
+        area->attachAxis(y);
+    }
+    note_->setPlainText(data_.emptyNote);
+    note_->setVisible(data_.measuredPoints == 0);
+    placeNote();
+}
+
+void ShareAreaChart::placeNote() {
+    // Wrapped to the plot's width: a narrow chart keeps its note inside.
+    const QRectF plot = plotArea();
+    note_->setTextWidth(std::max(60.0, plot.width() - 12));
+    const QRectF text = note_->boundingRect();
+    note_->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
+}
+
+} // namespace bertbench::ui

@@ -1,0 +1,78 @@
+#include "ui/widgets/SpecFormChecks.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStringList>
+#include <algorithm>
+
+#include "core/model/ModelConfig.h"
+#include "ui/models/RowText.h"
+#include "ui/widgets/SpecFieldParsing.h"
+
+namespace bertbench::ui {
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("SweepPanel", text); }
+
+} // namespace
+
+int ModelLimits::maxPositions(const QString& model, QString* problem) {
+    if (model == model_) {
+        *problem = problem_;
+        return positions_;
+    }
+    int positions = 0;
+    QString issue;
+    const std::string name = model.toStdString();
+    try {
+        if (model.isEmpty()) issue = tr("choose a preset or a checkpoint folder");
+        else if (isPreset(name)) positions = presetConfig(name).maxPositions;
+        else if (QFileInfo(model).isDir())
+            positions = loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString()).maxPositions;
+        else {
+            QStringList presets;
+            for (const std::string& p : presetNames()) presets << qstr(p);
+            issue = tr("“%1” is neither a preset (%2) nor a checkpoint folder").arg(model, presets.join(QStringLiteral(", ")));
+        }
+    } catch (const std::exception& e) {
+        issue = qstr(e.what());
+    }
+    model_ = model;
+    positions_ = positions;
+    problem_ = issue;
+    *problem = issue;
+    return positions;
+}
+
+void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry& registry,
+                     QMap<QString, QString>& problems) {
+    const QStringList parseProblems = problems.keys();
+    for (const SpecProblem& p : validateSpec(s, maxPositions, registry.names())) {
+        const QString key = fieldKey(p.field);
+        if (parseProblems.contains(key)) continue;
+        QString& text = problems[key];
+        const QString line = qstr(p.message);
+        if (text.contains(line) || text.count(QLatin1Char('\n')) >= 3) continue;   // a few per field
+        text = text.isEmpty() ? line : text + QLatin1Char('\n') + line;
+    }
+    const auto checkDtype = [&](const std::string& name, const QString& key) {
+        const BackendInfo* info = registry.find(name);
+        if (!info || info->dtypes.empty() || problems.contains(key)) return;
+        if (std::find(info->dtypes.begin(), info->dtypes.end(), s.dtype) != info->dtypes.end()) return;
+        QStringList ok;
+        for (DType d : info->dtypes) ok << qstr(toString(d));
+        problems[key] = tr("%1 does not run %2 (it runs %3)").arg(qstr(name), qstr(toString(s.dtype)), ok.join(QStringLiteral(", ")));
+    };
+    checkDtype(s.baseline, QStringLiteral("baseline"));
+    for (const std::string& c : s.candidates) checkDtype(c, QStringLiteral("candidates"));
+}
+
+QString sweepSizeText(const SweepSpec& s) {
+    const qint64 cells = qint64(s.tasks.size()) * qint64(s.batchSizes.size()) * qint64(s.seqLens.size()) *
+                         qint64(s.pads.size());
+    const qint64 forwards = cells * qint64(1 + s.candidates.size()) * qint64(std::max(0, s.warmup + s.numBatches));
+    return tr("%1 cells × %2 backends · %3 forward passes").arg(cells).arg(1 + s.candidates.size()).arg(forwards);
+}
+
+} // namespace bertbench::ui

@@ -1,0 +1,32 @@
+#pragma once
+// The Sweep panel's checks beyond parsing: the model's position limit (a preset's, or read
+// from a checkpoint's config.json, cached per model), core's validateSpec mapped onto the
+// form's fields, and backends that cannot run the chosen dtype.
+#include <QMap>
+#include <QString>
+
+#include "core/backend/Backend.h"
+#include "core/sweep/SweepSpec.h"
+
+namespace bertbench::ui {
+
+class ModelLimits {
+public:
+    // The model's max positions, or 0 with `problem` set (unknown preset, unreadable folder).
+    int maxPositions(const QString& model, QString* problem);
+
+private:
+    QString model_;
+    int positions_ = 0;
+    QString problem_;
+};
+
+// Adds core's problems with `spec` to `problems` (field → lines), except for fields that
+// already have a parse problem: core's word would be about the field's previous value.
+void addSpecProblems(const SweepSpec& spec, int maxPositions, const BackendRegistry& registry,
+                     QMap<QString, QString>& problems);
+
+// "8 cells × 3 backends · 48 forward passes"
+QString sweepSizeText(const SweepSpec& spec);
+
+} // namespace bertbench::ui
