@@ -47,6 +47,8 @@ Json measurementToValue(const Measurement& m) {
     j["has_stats"] = m.hasStats;
     j["latency"] = std::move(lat);
     j["peak_mem_mb"] = jsonio::numberValue(m.peakMemMb);
+    // Optional (torch:sdpa+compile only); absent = not compiled, read back as -1.
+    if (m.compileMs >= 0) j["compile_ms"] = jsonio::numberValue(m.compileMs);
     return j;
 }
 
@@ -150,6 +152,7 @@ Measurement measurementFromValue(const Json& v, const std::string& path) {
         l.optNumber("stdev_ms", m.latency.stdevMs);
     }
     o.optNumber("peak_mem_mb", m.peakMemMb);
+    o.optNumber("compile_ms", m.compileMs);
     return m;
 }
 

@@ -24,6 +24,8 @@ struct Measurement {
     LatencyStats latency;
     double peakMemMb = 0;   // MB = 1e6 bytes
     bool hasStats = true;   // false for rows read from the old CSVs (only one latency figure)
+    // Time spent compiling for this cell (torch:sdpa+compile), excluded from the latency; < 0 = none.
+    double compileMs = -1;
 };
 
 struct ResultRow {

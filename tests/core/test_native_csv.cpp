@@ -95,11 +95,13 @@ private slots:
                              "baseline_p10_ms,baseline_p90_ms,baseline_stdev_ms,baseline_peak_mb,"
                              "candidate,candidate_has_stats,candidate_samples,candidate_median_ms,candidate_mean_ms,"
                              "candidate_p10_ms,candidate_p90_ms,candidate_stdev_ms,candidate_peak_mb,"
-                             "speedup_pct,mem_saved_pct,max_abs_error,rel_error,status,message"));
+                             "speedup_pct,mem_saved_pct,max_abs_error,rel_error,status,message,"
+                             "baseline_compile_ms,candidate_compile_ms"));
         // The error message is quoted per RFC 4180.
-        QVERIFY(text.find(",error,\"kernel failed, code \"\"7\"\"\nsecond line\r\nthird, with comma\"\n") !=
+        QVERIFY(text.find(",error,\"kernel failed, code \"\"7\"\"\nsecond line\r\nthird, with comma\",-1,-1\n") !=
                 std::string::npos);
-        QVERIFY(text.find(",cancelled,\"\"\"\"\n") != std::string::npos);
+        QVERIFY(text.find(",cancelled,\"\"\"\",-1,-1\n") != std::string::npos);
+        QVERIFY(text.find(",0,12345.25\n") != std::string::npos);
     }
 
     void roundTripIsExact() {
@@ -178,6 +180,9 @@ private slots:
         QCOMPARE(r.baseline.latency.medianMs, 3.5);
         QCOMPARE(r.candidate.latency.medianMs, 2.5);
         QCOMPARE(r.candidate.hasStats, def.candidate.hasStats);
+        // Files written before the compile columns existed read as "not compiled".
+        QCOMPARE(r.baseline.compileMs, -1.0);
+        QCOMPARE(r.candidate.compileMs, -1.0);
         QCOMPARE(r.maxAbsError, def.maxAbsError);
         QCOMPARE(r.message, std::string());
         QCOMPARE(int(run.spec.tasks.at(0)), int(Task::Qa));
