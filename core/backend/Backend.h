@@ -54,6 +54,13 @@ public:
     // Replay the forward as a recorded CUDA graph for the timed repeats (--cuda-graphs).
     // Backends without graphs ignore it.
     virtual void setUseCudaGraphs(bool /*enabled*/) {}
+
+    // Milliseconds the last prepare() spent compiling for this cell (torch:sdpa+compile), kept out
+    // of the forwards' times and reported beside them; < 0 = this backend does not compile.
+    virtual double compileTimeMs() const { return -1; }
+    // The runner's --cell-timeout (0 = none), for backends that wait on another process: they stop
+    // waiting (and kill it) when a cell runs that much past its prepare(). Others ignore it.
+    virtual void setCellTimeoutS(double /*seconds*/) {}
 };
 
 struct BackendInfo {
@@ -63,6 +70,9 @@ struct BackendInfo {
     std::string description; // one line for list-backends
     std::vector<DType> dtypes;
     std::function<std::unique_ptr<Backend>()> create;
+    // Why this backend cannot run on this machine (e.g. "python3 has no torch"); empty = it can.
+    // Listed so that list-backends and the GUI can say why; a run that names it is refused.
+    std::string unavailableReason;
 };
 
 // Filled explicitly by app/ (DESIGN.md: no static-initialiser magic).
