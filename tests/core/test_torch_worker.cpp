@@ -20,6 +20,7 @@
 #include "core/sweep/SweepRunner.h"
 #include "core/torch/TorchBackend.h"
 #include "core/torch/TorchBackends.h"
+#include "core/torch/TorchFiles.h"
 #include "core/torch/TorchProbe.h"
 #include "core/torch/TorchWorkerProcess.h"
 
@@ -311,6 +312,34 @@ private slots:
         QVERIFY(WIFSIGNALED(worker.lastWaitStatus()));
         QCOMPARE(WTERMSIG(worker.lastWaitStatus()), SIGKILL);
         QVERIFY(reaped(pid));
+    }
+
+    // The real worker (the script compiled into core), where no torch is installed: it still speaks
+    // the protocol, says why it cannot load, and stays usable until shut down.
+    void realWorkerWithoutTorch() {
+        if (std::system("python3 -c 'import torch' >/dev/null 2>&1") == 0)
+            QSKIP("torch is installed here: test_torch_real covers the real worker");
+        QTemporaryDir dir;
+        const std::string script = writeWorkerScript(dir.path().toStdString());
+        TorchWorkerProcess worker;
+        worker.start("python3", {"-u", script});
+        const nlohmann::json hello = worker.request({{"cmd", "hello"}}, 60);
+        QCOMPARE(hello["protocol"].get<int>(), 1);
+        QVERIFY(hello["torch"].is_null());
+        VERIFY_CONTAINS(hello["torch_error"].get<std::string>(), "No module named 'torch'");
+        VERIFY_CONTAINS(errorOf<WorkerRequestError>([&] {
+                            worker.request({{"cmd", "load"}, {"checkpoint", dir.path().toStdString()}}, 60);
+                        }),
+                        "'load' failed: ModuleNotFoundError: No module named 'torch'");
+        VERIFY_CONTAINS(errorOf<WorkerRequestError>([&] { worker.request({{"cmd", "forward"}}, 10); }),
+                        "forward before prepare");
+        VERIFY_CONTAINS(errorOf<WorkerRequestError>([&] { worker.request({{"cmd", "teleport"}}, 10); }),
+                        "unknown command 'teleport'");
+        const pid_t pid = worker.pid();
+        worker.stop(5);
+        QVERIFY(WIFEXITED(worker.lastWaitStatus()) && WEXITSTATUS(worker.lastWaitStatus()) == 0);
+        QVERIFY(reaped(pid));
+        QVERIFY(embeddedWorkerScript().find("REPLY_MARKER = \"@bertbench-reply \"") != std::string::npos);
     }
 
     void missingInterpreter() {
