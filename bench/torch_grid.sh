@@ -6,13 +6,15 @@
 #   bash bench/torch_grid.sh --device cpu        # dry run anywhere: tiny model, CPU backends, small grid
 #
 # Options:  --device cuda|cpu (default cuda)   --python PATH (default /opt/torch/.venv/bin/python3 when it
-#           exists, else python3)   --cli PATH (a built bertbench-cli: skips the build)   --out DIR
+#           exists, else python3)   --cli PATH (a built bertbench-cli: skips the build; on cuda a carried
+#           .device-bench/bertbench-cli that runs is used too)   --out DIR
 #           (default $OUT, else ./torch-grid-out)
 # Env:      BUDGET_S (default 470): seconds the whole script may take, build included; later steps are
 #           cut short first (each bertbench-cli run is stopped with SIGINT at its limit and keeps its rows).
 #
 # Steps on cuda (bert-base, encoder, fp16, seed 0):
-#   0. build: cmake --preset device (CUDA arch 90-real: the H200), target bertbench-cli, all cores.
+#   0. build (unless a CLI is given or carried): cmake --preset device (CUDA arch 90-real: the H200),
+#      target bertbench-cli, all cores.
 #   1. grid: the old script's cells, batch 1..128 x seq 128/256/512 x pad 0/0.1/0.2/0.5/0.75, baseline
 #      torch:eager, candidates torch:sdpa, cuda:sdpa, cuda:flash_attention_2 (warm-up 2, 10 timed).
 #   2. agreement: batch 64 x seq 128/512 x pad 0/0.5, baseline cuda:eager, candidates torch:eager,
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
         --python) PYTHON=$2; shift 2 ;;
         --cli) CLI=$2; shift 2 ;;
         --out) OUTD=$2; shift 2 ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n "2,/^set -uo/p" "$0" | sed "$ d"; exit 0 ;;
         *) echo "torch_grid.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -60,6 +62,16 @@ left() { echo $((T0 + BUDGET_S - $(date +%s))); }
 say() { echo "[$(($(date +%s) - T0)) s] $*" | tee -a "$LOG"; }
 
 # ---- 0. the CLI ---------------------------------------------------------------------------------------
+# A binary carried along (.device-bench/bertbench-cli, as the other bench scripts use) is taken when it
+# runs here; otherwise the script builds one (the device image has nvcc, CMake and ninja).
+if [ -z "$CLI" ] && [ "$DEVICE" = cuda ] && [ -x "$ROOT/.device-bench/bertbench-cli" ]; then
+    if "$ROOT/.device-bench/bertbench-cli" --version >/dev/null 2>&1; then
+        CLI="$ROOT/.device-bench/bertbench-cli"
+        say "== using the carried $CLI"
+    else
+        say "== the carried .device-bench/bertbench-cli does not run here ($("$ROOT/.device-bench/bertbench-cli" --version 2>&1 | head -n 1)); building"
+    fi
+fi
 if [ -z "$CLI" ]; then
     if [ "$DEVICE" = cuda ]; then
         say "== build: cmake --preset device ($(nproc) cores)"
@@ -71,6 +83,8 @@ if [ -z "$CLI" ]; then
         if [ $rc -ne 0 ]; then
             say "build failed (rc=$rc); the last lines:"
             tail -n 30 "$WORK/build.log" "$WORK/configure.log" 2>/dev/null | tee -a "$LOG"
+            say "(no nlohmann_json or OpenBLAS there? build with cmake --preset device on a workstation, copy"
+            say " build-device/app/bertbench-cli to .device-bench/ and carry that folder)"
             exit 1
         fi
         CLI="$ROOT/build-device/app/bertbench-cli"

@@ -89,6 +89,7 @@ def heatmaps(grid, lines, md):
         for s in seqs:
             head = f"seq {s:<5}" + "".join(f"{p:>9g}" for p in pads)
             lines.append(head)
+            md.append("")
             md.append(f"| seq {s} | " + " | ".join(f"pad {p:g}" for p in pads) + " |")
             md.append("|---|" + "---|" * len(pads))
             for b in batches:
