@@ -55,7 +55,9 @@ LOG="$OUTD/torch_grid.log"
 WORK=$(mktemp -d /tmp/torchgrid.XXXXXX)
 # The workers exchange each cell's output through files: RAM is much faster than disk for bert-base's
 # [128, 512, 768] fp32 outputs.
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+# Only when it has room: 4 temporary bert-base checkpoints (440 MB each) plus an output file.
+shm_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+if [ -w /dev/shm ] && [ "${shm_kb:-0}" -gt 4000000 ]; then export TMPDIR=/dev/shm; fi
 export PYTHONUNBUFFERED=1
 export LD_LIBRARY_PATH=/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}
 left() { echo $((T0 + BUDGET_S - $(date +%s))); }

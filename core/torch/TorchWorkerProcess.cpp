@@ -77,17 +77,20 @@ void TorchWorkerProcess::start(const std::string& program, const std::vector<std
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    // Default SIGINT/SIGPIPE handling in the child, whatever the parent installed; Ctrl-C in a
-    // terminal still reaches the worker's process group, and bertbench stops it in order.
+    // A process group of its own: Ctrl-C in a terminal goes to bertbench alone, which finishes the
+    // forward in flight (the worker's too) and then stops the worker in order. Default signal
+    // handling and an empty mask in the child, whatever the parent installed.
+    posix_spawnattr_setpgroup(&attr, 0);
     sigset_t defaults;
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGPIPE);
     sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGINT);
     posix_spawnattr_setsigdefault(&attr, &defaults);
     sigset_t none;
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
     std::vector<std::string> argStrings{program};
     argStrings.insert(argStrings.end(), args.begin(), args.end());

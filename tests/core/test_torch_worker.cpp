@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -107,6 +108,8 @@ private slots:
             backend.loadModel(tinyWeights(), DType::Float16);
             pid = backend.workerPid();
             QVERIFY(pid > 0);
+            // Its own process group: a terminal's Ctrl-C reaches bertbench only, which stops it in order.
+            QCOMPARE(::getpgid(pid), pid);
             VERIFY_CONTAINS(backend.deviceName(), "Fake cpu (sdpa)");
 
             const Batch batch = batchOf(3, 16, 0.5);
