@@ -53,6 +53,7 @@ OUTD=$(cd "$OUTD" && pwd)
 LOG="$OUTD/torch_grid.log"
 : >"$LOG"
 WORK=$(mktemp -d /tmp/torchgrid.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT   # its logs and runs are copied into OUT (runs.tar.gz) before the end
 # The workers exchange each cell's output through files: RAM is much faster than disk for bert-base's
 # [128, 512, 768] fp32 outputs.
 # Only when it has room: 4 temporary bert-base checkpoints (440 MB each) plus an output file.
