@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/model/HfCheckpointWriter.h"
+#include "core/model/ModelConfig.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::torch {
@@ -20,7 +21,9 @@ namespace {
 std::optional<std::string> sourceCheckpoint(const BertWeights& weights) {
     std::error_code ec;
     const fs::path dir = weights.config.name;
-    if (weights.config.name.empty() || !fs::is_directory(dir, ec)) return std::nullopt;
+    // A preset's weights are random: a folder that happens to share the preset's name is not them.
+    if (weights.config.name.empty() || isPreset(weights.config.name) || !fs::is_directory(dir, ec))
+        return std::nullopt;
     if (!fs::exists(dir / kHfConfigFile, ec) || !fs::exists(dir / kHfWeightsFile, ec)) return std::nullopt;
     return fs::absolute(dir, ec).string();
 }

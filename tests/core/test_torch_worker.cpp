@@ -13,10 +13,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "core/ErrorOf.h"
 #include "core/batch/Batch.h"
 #include "core/cpu/CpuBackends.h"
+#include "core/model/HfCheckpointWriter.h"
 #include "core/model/ModelConfig.h"
 #include "core/sweep/SweepRunner.h"
 #include "core/torch/TorchBackend.h"
@@ -150,6 +153,34 @@ private slots:
             backend.releaseCell();
         }
         QVERIFY2(reaped(pid), "the worker outlived its backend (or is a zombie)");
+    }
+
+    // The user's checkpoint folder goes to from_pretrained as it is; preset weights are written to a
+    // temporary checkpoint (removed with the backend).
+    void checkpointFolderIsUsedAsItIs() {
+        QTemporaryDir dir;
+        const std::string folder = dir.filePath("user-ckpt").toStdString();
+        writeHfCheckpoint(randomWeights(presetConfig("tiny"), 4), folder);
+        const std::string log = dir.filePath("fake.log").toStdString();
+        qputenv("BERTBENCH_FAKE_LOG", QByteArray::fromStdString(log));
+        FakeMode mode("");
+        std::string temporary;
+        {
+            TorchBackend fromFolder(fakeOptions());
+            fromFolder.loadModel(loadHfCheckpoint(folder), DType::Float32);
+            TorchBackend fromPreset(fakeOptions());
+            fromPreset.loadModel(tinyWeights(), DType::Float32);
+        }
+        qunsetenv("BERTBENCH_FAKE_LOG");
+        std::ifstream in(log);
+        std::vector<std::string> loads;
+        for (std::string line; std::getline(in, line);)
+            if (contains(line, " load ")) loads.push_back(line.substr(line.find(" load ") + 6));
+        QCOMPARE(loads.size(), size_t(2));
+        QCOMPARE(loads[0], std::filesystem::absolute(folder).string());
+        VERIFY_CONTAINS(loads[1], "bertbench-torch-");
+        QVERIFY2(!std::filesystem::exists(loads[1]), "the temporary checkpoint outlived its backend");
+        QVERIFY(std::filesystem::exists(folder + "/model.safetensors"));   // the user's folder is untouched
     }
 
     void misuseIsRefused() {

@@ -22,7 +22,7 @@ Faults, chosen with BERTBENCH_FAKE_MODE (comma-separated):
     ignore_term        ignore SIGTERM and never answer shutdown (bertbench must SIGKILL)
 With BERTBENCH_FAKE_ONCE=PATH the faults fire only while PATH does not exist (it is created when
 one fires), so the fresh worker that replaces a failed one behaves. BERTBENCH_FAKE_LOG=PATH appends
-"pid command" lines.
+"pid command" lines (load: "pid load CHECKPOINT").
 """
 import json
 import os
@@ -116,7 +116,7 @@ def main():
             continue
         req = json.loads(line)
         rid, cmd = req.get("id"), req.get("cmd")
-        log(cmd)
+        log(f"{cmd} {req['checkpoint']}" if cmd == "load" else cmd)
         try:
             if cmd == "hello":
                 slow = fault("slow_start")
