@@ -5,6 +5,11 @@
 #   bash bench/torch_grid.sh                     # on the GPU machine: builds, measures, prints the table
 #   bash bench/torch_grid.sh --device cpu        # dry run anywhere: tiny model, CPU backends, small grid
 #
+# To spend the device call on measuring rather than compiling, build on a workstation with nvcc first
+# and let .device-bench/ travel with the working tree (the script takes that binary when it runs there):
+#   cmake --preset device -DCMAKE_CUDA_ARCHITECTURES=90-real && cmake --build --preset device --target bertbench-cli
+#   mkdir -p .device-bench && cp build-device/app/bertbench-cli .device-bench/
+#
 # Options:  --device cuda|cpu (default cuda)   --python PATH (default /opt/torch/.venv/bin/python3 when it
 #           exists, else python3)   --cli PATH (a built bertbench-cli: skips the build; on cuda a carried
 #           .device-bench/bertbench-cli that runs is used too)   --out DIR
