@@ -104,7 +104,7 @@ def heatmaps(grid, lines, md):
 
 
 def summary(grid, lines, md):
-    lines.append(f"\n== summary over the grid's ok cells (geometric mean of time ratios)")
+    lines.append("\n== summary over the grid's ok cells (geometric mean of time ratios)")
     md.append("\n| candidate | cells ok | speedup vs " + grid.baseline + " (geomean) | memory saved (geomean) |")
     md.append("|---|---|---|---|")
     lines.append(f"{'candidate':<26}{'cells ok':>9}{'speedup %':>11}{'mem saved %':>13}")
