@@ -12,22 +12,33 @@ namespace {
 
 const CommandHelp& listBackendsHelp() {
     static const CommandHelp help{
-        "bertbench-cli list-backends [--names]",
+        "bertbench-cli list-backends [--names] [--python PATH]",
         "List the backends this build registered on this machine: name, device, attention,\n"
         "data types and a description. CUDA backends appear only when BertBench was built\n"
-        "with CUDA and a GPU of compute capability 8.0 or newer is present.",
-        {{"--names", "", "print only the names, one a line (for scripts)"}},
+        "with CUDA and a GPU of compute capability 8.0 or newer is present. The torch:*\n"
+        "backends (HuggingFace transformers in a Python worker) are always listed; those the\n"
+        "interpreter cannot run say why (no torch, no transformers, no CUDA in torch, no\n"
+        "flash_attn, a version too old, no such interpreter).",
+        {{"--names", "", "print only the names of the backends that can run here, one a line"},
+         {"--python", "PATH", "the interpreter of the torch:* backends (default python3)"}},
         ""};
     return help;
 }
 
 const CommandHelp& infoHelp() {
-    static const CommandHelp help{"bertbench-cli info",
+    static const CommandHelp help{"bertbench-cli info [--python PATH]",
                                   "Describe this machine as BertBench sees it: BertBench version, host, CPU, BLAS\n"
-                                  "library and threads, GPUs (name, memory, driver, CUDA runtime) or why none.",
-                                  {},
+                                  "library and threads, GPUs (name, memory, driver, CUDA runtime) or why none, and\n"
+                                  "what the Python interpreter offers the torch:* backends.",
+                                  {{"--python", "PATH", "the interpreter of the torch:* backends (default python3)"}},
                                   ""};
     return help;
+}
+
+std::string pythonFlag(const ParsedArgs& parsed) {
+    const std::string python = parsed.value("--python").value_or("python3");
+    if (python.empty()) throw UsageError("--python: the interpreter path is empty");
+    return python;
 }
 
 void rejectPositionals(const ParsedArgs& parsed) {
@@ -41,9 +52,12 @@ int listBackendsCommand(const CommandArgs& args, std::ostream& out, std::ostream
         ParsedArgs parsed;
         if (parseOrHelp(args, listBackendsHelp(), out, parsed)) return kExitOk;
         rejectPositionals(parsed);
-        const BackendRegistry registry = app::makeRegistry();
+        app::RegistryOptions options;
+        options.python = pythonFlag(parsed);
+        const BackendRegistry registry = app::makeRegistry(options);
         if (parsed.has("--names")) {
-            for (const BackendInfo& info : registry.all()) out << info.name << "\n";
+            for (const BackendInfo& info : registry.all())
+                if (info.unavailableReason.empty()) out << info.name << "\n";
             return kExitOk;
         }
         using A = TextTable::Align;
@@ -53,8 +67,10 @@ int listBackendsCommand(const CommandArgs& args, std::ostream& out, std::ostream
         for (const BackendInfo& info : registry.all()) {
             std::vector<std::string> dtypes;
             for (DType d : info.dtypes) dtypes.push_back(toString(d));
-            table.addRow({info.name, info.device, info.attention, joinStrings(dtypes, ","), info.description});
-            anyCuda = anyCuda || info.device == "cuda";
+            const std::string description =
+                info.unavailableReason.empty() ? info.description : "unavailable: " + info.unavailableReason;
+            table.addRow({info.name, info.device, info.attention, joinStrings(dtypes, ","), description});
+            anyCuda = anyCuda || info.name.rfind("cuda:", 0) == 0;
         }
         out << table.str();
         if (!anyCuda) out << "\nNo CUDA backends in this build on this machine; `bertbench-cli info` says why.\n";
@@ -67,7 +83,7 @@ int infoCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
         ParsedArgs parsed;
         if (parseOrHelp(args, infoHelp(), out, parsed)) return kExitOk;
         rejectPositionals(parsed);
-        for (const std::string& line : app::machineInfoLines()) out << line << "\n";
+        for (const std::string& line : app::machineInfoLines(pythonFlag(parsed))) out << line << "\n";
         out << "CPU backend threads: " << cpuThreads() << " (run --threads N changes it)\n";
         return kExitOk;
     });

@@ -110,7 +110,9 @@ std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir
 // --resume continues the saved sweep as it was: flags that would change it are refused.
 void refuseSweepFlagsWithResume(const ParsedArgs& parsed) {
     for (const OptionDef& option : runHelp().options) {
-        if (option.name == "--resume" || option.name == "--threads" || option.name == "--quiet") continue;
+        if (option.name == "--resume" || option.name == "--threads" || option.name == "--quiet" ||
+            option.name == "--python")
+            continue;
         if (parsed.has(option.name))
             throw UsageError("--resume continues the saved sweep as it was; " + parsed.spelling(option.name) +
                              " cannot be combined with it");
@@ -137,7 +139,11 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     if (!parsed.positionals.empty())
         throw UsageError("unexpected argument '" + parsed.positionals.front() + "' (options start with --)");
 
-    const BackendRegistry registry = app::makeRegistry();
+    // Without torch:* backends first: probing Python (importing torch) costs seconds, and the plan's
+    // defaults never depend on them. Rebuilt with them when the plan names one.
+    app::RegistryOptions registryOptions;
+    registryOptions.torch = false;
+    BackendRegistry registry = app::makeRegistry(registryOptions);
     RunPlan plan = planRun(parsed, registry);
     std::optional<ResumeState> resume;
     if (parsed.has("--resume")) {
@@ -145,6 +151,13 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
         resume = loadResumeState(*parsed.value("--resume"));
         plan.spec = resume->previous.spec;
         plan.outDir = resume->outDir;
+    }
+    if (namesTorchBackend(plan.spec)) {
+        if (plan.threads >= 0) setCpuThreads(plan.threads);   // the torch workers' CPU threads too
+        registryOptions.torch = true;
+        registryOptions.python = plan.python;
+        if (plan.deviceGiven && !resume) registryOptions.torchDevice = plan.device;
+        registry = app::makeRegistry(registryOptions);
     }
     const std::vector<std::string> problems = checkRunPlan(plan, registry);
     if (!problems.empty()) {

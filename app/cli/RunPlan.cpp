@@ -85,6 +85,10 @@ std::vector<OptionDef> makeRunOptions() {
         {"--out", "DIR", "folder for run.json, results.csv and the seed CSVs\n(default ./bertbench-runs/<local time>/)",
          {}, kOutputGroup},
         {"--threads", "N", "threads of the CPU backends (default: all cores; 0 = all)", {}, kOutputGroup},
+        {"--python", "PATH",
+         "the Python interpreter of the torch:* backends (HuggingFace transformers;\ndefault python3); "
+         "they run on --device when given, else on CUDA when torch sees a GPU",
+         {}, kOutputGroup},
         {"--quiet", "", "print no per-row lines and no progress, only the summary", {"-q"}, kOutputGroup},
         {"--resume", "RUN", "continue an interrupted run (its folder, run.journal or run.json):\nfinished cells are kept, the rest measured; only --threads and\n--quiet may accompany it", {}, kOutputGroup},
     };
@@ -117,17 +121,26 @@ const char* const kRunNotes =
     "Ctrl-C stops after the forward in flight: finished rows are kept, the files are\n"
     "written and the exit code is 130. A second Ctrl-C quits at once.\n"
     "\n"
+    "Backends torch:eager, torch:sdpa, torch:flash_attention_2 and torch:sdpa+compile run\n"
+    "HuggingFace transformers itself in a Python worker (--python PATH); list-backends says\n"
+    "which this interpreter can run, and why not. torch:sdpa+compile's compile time is kept out\n"
+    "of its latency and written as compile_ms.\n"
+    "\n"
     "Exit codes: 0 every row ok, 1 some row failed (oom/error), 2 bad input, 130 interrupted.\n"
     "\n"
     "Examples:\n"
     "  bertbench-cli run --device cpu --model tiny --sweep --num-batches 3\n"
     "  bertbench-cli run --use-cuda --use-half --sweep --task encoder --optimization flash_attention_2\n"
     "  bertbench-cli run --backends sdpa,flash_attention_2 --batch-sizes 1,8 --seq-lens 128 --pads 0,0.5\n"
-    "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n";
+    "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n"
+    "  bertbench-cli run --device cuda --baseline torch:eager --backends torch:sdpa,cuda:flash_attention_2 \\\n"
+    "      --python /opt/torch/.venv/bin/python3 --sweep --num-batches 10\n";
 
+// BertBench's own backends of that device ("cuda:*"); torch:* backends on the GPU do not count, so
+// that the default device stays what this build can run itself.
 bool registryHasDevice(const BackendRegistry& registry, const std::string& device) {
     for (const BackendInfo& info : registry.all())
-        if (info.device == device) return true;
+        if (info.name.rfind(device + ":", 0) == 0) return true;
     return false;
 }
 
@@ -226,6 +239,11 @@ std::string normalizeModelName(const std::string& name) {
     return name;
 }
 
+bool namesTorchBackend(const SweepSpec& spec) {
+    auto isTorch = [](const std::string& n) { return n.rfind("torch:", 0) == 0; };
+    return isTorch(spec.baseline) || std::any_of(spec.candidates.begin(), spec.candidates.end(), isTorch);
+}
+
 std::string qualifyBackend(const std::string& name, const std::string& device) {
     return name.find(':') == std::string::npos ? device + ":" + name : name;
 }
@@ -251,8 +269,9 @@ RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry) {
     }
     const bool deviceGiven = !device.empty();
     if (!deviceGiven) {
-        if (fromFile && !deviceOf(spec.baseline).empty())
-            device = deviceOf(spec.baseline);
+        const std::string fileDevice = fromFile ? deviceOf(spec.baseline) : std::string();
+        if (fileDevice == "cpu" || fileDevice == "cuda")   // a torch:* baseline says nothing of the device
+            device = fileDevice;
         else
             device = registryHasDevice(registry, "cuda") ? "cuda" : "cpu";
     }
@@ -280,8 +299,10 @@ RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry) {
     } else {
         if (deviceGiven) {
             // The file's backends, moved to the device asked for (cpu:sdpa → cuda:sdpa).
+            // torch:* names stay: --device picks where they run, not which backend they are.
             auto moved = [&](const std::string& name) {
                 const size_t colon = name.find(':');
+                if (colon != std::string::npos && name.substr(0, colon) == "torch") return name;
                 return device + ":" + (colon == std::string::npos ? name : name.substr(colon + 1));
             };
             spec.baseline = moved(spec.baseline);
@@ -381,6 +402,11 @@ RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry) {
         if (plan.outDir.empty()) throw UsageError("--out: the folder name is empty");
     }
     if (args.has("--threads")) plan.threads = int(parseInteger("--threads", val("--threads"), 0, 4096));
+    if (args.has("--python")) {
+        plan.python = val("--python");
+        if (plan.python.empty()) throw UsageError("--python: the interpreter path is empty");
+    }
+    plan.deviceGiven = deviceGiven;
     plan.quiet = args.has("--quiet");
     if (args.has("--max_token")) plan.notes.push_back("--max_token is ignored (BERT encoders do not generate tokens)");
     return plan;
@@ -405,6 +431,11 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
     for (const std::string& name : named) {
         const BackendInfo* info = registry.find(name);
         if (info == nullptr) continue;   // reported above
+        if (!info->unavailableReason.empty()) {
+            const std::string flag = name == spec.baseline ? "--baseline" : "--backends";
+            problems.push_back(flag + ": " + name + " cannot run here: " + info->unavailableReason);
+            continue;
+        }
         if (std::find(info->dtypes.begin(), info->dtypes.end(), spec.dtype) == info->dtypes.end()) {
             std::vector<std::string> supported;
             for (DType d : info->dtypes) supported.push_back(toString(d));

@@ -18,6 +18,8 @@ struct RunPlan {
     std::string outDir;               // empty = ./bertbench-runs/<local time>/
     int threads = -1;                 // CPU threads; -1 = leave the library's default
     bool quiet = false;               // no per-row lines, no progress
+    std::string python = "python3";   // interpreter of the torch:* backends (--python)
+    bool deviceGiven = false;         // --device/--use-cuda given: the torch:* backends run there too
     std::vector<std::string> notes;   // flags accepted for compatibility but without effect
 };
 
@@ -41,5 +43,8 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
 std::string normalizeModelName(const std::string& name);
 // "sdpa" → "<device>:sdpa"; names that already carry a device are unchanged.
 std::string qualifyBackend(const std::string& name, const std::string& device);
+// Whether the plan's baseline or candidates include a torch:* backend (then the registry must
+// carry them, which means probing the Python interpreter).
+bool namesTorchBackend(const SweepSpec& spec);
 
 } // namespace bertbench::cli

@@ -89,7 +89,10 @@ int runVerify(const ParsedArgs& parsed, std::ostream& out, std::ostream& err) {
     }
     if (const auto threads = parsed.value("--threads")) setCpuThreads(int(parseInteger("--threads", *threads, 1, 1024)));
 
-    const BackendRegistry registry = app::makeRegistry();
+    // BertBench's own GPU backends only: the torch:* ones are HF's code, compared by `run` (rel_error).
+    app::RegistryOptions registryOptions;
+    registryOptions.torch = false;
+    const BackendRegistry registry = app::makeRegistry(registryOptions);
     std::vector<std::string> gpuBackends;
     for (const BackendInfo& info : registry.all())
         if (info.device == "cuda") gpuBackends.push_back(info.name);
@@ -107,6 +110,10 @@ int runVerify(const ParsedArgs& parsed, std::ostream& out, std::ostream& err) {
     if (const auto list = parsed.value("--backends")) {
         options.backends = splitList(parsed.spelling("--backends"), *list);
         for (const std::string& name : options.backends) {
+            if (name.rfind("torch:", 0) == 0)
+                throw UsageError("--backends: verify checks BertBench's own CUDA kernels; compare " + name +
+                                 " with `run --baseline cuda:eager --backends " + name +
+                                 "` (its rel_error column), as bench/torch_grid.sh does");
             const BackendInfo* info = registry.find(name);
             if (!info) throw UsageError("unknown backend '" + name + "' (list-backends shows them)");
             if (info->device != "cuda") throw UsageError("backend " + name + " is not a GPU backend");

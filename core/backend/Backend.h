@@ -69,6 +69,13 @@ public:
     // The GPU's PCI bus id ("0000:17:00.0") for NVML's energy counters; empty = no GPU (the
     // row's energy says "not available").
     virtual std::string pciBusId() const { return {}; }
+
+    // Milliseconds the last prepare() spent compiling for this cell (torch:sdpa+compile), kept out
+    // of the forwards' times and reported beside them; < 0 = this backend does not compile.
+    virtual double compileTimeMs() const { return -1; }
+    // The runner's --cell-timeout (0 = none), for backends that wait on another process: they stop
+    // waiting (and kill it) when a cell runs that much past its prepare(). Others ignore it.
+    virtual void setCellTimeoutS(double /*seconds*/) {}
 };
 
 struct BackendInfo {
@@ -78,6 +85,9 @@ struct BackendInfo {
     std::string description; // one line for list-backends
     std::vector<DType> dtypes;
     std::function<std::unique_ptr<Backend>()> create;
+    // Why this backend cannot run on this machine (e.g. "python3 has no torch"); empty = it can.
+    // Listed so that list-backends and the GUI can say why; a run that names it is refused.
+    std::string unavailableReason;
 };
 
 // Filled explicitly by app/ (DESIGN.md: no static-initialiser magic).

@@ -28,6 +28,10 @@ const std::vector<std::string>& nativeColumns() {
         for (const char* name : {"speedup_pct", "mem_saved_pct", "max_abs_error", "rel_error", "status", "message"})
             c.emplace_back(name);
         csv::appendInsightColumns(c);   // issue 12: breakdown, efficiency, energy
+        // Added after the first release: at the very end, so older readers' positions hold; read with
+        // a default of -1 when a file lacks them.
+        c.emplace_back("baseline_compile_ms");
+        c.emplace_back("candidate_compile_ms");
         return c;
     }();
     return cols;
@@ -111,6 +115,7 @@ public:
         number(side + "_p90_ms", m.latency.p90Ms);
         number(side + "_stdev_ms", m.latency.stdevMs);
         number(side + "_peak_mb", m.peakMemMb);
+        number(side + "_compile_ms", m.compileMs);
     }
 
 private:
@@ -147,6 +152,8 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(toString(r.status));
         f.push_back(r.message);
         csv::appendInsightFields(f, r);
+        f.push_back(csv::shortest(r.baseline.compileMs));
+        f.push_back(csv::shortest(r.candidate.compileMs));
         csv::appendRecord(out, f);
     }
     return out;

@@ -52,6 +52,8 @@ Json measurementToValue(const Measurement& m) {
     j["latency"] = std::move(lat);
     j["peak_mem_mb"] = jsonio::numberValue(m.peakMemMb);
     jsonio::writeInsight(j, m);
+    // Optional (torch:sdpa+compile only); absent = not compiled, read back as -1.
+    if (m.compileMs >= 0) j["compile_ms"] = jsonio::numberValue(m.compileMs);
     return j;
 }
 
@@ -158,6 +160,7 @@ Measurement measurementFromValue(const Json& v, const std::string& path) {
     }
     o.optNumber("peak_mem_mb", m.peakMemMb);
     jsonio::readInsight(v, path, m);
+    o.optNumber("compile_ms", m.compileMs);
     return m;
 }
 

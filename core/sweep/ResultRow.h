@@ -31,6 +31,8 @@ struct Measurement {
     std::optional<OpBreakdown> breakdown;  // from one separate profiling forward after the timed ones
     Efficiency efficiency;
     Energy energy;
+    // Time spent compiling for this cell (torch:sdpa+compile), excluded from the latency; < 0 = none.
+    double compileMs = -1;
 };
 
 struct ResultRow {

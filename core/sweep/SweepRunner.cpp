@@ -97,6 +97,7 @@ MeasureResult measure(LoadedBackend& lb, const SweepSpec& spec, const Cell& cell
                                      batch.realTokens());
         if (spec.profile) checkpoint();
         m.breakdown = profileBreakdown(backend, spec.profile, m.latency.medianMs);
+        m.compileMs = backend.compileTimeMs();
     } catch (const Cancelled&) {
         r.status = RowStatus::Cancelled;
         r.message = "stopped by the user";
@@ -121,10 +122,16 @@ LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& na
     lb.name = name;
     const BackendInfo* info = registry.find(name);
     if (info == nullptr) throw InputError("unknown backend '" + name + "'");
+    if (!info->unavailableReason.empty()) {
+        lb.loadStatus = RowStatus::Error;
+        lb.loadError = "unavailable on this machine: " + info->unavailableReason;
+        return lb;
+    }
     try {
         lb.backend = info->create();
         lb.backend->setMemoryLimitBytes(spec.memoryLimitMb * 1000000);
         lb.backend->setUseCudaGraphs(spec.cudaGraphs);
+        lb.backend->setCellTimeoutS(spec.cellTimeoutS);
         lb.backend->loadModel(weights, spec.dtype);
         lb.energy = openEnergySource(*lb.backend, energyFactory);
     } catch (const std::exception& e) {
@@ -134,7 +141,11 @@ LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& na
     return lb;
 }
 
-bool isCudaBackend(const std::string& name) { return name.rfind("cuda:", 0) == 0; }
+// The registry's device, so that torch:* backends running on the GPU count as CUDA rows too.
+bool isCudaBackend(const BackendRegistry& registry, const std::string& name) {
+    const BackendInfo* info = registry.find(name);
+    return info != nullptr ? info->device == "cuda" : name.rfind("cuda:", 0) == 0;
+}
 
 } // namespace
 
@@ -195,7 +206,7 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
             ResultRow row;
             row.cell = cell;
             row.numBatches = spec.numBatches;
-            row.isCuda = isCudaBackend(cand.name);
+            row.isCuda = isCudaBackend(registry_, cand.name);
             row.isHalf = isHalf(spec.dtype);
             row.useMask = true;
             row.realTokens = batch.realTokens();

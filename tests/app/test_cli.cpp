@@ -358,13 +358,61 @@ private slots:
         std::vector<std::string> names;
         std::istringstream in(r.out);
         for (std::string line; std::getline(in, line);) names.push_back(line);
-        QCOMPARE(names, app::makeRegistry().names());
+        std::vector<std::string> runnable;   // --names lists what can run here
+        const BackendRegistry registry = app::makeRegistry();
+        for (const BackendInfo& info : registry.all())
+            if (info.unavailableReason.empty()) runnable.push_back(info.name);
+        QCOMPARE(names, runnable);
 
         r = runCliCaptured({"info"});
         QCOMPARE(r.code, kExitOk);
         EXPECT_CONTAINS(r.out, "CPU");
         EXPECT_CONTAINS(r.out, "BLAS");
         QCOMPARE(runCliCaptured({"info", "--verbose"}).code, kExitBadInput);
+    }
+
+    // --- torch:* backends: listed with why they cannot run; a run naming one is refused up front --------
+    void torchBackendsSayWhyTheyCannotRun() {
+        Result r = runCliCaptured({"list-backends", "--python", "/nonexistent/python3"});
+        QCOMPARE(r.code, kExitOk);
+        for (const char* name : {"torch:eager", "torch:sdpa", "torch:flash_attention_2", "torch:sdpa+compile"})
+            EXPECT_CONTAINS(r.out, name);
+        EXPECT_CONTAINS(r.out, "unavailable: the Python worker did not start: cannot run '/nonexistent/python3'");
+        r = runCliCaptured({"list-backends", "--names", "--python", "/nonexistent/python3"});
+        QVERIFY(r.out.find("torch:") == std::string::npos);
+        QCOMPARE(runCliCaptured({"list-backends", "--python", ""}).code, kExitBadInput);
+
+        QTemporaryDir tmp;
+        r = runCliCaptured({"run", "--device", "cpu", "--baseline", "cpu:eager", "--backends", "torch:sdpa",
+                            "--python", "/nonexistent/python3", "--batch-sizes", "1", "--seq-lens", "8",
+                            "--num-batches", "1", "--out", dir(tmp, "run")});
+        QCOMPARE(r.code, kExitBadInput);
+        EXPECT_CONTAINS(r.err, "--backends: torch:sdpa cannot run here: the Python worker did not start");
+
+        r = runCliCaptured({"info", "--python", "/nonexistent/python3"});
+        QCOMPARE(r.code, kExitOk);
+        EXPECT_CONTAINS(r.out, "Torch backends: /nonexistent/python3: cannot run the torch worker");
+    }
+
+    void torchPlanKeepsTorchNames() {
+        // --device moves a spec file's cpu:/cuda: backends, never torch:* ones.
+        QTemporaryDir tmp;
+        const std::string spec = dir(tmp, "spec.json");
+        {
+            std::ofstream f(spec);
+            f << R"({"baseline": "torch:eager", "candidates": ["cpu:sdpa", "torch:sdpa+compile"]})";
+        }
+        const RunPlan p = plan({"--spec", spec, "--device", "cpu", "--python", "/opt/py/bin/python3"});
+        QCOMPARE(p.spec.baseline, std::string("torch:eager"));
+        QCOMPARE(p.spec.candidates, (std::vector<std::string>{"cpu:sdpa", "torch:sdpa+compile"}));
+        QCOMPARE(p.python, std::string("/opt/py/bin/python3"));
+        QVERIFY(p.deviceGiven);
+        QVERIFY(namesTorchBackend(p.spec));
+        // Without --device, a torch:* baseline in the file leaves the device to this machine's default.
+        const RunPlan q = plan({"--spec", spec});
+        QVERIFY(q.device == "cpu" || q.device == "cuda");
+        QVERIFY(!q.deviceGiven);
+        QVERIFY(!namesTorchBackend(plan({"--device", "cpu"}).spec));
     }
 
     // --- summary, convert ----------------------------------------------------------------------------

@@ -70,6 +70,7 @@ inline void diffMeasurement(Diff& d, const std::string& p, const Measurement& a,
         d.num(p + ".stdev", a.latency.stdevMs, b.latency.stdevMs);
     }
     d.num(p + ".peak", a.peakMemMb, b.peakMemMb);
+    d.num(p + ".compile", a.compileMs, b.compileMs);
 }
 
 inline void diffRow(Diff& d, const std::string& p, const ResultRow& a, const ResultRow& b) {
@@ -217,6 +218,8 @@ inline Run sampleRun() {
     run.rows[7].relError = std::numeric_limits<double>::quiet_NaN();
     run.rows[7].maxAbsError = std::numeric_limits<double>::infinity();
     run.rows[8].candidate.hasStats = false;
+    run.rows[9].candidate.compileMs = 12345.25;   // a compiled candidate (torch:sdpa+compile)
+    run.rows[9].baseline.compileMs = 0;
     return run;
 }
 

@@ -104,6 +104,9 @@ private slots:
         QVERIFY(text.find(",error,\"kernel failed, code \"\"7\"\"\nsecond line\r\nthird, with comma\",") !=
                 std::string::npos);
         QVERIFY(text.find(",cancelled,\"\"\"\",") != std::string::npos);
+        // The compile columns come last of all (added after the insight columns).
+        QVERIFY(text.find("baseline_compile_ms,candidate_compile_ms\n") != std::string::npos);
+        QVERIFY(text.find(",0,12345.25\n") != std::string::npos);
     }
 
     void roundTripIsExact() {
@@ -182,6 +185,9 @@ private slots:
         QCOMPARE(r.baseline.latency.medianMs, 3.5);
         QCOMPARE(r.candidate.latency.medianMs, 2.5);
         QCOMPARE(r.candidate.hasStats, def.candidate.hasStats);
+        // Files written before the compile columns existed read as "not compiled".
+        QCOMPARE(r.baseline.compileMs, -1.0);
+        QCOMPARE(r.candidate.compileMs, -1.0);
         QCOMPARE(r.maxAbsError, def.maxAbsError);
         QCOMPARE(r.message, std::string());
         QCOMPARE(int(run.spec.tasks.at(0)), int(Task::Qa));

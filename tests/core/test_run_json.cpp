@@ -89,6 +89,19 @@ private slots:
         QCOMPARE(r.maxAbsError, def.maxAbsError);
         QCOMPARE(r.useMask, def.useMask);
         QVERIFY(r.message.empty());
+        // compile_ms is optional: a row without it was not compiled.
+        QCOMPARE(r.candidate.compileMs, -1.0);
+    }
+
+    void compileTimeIsWrittenOnlyWhenMeasured() {
+        Run run = sampleRun();
+        const std::string text = runToJson(run);
+        QVERIFY(text.find("\"compile_ms\": 12345.25") != std::string::npos ||
+                text.find("\"compile_ms\":12345.25") != std::string::npos);
+        // Rows without a compile time carry no key (older readers see the file they expect).
+        size_t count = 0;
+        for (size_t at = text.find("compile_ms"); at != std::string::npos; at = text.find("compile_ms", at + 1)) ++count;
+        QCOMPARE(count, size_t(2));   // row 9's baseline (0) and candidate
     }
 
     void integralFloatsAreIntegers() {
