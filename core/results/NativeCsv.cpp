@@ -26,6 +26,9 @@ const std::vector<std::string>& nativeColumns() {
         }
         for (const char* name : {"speedup_pct", "mem_saved_pct", "max_abs_error", "rel_error", "status", "message"})
             c.emplace_back(name);
+        // Appended last so that readers that count columns from the left keep working; files
+        // written before them still read (the reader finds columns by name).
+        for (const char* name : {"gpu_index", "gpu_name", "gpu_uuid"}) c.emplace_back(name);
         return c;
     }();
     return cols;
@@ -144,6 +147,10 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(csv::shortest(r.relError));
         f.push_back(toString(r.status));
         f.push_back(r.message);
+        // Empty fields for a row without a recorded GPU (CPU rows).
+        f.push_back(r.gpu.index >= 0 ? std::to_string(r.gpu.index) : std::string());
+        f.push_back(r.gpu.name);
+        f.push_back(r.gpu.uuid);
         csv::appendRecord(out, f);
     }
     return out;
@@ -207,6 +214,9 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
             r.status = *st;
         }
         in.str("message", r.message);
+        if (in.has("gpu_index") && !in.raw("gpu_index").empty()) in.int32("gpu_index", r.gpu.index);
+        in.str("gpu_name", r.gpu.name);
+        in.str("gpu_uuid", r.gpu.uuid);
         run.rows.push_back(std::move(r));
     }
     run.spec = csv::specFromRows(run.rows, dtype);

@@ -31,6 +31,9 @@ Json environmentToValue(const Environment& e) {
     j["end_time"] = e.endTime;
     j["cuda_graphs"] = e.cudaGraphs;
     j["source"] = e.source;
+    // Optional keys: absent in whole-sweep, single-process runs (and in files from before them).
+    if (e.shardCount > 0) j["shard"] = Json{{"index", e.shardIndex}, {"count", e.shardCount}};
+    if (!e.workers.empty()) j["workers"] = e.workers;
     return j;
 }
 
@@ -67,6 +70,8 @@ Json rowToValue(const ResultRow& r) {
     j["rel_error"] = jsonio::numberValue(r.relError);
     j["status"] = toString(r.status);
     j["message"] = r.message;
+    // Optional: only rows that know their GPU carry it (old readers ignore it, old files lack it).
+    if (r.gpu != GpuIdentity{}) j["gpu"] = Json{{"name", r.gpu.name}, {"uuid", r.gpu.uuid}, {"index", r.gpu.index}};
     return j;
 }
 
@@ -132,6 +137,15 @@ Environment environmentFromValue(const Json& v, const std::string& path) {
     o.optString("end_time", e.endTime);
     o.optBool("cuda_graphs", e.cudaGraphs);
     o.optString("source", e.source);
+    if (const Json* shard = o.find("shard")) {
+        const ObjectReader s(*shard, o.pathOf("shard"));
+        e.shardIndex = s.reqInt("index");
+        e.shardCount = s.reqInt("count");
+        if (e.shardCount < 1 || e.shardIndex < 0 || e.shardIndex >= e.shardCount)
+            throw FieldError{o.pathOf("shard"), "expected 0 <= index < count, got " + std::to_string(e.shardIndex) +
+                                                    "/" + std::to_string(e.shardCount)};
+    }
+    o.optString("workers", e.workers);
     return e;
 }
 
@@ -188,6 +202,12 @@ ResultRow rowFromValue(const Json& v, const std::string& path) {
         r.status = *st;
     }
     o.optString("message", r.message);
+    if (const Json* gpu = o.find("gpu")) {
+        const ObjectReader g(*gpu, o.pathOf("gpu"));
+        g.optString("name", r.gpu.name);
+        g.optString("uuid", r.gpu.uuid);
+        g.optInt("index", r.gpu.index);
+    }
     return r;
 }
 

@@ -20,6 +20,9 @@ struct Environment {
     std::string endTime;
     bool cudaGraphs = false;
     std::string source;       // "bertbench" or "seed-csv:<file>" for imported files
+    int shardIndex = 0;       // --shard i/n: this run measured shard i (0-based) of n
+    int shardCount = 0;       // 0 = the whole sweep (not a shard)
+    std::string workers;      // --gpus of a multi-worker run ("0,1,3", "cpu:2"); empty = one process
 };
 
 struct Run {

@@ -95,11 +95,14 @@ private slots:
                              "baseline_p10_ms,baseline_p90_ms,baseline_stdev_ms,baseline_peak_mb,"
                              "candidate,candidate_has_stats,candidate_samples,candidate_median_ms,candidate_mean_ms,"
                              "candidate_p10_ms,candidate_p90_ms,candidate_stdev_ms,candidate_peak_mb,"
-                             "speedup_pct,mem_saved_pct,max_abs_error,rel_error,status,message"));
+                             "speedup_pct,mem_saved_pct,max_abs_error,rel_error,status,message,gpu_index,gpu_name,gpu_uuid"));
         // The error message is quoted per RFC 4180.
-        QVERIFY(text.find(",error,\"kernel failed, code \"\"7\"\"\nsecond line\r\nthird, with comma\"\n") !=
+        QVERIFY(text.find(",error,\"kernel failed, code \"\"7\"\"\nsecond line\r\nthird, with comma\",,,\n") !=
                 std::string::npos);
-        QVERIFY(text.find(",cancelled,\"\"\"\"\n") != std::string::npos);
+        QVERIFY(text.find(",cancelled,\"\"\"\",,,\n") != std::string::npos);
+        // A row's GPU: index, name (quoted: it holds a comma and quotes), UUID.
+        QVERIFY(text.find(",0,\"NVIDIA H200, \"\"SXM\"\"\",GPU-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f9\n") !=
+                std::string::npos);
     }
 
     void roundTripIsExact() {
