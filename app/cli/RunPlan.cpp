@@ -21,6 +21,7 @@ namespace {
 const char* const kOldGroup = "The old script's flags (benchmark_Bert.py)";
 const char* const kSweepGroup = "Sweep";
 const char* const kOutputGroup = "Output and machine";
+const char* const kScaleGroup = "Several GPUs, clusters";
 
 std::vector<OptionDef> makeRunOptions() {
     return {
@@ -82,7 +83,14 @@ std::vector<OptionDef> makeRunOptions() {
          {}, kOutputGroup},
         {"--threads", "N", "threads of the CPU backends (default: all cores; 0 = all)", {}, kOutputGroup},
         {"--quiet", "", "print no per-row lines and no progress, only the summary", {"-q"}, kOutputGroup},
-        {"--resume", "RUN", "continue an interrupted run (its folder, run.journal or run.json):\nfinished cells are kept, the rest measured; only --threads and\n--quiet may accompany it", {}, kOutputGroup},
+        {"--gpus", "LIST|all|cpu:N",
+         "one worker process per GPU (0,1,3 or all), each measuring whole\ncells, rows merged into this run; cpu:N = N "
+         "CPU workers, each\npinned to its own share of the cores",
+         {}, kScaleGroup},
+        {"--shard", "I/N", "measure only shard I of N (0-based) of the sweep's cells: a\ncluster job's part; `merge` "
+         "joins the shards",
+         {}, kScaleGroup},
+        {"--resume", "RUN", "continue an interrupted run (its folder, run.journal or run.json):\nfinished cells are kept, the rest measured; only --threads,\n--quiet and --gpus may accompany it", {}, kOutputGroup},
     };
 }
 
@@ -370,6 +378,11 @@ RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry) {
     }
     if (args.has("--threads")) plan.threads = int(parseInteger("--threads", val("--threads"), 0, 4096));
     plan.quiet = args.has("--quiet");
+    if (args.has("--shard")) plan.shard = parseShard("--shard", val("--shard"));
+    if (args.has("--gpus")) {
+        plan.gpus = val("--gpus");
+        if (plan.gpus.empty()) throw UsageError("--gpus: the list is empty (expected 0,1,3, all, or cpu:N)");
+    }
     if (args.has("--max_token")) plan.notes.push_back("--max_token is ignored (BERT encoders do not generate tokens)");
     return plan;
 }

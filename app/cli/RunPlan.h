@@ -3,10 +3,12 @@
 // happens before anything is measured.
 //
 // Precedence: built-in defaults < --spec FILE < flags given on the command line.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cli/ArgParser.h"
+#include "core/sweep/Shard.h"
 #include "core/backend/Backend.h"
 #include "core/sweep/SweepSpec.h"
 
@@ -18,6 +20,8 @@ struct RunPlan {
     std::string outDir;               // empty = ./bertbench-runs/<local time>/
     int threads = -1;                 // CPU threads; -1 = leave the library's default
     bool quiet = false;               // no per-row lines, no progress
+    std::optional<Shard> shard;       // --shard i/n: measure only that shard's cells
+    std::string gpus;                 // --gpus: one worker process per GPU (WorkerSlots.h); empty = this process
     std::vector<std::string> notes;   // flags accepted for compatibility but without effect
 };
 
