@@ -107,7 +107,7 @@ int mergeCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) 
             out << "Merged " << inputs.size() << " runs: " << merged.run.rows.size() << " rows, "
                 << (cells - merged.missing.size()) << " of " << cells << " cells";
             if (merged.duplicatesResolved > 0)
-                out << "; " << merged.duplicatesResolved << " rows measured twice, the newest kept";
+                out << "; " << merged.duplicatesResolved << " rows were in more than one input, the newest kept";
             out << "\n";
             printRunReport(merged.run, files, out);
         }

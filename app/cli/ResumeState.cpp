@@ -80,9 +80,9 @@ ResumeState loadResumeState(const std::string& path) {
             state.previous.spec = worker.spec;
             state.previous.environment = worker.environment;
             haveRun = true;
-        } else if (const std::string diff = specDifference(state.previous.spec, worker.spec); !diff.empty()) {
+        } else if (const SpecDifference diff = specDifference(state.previous.spec, worker.spec); !diff.field.empty()) {
             throw InputError("--resume: " + journal + " belongs to a different sweep than " + file.string() +
-                             " (spec field " + diff + ")");
+                             " (spec field " + diff.field + " is " + diff.b + " there, " + diff.a + " here)");
         }
         const std::vector<ResultRow> complete = completeCellsOnly(worker);
         rows.insert(rows.end(), complete.begin(), complete.end());

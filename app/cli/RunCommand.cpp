@@ -223,6 +223,7 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     Run run;
     std::string failure;   // the runner itself threw: keep what was measured
     bool interrupted = false;
+    std::vector<std::string> incidents;   // workers that died
     if (!workers.empty()) {
         // Each worker keeps its own journal (<out>/<worker>/run.journal); they read the sweep from here.
         const std::string specPath = (fs::path(outDir) / "spec.json").string();
@@ -234,6 +235,7 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
             WorkerPoolResult result = runWorkerPool(config, workers, spec, todo, progress, g_cancel);
             run.rows = std::move(result.rows);
             failure = result.failure;
+            incidents = result.incidents;
             std::vector<std::string> names;
             for (const GpuIdentity& gpu : result.gpus)
                 if (std::find(names.begin(), names.end(), gpu.name) == names.end()) names.push_back(gpu.name);
@@ -270,6 +272,7 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     run.environment.endTime = isoTimeNow();
 
     const int failedRows = printRunReport(run, writeRunFiles(run, outDir), out);
+    for (const std::string& incident : incidents) err << "bertbench-cli " << command << ": " << incident << "\n";
 
     if (!failure.empty()) {
         err << "bertbench-cli " << command << ": error: " << failure << " (the rows measured before it were saved)\n";

@@ -353,19 +353,25 @@ private:
             w.pending.clear();
             if (!cancel_.load()) {
                 queue_.push_front(w.inFlight);
-                observer_.log("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
-                              " in cell " + cellText(cell) + ": the cell goes back to the queue, " +
-                              std::to_string(queue_.size()) + " cells left for the other workers");
+                incident("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
+                         " in cell " + cellText(cell) + ": the cell goes back to the queue, " +
+                         std::to_string(queue_.size()) + " cells left for the other workers");
             }
             w.inFlight = -1;
         } else if (!clean || was != State::Stopping) {
-            observer_.log("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
-                          (w.fatal.empty() ? std::string() : ": " + w.fatal));
+            incident("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
+                     (w.fatal.empty() ? std::string() : ": " + w.fatal));
         }
         // Idle workers waiting for a cell that might come back: give it to them, or stop them.
         for (Worker& other : workers_)
             if (other.state == State::Idle) assign(other);
         stopIdleWorkersIfDone();
+    }
+
+    // Shown now (progress) and again after the run, even with --quiet.
+    void incident(const std::string& text) {
+        observer_.log(text);
+        result_.incidents.push_back(text);
     }
 
     const WorkerPoolConfig& config_;

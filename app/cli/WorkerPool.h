@@ -31,6 +31,7 @@ struct WorkerPoolResult {
     std::vector<GpuIdentity> gpus;    // the GPUs the workers reported
     std::string failure;              // set when cells were left (every worker died or failed)
     bool workerFailedToStart = false; // no worker got as far as loading the model
+    std::vector<std::string> incidents;   // workers that died or failed, and what became of their cells
 };
 
 // Measures `cells` (of cellsOf(spec)) on the workers. `observer` sees cellStarted as cells are

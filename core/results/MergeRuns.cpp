@@ -41,10 +41,11 @@ void checkSameSweep(const std::vector<SourcedRun>& inputs) {
     const SourcedRun& first = inputs.front();
     for (size_t i = 1; i < inputs.size(); ++i) {
         const SourcedRun& other = inputs[i];
-        const std::string diff = specDifference(first.run.spec, other.run.spec);
-        if (!diff.empty())
-            throw InputError(first.source + " and " + other.source + " measure different sweeps: spec field " + diff +
-                             " (only shards of one sweep can be merged)");
+        const SpecDifference diff = specDifference(first.run.spec, other.run.spec);
+        if (!diff.field.empty())
+            throw InputError(first.source + " and " + other.source + " measure different sweeps: spec field " +
+                             diff.field + " is " + diff.a + " in " + first.source + " but " + diff.b + " in " +
+                             other.source + " (only shards of one sweep can be merged)");
         const Environment& a = first.run.environment;
         const Environment& b = other.run.environment;
         if (a.shardCount > 0 && b.shardCount > 0 && a.shardCount != b.shardCount)
@@ -57,13 +58,13 @@ void checkSameSweep(const std::vector<SourcedRun>& inputs) {
 
 } // namespace
 
-std::string specDifference(const SweepSpec& a, const SweepSpec& b) {
+SpecDifference specDifference(const SweepSpec& a, const SweepSpec& b) {
     const jsonio::Json va = jsonio::specToValue(a);
     const jsonio::Json vb = jsonio::specToValue(b);
     for (const auto& [key, value] : va.items()) {
         const auto other = vb.find(key);
         if (other == vb.end() || *other != value)
-            return key + ": " + value.dump() + " vs " + (other == vb.end() ? std::string("(none)") : other->dump());
+            return {key, value.dump(), other == vb.end() ? std::string("(none)") : other->dump()};
     }
     return {};
 }

@@ -25,9 +25,13 @@ struct MergedRuns {
     std::vector<Cell> missing;    // cells with no row for some candidate
 };
 
-// The first spec field (by its JSON key) whose values differ, as "num_batches: 3 vs 5"; empty
-// when the specs are the same sweep.
-std::string specDifference(const SweepSpec& a, const SweepSpec& b);
+// The first spec field (by its JSON key) whose values differ, with both values as JSON text;
+// an empty field when the specs are the same sweep.
+struct SpecDifference {
+    std::string field;   // "num_batches", "model", ...
+    std::string a, b;    // "3", "\"tiny\""
+};
+SpecDifference specDifference(const SweepSpec& a, const SweepSpec& b);
 
 // Throws InputError when the inputs measure different sweeps (naming the field and both files),
 // come from different splits (shard 0/3 beside shard 1/2), or, with Reject, when a (cell,
