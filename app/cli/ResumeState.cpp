@@ -70,7 +70,7 @@ ResumeState loadResumeState(const std::string& path) {
 
     // A multi-worker run (--gpus): every worker's journal holds rows the parent may not have saved.
     bool haveRun = fs::exists(file, ec);
-    std::vector<ResultRow> rows = state.previous.rows;
+    std::vector<ResultRow> rows;
     std::vector<std::string> used;
     for (const std::string& journal : workers) {
         const Run worker = readJournal(journal).run;
@@ -89,6 +89,9 @@ ResumeState loadResumeState(const std::string& path) {
     }
     if (!haveRun) throw InputError("--resume: '" + file.string() + "' does not exist");
     if (!used.empty()) {
+        // The run file's rows last: where a journal and the parent's choice differ (a cell a dying
+        // worker finished but could not report, measured again elsewhere), the parent's wins.
+        rows.insert(rows.end(), state.previous.rows.begin(), state.previous.rows.end());
         state.previous.rows = mergeRows(state.previous.spec, rows);
         state.workerJournals = used;
     }

@@ -158,7 +158,8 @@ class Pool {
 public:
     Pool(const WorkerPoolConfig& config, const SweepSpec& spec, const std::vector<Cell>& cells,
          SweepObserver& observer, const std::atomic<bool>& cancel)
-        : config_(config), all_(cellsOf(spec)), observer_(observer), cancel_(cancel),
+        : config_(config), all_(cellsOf(spec)), candidates_(int(spec.candidates.size())), observer_(observer),
+          cancel_(cancel),
           total_(int(cells.size())), start_(Clock::now()) {
         for (const Cell& c : cells)
             queue_.push_back(int(std::find(all_.begin(), all_.end(), c) - all_.begin()));
@@ -322,17 +323,22 @@ private:
             kill(w.pid, SIGKILL);
             return;
         }
+        acceptCell(w);
+        w.state = State::Idle;   // before assign(): it must not count itself as busy
+        assign(w);
+    }
+
+    // The rows of `w`'s cell join the run.
+    void acceptCell(Worker& w) {
         for (const ResultRow& row : w.pending) {
             result_.rows.push_back(row);
             observer_.rowReady(row);
         }
         w.pending.clear();
         w.inFlight = -1;
-        w.state = State::Idle;   // before assign(): it must not count itself as busy
         ++done_;
         const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
         observer_.progress({done_, total_, elapsed, elapsed / done_ * (total_ - done_)});
-        assign(w);
     }
 
     // Its protocol pipe closed: the worker exited or died. A cell in flight goes back to the
@@ -348,7 +354,14 @@ private:
         const State was = w.state;
         w.state = State::Gone;
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (w.inFlight >= 0) {
+        const bool cellComplete =
+            w.inFlight >= 0 && int(w.pending.size()) == candidates_ &&
+            std::none_of(w.pending.begin(), w.pending.end(), [](const ResultRow& r) { return r.status == RowStatus::Cancelled; });
+        if (cellComplete) {
+            // Every row of its cell arrived (each journaled before it was sent): only the "done" was
+            // lost, so the cell counts as measured rather than being measured again.
+            acceptCell(w);
+        } else if (w.inFlight >= 0) {
             const Cell& cell = all_[size_t(w.inFlight)];
             w.pending.clear();
             if (!cancel_.load()) {
@@ -376,6 +389,7 @@ private:
 
     const WorkerPoolConfig& config_;
     const std::vector<Cell> all_;
+    const int candidates_;   // rows per cell
     SweepObserver& observer_;
     const std::atomic<bool>& cancel_;
     std::vector<Worker> workers_;
