@@ -228,7 +228,8 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
         // Each worker keeps its own journal (<out>/<worker>/run.journal); they read the sweep from here.
         const std::string specPath = (fs::path(outDir) / "spec.json").string();
         saveSpecFile(spec, specPath);
-        const WorkerPoolConfig config{workerExecutable(), specPath, outDir, plan.gpus, resume.has_value()};
+        const WorkerPoolConfig config{workerExecutable(), specPath, outDir, plan.gpus, resume.has_value(),
+                                      plan.shard ? toString(*plan.shard) : std::string()};
         InterruptGuard guard;
         RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, totalCells);
         try {

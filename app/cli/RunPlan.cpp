@@ -111,6 +111,9 @@ const char* const kRunNotes =
     "(native CSV) and log_Bert_<attention>_<task>.csv (the old script's format, task\n"
     "encoder written as mlm). They are written even when cells fail.\n"
     "\n"
+    "--gpus: every worker measures whole cells and keeps its own journal (<out>/gpu<k>/);\n"
+    "a worker that dies loses only its cell in flight, which the others measure again.\n"
+    "\n"
     "Ctrl-C stops after the forward in flight: finished rows are kept, the files are\n"
     "written and the exit code is 130. A second Ctrl-C quits at once.\n"
     "\n"
@@ -120,7 +123,9 @@ const char* const kRunNotes =
     "  bertbench-cli run --device cpu --model tiny --sweep --num-batches 3\n"
     "  bertbench-cli run --use-cuda --use-half --sweep --task encoder --optimization flash_attention_2\n"
     "  bertbench-cli run --backends sdpa,flash_attention_2 --batch-sizes 1,8 --seq-lens 128 --pads 0,0.5\n"
-    "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n";
+    "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n"
+    "  bertbench-cli run --spec sweep.json --gpus all --out runs/big      (one worker per GPU)\n"
+    "  bertbench-cli run --spec sweep.json --shard 0/4 --out runs/shard-0  (then: merge)\n";
 
 bool registryHasDevice(const BackendRegistry& registry, const std::string& device) {
     for (const BackendInfo& info : registry.all())

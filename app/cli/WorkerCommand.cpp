@@ -21,6 +21,7 @@
 #include "core/cpu/CpuBackends.h"
 #include "core/results/RowJson.h"
 #include "core/results/RunJournal.h"
+#include "core/sweep/Shard.h"
 #include "core/sweep/SpecJson.h"
 #include "core/sweep/SweepRunner.h"
 
@@ -49,6 +50,7 @@ const CommandHelp& workerHelp() {
             {"--cpus", "LIST", "cores to pin itself to"},
             {"--threads", "N", "CPU backend threads"},
             {"--workers", "TEXT", "the parent's --gpus value, recorded in the journal"},
+            {"--shard", "I/N", "the parent's --shard, recorded in the journal (for --resume)"},
         },
         ""};
     return help;
@@ -104,6 +106,11 @@ int runWorker(const ParsedArgs& parsed, ParentLink& link) {
     Environment env = app::machineEnvironment();
     env.cudaGraphs = spec.cudaGraphs;
     env.workers = val("--workers");
+    if (parsed.has("--shard")) {
+        const Shard shard = parseShard("--shard", val("--shard"));
+        env.shardIndex = shard.index;
+        env.shardCount = shard.count;
+    }
     const std::string journalPath = (dir / "run.journal").string();
     RunJournal journal = parsed.has("--append") && fs::exists(journalPath, ec)
                              ? RunJournal::reopen(journalPath)

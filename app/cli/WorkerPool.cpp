@@ -98,6 +98,7 @@ std::vector<std::string> workerArguments(const WorkerPoolConfig& config, const W
                                   "--dir", (fs::path(config.runDir) / slot.label).string(),
                                   "--workers", config.workersText};
     if (config.appendJournals) args.push_back("--append");
+    if (!config.shard.empty()) args.insert(args.end(), {"--shard", config.shard});
     if (slot.gpuIndex >= 0) args.insert(args.end(), {"--gpu-index", std::to_string(slot.gpuIndex)});
     if (!slot.cpus.empty()) args.insert(args.end(), {"--cpus", joinInts(slot.cpus)});
     if (slot.threads > 0) args.insert(args.end(), {"--threads", std::to_string(slot.threads)});

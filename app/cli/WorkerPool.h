@@ -24,6 +24,7 @@ struct WorkerPoolConfig {
     std::string runDir;         // each worker's folder is <runDir>/<label>
     std::string workersText;    // the --gpus value, recorded in their journals
     bool appendJournals = false;   // resume: workers append to their existing journals
+    std::string shard;          // "i/n" of a --shard run (recorded in their journals), or empty
 };
 
 struct WorkerPoolResult {
