@@ -6,6 +6,7 @@
 #include "app/cli/PlotCommand.h"
 #endif
 #include "app/cli/CliSupport.h"
+#include "app/cli/WorkerProtocol.h"
 
 namespace bertbench::cli {
 
@@ -29,6 +30,8 @@ const std::vector<CommandEntry>& commands() {
         {"info", "this machine: CPU, BLAS threads, GPUs", infoCommand},
         {"summary", "a readable table of run files (run.json, native CSV, seed CSV)", summaryCommand},
         {"convert", "convert a run between native JSON, native CSV and seed CSVs", convertCommand},
+        {"merge", "one run from the shards of a sweep (run --shard, slurm)", mergeCommand},
+        {"slurm", "write sbatch scripts: a job array of shards plus a merge job", slurmCommand},
 #ifdef BERTBENCH_HAVE_GUI
         {"plot", "render a run's heatmaps and report figure as PNG (headless)", plotCommand},
 #endif
@@ -84,6 +87,8 @@ int runCli(const CommandArgs& argv, std::ostream& out, std::ostream& err) {
     }
     for (const CommandEntry& c : commands())
         if (first == c.name) return c.run(rest, out, err);
+    // Not in the table (nor in the help): only `run --gpus` starts workers.
+    if (first == worker::kCommand) return workerCommand(rest, out, err);
 
     std::string message = "bertbench-cli: unknown command '" + first + "'";
     if (!first.empty() && first[0] == '-') message = "bertbench-cli: '" + first + "' comes after a command";

@@ -27,6 +27,13 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
 // convert IN --to native|csv|seed OUT (ConvertCommand.cpp).
 int convertCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 
+// merge RUN... --out DIR: one run from the shards of a sweep (MergeCommand.cpp).
+int mergeCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
+// slurm SPEC --array N --out DIR: sbatch scripts for a job array of shards + a merge job (SlurmCommand.cpp).
+int slurmCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
+// The hidden worker of `run --gpus` (WorkerCommand.cpp, WorkerProtocol.h).
+int workerCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
+
 // The whole CLI: `argv` without the program name ("run", "--sweep", ...). Dispatches to the
 // commands above, handles --help/--version, maps exceptions to exit codes (Cli.cpp).
 int runCli(const CommandArgs& argv, std::ostream& out, std::ostream& err);

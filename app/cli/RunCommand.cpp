@@ -14,11 +14,17 @@
 #include "app/cli/RunPlan.h"
 #include "app/cli/RunProgress.h"
 #include "app/cli/InsightSummary.h"
+#include "app/cli/RunOutput.h"
 #include "app/cli/RunSummary.h"
+#include "app/cli/WorkerPool.h"
+#include "app/cli/WorkerSlots.h"
 #include "app/common/Backends.h"
+#include "app/common/Gpus.h"
 #include "core/cpu/CpuBackends.h"
 #include "core/results/RunFiles.h"
 #include "core/results/RunJournal.h"
+#include "core/sweep/Shard.h"
+#include "core/sweep/SpecJson.h"
 #include "core/sweep/SweepRunner.h"
 
 namespace bertbench::cli {
@@ -92,7 +98,8 @@ std::string prepareOutDir(const std::string& requested) {
     return dir.string();
 }
 
-std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir) {
+std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir,
+                       const std::vector<WorkerSlot>& workers) {
     const SweepSpec& s = plan.spec;
     std::vector<std::string> tasks;
     for (Task t : s.tasks) tasks.push_back(toString(t));
@@ -103,6 +110,16 @@ std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir
     h += "  " + std::to_string(cells) + " cells, " + std::to_string(s.numBatches) + " timed + " +
          std::to_string(s.warmup) + " warm-up forwards per backend per cell; CPU threads " +
          std::to_string(cpuThreads()) + "\n";
+    if (plan.shard)
+        h += "  shard " + toString(*plan.shard) + " of the sweep's " + std::to_string(cellsOf(s).size()) + " cells\n";
+    if (!workers.empty()) {
+        h += "  " + std::to_string(workers.size()) + " worker processes:";
+        for (const WorkerSlot& w : workers) {
+            h += " " + w.label;
+            if (!w.cpus.empty()) h += " (cores " + joinInts(w.cpus) + ")";
+        }
+        h += "\n";
+    }
     h += "  output: " + outDir + "\n";
     return h;
 }
@@ -111,7 +128,7 @@ std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir
 void refuseSweepFlagsWithResume(const ParsedArgs& parsed) {
     for (const OptionDef& option : runHelp().options) {
         if (option.name == "--resume" || option.name == "--threads" || option.name == "--quiet" ||
-            option.name == "--python")
+            option.name == "--python" || option.name == "--gpus")
             continue;
         if (parsed.has(option.name))
             throw UsageError("--resume continues the saved sweep as it was; " + parsed.spelling(option.name) +
@@ -167,31 +184,90 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
         err << "Nothing was measured. Try 'bertbench-cli " << command << " --help'.\n";
         return kExitBadInput;
     }
+    // The shard and the workers: as given, or as recorded by the run being resumed.
+    if (resume) {
+        const Environment& was = resume->previous.environment;
+        if (was.shardCount > 0) plan.shard = Shard{was.shardIndex, was.shardCount};
+        if (plan.gpus.empty()) plan.gpus = was.workers;
+    }
+    const SweepSpec& spec = plan.spec;
+    std::vector<WorkerSlot> workers;
+    if (!plan.gpus.empty()) {
+        WorkerRequest request;
+        request.gpus = plan.gpus;
+        for (const std::string& name : [&] {
+                 std::vector<std::string> all{spec.baseline};
+                 all.insert(all.end(), spec.candidates.begin(), spec.candidates.end());
+                 return all;
+             }()) {
+            request.sweepUsesCuda = request.sweepUsesCuda || name.rfind("cuda:", 0) == 0;
+            request.sweepUsesCpu = request.sweepUsesCpu || name.rfind("cpu:", 0) == 0;
+        }
+        request.threads = plan.threads;
+        request.machineGpus = app::listGpus();
+        request.allowedCpus = allowedCpus();
+        workers = planWorkers(request);
+    }
     for (const std::string& note : plan.notes) err << "note: " << note << "\n";
     if (plan.threads >= 0) setCpuThreads(plan.threads);
     const std::string outDir = prepareOutDir(plan.outDir);
 
-    const SweepSpec& spec = plan.spec;
-    const int totalCells = int(cellsOf(spec).size()) - (resume ? int(resume->skip.size()) : 0);
+    std::vector<Cell> skip = resume ? resume->skip : std::vector<Cell>{};
+    if (plan.shard)
+        for (const Cell& c : cellsOutsideShard(spec, *plan.shard)) skip.push_back(c);
+    std::vector<Cell> todo;
+    for (const Cell& c : cellsOf(spec))
+        if (std::find(skip.begin(), skip.end(), c) == skip.end()) todo.push_back(c);
+    const int totalCells = int(todo.size());
     if (resume && !plan.quiet)
         out << "Resuming " << resume->outDir << ": " << resume->skip.size() << " finished cells kept\n";
-    if (!plan.quiet) out << planHeader(plan, totalCells, outDir) << "\n" << std::flush;
+    if (!plan.quiet) out << planHeader(plan, totalCells, outDir, workers) << "\n" << std::flush;
 
     Environment environment = app::machineEnvironment();
     environment.cudaGraphs = spec.cudaGraphs;
     if (resume && !resume->previous.environment.startTime.empty())
         environment.startTime = resume->previous.environment.startTime;
-    RunJournal journal = openJournal(resume, outDir, spec, environment);
+    if (plan.shard) {
+        environment.shardIndex = plan.shard->index;
+        environment.shardCount = plan.shard->count;
+    }
+    environment.workers = plan.gpus;
     Run run;
     std::string failure;   // the runner itself threw: keep what was measured
     bool interrupted = false;
-    {
+    std::vector<std::string> incidents;   // workers that died
+    if (!workers.empty()) {
+        // Each worker keeps its own journal (<out>/<worker>/run.journal); they read the sweep from here.
+        const std::string specPath = (fs::path(outDir) / "spec.json").string();
+        saveSpecFile(spec, specPath);
+        const WorkerPoolConfig config{workerExecutable(), specPath, outDir, plan.gpus, resume.has_value(),
+                                      plan.shard ? toString(*plan.shard) : std::string()};
+        InterruptGuard guard;
+        RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, totalCells);
+        try {
+            WorkerPoolResult result = runWorkerPool(config, workers, spec, todo, progress, g_cancel);
+            run.rows = std::move(result.rows);
+            failure = result.failure;
+            incidents = result.incidents;
+            std::vector<std::string> names;
+            for (const GpuIdentity& gpu : result.gpus)
+                if (std::find(names.begin(), names.end(), gpu.name) == names.end()) names.push_back(gpu.name);
+            if (!names.empty()) environment.gpu = joinStrings(names);
+        } catch (const std::exception& e) {
+            failure = e.what();
+            run.rows = progress.rows();
+        }
+        progress.finish();
+        interrupted = g_cancel.load();
+    } else {
+        RunJournal journal = openJournal(resume, outDir, spec, environment);
         InterruptGuard guard;
         RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, totalCells);
         SweepRunner runner(registry);
+        if (const std::optional<GpuIdentity> gpu = app::cudaBackendGpu()) runner.setGpuIdentity(*gpu);
         try {
             JournalingObserver journaled(progress, journal);
-            run = runner.run(spec, journaled, g_cancel, resume ? resume->skip : std::vector<Cell>{});
+            run = runner.run(spec, journaled, g_cancel, skip);
         } catch (const InputError&) {
             if (progress.rows().empty()) throw;   // e.g. an unreadable checkpoint: bad input, exit 2
             failure = "the sweep stopped early";
@@ -214,22 +290,8 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     }
     run.environment.endTime = isoTimeNow();
 
-    const fs::path dir = outDir;
-    const std::string runJson = (dir / "run.json").string();
-    const std::string nativeCsv = (dir / "results.csv").string();
-    writeRunJson(run, runJson);
-    writeNativeCsv(run, nativeCsv);
-    const std::vector<std::string> seedCsvs = writeSeedCsvs(run, outDir);
-
-    int failedRows = 0;
-    for (const ResultRow& row : run.rows) failedRows += row.status != RowStatus::Ok ? 1 : 0;
-
-    out << "\nSummary (" << run.rows.size() << " rows, " << failedRows << " not ok):\n" << summaryTable(run);
-    if (const std::string eff = efficiencyTable(run); !eff.empty())
-        out << "\nEfficiency and energy:\n" << gemmProbeLine(run) << eff;
-    out << "\nFiles:\n  " << runJson << "\n  " << nativeCsv << "\n";
-    for (const std::string& path : seedCsvs) out << "  " << path << "\n";
-    out << std::flush;
+    const int failedRows = printRunReport(run, writeRunFiles(run, outDir), out);
+    for (const std::string& incident : incidents) err << "bertbench-cli " << command << ": " << incident << "\n";
 
     if (!failure.empty()) {
         err << "bertbench-cli " << command << ": error: " << failure << " (the rows measured before it were saved)\n";

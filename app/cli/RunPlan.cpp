@@ -21,6 +21,7 @@ namespace {
 const char* const kOldGroup = "The old script's flags (benchmark_Bert.py)";
 const char* const kSweepGroup = "Sweep";
 const char* const kOutputGroup = "Output and machine";
+const char* const kScaleGroup = "Several GPUs, clusters";
 
 std::vector<OptionDef> makeRunOptions() {
     return {
@@ -90,7 +91,14 @@ std::vector<OptionDef> makeRunOptions() {
          "they run on --device when given, else on CUDA when torch sees a GPU",
          {}, kOutputGroup},
         {"--quiet", "", "print no per-row lines and no progress, only the summary", {"-q"}, kOutputGroup},
-        {"--resume", "RUN", "continue an interrupted run (its folder, run.journal or run.json):\nfinished cells are kept, the rest measured; only --threads and\n--quiet may accompany it", {}, kOutputGroup},
+        {"--gpus", "LIST|all|cpu:N",
+         "one worker process per GPU (0,1,3 or all), each measuring whole\ncells, rows merged into this run; cpu:N = N "
+         "CPU workers, each\npinned to its own share of the cores",
+         {}, kScaleGroup},
+        {"--shard", "I/N", "measure only shard I of N (0-based) of the sweep's cells: a\ncluster job's part; `merge` "
+         "joins the shards",
+         {}, kScaleGroup},
+        {"--resume", "RUN", "continue an interrupted run (its folder, run.journal or run.json):\nfinished cells are kept, the rest measured; only --threads,\n--quiet and --gpus may accompany it", {}, kOutputGroup},
     };
 }
 
@@ -118,6 +126,9 @@ const char* const kRunNotes =
     "(native CSV) and log_Bert_<attention>_<task>.csv (the old script's format, task\n"
     "encoder written as mlm). They are written even when cells fail.\n"
     "\n"
+    "--gpus: every worker measures whole cells and keeps its own journal (<out>/gpu<k>/);\n"
+    "a worker that dies loses only its cell in flight, which the others measure again.\n"
+    "\n"
     "Ctrl-C stops after the forward in flight: finished rows are kept, the files are\n"
     "written and the exit code is 130. A second Ctrl-C quits at once.\n"
     "\n"
@@ -134,7 +145,9 @@ const char* const kRunNotes =
     "  bertbench-cli run --backends sdpa,flash_attention_2 --batch-sizes 1,8 --seq-lens 128 --pads 0,0.5\n"
     "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n"
     "  bertbench-cli run --device cuda --baseline torch:eager --backends torch:sdpa,cuda:flash_attention_2 \\\n"
-    "      --python /opt/torch/.venv/bin/python3 --sweep --num-batches 10\n";
+    "      --python /opt/torch/.venv/bin/python3 --sweep --num-batches 10\n"
+    "  bertbench-cli run --spec sweep.json --gpus all --out runs/big      (one worker per GPU)\n"
+    "  bertbench-cli run --spec sweep.json --shard 0/4 --out runs/shard-0  (then: merge)\n";
 
 // BertBench's own backends of that device ("cuda:*"); torch:* backends on the GPU do not count, so
 // that the default device stays what this build can run itself.
@@ -408,6 +421,11 @@ RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry) {
     }
     plan.deviceGiven = deviceGiven;
     plan.quiet = args.has("--quiet");
+    if (args.has("--shard")) plan.shard = parseShard("--shard", val("--shard"));
+    if (args.has("--gpus")) {
+        plan.gpus = val("--gpus");
+        if (plan.gpus.empty()) throw UsageError("--gpus: the list is empty (expected 0,1,3, all, or cpu:N)");
+    }
     if (args.has("--max_token")) plan.notes.push_back("--max_token is ignored (BERT encoders do not generate tokens)");
     return plan;
 }

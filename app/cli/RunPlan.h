@@ -3,10 +3,12 @@
 // happens before anything is measured.
 //
 // Precedence: built-in defaults < --spec FILE < flags given on the command line.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cli/ArgParser.h"
+#include "core/sweep/Shard.h"
 #include "core/backend/Backend.h"
 #include "core/sweep/SweepSpec.h"
 
@@ -20,6 +22,8 @@ struct RunPlan {
     bool quiet = false;               // no per-row lines, no progress
     std::string python = "python3";   // interpreter of the torch:* backends (--python)
     bool deviceGiven = false;         // --device/--use-cuda given: the torch:* backends run there too
+    std::optional<Shard> shard;       // --shard i/n: measure only that shard's cells
+    std::string gpus;                 // --gpus: one worker process per GPU (WorkerSlots.h); empty = this process
     std::vector<std::string> notes;   // flags accepted for compatibility but without effect
 };
 

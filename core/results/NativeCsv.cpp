@@ -32,6 +32,9 @@ const std::vector<std::string>& nativeColumns() {
         // a default of -1 when a file lacks them.
         c.emplace_back("baseline_compile_ms");
         c.emplace_back("candidate_compile_ms");
+        // Appended last so that readers that count columns from the left keep working; files
+        // written before them still read (the reader finds columns by name).
+        for (const char* name : {"gpu_index", "gpu_name", "gpu_uuid"}) c.emplace_back(name);
         return c;
     }();
     return cols;
@@ -154,6 +157,10 @@ std::string runToNativeCsv(const Run& run) {
         csv::appendInsightFields(f, r);
         f.push_back(csv::shortest(r.baseline.compileMs));
         f.push_back(csv::shortest(r.candidate.compileMs));
+        // Empty fields for a row without a recorded GPU (CPU rows).
+        f.push_back(r.gpu.index >= 0 ? std::to_string(r.gpu.index) : std::string());
+        f.push_back(r.gpu.name);
+        f.push_back(r.gpu.uuid);
         csv::appendRecord(out, f);
     }
     return out;
@@ -219,6 +226,9 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
         in.str("message", r.message);
         csv::readInsightFields([&](const std::string& col) { return in.has(col) ? &in.raw(col) : nullptr; },
                                [&](const std::string& col, const std::string& what) { in.fail(col, what); }, r);
+        if (in.has("gpu_index") && !in.raw("gpu_index").empty()) in.int32("gpu_index", r.gpu.index);
+        in.str("gpu_name", r.gpu.name);
+        in.str("gpu_uuid", r.gpu.uuid);
         run.rows.push_back(std::move(r));
     }
     run.spec = csv::specFromRows(run.rows, dtype);

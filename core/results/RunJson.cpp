@@ -35,6 +35,9 @@ Json environmentToValue(const Environment& e) {
     j["source"] = e.source;
     j["gemm_peak_tflops"] = jsonio::numberValue(e.gemmPeakTflops);
     j["gemm_probe_note"] = e.gemmProbeNote;
+    // Optional keys: absent in whole-sweep, single-process runs (and in files from before them).
+    if (e.shardCount > 0) j["shard"] = Json{{"index", e.shardIndex}, {"count", e.shardCount}};
+    if (!e.workers.empty()) j["workers"] = e.workers;
     return j;
 }
 
@@ -74,6 +77,8 @@ Json rowToValue(const ResultRow& r) {
     j["rel_error"] = jsonio::numberValue(r.relError);
     j["status"] = toString(r.status);
     j["message"] = r.message;
+    // Optional: only rows that know their GPU carry it (old readers ignore it, old files lack it).
+    if (r.gpu != GpuIdentity{}) j["gpu"] = Json{{"name", r.gpu.name}, {"uuid", r.gpu.uuid}, {"index", r.gpu.index}};
     return j;
 }
 
@@ -141,6 +146,15 @@ Environment environmentFromValue(const Json& v, const std::string& path) {
     o.optString("source", e.source);
     o.optNumber("gemm_peak_tflops", e.gemmPeakTflops);
     o.optString("gemm_probe_note", e.gemmProbeNote);
+    if (const Json* shard = o.find("shard")) {
+        const ObjectReader s(*shard, o.pathOf("shard"));
+        e.shardIndex = s.reqInt("index");
+        e.shardCount = s.reqInt("count");
+        if (e.shardCount < 1 || e.shardIndex < 0 || e.shardIndex >= e.shardCount)
+            throw FieldError{o.pathOf("shard"), "expected 0 <= index < count, got " + std::to_string(e.shardIndex) +
+                                                    "/" + std::to_string(e.shardCount)};
+    }
+    o.optString("workers", e.workers);
     return e;
 }
 
@@ -199,6 +213,12 @@ ResultRow rowFromValue(const Json& v, const std::string& path) {
         r.status = *st;
     }
     o.optString("message", r.message);
+    if (const Json* gpu = o.find("gpu")) {
+        const ObjectReader g(*gpu, o.pathOf("gpu"));
+        g.optString("name", r.gpu.name);
+        g.optString("uuid", r.gpu.uuid);
+        g.optInt("index", r.gpu.index);
+    }
     return r;
 }
 

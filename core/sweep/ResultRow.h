@@ -35,6 +35,15 @@ struct Measurement {
     double compileMs = -1;
 };
 
+// The GPU that measured a row (rows of a multi-GPU run say which worker's GPU). index is the
+// machine's GPU index in PCI bus order (nvidia-smi's), -1 = not recorded (CPU rows, old files).
+struct GpuIdentity {
+    std::string name;   // "NVIDIA H200"
+    std::string uuid;   // "GPU-1a2b3c4d-..." as nvidia-smi prints it
+    int index = -1;
+    bool operator==(const GpuIdentity& o) const = default;
+};
+
 struct ResultRow {
     Cell cell;
     Measurement baseline;
@@ -48,6 +57,7 @@ struct ResultRow {
     double relError = -1;      // ‖cand − base‖ / ‖base‖
     RowStatus status = RowStatus::Ok;
     std::string message;
+    GpuIdentity gpu;           // who measured it; default when unknown
 
     double speedupPercent() const;      // (t_base / t_cand − 1)·100
     double memorySavedPercent() const;  // (peak_base / peak_cand − 1)·100

@@ -24,6 +24,9 @@ struct Environment {
     // denominator of every cell's % of peak. <= 0 = not measured; the note says why or how.
     double gemmPeakTflops = -1;
     std::string gemmProbeNote;
+    int shardIndex = 0;       // --shard i/n: this run measured shard i (0-based) of n
+    int shardCount = 0;       // 0 = the whole sweep (not a shard)
+    std::string workers;      // --gpus of a multi-worker run ("0,1,3", "cpu:2"); empty = one process
 };
 
 struct Run {

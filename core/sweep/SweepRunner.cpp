@@ -151,16 +151,25 @@ bool isCudaBackend(const BackendRegistry& registry, const std::string& name) {
 
 Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::atomic<bool>& cancel,
                      const std::vector<Cell>& skip) {
+    std::vector<Cell> cells;
+    for (const Cell& c : cellsOf(spec))
+        if (std::find(skip.begin(), skip.end(), c) == skip.end()) cells.push_back(c);
+    size_t nextIndex = 0;
+    const CellSource next = [&]() -> std::optional<Cell> {
+        if (nextIndex >= cells.size()) return std::nullopt;
+        return cells[nextIndex++];
+    };
+    return runCells(spec, observer, cancel, next, int(cells.size()));
+}
+
+Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const std::atomic<bool>& cancel,
+                          const CellSource& next, int total) {
     Run run;
     run.spec = spec;
     run.environment = environment_;
     run.environment.startTime = isoTimeNow();
     run.environment.cudaGraphs = spec.cudaGraphs;
 
-    std::vector<Cell> cells;
-    for (const Cell& c : cellsOf(spec))
-        if (std::find(skip.begin(), skip.end(), c) == skip.end()) cells.push_back(c);
-    const int total = int(cells.size());
     const auto sweepStart = Clock::now();
     observer.progress({0, total, 0, -1});
 
@@ -183,9 +192,11 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
         }
     }
 
-    for (int index = 0; index < total; ++index) {
+    for (int index = 0;; ++index) {
         if (cancel.load()) break;
-        const Cell& cell = cells[size_t(index)];
+        const std::optional<Cell> nextCell = next();
+        if (!nextCell) break;
+        const Cell cell = *nextCell;
         observer.cellStarted(cell, index, total);
         const auto cellStart = Clock::now();
 
@@ -232,13 +243,14 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
                     }
                 }
             }
+            if (row.isCuda) row.gpu = gpu_;
             run.rows.push_back(row);
             observer.rowReady(row);
         }
 
         const double elapsed = secondsSince(sweepStart);
         const int done = index + 1;
-        observer.progress({done, total, elapsed, elapsed / done * (total - done)});
+        observer.progress({done, total, elapsed, total >= done ? elapsed / done * (total - done) : -1});
     }
     run.environment.endTime = isoTimeNow();
     return run;

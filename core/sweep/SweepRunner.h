@@ -3,6 +3,7 @@
 // cell (prepare untimed, warm-up, N timed forwards); statistics; output error vs the baseline.
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/backend/Backend.h"
@@ -41,6 +42,8 @@ public:
     // Where GPU backends' energy readings come from (default: NVML, loaded at run time).
     // Tests inject a synthetic meter or a loader of a missing library.
     void setEnergyMeterFactory(EnergyMeterFactory factory) { energyFactory_ = std::move(factory); }
+    // The GPU the cuda:* backends run on, recorded in their rows (default: not recorded).
+    void setGpuIdentity(GpuIdentity gpu) { gpu_ = std::move(gpu); }
 
     // Runs every cell not in `skip` (cells already finished, for resume). Returns the run with
     // the rows measured now. Cancellation is checked between forwards; rows of an interrupted
@@ -48,11 +51,21 @@ public:
     Run run(const SweepSpec& spec, SweepObserver& observer, const std::atomic<bool>& cancel,
             const std::vector<Cell>& skip = {});
 
+    // The next cell to measure, or nullopt to end the sweep. Called once before each cell, so
+    // a call also says the previous cell's rows are all out (a worker process reports it then).
+    using CellSource = std::function<std::optional<Cell>()>;
+    // Like run(), with the cells handed out one at a time (a worker fed by its parent): the
+    // model and backends are loaded once, then cells are measured until `next` says stop.
+    // `total` is what progress reports count against (< 0 = unknown).
+    Run runCells(const SweepSpec& spec, SweepObserver& observer, const std::atomic<bool>& cancel,
+                 const CellSource& next, int total);
+
 private:
     const BackendRegistry& registry_;
     WeightsProvider weights_;
     Environment environment_;
     EnergyMeterFactory energyFactory_;
+    GpuIdentity gpu_;
 };
 
 // Max abs and relative L2 error of `candidate` against `reference` on real positions.

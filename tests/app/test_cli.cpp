@@ -78,8 +78,9 @@ private slots:
     void overviewVersionAndUnknownCommand() {
         Result r = runCliCaptured({"--help"});
         QCOMPARE(r.code, kExitOk);
-        for (const char* command : {"run", "demo", "verify", "list-backends", "info", "summary", "convert"})
+        for (const char* command : {"run", "demo", "verify", "list-backends", "info", "summary", "convert", "merge", "slurm"})
             EXPECT_CONTAINS(r.out, command);
+        QVERIFY(!contains(r.out, "__worker"));   // the hidden worker command is not offered
 
         r = runCliCaptured({"--version"});
         QCOMPARE(r.code, kExitOk);
@@ -94,7 +95,7 @@ private slots:
     }
 
     void everyCommandHasHelp() {
-        for (const char* command : {"run", "demo", "list-backends", "info", "summary", "convert"}) {
+        for (const char* command : {"run", "demo", "list-backends", "info", "summary", "convert", "merge", "slurm"}) {
             for (const char* flag : {"--help", "-h"}) {
                 const Result r = runCliCaptured({command, flag});
                 QCOMPARE(r.code, kExitOk);

@@ -89,6 +89,9 @@ inline void diffRow(Diff& d, const std::string& p, const ResultRow& a, const Res
     d.num(p + ".relError", a.relError, b.relError);
     d.eq(p + ".status", int(a.status), int(b.status));
     d.eq(p + ".message", a.message, b.message);
+    d.eq(p + ".gpu.name", a.gpu.name, b.gpu.name);
+    d.eq(p + ".gpu.uuid", a.gpu.uuid, b.gpu.uuid);
+    d.eq(p + ".gpu.index", a.gpu.index, b.gpu.index);
 }
 
 inline void diffRows(Diff& d, const std::vector<ResultRow>& a, const std::vector<ResultRow>& b) {
@@ -139,6 +142,9 @@ inline void diffEnvironment(Diff& d, const Environment& a, const Environment& b)
     d.eq("env.source", a.source, b.source);
     d.num("env.gemmPeakTflops", a.gemmPeakTflops, b.gemmPeakTflops);
     d.eq("env.gemmProbeNote", a.gemmProbeNote, b.gemmProbeNote);
+    d.eq("env.shardIndex", a.shardIndex, b.shardIndex);
+    d.eq("env.shardCount", a.shardCount, b.shardCount);
+    d.eq("env.workers", a.workers, b.workers);
 }
 
 inline std::string diffRuns(const Run& a, const Run& b) {
@@ -182,6 +188,9 @@ inline Run sampleRun() {
     e.endTime = "2024-05-01T12:03:07Z";
     e.cudaGraphs = false;
     e.source = "bertbench";
+    e.shardIndex = 1;
+    e.shardCount = 3;
+    e.workers = "0,1";
 
     int k = 0;
     for (Task task : s.tasks)
@@ -220,6 +229,10 @@ inline Run sampleRun() {
     run.rows[8].candidate.hasStats = false;
     run.rows[9].candidate.compileMs = 12345.25;   // a compiled candidate (torch:sdpa+compile)
     run.rows[9].baseline.compileMs = 0;
+    // Rows of a multi-GPU run know their GPU (a name with a comma and quotes, for the CSV).
+    for (size_t i = 9; i < run.rows.size(); i += 2)
+        run.rows[i].gpu = {"NVIDIA H200, \"SXM\"", "GPU-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f" + std::to_string(i % 10),
+                           int(i % 3)};
     return run;
 }
 

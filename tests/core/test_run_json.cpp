@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sys/stat.h>
 
+#include "core/ErrorOf.h"
 #include "core/RunSamples.h"
 #include "core/results/RunFiles.h"
 #include "core/util/Errors.h"
@@ -61,6 +62,22 @@ private slots:
         QCOMPARE(QString::fromStdString(j.at("rows").at(7).at("rel_error").get<std::string>()), QStringLiteral("NaN"));
         QCOMPARE(QString::fromStdString(j.at("rows").at(7).at("max_abs_error").get<std::string>()),
                  QStringLiteral("Infinity"));
+        // Optional keys: "gpu" only on rows that know their GPU; shard and workers in the environment.
+        QVERIFY(!j.at("rows").at(8).contains("gpu"));
+        QCOMPARE(j.at("rows").at(9).at("gpu").at("index").get<int>(), 0);
+        QCOMPARE(j.at("environment").at("shard").at("count").get<int>(), 3);
+        QCOMPARE(j.at("environment").at("workers").get<std::string>(), std::string("0,1"));
+        const auto plain = nlohmann::json::parse(runToJson(Run{}));
+        QVERIFY(!plain.at("environment").contains("shard"));
+        QVERIFY(!plain.at("environment").contains("workers"));
+    }
+
+    void badShardIsRefused() {
+        auto j = nlohmann::json::parse(runToJson(sampleRun()));
+        j["environment"]["shard"] = {{"index", 3}, {"count", 3}};
+        const std::string message = testing::errorOf<FileFormatError>([&] { runFromJson(j.dump(), "s.json"); });
+        QVERIFY2(message.find("environment.shard: expected 0 <= index < count, got 3/3") != std::string::npos,
+                 message.c_str());
     }
 
     void emptyRunRoundTrips() {
