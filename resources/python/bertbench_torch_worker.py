@@ -210,6 +210,9 @@ class Worker:
         self.token_classifier = read_safetensors_f32(token) if token else None
         self.settings = dict(req)
         self.device = torch.device(device)
+        if self.device.type == "cuda" and self.device.index is None:
+            # torch.cuda's memory statistics want an indexed device ("cuda" alone is refused).
+            self.device = torch.device("cuda", torch.cuda.current_device())
         self.dtype = getattr(torch, DTYPES[dtype])
         self.ensure_model("encoder")
         return {"device_name": self.device_name(),
