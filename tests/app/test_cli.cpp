@@ -10,6 +10,7 @@
 
 #include "app/cli/ArgParser.h"
 #include "app/cli/Command.h"
+#include "app/CliTestSupport.h"
 #include "app/cli/RunPlan.h"
 #include "app/common/Backends.h"
 #include "core/results/RunFiles.h"
@@ -22,22 +23,9 @@ namespace {
 
 const std::string kSeedFixtures = std::string(BERTBENCH_FIXTURES_DIR) + "/seed-csv";
 
-struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-Result runCliCaptured(const CommandArgs& args) {
-    std::ostringstream out, err;
-    Result r;
-    r.code = runCli(args, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using Result = test::CliResult;
+using test::contains;
+using test::runCliCaptured;
 
 std::vector<std::string> fileLines(const std::string& path) {
     std::ifstream in(path);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/cli/Command.h"
+#include "app/CliTestSupport.h"
 #include "core/results/RunFiles.h"
 
 using namespace bertbench;
@@ -17,22 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-Result runCaptured(const CommandArgs& args) {
-    std::ostringstream out, err;
-    Result r;
-    r.code = runCli(args, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using Result = test::CliResult;
+using test::contains;
+Result runCaptured(const CommandArgs& args) { return test::runCliCaptured(args); }
 
 CommandArgs quickRun(const std::string& out) {
     return {"run", "--device", "cpu", "--model", "tiny", "--batch-sizes", "2", "--seq-lens", "32", "--pads", "0,0.5",

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "app/cli/Command.h"
+#include "app/CliTestSupport.h"
 #include "app/cli/SlurmScripts.h"
 #include "app/cli/WorkerSlots.h"
 #include "core/results/RunFiles.h"
@@ -21,21 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
-
-Result invoke(const CommandArgs& args) {
-    std::ostringstream out, err;
-    Result r;
-    r.code = runCli(args, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using Result = test::CliResult;
+using test::contains;
+Result invoke(const CommandArgs& args) { return test::runCliCaptured(args); }
 #define EXPECT_CONTAINS(text, part) QVERIFY2(contains(text, part), (std::string(part) + " not in:\n" + (text)).c_str())
 
 std::string path(const QTemporaryDir& tmp, const std::string& name) {
