@@ -1,4 +1,5 @@
 #include "ui/report/ReportRenderer.h"
+#include "ui/report/FigureHeader.h"
 
 #include <QChart>
 #include <QCoreApplication>
@@ -207,20 +208,9 @@ RunFigure::~RunFigure() {
 }
 
 void RunFigure::paint(QPainter& p) {
-    p.fillRect(QRectF(QPointF(0, 0), size_), Qt::white);
-    QFont f;
-    f.setPixelSize(19);
-    f.setBold(true);
-    p.setFont(f);
-    p.setPen(QColor(0x20, 0x20, 0x20));
-    p.drawText(QRectF(kMargin, kMargin, size_.width() - 2 * kMargin, 26), Qt::AlignLeft | Qt::AlignVCenter, title_);
-    f.setPixelSize(13);
-    f.setBold(false);
-    p.setFont(f);
-    p.setPen(QColor(0x50, 0x50, 0x50));
-    p.drawText(QRectF(kMargin, kMargin + 28, size_.width() - 2 * kMargin, 20), Qt::AlignLeft | Qt::AlignVCenter,
-               subtitle_);
+    paintFigureHeader(p, size_, kMargin, title_, subtitle_);
     scene_->render(&p, chartsArea_, QRectF(QPointF(0, 0), chartsArea_.size()), Qt::IgnoreAspectRatio);
+    QFont f;   // the footer: small, in the header's grey
     f.setPixelSize(11);
     p.setFont(f);
     p.drawText(QRectF(kMargin, chartsArea_.bottom() + 4, size_.width() - 2 * kMargin, 32),
