@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "app/common/Backends.h"
+#include "app/common/Gpus.h"
 #include "core/results/RunFiles.h"
 #include "core/sweep/SpecJson.h"
 #include "core/sweep/SweepRunner.h"
@@ -23,6 +24,7 @@
 #include "ui/runner/SweepWorker.h"
 #include "ui/widgets/CompareView.h"
 #include "ui/widgets/MainWindow.h"
+#include "ui/widgets/RunSettingsSection.h"
 #include "ui/widgets/RunView.h"
 #include "ui/widgets/SpecPresets.h"
 #include "ui/widgets/SweepPanel.h"
@@ -184,8 +186,15 @@ int main(int argc, char** argv) {
     args.process(app);
     if (headless) return runHeadless(args);
 
-    const BackendRegistry registry = app::makeRegistry();
-    ui::MainWindow window(ui::AppContext{&registry, &app::machineEnvironment, loadWeightsFor});
+    // The torch:* backends run in the interpreter saved in the Sweep panel's settings (a change
+    // applies from the next start: the registry's probe of it is made once, here).
+    app::RegistryOptions registryOptions;
+    registryOptions.python = ui::RunSettingsSection::pythonSetting().toStdString();
+    const BackendRegistry registry = app::makeRegistry(registryOptions);
+    QStringList gpuLabels;
+    for (const GpuIdentity& gpu : app::listGpus())
+        gpuLabels << QStringLiteral("%1 (%2)").arg(QString::fromStdString(gpu.name)).arg(gpu.index);
+    ui::MainWindow window(ui::AppContext{&registry, &app::machineEnvironment, loadWeightsFor, gpuLabels});
 
     if (args.isSet(QStringLiteral("spec"))) {
         try {
