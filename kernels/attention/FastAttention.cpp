@@ -35,7 +35,7 @@ void FusedAttentionStrategy::run(const AttentionShape& s, const AttentionArgs& a
     p.v = qkv + 2 * hidden * int64_t(e);
     p.out = args.out;
     p.qRowStride = p.kRowStride = p.vRowStride = 3 * hidden;
-    p.outRowStride = hidden;
+    p.outRowStride = args.outRowStride > 0 ? args.outRowStride : hidden;
     p.numHeads = s.numHeads;
     p.headDim = s.headDim;
     p.softmaxScale = args.scale;

@@ -24,6 +24,9 @@ public:
     bool packed() const override { return packed_; }
     void checkSupported(int numHeads, int headDim, DType dtype) const override;
     size_t workspaceBytes(const AttentionShape&) const override { return 0; }
+    // The kernel loads a block's Q tile into shared memory first and writes that block's output
+    // rows last (FlashAttentionKernel.cuh), so O may be written over Q.
+    bool overwritesQuery() const override { return true; }
     void run(const AttentionShape& shape, const AttentionArgs& args, CudaContext& context) override;
 
 private:

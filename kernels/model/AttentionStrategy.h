@@ -6,7 +6,8 @@
 // strategy the QKV projection's output and takes back the attention context:
 //
 //   qkv  [tokens, 3·hidden]  q | k | v, head h at column h·headDim inside each; row stride 3·hidden
-//   out  [tokens, hidden]    head h at column h·headDim; row stride hidden
+//   out  [tokens, hidden]    head h at column h·headDim; row stride args.outRowStride (hidden,
+//                            or 3·hidden when out is qkv itself: see overwritesQuery())
 //
 // tokens is B·S in the padded layout (row b·S + s) or the number of real tokens in the packed
 // layout (row cuSeqlens[b] + s for s < lengths[b]); the strategy says which one it wants.
@@ -40,6 +41,7 @@ struct AttentionShape {
 struct AttentionArgs {
     const void* qkv = nullptr;        // [tokens, 3·hidden]
     void* out = nullptr;              // [tokens, hidden]; every row must be written with finite values
+    int64_t outRowStride = 0;         // elements between out's rows: hidden, or 3·hidden when out == qkv
     const int32_t* lengths = nullptr;    // device [B], 1 ≤ lengths[b] ≤ S
     const int32_t* cuSeqlens = nullptr;  // device [B+1], exclusive prefix sum of lengths (both layouts)
     const int32_t* rowToPadded = nullptr;  // packed layout only: device [tokens], row → b·S + s
@@ -65,6 +67,11 @@ public:
     virtual void checkSupported(int numHeads, int headDim, DType dtype) const = 0;
     // Device scratch for one call, sized once per cell (untimed). 0 is fine.
     virtual size_t workspaceBytes(const AttentionShape& shape) const = 0;
+    // True: the strategy may be handed out == qkv (its Q columns, row stride 3·hidden), because
+    // each query row is read, by the one thread block that writes its output, before that output
+    // is written, and K and V are never written. The encoder then needs no separate [tokens,
+    // hidden] context buffer: at bert-base 128 × 512, 100 MB less peak memory.
+    virtual bool overwritesQuery() const { return false; }
     // One layer's attention. Only asynchronous work on args.stream: no allocation, no
     // synchronisation, no host reads of device data (the forward may be captured in a CUDA graph).
     virtual void run(const AttentionShape& shape, const AttentionArgs& args, CudaContext& context) = 0;

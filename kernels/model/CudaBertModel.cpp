@@ -271,18 +271,26 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
         c.x = DeviceBuffer(alloc, T * H * e, "hidden states [tokens, hidden]");
         // QKV + context and intermediate + FFN output are never live at once: one buffer holds
         // them in turn (peak memory: 6 instead of 9 hidden-sized tensors at bert-base sizes).
+        // With the fused residual epilogue and a strategy that allows it, attention writes its
+        // context over Q's columns of the QKV rows and the output projection adds into x in
+        // place: attention needs [tokens, 3·hidden], not 4 (100 MB less at bert-base 128×512).
         // From kFfnChunkMinRows tokens on, the FFN runs over row chunks so that its
-        // [chunk, intermediate + hidden] fits in attention's [tokens, 4·hidden]: at bert-base
-        // 128×512 that is 2 chunks and 100 MB less peak; the GEMMs keep ≥ 2048 rows each.
+        // [chunk, intermediate + hidden] fits in attention's part: at bert-base 128×512 that is
+        // 2 chunks; the GEMMs keep ≥ 2048 rows each.
+        c.ctxOverQuery = gemm_.fusedEpilogues() && attention.overwritesQuery();
+        const size_t attnCols = (c.ctxOverQuery ? 3 : 4) * H;
         size_t ffnChunks = 1;
-        if (T >= kFfnChunkMinRows) ffnChunks = std::max<size_t>(1, (I + H + 4 * H - 1) / (4 * H));
+        if (T >= kFfnChunkMinRows) ffnChunks = std::max<size_t>(1, (I + H + attnCols - 1) / attnCols);
         c.ffnChunkRows = int64_t((T + ffnChunks - 1) / ffnChunks);
         const size_t chunkRows = size_t(c.ffnChunkRows);
-        const size_t scratchBytes = std::max(T * 4 * H, chunkRows * (I + H)) * e;
-        c.scratch = DeviceBuffer(alloc, scratchBytes, "layer scratch [tokens, max(4*hidden, intermediate+hidden)]");
+        const size_t scratchBytes = std::max(T * attnCols, chunkRows * (I + H)) * e;
+        c.scratch = DeviceBuffer(alloc, scratchBytes, c.ctxOverQuery
+                                                          ? "layer scratch [tokens, max(3*hidden, intermediate+hidden)]"
+                                                          : "layer scratch [tokens, max(4*hidden, intermediate+hidden)]");
         auto* base = static_cast<unsigned char*>(c.scratch.get());
         c.qkv = base;
-        c.ctx = base + T * 3 * H * e;
+        c.ctx = c.ctxOverQuery ? base : base + T * 3 * H * e;
+        c.ctxRowStride = int64_t(c.ctxOverQuery ? 3 * H : H);
         c.inter = base;
         c.ffnOut = base + chunkRows * I * e;
         const size_t workspace = attention.workspaceBytes(s);
@@ -350,7 +358,9 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     const double flopsHH = 2.0 * double(T) * H * H;
 
     // The profiler categories below are a contract (kernels/README.md): they tile the forward.
-    {
+    // context_.runs(category) is true except while the profiler captures one category alone.
+    const CudaContext& ctxt = context_;
+    if (ctxt.runs("embeddings")) {
         OpScope scope(prof, stream, "embeddings", 4 * rowBytes);
         ops::embeddingLayerNorm(dtype_, x, c.ids, c.types, c.rowToPadded, T, s.maxSeqLen, w_.wordEmb,
                                 config_.vocabSize, w_.posEmb, config_.maxPositions, w_.typeEmb, config_.typeVocabSize,
@@ -359,6 +369,7 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     AttentionArgs args;
     args.qkv = qkv;
     args.out = ctx;
+    args.outRowStride = c.ctxRowStride;
     args.lengths = c.lengths;
     args.cuSeqlens = c.cuSeqlens;
     args.rowToPadded = c.rowToPadded;
@@ -368,18 +379,22 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     args.stream = stream;
 
     for (const Layer& l : w_.layers) {
-        {
+        if (ctxt.runs("qkv_gemm")) {
             OpScope scope(prof, stream, "qkv_gemm", 4 * rowBytes + 3 * wHH, 3 * flopsHH);
             gemm_.linear(dtype_, qkv, x, l.qkvW, l.qkvB, T, H, 3 * H);
         }
-        {
+        if (ctxt.runs("attention")) {
             OpScope scope(prof, stream, "attention", 4 * rowBytes);
             attention.run(s, args, context_);
         }
-        {
+        if (ctxt.runs("attn_out_ln")) {
             // x = LN(ctx·Woᵀ + b + x): GEMM with bias + residual epilogue, then LN reading one row.
             OpScope scope(prof, stream, "attn_out_ln", 4 * rowBytes + wHH, flopsHH);
-            if (fused) {
+            if (c.ctxOverQuery) {
+                // ctx lives in Q's columns (row stride 3·hidden) and K, V around it: x += ctx·Woᵀ + b in place.
+                gemm_.linearResidual(dtype_, x, ctx, l.attnOutW, l.attnOutB, x, T, H, H, c.ctxRowStride);
+                ops::biasResidualLayerNorm(dtype_, x, x, nullptr, nullptr, l.attnLnG, l.attnLnB, T, H, eps, stream);
+            } else if (fused) {
                 gemm_.linearResidual(dtype_, qkv, ctx, l.attnOutW, l.attnOutB, x, T, H, H);
                 ops::biasResidualLayerNorm(dtype_, x, qkv, nullptr, nullptr, l.attnLnG, l.attnLnB, T, H, eps, stream);
             } else {
@@ -393,7 +408,7 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
             auto* xr = static_cast<unsigned char*>(x) + size_t(r0) * size_t(H) * size_t(e);
             const double chunkRow = e * double(rows) * H, chunkInter = e * double(rows) * I;
             const double chunkFlops = 2.0 * double(rows) * H * I;
-            {
+            if (ctxt.runs("ffn_up_gelu")) {
                 OpScope scope(prof, stream, "ffn_up_gelu", chunkRow + chunkInter + wHI, chunkFlops);
                 if (fused) {
                     gemm_.linearGelu(dtype_, inter, xr, l.interW, l.interB, rows, H, I);
@@ -402,7 +417,7 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
                     ops::biasActivation(dtype_, inter, inter, l.interB, rows, I, I, ops::Activation::Gelu, stream);
                 }
             }
-            {
+            if (ctxt.runs("ffn_down_ln")) {
                 OpScope scope(prof, stream, "ffn_down_ln", chunkInter + 3 * chunkRow + wHI, chunkFlops);
                 if (fused) {
                     gemm_.linearResidual(dtype_, ffnOut, inter, l.outW, l.outB, xr, rows, I, H);
@@ -416,11 +431,11 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
             }
         }
     }
-    {
+    if (ctxt.runs("head")) {
         OpScope scope(prof, stream, "head");
         headForward();
     }
-    if (s.packed && c.perPosition) {
+    if (s.packed && c.perPosition && ctxt.runs("padding")) {
         OpScope scope(prof, stream, "padding", e * double(int64_t(s.batch) * s.maxSeqLen + T) * c.outCols);
         const void* packed = c.task == Task::Encoder ? x : c.logits.get();
         ops::scatterRows(dtype_, c.output, int64_t(s.batch) * s.maxSeqLen, packed, c.rowToPadded, T, c.outCols,
@@ -449,8 +464,9 @@ void CudaBertModel::headForward() {
         break;
     }
     case Task::Classification: {
-        void* cls = c.ctx;
-        void* pooled = c.qkv;
+        // Two [batch, hidden] rows sets at the start of the (free by now) layer scratch.
+        void* cls = c.scratch.get();
+        void* pooled = static_cast<unsigned char*>(c.scratch.get()) + size_t(s.batch) * size_t(H) * elementSize(dtype_);
         ops::gatherRows(dtype_, cls, x, c.clsRows, s.batch, H, stream);
         gemm_.linear(dtype_, pooled, cls, w_.poolerW, nullptr, s.batch, H, H);
         ops::biasActivation(dtype_, pooled, pooled, w_.poolerB, s.batch, H, H, ops::Activation::Tanh, stream);

@@ -3,7 +3,8 @@
 //
 //   embeddings (+ padding removal when packed) → per layer:
 //     qkv = x·Wqkvᵀ + b (one GEMM, bias epilogue) → attention strategy → ctx
-//     x = LN(ctx·Woᵀ + b + x)            (GEMM with bias + residual epilogue, LayerNorm of one row)
+//     x = LN(ctx·Woᵀ + b + x)            (GEMM with bias + residual epilogue, in place on x when ctx
+//                                          is written over Q; LayerNorm of one row)
 //     x = LN(GELU(x·Wiᵀ + b)·Wo2ᵀ + b + x) (GEMM with bias + GELU epilogue; GEMM with bias +
 //                                          residual epilogue, LayerNorm) — Gemm.h says which GELU;
 //     with BERTBENCH_FUSED_EPILOGUES=0 the wave-1 path: plain GEMMs, bias + GELU kernel, bias +
@@ -73,9 +74,13 @@ private:
         const int32_t *rowToPadded = nullptr, *clsRows = nullptr;
         DeviceBuffer x, scratch, workspace, logits, padded;
         // Views into `scratch`, whose regions are reused in turn within a layer (one stream, so
-        // the order of the launches is the order of use): [qkv 3H | ctx H] for attention,
-        // [inter I | ffnOut H] for the feed-forward; the re-padded output reuses it at the end.
+        // the order of the launches is the order of use): [qkv 3H | ctx H] for attention, or
+        // [qkv 3H] alone with ctx written over Q (ctxOverQuery: fused epilogues and a strategy
+        // that allows it, AttentionStrategy::overwritesQuery), [inter I | ffnOut H] for the
+        // feed-forward; the re-padded output reuses it at the end.
         void *qkv = nullptr, *ctx = nullptr, *inter = nullptr, *ffnOut = nullptr;
+        bool ctxOverQuery = false;
+        int64_t ctxRowStride = 0; // elements: hidden, or 3·hidden over Q
         int64_t ffnChunkRows = 0; // the FFN runs over row chunks of this many tokens (scratch size)
         void* output = nullptr;   // what output() reads: [outRows, outCols]
         int64_t outRows = 0;

@@ -39,6 +39,10 @@ public:
     // Per-op timing for the bench (null = off). Ops wrap themselves in OpScope(profiler(), ...).
     OpProfiler* profiler() const { return profiler_; }
     void setProfiler(OpProfiler* profiler) { profiler_ = profiler; }
+    // The profiler's category-alone graphs (CudaBertProfile.cpp): while set, the forward enqueues
+    // only the launches of that top-level category (OpCategory names); empty = all of them.
+    bool runs(const char* category) const { return onlyCategory_.empty() || onlyCategory_ == category; }
+    void setOnlyCategory(const std::string& category) { onlyCategory_ = category; }
 
     static constexpr size_t kWorkspaceBytes = size_t(32) << 20;   // NVIDIA's advice for Hopper
 
@@ -51,6 +55,7 @@ private:
     cublasLtHandle_t cublasLt_ = nullptr;
     DeviceBuffer workspace_;
     OpProfiler* profiler_ = nullptr;
+    std::string onlyCategory_;
 };
 
 // CUDA events around a region of one stream.

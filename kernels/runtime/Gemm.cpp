@@ -225,9 +225,10 @@ void Gemm::fallback(const Call& call) {
     const size_t e = elementSize(call.dtype);
     float beta = 0.f;
     if (call.residual) {
-        BB_CUDA_CHECK(cudaMemcpy2DAsync(call.y, size_t(call.ldy) * e, call.residual, size_t(call.ldy) * e,
-                                        size_t(call.out) * e, size_t(call.rows), cudaMemcpyDeviceToDevice,
-                                        context_.stream()));
+        if (call.y != call.residual)   // in place: y already holds the residual
+            BB_CUDA_CHECK(cudaMemcpy2DAsync(call.y, size_t(call.ldy) * e, call.residual, size_t(call.ldy) * e,
+                                            size_t(call.out) * e, size_t(call.rows), cudaMemcpyDeviceToDevice,
+                                            context_.stream()));
         beta = 1.f;
     }
     const float alpha = 1.f;
@@ -272,9 +273,11 @@ void Gemm::linearGelu(DType dtype, void* y, const void* x, const void* weight, c
 }
 
 void Gemm::linearResidual(DType dtype, void* y, const void* x, const void* weight, const void* bias,
-                          const void* residual, int64_t rows, int in, int out) {
-    if (y == residual) throw BackendError("linearResidual: the output must not alias the residual");
-    run(Call{dtype, y, x, weight, bias, residual, rows, in, out, in, out,
+                          const void* residual, int64_t rows, int in, int out, int64_t ldx) {
+    const size_t bytes = size_t(std::max<int64_t>(rows, 0)) * size_t(out) * elementSize(dtype);
+    if (y != residual && overlaps(y, bytes, residual, bytes))
+        throw BackendError("linearResidual: the output partly overlaps the residual (in place means y == residual)");
+    run(Call{dtype, y, x, weight, bias, residual, rows, in, out, ldx ? ldx : in, out,
              bias ? Epilogue::ResidualBias : Epilogue::Residual});
 }
 

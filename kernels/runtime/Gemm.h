@@ -10,8 +10,10 @@
 // rounding of the 3072-wide output); the intermediate is written once and never re-read for the
 // activation. fp32 (or fused epilogues off): the GEMM, then the exact erf GELU kernel (HF's "gelu").
 // linearResidual(): y = x·Wᵀ + bias + residual, the attention-output and FFN-down GEMMs: cublasLt
-// with beta = 1 and C = residual (its own layout, D = y), so the LayerNorm that follows reads one
-// row instead of two. y must not alias residual.
+// with beta = 1 and C = residual (D = y, the same layout), so the LayerNorm that follows reads one
+// row instead of two. y may be the residual itself (in place, C = D: cublasLt supports it); such
+// a call is never autotuned (repeated timing runs would add into the residual), it takes the
+// heuristic's first algorithm.
 //
 // Plans (descriptors, layouts, the chosen algorithm) are cached per shape × epilogue, so a forward
 // costs no heuristic calls after the first. Algorithm choice: up to 8 of the heuristic's algorithms
@@ -57,9 +59,10 @@ public:
     // y = GELU(x·Wᵀ + bias), contiguous rows; see the header comment for which GELU.
     void linearGelu(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows, int in,
                     int out);
-    // y = x·Wᵀ + bias + residual, contiguous rows; y must not alias residual. bias may be null.
+    // y = x·Wᵀ + bias + residual; x's row stride ldx (0 = in), y and residual contiguous rows; y may
+    // equal residual (in place) but not partly overlap it. bias may be null.
     void linearResidual(DType dtype, void* y, const void* x, const void* weight, const void* bias,
-                        const void* residual, int64_t rows, int in, int out);
+                        const void* residual, int64_t rows, int in, int out, int64_t ldx = 0);
 
     // Whether the GELU / residual epilogues are fused (BERTBENCH_FUSED_EPILOGUES, default on).
     bool fusedEpilogues() const { return fused_; }

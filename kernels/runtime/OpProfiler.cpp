@@ -23,21 +23,6 @@ cudaEvent_t OpProfiler::takeEvent() {
     return e;
 }
 
-namespace {
-
-// Inside a stream capture a plain record becomes a graph-internal node that cannot be timed; an
-// external record is a node whose event holds a timestamp after each replay of the graph.
-void recordEvent(cudaEvent_t event, cudaStream_t stream) {
-    cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
-    BB_CUDA_CHECK(cudaStreamIsCapturing(stream, &capture));
-    if (capture == cudaStreamCaptureStatusActive)
-        BB_CUDA_CHECK(cudaEventRecordWithFlags(event, stream, cudaEventRecordExternal));
-    else
-        BB_CUDA_CHECK(cudaEventRecord(event, stream));
-}
-
-} // namespace
-
 void OpProfiler::begin(cudaStream_t stream, const std::string& category, double bytes, double flops) {
     Record r;
     r.category = category;
@@ -47,7 +32,7 @@ void OpProfiler::begin(cudaStream_t stream, const std::string& category, double 
     r.parent = open_.empty() ? -1 : int(open_.back());
     r.start = takeEvent();
     r.stop = takeEvent();
-    recordEvent(r.start, stream);
+    BB_CUDA_CHECK(cudaEventRecord(r.start, stream));
     records_.push_back(r);
     open_.push_back(records_.size() - 1);
 }
@@ -56,16 +41,7 @@ void OpProfiler::end(cudaStream_t stream) {
     if (open_.empty()) return;
     const size_t index = open_.back();
     open_.pop_back();
-    recordEvent(records_[index].stop, stream);
-}
-
-void OpProfiler::discard() {
-    for (auto& r : records_) {
-        spare_.push_back(r.start);
-        spare_.push_back(r.stop);
-    }
-    records_.clear();
-    open_.clear();
+    BB_CUDA_CHECK(cudaEventRecord(records_[index].stop, stream));
 }
 
 void OpProfiler::collect() {

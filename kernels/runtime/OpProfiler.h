@@ -36,16 +36,12 @@ public:
 
     void begin(cudaStream_t stream, const std::string& category, double bytes, double flops);
     void end(cudaStream_t stream);
-    // Synchronises, adds this forward's ops to the totals and recycles the events. Scopes begun
-    // inside a stream capture record external event nodes: collect() after a replay of that graph
-    // reads the replay's times.
+    // Synchronises, adds this forward's ops to the totals and recycles the events.
     void collect();
     const std::map<std::string, Total>& totals() const { return totals_; }
     const std::map<std::string, Total>& details() const { return details_; }
     // The scopes of the forwards collected last, in begin order, with their nesting.
     const std::vector<ScopeRecord>& lastScopes() const { return lastScopes_; }
-    // Forgets the scopes begun since the last collect() without reading them (an abandoned capture).
-    void discard();
     void clear() {
         totals_.clear();
         details_.clear();
