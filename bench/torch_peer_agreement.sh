@@ -2,8 +2,10 @@
 # Does BertBench's torch:sdpa time HF sdpa the way bench/peers/hf_peers.py does? One device call:
 # the same cells and batches, both timed in alternating rounds (so that a slow minute of the machine
 # hits both), then one more round of each pinned to a single CPU core (taskset), with the container's
-# CPU throttling counters and the CPU governor read around every step. The report (last) shows, per
-# cell, each round's medians and the ratio of torch:sdpa to hf_sdpa over the rounds.
+# CPU throttling counters and the CPU governor read around every step, and the GPU's SM clock logged
+# every 200 ms (nvidia-smi) through the whole call, so that a step's times can be read beside the
+# clock the GPU ran at. The report (last) shows, per cell, each round's medians and the ratio of
+# torch:sdpa to hf_sdpa over the rounds, then each step's SM clock.
 #
 #   bash bench/torch_peer_agreement.sh --cli .device-bench/bertbench-cli [--python PATH] [--rounds N]
 #        [--cells B,..:S,..:P,..] [--timed N] [--out DIR]
@@ -65,15 +67,26 @@ cpu_state() {
 }
 : >"$OUTD/cpu_state.txt"
 cpu_state start
+# The GPU's clock through the call, and when each step ran (Unix seconds), for the report.
+: >"$OUTD/steps.txt"
+if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=timestamp,clocks.sm,utilization.gpu,power.draw --format=csv,noheader,nounits -lms 200 \
+        >"$OUTD/gpu_clocks.csv" 2>/dev/null &
+    CLOCK_PID=$!
+    trap 'kill "$CLOCK_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+fi
+step() { echo "$1 $2 $(date +%s.%N)" >>"$OUTD/steps.txt"; }
 
 ours() {   # ours TAG [PREFIX...]: torch:sdpa (the baseline) on the cells
     local tag=$1
     shift
     say "== ours $tag: torch:sdpa, $TIMED timed"
+    step "ours-$tag" start
     "$@" "$CLI" run --device cuda --model bert-base --dtype fp16 --tasks encoder --seed 0 --python "$PYTHON" \
         --baseline torch:sdpa --backends cuda:flash_attention_2 --batch-sizes "$CB" --seq-lens "$CS" --pads "$CP" \
         --warmup 3 --num-batches "$TIMED" --no-profile --quiet --out "$WORK/ours-$tag" >"$WORK/ours-$tag.log" 2>&1
     say "   rc=$?"
+    step "ours-$tag" end
     cp "$WORK/ours-$tag/results.csv" "$OUTD/ours-$tag.csv" 2>/dev/null || tail -n 5 "$WORK/ours-$tag.log" | tee -a "$OUTD/agreement.log"
     cpu_state "after ours $tag"
 }
@@ -81,9 +94,11 @@ peer() {   # peer TAG [PREFIX...]: hf_peers.py's hf_sdpa on the same cells and b
     local tag=$1
     shift
     say "== peer $tag: hf_sdpa, $TIMED timed"
+    step "peer-$tag" start
     "$@" "$PYTHON" "$HERE/peers/hf_peers.py" --cells "grid:$CELLS" --peers hf_sdpa --warmup 3 \
         --min-iters "$TIMED" --max-iters "$TIMED" --target-ms 0 --csv "$OUTD/peer-$tag.csv" >"$WORK/peer-$tag.log" 2>&1
     say "   rc=$?"
+    step "peer-$tag" end
     [ -s "$OUTD/peer-$tag.csv" ] || tail -n 5 "$WORK/peer-$tag.log" | tee -a "$OUTD/agreement.log"
     cpu_state "after peer $tag"
 }

@@ -95,6 +95,60 @@ def analyse(rounds, tol):
     return tags, rows, passed, compared
 
 
+def clock_table(directory):
+    """Per step (steps.txt: NAME start|end UNIX), the SM clocks nvidia-smi logged meanwhile."""
+    import datetime
+    steps, spans = os.path.join(directory, "steps.txt"), {}
+    clocks = os.path.join(directory, "gpu_clocks.csv")
+    if not (os.path.exists(steps) and os.path.exists(clocks)):
+        return
+    with open(steps) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                spans.setdefault(parts[0], {})[parts[1]] = float(parts[2])
+    samples = []
+    with open(clocks) as f:
+        for line in f:
+            fields = [x.strip() for x in line.split(",")]
+            try:
+                when = datetime.datetime.strptime(fields[0], "%Y/%m/%d %H:%M:%S.%f").timestamp()
+                samples.append((when, float(fields[1]), float(fields[2])))
+            except (ValueError, IndexError):
+                continue
+    if not samples:
+        return
+    print("GPU SM clock (MHz) and utilisation (%) during each step, nvidia-smi every 200 ms:")
+    for name, span in spans.items():
+        if "start" not in span or "end" not in span:
+            continue
+        inside = [(c, u) for t, c, u in samples if span["start"] <= t <= span["end"]]
+        if not inside:
+            continue
+        mhz = sorted(c for c, _ in inside)
+        q = lambda f: mhz[min(len(mhz) - 1, int(f * (len(mhz) - 1) + 0.5))]
+        util = statistics.median(u for _, u in inside)
+        print(f"  {name:<14} n={len(mhz):4d}  p10 {q(0.1):6.0f}  median {q(0.5):6.0f}  p90 {q(0.9):6.0f}  util {util:4.0f}")
+
+
+def ours_clocks(directory):
+    """torch:sdpa rows record the SM clock at the start and end of each cell (NVML): median beside it."""
+    lines = []
+    for path in sorted(glob.glob(os.path.join(directory, "ours-*.csv"))):
+        tag = os.path.basename(path)[len("ours-"):-len(".csv")]
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                if r.get("baseline") != "torch:sdpa":
+                    continue
+                a, b = num(r.get("baseline_sm_clock_start_mhz")), num(r.get("baseline_sm_clock_end_mhz"))
+                if a > 0 and b > 0:
+                    lines.append(f"  {tag:<7} {r['batch_size']}x{r['seq_len']} p{float(r['pad']):g}: "
+                                 f"{num(r['baseline_median_ms']):7.3f} ms at {a:.0f} -> {b:.0f} MHz")
+    if lines:
+        print("torch:sdpa per cell, its median and the SM clock at the cell's start and end (NVML):")
+        print("\n".join(lines))
+
+
 def report(directory, tol):
     rounds = load(directory)
     if not rounds:
@@ -109,6 +163,8 @@ def report(directory, tol):
     verdict = "PASS" if compared and passed == compared else "FAIL"
     print(f"{verdict}: torch:sdpa within {tol:.0%} of hf_sdpa in {passed} of {compared} cells "
           f"(median of the round medians)")
+    clock_table(directory)
+    ours_clocks(directory)
     return 0
 
 

@@ -109,6 +109,9 @@ void TorchBackend::startWorker() {
     const nlohmann::json loaded = call(load, options_.loadTimeoutS);
     if (loaded.contains("device_name") && loaded["device_name"].is_string())
         deviceName_ = loaded["device_name"].get<std::string>();
+    pciBusId_.clear();
+    if (loaded.contains("pci_bus_id") && loaded["pci_bus_id"].is_string())
+        pciBusId_ = loaded["pci_bus_id"].get<std::string>();
 }
 
 void TorchBackend::loadModel(const BertWeights& weights, DType dtype) {

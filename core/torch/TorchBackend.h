@@ -41,6 +41,9 @@ public:
 
     std::string name() const override;
     std::string deviceName() const override;
+    // The worker's GPU as NVML names it, so that energy, clocks and the throttled flag are read for
+    // torch:* rows as for cuda:* rows (empty on the CPU, or where torch does not report it).
+    std::string pciBusId() const override { return pciBusId_; }
 
     void loadModel(const BertWeights& weights, DType dtype) override;
     void prepare(Task task, const Batch& batch) override;
@@ -74,6 +77,7 @@ private:
     ModelConfig config_;
     std::unique_ptr<TorchWorkerProcess> worker_;
     std::string deviceName_;
+    std::string pciBusId_;          // the worker's GPU ("0000:19:00.0"), empty on the CPU
 
     Task task_ = Task::Encoder;
     int batchSize_ = 0, seqLen_ = 0;

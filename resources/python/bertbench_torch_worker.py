@@ -215,9 +215,19 @@ class Worker:
             self.device = torch.device("cuda", torch.cuda.current_device())
         self.dtype = getattr(torch, DTYPES[dtype])
         self.ensure_model("encoder")
-        return {"device_name": self.device_name(),
+        return {"device_name": self.device_name(), "pci_bus_id": self.pci_bus_id(),
                 "parameters": sum(p.numel() for p in self.model.parameters()),
                 "attn_implementation": getattr(self.model.config, "_attn_implementation", attention)}
+
+    def pci_bus_id(self):
+        """"0000:19:00.0" as NVML and cudaDeviceGetPCIBusId spell it; "" on the CPU or an older torch."""
+        if self.device.type != "cuda":
+            return ""
+        props = self.torch.cuda.get_device_properties(self.device)
+        bus, dev, dom = (getattr(props, n, None) for n in ("pci_bus_id", "pci_device_id", "pci_domain_id"))
+        if not all(isinstance(v, int) for v in (bus, dev, dom)):
+            return ""
+        return f"{dom:04X}:{bus:02X}:{dev:02X}.0"
 
     def device_name(self):
         torch = self.torch

@@ -102,6 +102,16 @@ private slots:
             QSKIP("python3 (3.8 or newer) is not available to run the fake worker");
     }
 
+    // The worker names its GPU's PCI bus id on load; the sweep's energy meter (NVML) is opened with it.
+    void aCudaWorkerReportsItsPciBusId() {
+        FakeMode mode("");
+        TorchBackendOptions o = fakeOptions();
+        o.device = "cuda";
+        TorchBackend backend(o);
+        backend.loadModel(tinyWeights(), DType::Float16);
+        QCOMPARE(backend.pciBusId(), std::string("0000:19:00.0"));
+    }
+
     void cellsThroughTheProtocol() {
         FakeMode mode("");
         pid_t pid = -1;
@@ -114,6 +124,7 @@ private slots:
             // Its own process group: a terminal's Ctrl-C reaches bertbench only, which stops it in order.
             QCOMPARE(::getpgid(pid), pid);
             VERIFY_CONTAINS(backend.deviceName(), "Fake cpu (sdpa)");
+            QCOMPARE(backend.pciBusId(), std::string());   // on the CPU: no NVML energy for this row
 
             const Batch batch = batchOf(3, 16, 0.5);
             backend.resetPeakMemory();

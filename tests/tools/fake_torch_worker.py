@@ -142,7 +142,7 @@ def main():
                     if not isinstance(req.get(key), str):
                         raise ValueError(f"load: {key} missing")
                 reply({"id": rid, "ok": True, "device_name": f"Fake {req['device']} ({req['attention']})",
-                       "parameters": 1})
+                       "pci_bus_id": "0000:19:00.0" if req["device"] == "cuda" else "", "parameters": 1})
             elif cmd == "prepare":
                 if fault("oom_prepare") is not None:
                     fire()
