@@ -174,6 +174,26 @@ private slots:
         QVERIFY(field<QCheckBox>(panel, "candidate_cuda:flash_attention_2")->text().contains("not in this build"));
     }
 
+    // A registered backend this machine cannot run (torch:* without torch) is greyed with the reason.
+    void unavailableBackendsAreGreyedWithTheReason() {
+        BackendRegistry registry = test::cpuRegistry();
+        BackendInfo torch;
+        torch.name = "torch:sdpa";
+        torch.device = "cpu";
+        torch.attention = "sdpa";
+        torch.description = "HF transformers BertModel, attn_implementation=sdpa";
+        torch.unavailableReason = "python3 has no torch (No module named 'torch')";
+        torch.create = [] { return std::unique_ptr<Backend>(); };
+        registry.add(torch);
+        SweepPanel panel(registry);
+        panel.setSpec(test::tinySpec());
+        auto* box = field<QCheckBox>(panel, "candidate_torch:sdpa");
+        QVERIFY(!box->isEnabled());
+        QVERIFY(box->text().contains("unavailable here"));
+        QVERIFY(box->toolTip().contains("No module named 'torch'"));
+        QVERIFY(field<QCheckBox>(panel, "candidate_cpu:sdpa")->isEnabled());
+    }
+
     void specRoundTripsThroughJson() {
         SweepPanel panel(registry_);
         SweepSpec s = test::tinySpec();

@@ -270,7 +270,15 @@ void SweepPanel::setBackends(const SweepSpec& spec) {
     if (!all.contains(qstr(spec.baseline))) all << qstr(spec.baseline);
     for (const std::string& c : spec.candidates)
         if (!all.contains(qstr(c))) all << qstr(c);
-    const auto label = [&](const QString& n) { return names.contains(n) ? n : n + tr(" (not in this build)"); };
+    // A backend this machine cannot run (torch:* without torch, ...) is listed, greyed, with why.
+    const auto whyNot = [&](const QString& n) {
+        const BackendInfo* info = registry_.find(n.toStdString());
+        return info ? qstr(info->unavailableReason) : QString();
+    };
+    const auto label = [&](const QString& n) {
+        if (!names.contains(n)) return n + tr(" (not in this build)");
+        return whyNot(n).isEmpty() ? n : n + tr(" (unavailable here)");
+    };
 
     baseline_->clear();
     for (const QString& n : all) baseline_->addItem(label(n), n);
@@ -284,6 +292,10 @@ void SweepPanel::setBackends(const SweepSpec& spec) {
         box->setProperty("backend", n);
         box->setChecked(std::find(spec.candidates.begin(), spec.candidates.end(), n.toStdString()) != spec.candidates.end());
         if (const BackendInfo* info = registry_.find(n.toStdString())) box->setToolTip(qstr(info->description));
+        if (const QString why = whyNot(n); !why.isEmpty()) {
+            box->setToolTip(tr("Unavailable on this machine: %1").arg(why));
+            box->setEnabled(box->isChecked());   // a loaded spec's choice stays visible and can be unticked
+        }
         connect(box, &QCheckBox::toggled, this, [this] { scheduleValidation(); });
         candidatesBox_->layout()->addWidget(box);
         candidates_ << box;
