@@ -16,6 +16,8 @@
 #           (default $OUT, else ./torch-grid-out)
 # Env:      BUDGET_S (default 470): seconds the whole script may take, build included; later steps are
 #           cut short first (each bertbench-cli run is stopped with SIGINT at its limit and keeps its rows).
+#           GRID_LIMIT_S (default 300): the most the grid step may take of that. The grid runs with
+#           --no-profile: its tables are about time and memory, and the profile costs time per cell.
 #
 # Steps on cuda (bert-base, encoder, fp16, seed 0):
 #   0. build (unless a CLI is given or carried): cmake --preset device (CUDA arch 90-real: the H200),
@@ -161,10 +163,10 @@ cli_run() {   # name limit_s args...: SIGINT at the limit; the CLI then saves th
 
 # ---- 1. the grid --------------------------------------------------------------------------------------
 cands=$(usable "$GRID_CANDS")
-glim=$(($(left) - 190)); [ "$glim" -gt 300 ] && glim=300
+glim=$(($(left) - 190)); [ "$glim" -gt "${GRID_LIMIT_S:-300}" ] && glim=${GRID_LIMIT_S:-300}
 if [ -n "$cands" ]; then
     cli_run grid "$glim" --baseline "$GRID_BASE" --backends "$cands" --batch-sizes "$GRID_B" \
-        --seq-lens "$GRID_S" --pads "$GRID_P" --warmup "$WARMUP" --num-batches "$TIMED"
+        --seq-lens "$GRID_S" --pads "$GRID_P" --warmup "$WARMUP" --num-batches "$TIMED" --no-profile
 fi
 
 # ---- 2. output agreement and torch.compile, a few cells ----------------------------------------------
