@@ -63,6 +63,8 @@ cpu_state() {
         [ -r "$f" ] && echo "governor: $(cat "$f")"
         grep -m1 "model name" /proc/cpuinfo
         echo "nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg)"
+        # A VM's vCPU time taken by the host (the 8th number after "cpu": steal, in ticks).
+        awk '$1 == "cpu" { print "cpu steal ticks " $9 ", total " ($2+$3+$4+$5+$6+$7+$8+$9) }' /proc/stat
     } >>"$OUTD/cpu_state.txt" 2>&1
 }
 : >"$OUTD/cpu_state.txt"
