@@ -1,17 +1,15 @@
 // CudaBertBackend's issue-12 side: the profiling forward, the GEMM probe and the PCI bus id.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "kernels/CudaBertBackend.h"
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/GemmProbe.h"
+#include "kernels/runtime/StreamGate.h"
 
 #include "core/util/Errors.h"
 
@@ -19,32 +17,20 @@ namespace bertbench::cuda {
 
 namespace {
 
-// Holds the stream until the whole profiled forward is enqueued. Without it the GPU would run
-// each op as soon as the host launched it, and every scope would also time the host's launch
-// and event-record overhead (dominant for small cells, and absent from a CUDA graph replay).
-// The wait is bounded so that a full launch queue can never deadlock the host.
-struct StreamGate {
-    std::atomic<bool> open{false};
-    static void CUDART_CB wait(void* self) {
-        auto* gate = static_cast<StreamGate*>(self);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-        while (!gate->open.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::yield();
-    }
-};
-
 // The profiled forward enqueued behind a closed gate, launch by launch (no CUDA graph).
 void profileGated(CudaContext& context, const std::function<void()>& forward, OpProfiler& profiler) {
+    // Behind a closed gate: each scope times its ops, not the host's launch and event-record rate
+    // (dominant for small cells).
     StreamGate gate;
-    BB_CUDA_CHECK(cudaLaunchHostFunc(context.stream(), &StreamGate::wait, &gate));
+    gate.hold(context.stream());
     try {
         forward();
     } catch (...) {
-        gate.open.store(true, std::memory_order_release);
+        gate.release();
         cudaStreamSynchronize(context.stream());   // the host function must be done with `gate`
         throw;
     }
-    gate.open.store(true, std::memory_order_release);
+    gate.release();
     BB_CUDA_CHECK(cudaStreamSynchronize(context.stream()));
     profiler.collect();
 }
