@@ -5,10 +5,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QSettings>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTest>
 
 #include "UiTestSupport.h"
@@ -192,6 +193,11 @@ private slots:
         QVERIFY(box->text().contains("unavailable here"));
         QVERIFY(box->toolTip().contains("No module named 'torch'"));
         QVERIFY(field<QCheckBox>(panel, "candidate_cpu:sdpa")->isEnabled());
+        auto* baseline = field<QComboBox>(panel, "baseline");
+        const int row = baseline->findData(QStringLiteral("torch:sdpa"));
+        QVERIFY(row >= 0);
+        auto* model = qobject_cast<QStandardItemModel*>(baseline->model());
+        QVERIFY(model && !model->item(row)->isEnabled());
     }
 
     void specRoundTripsThroughJson() {

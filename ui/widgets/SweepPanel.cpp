@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
@@ -281,7 +282,16 @@ void SweepPanel::setBackends(const SweepSpec& spec) {
     };
 
     baseline_->clear();
-    for (const QString& n : all) baseline_->addItem(label(n), n);
+    for (const QString& n : all) {
+        baseline_->addItem(label(n), n);
+        // Greyed in the list like the candidates (a loaded spec's choice stays selectable).
+        if (const QString why = whyNot(n); !why.isEmpty()) {
+            const int row = baseline_->count() - 1;
+            baseline_->setItemData(row, tr("Unavailable on this machine: %1").arg(why), Qt::ToolTipRole);
+            if (auto* model = qobject_cast<QStandardItemModel*>(baseline_->model()); model && n != qstr(spec.baseline))
+                model->item(row)->setEnabled(false);
+        }
+    }
     baseline_->setCurrentIndex(int(all.indexOf(qstr(spec.baseline))));
 
     qDeleteAll(candidates_);
