@@ -60,10 +60,12 @@ std::string key(const ResultRow& r) {
     return k.str();
 }
 
-// 3 x 2 x 2 = 12 cells, each a fraction of a second on one core.
+// 3 x 2 x 2 = 12 cells, each a fraction of a second on one core: 300 forwards a backend, so that
+// under a loaded machine the worker killed after its second cell still has cells left (with 60
+// it could finish its share before the kill landed, and no death was seen).
 QStringList sweep(const std::string& out) {
     return {"run",      "--device", "cpu",         "--model",   "tiny", "--batch-sizes", "1,2,4", "--seq-lens",
-            "32,64",    "--pads",   "0,0.5",       "--num-batches", "60", "--gpus",        "cpu:2", "--quiet",
+            "32,64",    "--pads",   "0,0.5",       "--num-batches", "300", "--gpus",        "cpu:2", "--quiet",
             "--out",    QString::fromStdString(out)};
 }
 
