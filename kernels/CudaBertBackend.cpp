@@ -2,6 +2,7 @@
 
 #include "core/util/Errors.h"
 #include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/GraphCapture.h"
 
 namespace bertbench::cuda {
 
@@ -53,23 +54,7 @@ void CudaBertBackend::captureGraph() {
     // One plain forward first: cublasLt's heuristics run and its plans are cached outside the capture.
     model_.forward(*attention_);
     context_.synchronize();
-    cudaGraph_t graph = nullptr;
-    BB_CUDA_CHECK(cudaStreamBeginCapture(context_.stream(), cudaStreamCaptureModeThreadLocal));
-    try {
-        model_.forward(*attention_);
-    } catch (...) {
-        cudaStreamEndCapture(context_.stream(), &graph);
-        if (graph) cudaGraphDestroy(graph);
-        cudaGetLastError();
-        throw;
-    }
-    BB_CUDA_CHECK(cudaStreamEndCapture(context_.stream(), &graph));
-    const cudaError_t status = cudaGraphInstantiate(&graph_, graph, 0);
-    cudaGraphDestroy(graph);
-    if (status != cudaSuccess) {
-        graph_ = nullptr;
-        throwCudaError(status, "cudaGraphInstantiate", __FILE__, __LINE__);
-    }
+    graph_ = captureGraphExec(context_.stream(), [&] { model_.forward(*attention_); });
 }
 
 double CudaBertBackend::forward() {

@@ -9,6 +9,7 @@
 #include "kernels/CudaBertBackend.h"
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/GemmProbe.h"
+#include "kernels/runtime/GraphCapture.h"
 #include "kernels/runtime/StreamGate.h"
 
 #include "core/util/Errors.h"
@@ -40,30 +41,14 @@ void profileGated(CudaContext& context, const std::function<void()>& forward, Op
 double replayMs(cudaGraphExec_t exec, cudaStream_t stream, double roughMs) {
     const int perRound = int(std::clamp(std::ceil(1.0 / std::max(roughMs, 1e-3)), 3.0, 200.0));
     for (int i = 0; i < 2; ++i) BB_CUDA_CHECK(cudaGraphLaunch(exec, stream));
-    cudaEvent_t start = nullptr, stop = nullptr;
-    BB_CUDA_CHECK(cudaEventCreate(&start));
-    if (cudaEventCreate(&stop) != cudaSuccess) {
-        cudaEventDestroy(start);
-        throwCudaError(cudaGetLastError(), "cudaEventCreate", __FILE__, __LINE__);
-    }
+    EventTimer timer;
     std::vector<double> rounds;
-    try {
-        for (int r = 0; r < 3; ++r) {
-            BB_CUDA_CHECK(cudaEventRecord(start, stream));
-            for (int i = 0; i < perRound; ++i) BB_CUDA_CHECK(cudaGraphLaunch(exec, stream));
-            BB_CUDA_CHECK(cudaEventRecord(stop, stream));
-            BB_CUDA_CHECK(cudaEventSynchronize(stop));
-            float ms = 0.f;
-            BB_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-            rounds.push_back(double(ms) / perRound);
-        }
-    } catch (...) {
-        cudaEventDestroy(start);
-        cudaEventDestroy(stop);
-        throw;
+    for (int r = 0; r < 3; ++r) {
+        timer.start(stream);
+        for (int i = 0; i < perRound; ++i) BB_CUDA_CHECK(cudaGraphLaunch(exec, stream));
+        timer.stop(stream);
+        rounds.push_back(timer.elapsedMs() / perRound);
     }
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
     std::sort(rounds.begin(), rounds.end());
     return rounds[1];
 }
@@ -76,32 +61,19 @@ double replayMs(cudaGraphExec_t exec, cudaStream_t stream, double roughMs) {
 // timed output was copied out before the profile. nullopt when the forward cannot be captured.
 std::optional<double> categoryAloneMs(CudaContext& context, const std::function<void()>& forward,
                                       const std::string& category, double roughMs) {
-    cudaStream_t stream = context.stream();
     struct Filter {   // the forward enqueues only `category` while this lives
         CudaContext& c;
         Filter(CudaContext& context, const std::string& only) : c(context) { c.setOnlyCategory(only); }
         ~Filter() { c.setOnlyCategory({}); }
     } filter(context, category);
-    cudaGraph_t graph = nullptr;
-    BB_CUDA_CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-    try {
-        forward();
-    } catch (...) {
-        cudaStreamEndCapture(stream, &graph);
-        if (graph) cudaGraphDestroy(graph);
-        cudaGetLastError();
-        return std::nullopt;
-    }
-    const cudaError_t ended = cudaStreamEndCapture(stream, &graph);
     cudaGraphExec_t exec = nullptr;
-    const cudaError_t made = ended == cudaSuccess ? cudaGraphInstantiate(&exec, graph, 0) : ended;
-    if (graph) cudaGraphDestroy(graph);
-    if (made != cudaSuccess) {
-        cudaGetLastError();
+    try {
+        exec = captureGraphExec(context.stream(), forward);
+    } catch (const std::exception&) {   // not capturable: the caller keeps the launch-by-launch profile
         return std::nullopt;
     }
     try {
-        const double ms = replayMs(exec, stream, roughMs);
+        const double ms = replayMs(exec, context.stream(), roughMs);
         cudaGraphExecDestroy(exec);
         return ms;
     } catch (...) {

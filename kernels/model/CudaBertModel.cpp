@@ -464,7 +464,7 @@ void CudaBertModel::headForward() {
         break;
     }
     case Task::Classification: {
-        // Two [batch, hidden] rows sets at the start of the (free by now) layer scratch.
+        // Two [batch, hidden] buffers, one after the other, at the start of the layer scratch (free by now).
         void* cls = c.scratch.get();
         void* pooled = static_cast<unsigned char*>(c.scratch.get()) + size_t(s.batch) * size_t(H) * elementSize(dtype_);
         ops::gatherRows(dtype_, cls, x, c.clsRows, s.batch, H, stream);
