@@ -10,9 +10,11 @@
 //   --quick                       --check with the odd-length and pad-0.75 cases only (sanitizers)
 //   --lengths-dir DIR             where to write the pad-0.5 lengths that sdpa_peers.py reads
 //
-// Build (one H100, sm_90; bench/attention/run_device.sh does this):
-//   nvcc -std=c++20 -O3 -I. -gencode arch=compute_90,code=sm_90 bench/attention/attn_bench.cu
-//        kernels/attention/FusedAttention.cu kernels/attention/FlashFwd_*.cu -o attn_bench
+// Build (H100/H200; bench/attention/run_device.sh does this): the FlashAttention-2 files for
+// sm_90, the Hopper kernel for sm_90a, BERTBENCH_HAVE_HOPPER_ATTENTION so the dispatch sees it:
+//   nvcc -std=c++20 -O3 -I. -DBERTBENCH_HAVE_HOPPER_ATTENTION=1 -gencode arch=compute_90,code=sm_90
+//        bench/attention/attn_bench.cu kernels/attention/FusedAttention.cu kernels/attention/FlashFwd_*.cu
+//        kernels/attention/hopper/HopperAttention.cu (that one with -gencode arch=compute_90a,code=sm_90a)
 //
 // Flop count: 4·H·D·Σ len² (QKᵀ and PV, 2 flops a multiply-add; real keys × real queries), so the
 // padded runs are credited only with real work; at pad 0 this is 4·B·H·S²·D.
@@ -124,13 +126,24 @@ struct Kernel {
     std::function<void(const FusedAttentionParams&, const int32_t* cu, const int32_t* lengths, int batch, int rows, cudaStream_t)> launch;
 };
 
-Kernel libraryKernel(int headDim, AttnDType dtype)
+// hopper = false: the FlashAttention-2 kernel (every GPU); true: the sm_90a kernel, which the
+// library picks by itself on an H100/H200 (only offered where it runs, see main).
+Kernel libraryKernel(int headDim, AttnDType dtype, bool hopper = false)
 {
     const FusedAttentionTile t = fusedAttentionTile(headDim);
     char name[96];
-    std::snprintf(name, sizeof name, "library d%d %s (%dx%d, %d warps)", headDim, dtypeName(dtype), t.blockM, t.blockN, t.warps);
+    if (hopper)
+        std::snprintf(name, sizeof name, "hopper d%d %s (128x128, 1+2 warpgroups)", headDim, dtypeName(dtype));
+    else
+        std::snprintf(name, sizeof name, "library d%d %s (%dx%d, %d warps)", headDim, dtypeName(dtype), t.blockM, t.blockN, t.warps);
     return {name, headDim, dtype,
-            [](const FusedAttentionParams& p, const int32_t* cu, const int32_t* lengths, int batch, int rows, cudaStream_t s) {
+            [hopper](const FusedAttentionParams& params, const int32_t* cu, const int32_t* lengths, int batch, int rows, cudaStream_t s) {
+                FusedAttentionParams p = params;
+                p.allowHopper = hopper;
+                if (hopper && !fusedAttentionUsesHopper(p, rows)) {
+                    std::fprintf(stderr, "the hopper kernel does not run here\n");
+                    std::exit(2);
+                }
                 if (cu) launchFlashAttentionVarlen(p, cu, batch, rows, s);
                 else launchSdpaPadded(p, lengths, batch, rows, s);
             }};
@@ -245,6 +258,7 @@ CheckResult checkOne(const Kernel& kernel, const CheckCase& c, bool varlen, int 
     p.headDim = d;
     p.softmaxScale = float(1.0 / std::sqrt(double(d)));
     p.dtype = kernel.dtype;
+    p.totalRows = tokens;
     kernel.launch(p, varlen ? dIdx : nullptr, varlen ? nullptr : dIdx, batch, c.seqLen, nullptr);
     CUDA_CHECK(cudaGetLastError());
     CUDA_CHECK(cudaDeviceSynchronize());
@@ -374,8 +388,11 @@ std::pair<double, double> timeKernel(const Kernel& k, const TimingShape& sh)
     p.headDim = sh.headDim;
     p.softmaxScale = float(1.0 / std::sqrt(double(sh.headDim)));
     p.dtype = k.dtype;
-    const double varlenMs = medianMs([&] { k.launch(p, dCu, nullptr, batch, sh.seqLen, nullptr); });
-    const double paddedMs = medianMs([&] { k.launch(p, nullptr, dLen, batch, sh.seqLen, nullptr); });
+    FusedAttentionParams packed = p, padded = p;
+    packed.totalRows = cu.back();
+    padded.totalRows = paddedTokens;
+    const double varlenMs = medianMs([&] { k.launch(packed, dCu, nullptr, batch, sh.seqLen, nullptr); });
+    const double paddedMs = medianMs([&] { k.launch(padded, nullptr, dLen, batch, sh.seqLen, nullptr); });
     CUDA_CHECK(cudaFree(dQkv));
     CUDA_CHECK(cudaFree(dOut));
     CUDA_CHECK(cudaFree(dCu));
@@ -444,6 +461,21 @@ int main(int argc, char** argv)
     std::vector<Kernel> library;
     for (AttnDType t : {AttnDType::F16, AttnDType::BF16})
         for (int d : {32, 64, 128}) library.push_back(libraryKernel(d, t));
+    // The Hopper kernel beside it where this GPU runs it (d64, d128).
+    for (AttnDType t : {AttnDType::F16, AttnDType::BF16})
+        for (int d : {64, 128}) {
+            FusedAttentionParams probe;
+            alignas(16) static unsigned char dummy[16];
+            probe.q = probe.k = probe.v = probe.out = dummy;
+            probe.numHeads = 1;
+            probe.headDim = d;
+            probe.qRowStride = probe.kRowStride = probe.vRowStride = probe.outRowStride = d;
+            probe.softmaxScale = 1.f;
+            probe.dtype = t;
+            probe.totalRows = 1;
+            if (fusedAttentionUsesHopper(probe, 1)) library.push_back(libraryKernel(d, t, true));
+        }
+    if (library.size() == 6) std::printf("# the Hopper kernel does not run on this GPU/build: FlashAttention-2 kernel only\n");
 
     bool ok = true;
     if (doCheck) ok = checkKernels(library, 20251124, quick) && ok;
@@ -464,8 +496,8 @@ int main(int argc, char** argv)
     if (doProfile) {
         TimingShape sh;
         sh.lengths.assign(size_t(sh.batch), sh.seqLen);
-        const Kernel k = libraryKernel(64, AttnDType::F16);
-        timeKernel(k, sh);
+        timeKernel(libraryKernel(64, AttnDType::F16), sh);
+        if (library.size() > 6) timeKernel(libraryKernel(64, AttnDType::F16, true), sh);
     }
     std::printf("\n%s\n", ok ? "ALL CHECKS PASSED" : "SOME CHECKS FAILED");
     return ok ? 0 : 1;

@@ -1,5 +1,7 @@
 #include "kernels/attention/FastAttention.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -11,6 +13,16 @@
 #include "kernels/runtime/OpProfiler.h"
 
 namespace bertbench::cuda {
+
+namespace {
+bool hopperAllowedByEnvironment()
+{
+    const char* v = std::getenv("BERTBENCH_HOPPER_ATTENTION");
+    return !(v && std::strcmp(v, "0") == 0);
+}
+} // namespace
+
+FusedAttentionStrategy::FusedAttentionStrategy(bool packed) : packed_(packed), allowHopper_(hopperAllowedByEnvironment()) {}
 
 void FusedAttentionStrategy::checkSupported(int numHeads, int headDim, DType dtype) const
 {
@@ -24,7 +36,7 @@ void FusedAttentionStrategy::checkSupported(int numHeads, int headDim, DType dty
         throw BackendError(who + ": head count " + std::to_string(numHeads) + " is out of range 1..65535");
 }
 
-void FusedAttentionStrategy::run(const AttentionShape& s, const AttentionArgs& args, CudaContext& context)
+attention::FusedAttentionParams FusedAttentionStrategy::params(const AttentionShape& s, const AttentionArgs& args) const
 {
     const int64_t hidden = s.hidden;
     const size_t e = elementSize(s.dtype);
@@ -40,7 +52,21 @@ void FusedAttentionStrategy::run(const AttentionShape& s, const AttentionArgs& a
     p.headDim = s.headDim;
     p.softmaxScale = args.scale;
     p.dtype = s.dtype == DType::BFloat16 ? attention::AttnDType::BF16 : attention::AttnDType::F16;
+    p.totalRows = s.tokens;
+    p.allowHopper = allowHopper_;
+    return p;
+}
 
+bool FusedAttentionStrategy::usesHopper(const AttentionShape& s, const AttentionArgs& args) const
+{
+    return attention::fusedAttentionUsesHopper(params(s, args), s.maxSeqLen);
+}
+
+void FusedAttentionStrategy::run(const AttentionShape& s, const AttentionArgs& args, CudaContext& context)
+{
+    const attention::FusedAttentionParams p = params(s, args);
+    const int64_t hidden = s.hidden;
+    const size_t e = elementSize(s.dtype);
     // For the profiler: bytes read and written once; flops 4·H·d·Σ len², of which the host knows
     // only a bound: B·S² padded (an upper bound, what the kernel may touch), tokens²/B packed
     // (the lower bound, exact when all lengths are equal).

@@ -1,7 +1,7 @@
 #pragma once
 // The fast attention strategies (issue 4), offered to CudaBackends.cpp (kernels/README.md):
 //
-//   cuda:sdpa               padded layout [B·S rows]; one fused FlashAttention-2 kernel with the
+//   cuda:sdpa               padded layout [B·S rows]; one fused attention kernel with the
 //                           key-padding mask given by lengths; S×S scores never materialised
 //   cuda:flash_attention_2  packed layout: the encoder runs on real tokens only (padding removed
 //                           after the embeddings, restored on the task output) and attention runs
@@ -12,25 +12,36 @@
 // merge of heads, no workspace.
 #include <vector>
 
+#include "kernels/attention/FusedAttention.h"
 #include "kernels/model/AttentionStrategy.h"
 
 namespace bertbench::cuda {
 
 class FusedAttentionStrategy final : public AttentionStrategy {
 public:
-    explicit FusedAttentionStrategy(bool packed) : packed_(packed) {}
+    // allowHopper: use the sm_90a kernel where it runs (default: BERTBENCH_HOPPER_ATTENTION,
+    // unset or anything but 0 = yes); the kernel checks pass false to test the fallback too.
+    explicit FusedAttentionStrategy(bool packed);
+    FusedAttentionStrategy(bool packed, bool allowHopper) : packed_(packed), allowHopper_(allowHopper) {}
 
     std::string name() const override { return packed_ ? "flash_attention_2" : "sdpa"; }
     bool packed() const override { return packed_; }
     void checkSupported(int numHeads, int headDim, DType dtype) const override;
     size_t workspaceBytes(const AttentionShape&) const override { return 0; }
-    // The kernel loads a block's Q tile into shared memory first and writes that block's output
-    // rows last (FlashAttentionKernel.cuh), so O may be written over Q.
+    // Both kernels load a block's Q tile into shared memory before its first use and write that
+    // tile's output rows last (FlashAttentionKernel.cuh, hopper/HopperAttentionKernel.cuh), and no
+    // block reads another's Q rows, so O may be written over Q.
     bool overwritesQuery() const override { return true; }
     void run(const AttentionShape& shape, const AttentionArgs& args, CudaContext& context) override;
 
+    // Whether a run of this shape takes the Hopper kernel (reports, checks).
+    bool usesHopper(const AttentionShape& shape, const AttentionArgs& args) const;
+
 private:
+    attention::FusedAttentionParams params(const AttentionShape& shape, const AttentionArgs& args) const;
+
     bool packed_;
+    bool allowHopper_ = true;
 };
 
 std::vector<AttentionStrategyInfo> fastAttentionStrategies();

@@ -7,6 +7,9 @@
 #include <string>
 
 #include "kernels/attention/FlashAttentionLaunch.cuh"
+#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
+#include "kernels/attention/hopper/HopperAttention.h"
+#endif
 
 namespace bertbench::attention {
 namespace detail {
@@ -46,9 +49,51 @@ void checkCommon(const FusedAttentionParams& p, int batch, int rows)
     require(std::isfinite(p.softmaxScale) && p.softmaxScale > 0.f, "softmax scale must be positive and finite");
 }
 
+#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
+hopper::HopperLaunch hopperLaunch(const FusedAttentionParams& p, const detail::FlashKernelParams& kp, int batch, int rows)
+{
+    hopper::HopperLaunch L;
+    L.q = p.q;
+    L.k = p.k;
+    L.v = p.v;
+    L.out = p.out;
+    L.qRowStride = p.qRowStride;
+    L.kRowStride = p.kRowStride;
+    L.vRowStride = p.vRowStride;
+    L.outRowStride = p.outRowStride;
+    L.totalRows = p.totalRows;
+    L.numHeads = p.numHeads;
+    L.headDim = p.headDim;
+    L.bf16 = p.dtype == AttnDType::BF16;
+    L.scaleLog2 = kp.scaleLog2;
+    L.cuSeqlens = kp.cuSeqlens;
+    L.lengths = kp.lengths;
+    L.paddedSeqLen = kp.paddedSeqLen;
+    L.batch = batch;
+    L.maxRows = rows;
+    return L;
+}
+#endif
+
+bool hopperFits(const FusedAttentionParams& p, const detail::FlashKernelParams& kp, int batch, int rows)
+{
+#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
+    return p.allowHopper && p.totalRows > 0 && hopper::hopperAttentionUsable(hopperLaunch(p, kp, batch, rows));
+#else
+    (void)p, (void)kp, (void)batch, (void)rows;
+    return false;
+#endif
+}
+
 void dispatch(const FusedAttentionParams& p, const detail::FlashKernelParams& kp, int batch, int rows, cudaStream_t stream)
 {
     using namespace detail;
+#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
+    if (hopperFits(p, kp, batch, rows)) {
+        hopper::runHopperAttention(hopperLaunch(p, kp, batch, rows), stream);
+        return;
+    }
+#endif
     const bool bf16 = p.dtype == AttnDType::BF16;
     switch (p.headDim) {
     case 32:
@@ -84,6 +129,12 @@ detail::FlashKernelParams kernelParams(const FusedAttentionParams& p)
 }
 
 } // namespace
+
+bool fusedAttentionUsesHopper(const FusedAttentionParams& params, int maxSeqlen)
+{
+    detail::FlashKernelParams kp = kernelParams(params);
+    return hopperFits(params, kp, 1, maxSeqlen);
+}
 
 bool fusedAttentionSupportsHeadDim(int headDim)
 {

@@ -6,8 +6,9 @@
 //   launchSdpaPadded            cuda:sdpa — the padded batch [B, S] with a key-padding mask given
 //                               as per-row lengths (right padding, as in Batch).
 //
-// Both run the same FlashAttention-2 kernel (FlashAttentionKernel.cuh); only the way a block
-// finds its sequence differs. Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and
+// Both run the same kernel; only the way a block finds its sequence differs. On a compute
+// capability 9.0 GPU with head dim 64 or 128 that is the Hopper kernel (hopper/: TMA, wgmma,
+// warp-specialised), elsewhere the FlashAttention-2 kernel (FlashAttentionKernel.cuh). Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and
 // accumulation, fp16 or bf16 in and out. The CPU twin is AttentionReference.h.
 //
 // Layout: the QKV projection's output, one row per token, [tokens, 3·hidden] with Q at column 0,
@@ -35,7 +36,13 @@ struct FusedAttentionParams {
     int headDim = 0;                // 32, 64 or 128
     float softmaxScale = 0.f;       // usually 1/sqrt(headDim)
     AttnDType dtype = AttnDType::F16;
+    int64_t totalRows = 0;          // rows of q/k/v (tokens); 0 = unknown, which rules out the
+                                    // Hopper kernel (its TMA tensor maps need the extent)
+    bool allowHopper = true;        // false: always the FlashAttention-2 kernel (A/B checks)
 };
+
+// True when launches with these params would run the Hopper kernel.
+bool fusedAttentionUsesHopper(const FusedAttentionParams& params, int maxSeqlen);
 
 // True for the head dims with a compiled kernel (32, 64, 128).
 bool fusedAttentionSupportsHeadDim(int headDim);

@@ -23,8 +23,15 @@ namespace bertbench::cuda {
 
 namespace {
 
+std::string checkName(bool packed, int headDim, bool hopper)
+{
+    return std::string("fused attention ") + (packed ? "packed" : "padded") + " d" + std::to_string(headDim) +
+           (hopper ? " (hopper kernel)" : "");
+}
+
 // One (dtype, head dim, layout) case: lengths with a length-1 row, odd lengths, one at S.
-KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType dtype, int headDim, bool packed)
+KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType dtype, int headDim, bool packed,
+                      bool allowHopper)
 {
     const std::vector<int> lengths = {1, 17, 100, 257, 333, 64, 65};
     const int B = int(lengths.size()), S = 333, heads = 2, hidden = heads * headDim;
@@ -52,7 +59,7 @@ KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType 
     BB_CUDA_CHECK(cudaMemcpy(dInts.get(), ints.data(), ints.size() * sizeof(int32_t), cudaMemcpyHostToDevice));
     ops::fillBytes(dOut.get(), 0xff, dOut.bytes(), ctx.stream());   // NaN in every dtype
 
-    FusedAttentionStrategy strategy(packed);
+    FusedAttentionStrategy strategy(packed, allowHopper);
     AttentionShape shape;
     shape.batch = B;
     shape.maxSeqLen = S;
@@ -70,6 +77,7 @@ KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType 
     args.scale = 1.f / std::sqrt(float(headDim));
     args.stream = ctx.stream();
     strategy.checkSupported(heads, headDim, dtype);
+    const bool hopper = strategy.usesHopper(shape, args);
     strategy.run(shape, args, ctx);
     ctx.synchronize();
     std::vector<unsigned char> outRaw(dOut.bytes());
@@ -91,7 +99,7 @@ KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType 
     else cpu::sdpaAttention(cs, qkv.data(), want.data(), workspace.data());
 
     KernelCheck c;
-    c.name = std::string("fused attention ") + (packed ? "packed" : "padded") + " d" + std::to_string(headDim);
+    c.name = checkName(packed, headDim, hopper);
     c.dtype = dtype;
     c.tolerance = dtype == DType::Float16 ? 2e-3 : 1.2e-2;
     double diff2 = 0, ref2 = 0;
@@ -114,6 +122,23 @@ KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType 
     return c;
 }
 
+// Whether launches of this head dim take the Hopper kernel on the current GPU (aligned dummy
+// pointers: only the shape, the build and the device decide).
+bool hopperRuns(int headDim)
+{
+    alignas(16) static unsigned char dummy[16];
+    attention::FusedAttentionParams p;
+    p.q = p.k = p.v = dummy;
+    p.out = dummy;
+    p.numHeads = 2;
+    p.headDim = headDim;
+    p.qRowStride = p.kRowStride = p.vRowStride = 6 * int64_t(headDim);
+    p.outRowStride = 2 * int64_t(headDim);
+    p.softmaxScale = 1.f;
+    p.totalRows = 1;
+    return attention::fusedAttentionUsesHopper(p, 1);
+}
+
 } // namespace
 
 std::vector<KernelCheck> runFusedAttentionChecks(uint64_t seed)
@@ -124,17 +149,21 @@ std::vector<KernelCheck> runFusedAttentionChecks(uint64_t seed)
     std::vector<KernelCheck> checks;
     for (DType dtype : {DType::Float16, DType::BFloat16})
         for (int headDim : {32, 64, 128})
-            for (bool packed : {false, true}) {
-                try {
-                    checks.push_back(checkCase(alloc, ctx, rng, dtype, headDim, packed));
-                } catch (const std::exception& e) {
-                    KernelCheck c;
-                    c.name = std::string("fused attention ") + (packed ? "packed" : "padded") + " d" + std::to_string(headDim);
-                    c.dtype = dtype;
-                    c.failure = e.what();
-                    checks.push_back(c);
+            for (bool packed : {false, true})
+                for (bool allowHopper : {false, true}) {
+                    // The second pass is the Hopper kernel where this GPU and build run it; where
+                    // they do not, the first pass (the FlashAttention-2 kernel) is the only one.
+                    if (allowHopper && !hopperRuns(headDim)) continue;
+                    try {
+                        checks.push_back(checkCase(alloc, ctx, rng, dtype, headDim, packed, allowHopper));
+                    } catch (const std::exception& e) {
+                        KernelCheck c;
+                        c.name = checkName(packed, headDim, allowHopper);
+                        c.dtype = dtype;
+                        c.failure = e.what();
+                        checks.push_back(c);
+                    }
                 }
-            }
     return checks;
 }
 

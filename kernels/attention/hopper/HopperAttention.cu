@@ -1,0 +1,145 @@
+// Host side of the Hopper attention kernel: the three TMA tensor maps, the persistent grid, and
+// the one instantiation per (head dim, dtype). Compiled for sm_90a only (kernels/CMakeLists.txt).
+#include "kernels/attention/hopper/HopperAttention.h"
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include <cuda.h>
+#include <cudaTypedefs.h>
+
+#include "kernels/attention/hopper/HopperAttentionKernel.cuh"
+
+namespace bertbench::attention::hopper {
+
+namespace {
+
+PFN_cuTensorMapEncodeTiled_v12000 encodeTiledFunction()
+{
+    static PFN_cuTensorMapEncodeTiled_v12000 fn = [] {
+        void* p = nullptr;
+        cudaDriverEntryPointQueryResult status{};
+        const cudaError_t e = cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &p, 12000, cudaEnableDefault, &status);
+        if (e != cudaSuccess || status != cudaDriverEntryPointSuccess) p = nullptr;
+        return reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(p);
+    }();
+    return fn;
+}
+
+// [totalRows × (heads · d)] with the given row stride, read in boxes of 128 rows × 64 columns
+// (128 bytes: TMA's 128-byte swizzle span, the layout the wgmma descriptors expect).
+CUtensorMap tensorMap(const void* base, int64_t rowStride, int64_t totalRows, int columns, bool bf16)
+{
+    CUtensorMap map{};
+    const cuuint64_t dims[2] = {cuuint64_t(columns), cuuint64_t(totalRows)};
+    const cuuint64_t strides[1] = {cuuint64_t(rowStride) * 2};
+    const cuuint32_t box[2] = {64, 128};
+    const cuuint32_t elementStrides[2] = {1, 1};
+    const CUresult r = encodeTiledFunction()(
+        &map, bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16, 2,
+        const_cast<void*>(base), dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
+        CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+    if (r != CUDA_SUCCESS)
+        throw std::runtime_error("hopper attention: cuTensorMapEncodeTiled failed (CUresult " + std::to_string(int(r)) + ")");
+    return map;
+}
+
+template <class T>
+const void* kernelAddress() { return reinterpret_cast<const void*>(&hopperAttentionForward<T>); }
+
+// Per device: compute capability 9.0 and a loadable sm_90a image of the kernel.
+struct DeviceInfo {
+    bool usable = false;
+    int sms = 0;
+};
+DeviceInfo deviceInfo(int device)
+{
+    static std::mutex mutex;
+    static DeviceInfo cache[64];
+    static bool known[64] = {};
+    if (device < 0 || device >= 64) return {};
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!known[device]) {
+        DeviceInfo info;
+        int major = 0, minor = 0;
+        cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device);
+        cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device);
+        cudaDeviceGetAttribute(&info.sms, cudaDevAttrMultiProcessorCount, device);
+        cudaFuncAttributes attributes{};
+        const bool loadable =
+            cudaFuncGetAttributes(&attributes, kernelAddress<HopperTraits<64, __half>>()) == cudaSuccess;
+        cudaGetLastError();   // a missing image is an answer, not an error to leave behind
+        info.usable = major == 9 && minor == 0 && loadable && info.sms > 0 && encodeTiledFunction() != nullptr;
+        cache[device] = info;
+        known[device] = true;
+    }
+    return cache[device];
+}
+
+template <class T>
+void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
+{
+    static std::once_flag attributeSet;
+    cudaError_t attributeError = cudaSuccess;
+    std::call_once(attributeSet, [&] {
+        attributeError = cudaFuncSetAttribute(hopperAttentionForward<T>, cudaFuncAttributeMaxDynamicSharedMemorySize, T::kSmemBytes);
+    });
+    if (attributeError != cudaSuccess)
+        throw std::runtime_error("hopper attention: cannot raise shared memory to " + std::to_string(T::kSmemBytes) +
+                                 " bytes: " + cudaGetErrorString(attributeError));
+    const int columns = L.numHeads * L.headDim;
+    const CUtensorMap tmQ = tensorMap(L.q, L.qRowStride, L.totalRows, columns, L.bf16);
+    const CUtensorMap tmK = tensorMap(L.k, L.kRowStride, L.totalRows, columns, L.bf16);
+    const CUtensorMap tmV = tensorMap(L.v, L.vRowStride, L.totalRows, columns, L.bf16);
+    HopperKernelParams kp{};
+    kp.out = L.out;
+    kp.outRowStride = L.outRowStride;
+    kp.scaleLog2 = L.scaleLog2;
+    kp.cuSeqlens = L.cuSeqlens;
+    kp.lengths = L.lengths;
+    kp.paddedSeqLen = L.paddedSeqLen;
+    kp.batch = L.batch;
+    kp.numHeads = L.numHeads;
+    kp.mTiles = (L.maxRows + T::kBlockM - 1) / T::kBlockM;
+    const int64_t tiles = int64_t(kp.mTiles) * kp.numHeads * kp.batch;
+    const int grid = int(std::min<int64_t>(tiles, sms));
+    hopperAttentionForward<T><<<grid, T::kThreads, T::kSmemBytes, stream>>>(tmQ, tmK, tmV, kp);
+    const cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) throw std::runtime_error(std::string("hopper attention launch failed: ") + cudaGetErrorString(e));
+}
+
+bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
+
+} // namespace
+
+bool hopperAttentionUsable(const HopperLaunch& L)
+{
+    if (L.headDim != 64 && L.headDim != 128) return false;
+    if (L.totalRows <= 0 || L.totalRows >= (int64_t(1) << 31) || L.maxRows <= 0) return false;
+    if (!aligned16(L.q) || !aligned16(L.k) || !aligned16(L.v) || !aligned16(L.out)) return false;
+    for (int64_t s : {L.qRowStride, L.kRowStride, L.vRowStride})
+        if (s % 8 != 0 || s <= 0) return false;   // TMA: row stride a multiple of 16 bytes
+    int device = -1;
+    if (cudaGetDevice(&device) != cudaSuccess) {
+        cudaGetLastError();
+        return false;
+    }
+    return deviceInfo(device).usable;
+}
+
+void runHopperAttention(const HopperLaunch& L, cudaStream_t stream)
+{
+    int device = 0;
+    cudaGetDevice(&device);
+    const int sms = deviceInfo(device).sms;
+    if (L.headDim == 64)
+        L.bf16 ? launch<HopperTraits<64, __nv_bfloat16>>(L, stream, sms) : launch<HopperTraits<64, __half>>(L, stream, sms);
+    else if (L.headDim == 128)
+        L.bf16 ? launch<HopperTraits<128, __nv_bfloat16>>(L, stream, sms) : launch<HopperTraits<128, __half>>(L, stream, sms);
+    else
+        throw std::invalid_argument("hopper attention: head dim " + std::to_string(L.headDim) + " is not 64 or 128");
+}
+
+} // namespace bertbench::attention::hopper

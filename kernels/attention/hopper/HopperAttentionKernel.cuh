@@ -1,0 +1,349 @@
+#pragma once
+// FlashAttention forward for Hopper (sm_90a): TMA loads, wgmma, a producer warpgroup and two
+// consumer warpgroups (the FlashAttention-3 structure, written for BERT's bidirectional
+// attention with a key-length mask). Same contract as FlashAttentionKernel.cuh.
+//
+// Block = 3 warpgroups, one block per SM, persistent: block b takes work tiles b, b + grid, …
+// A work tile is 128 query rows of one (sequence, head), ordered query tile fastest, so the
+// blocks running at one time share K/V of few (sequence, head) pairs in L2.
+//   producer  (warpgroup 0, one thread; its registers given to the consumers): for each work
+//             tile, TMA-loads the Q tile into one of 2 Q buffers, then every K and V tile of the
+//             sequence into a ring of 2 stages; full/empty mbarriers hand the buffers over, so
+//             loads for the next work tile stream in while this one is computed.
+//   consumers (warpgroups 1, 2: 64 query rows each) per K/V tile:
+//       S  = Q Kᵀ        wgmma m64n128k16, A = Q and B = K from shared memory (K-major)
+//       mask keys ≥ length, online softmax in fp32 (exp2 with the scale folded in)
+//       O += P V         wgmma m64n{d}k16, A = P from registers (the S accumulator layout is the
+//                        A fragment layout), B = V from shared memory (N-major, trans-b)
+//   then O / l is staged through the warpgroup's own rows of its Q buffer and written with
+//   16-byte stores, only rows that exist, and the Q buffer is released.
+// The two consumer warpgroups are independent, so one's softmax overlaps the other's wgmma.
+//
+// Shared memory (1024-byte aligned boxes, 128-byte swizzle as TMA writes it): Q ×2, K ×2, V ×2
+// tiles of [128 rows × d], each as d/64 boxes of [128 rows × 64 columns], then the mbarriers.
+// Rows past a sequence's end are the next sequence's (or TMA's zeros past the tensor): keys there
+// are masked to -inf, so P = 0 and finite V contributes nothing; query rows there are computed
+// and discarded.
+#include <cstdint>
+
+#include <cuda.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include "kernels/attention/hopper/HopperPtx.cuh"
+#include "kernels/attention/hopper/WgmmaOps.cuh"
+
+namespace bertbench::attention::hopper {
+
+struct HopperKernelParams {
+    void* out;
+    int64_t outRowStride;     // elements
+    float scaleLog2;          // softmaxScale · log2(e)
+    const int32_t* cuSeqlens; // varlen: [batch + 1]
+    const int32_t* lengths;   // padded: [batch]
+    int paddedSeqLen;         // padded: S
+    int batch, numHeads, mTiles;
+};
+
+template <int kHeadDim_, typename Element_>
+struct HopperTraits {
+    using Element = Element_;
+    static constexpr int kHeadDim = kHeadDim_;
+    static constexpr int kBlockM = 128;                  // 2 consumer warpgroups × 64 rows
+    static constexpr int kBlockN = 128;                  // keys per K/V tile
+    static constexpr int kStages = 2;                    // K/V ring
+    static constexpr int kQBuffers = 2;
+    static constexpr int kConsumers = 2;
+    static constexpr int kThreads = 128 * (1 + kConsumers);
+    static constexpr int kBoxCols = 64;                  // 128 bytes: one swizzle row
+    static constexpr int kBoxes = kHeadDim / kBoxCols;   // boxes per tile
+    static constexpr int kBoxBytes = 128 * 128;          // 128 rows × 128 bytes
+    static constexpr int kTileBytes = kBoxes * kBoxBytes;
+    static constexpr int kBarrierOffset = (kQBuffers + 2 * kStages) * kTileBytes;
+    static constexpr int kSmemBytes = kBarrierOffset + 128 + 1024;   // + slack to align to 1024
+    static_assert(kHeadDim == 64 || kHeadDim == 128, "head dim 64 or 128");
+};
+
+// Which rows a work tile covers; decoded identically by producer and consumers.
+struct WorkTile {
+    int head, seqStart, qStart, qRows, kLen, numKTiles;
+    bool exists;   // the tile holds query rows
+    bool zeros;    // padded mode, every row is padding: written as zeros, nothing loaded
+};
+
+template <class T>
+__device__ __forceinline__ WorkTile decodeTile(const HopperKernelParams& p, int tile)
+{
+    WorkTile w;
+    const int qt = tile % p.mTiles;
+    const int rest = tile / p.mTiles;
+    w.head = rest % p.numHeads;
+    const int b = rest / p.numHeads;
+    int qLen;
+    if (p.cuSeqlens) {
+        w.seqStart = p.cuSeqlens[b];
+        w.kLen = p.cuSeqlens[b + 1] - w.seqStart;
+        qLen = w.kLen;
+    } else {
+        w.seqStart = b * p.paddedSeqLen;
+        w.kLen = min(max(p.lengths[b], 0), p.paddedSeqLen);
+        qLen = p.paddedSeqLen;
+    }
+    w.qStart = qt * T::kBlockM;
+    w.exists = w.qStart < qLen;
+    w.qRows = min(T::kBlockM, qLen - w.qStart);
+    w.zeros = w.qStart >= w.kLen;
+    w.numKTiles = (w.kLen + T::kBlockN - 1) / T::kBlockN;
+    return w;
+}
+
+template <typename Element>
+__device__ __forceinline__ uint32_t packPair(float lo, float hi);
+template <>
+__device__ __forceinline__ uint32_t packPair<__half>(float lo, float hi)
+{
+    __half2 h = __floats2half2_rn(lo, hi);
+    return *reinterpret_cast<uint32_t*>(&h);
+}
+template <>
+__device__ __forceinline__ uint32_t packPair<__nv_bfloat16>(float lo, float hi)
+{
+    __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<uint32_t*>(&h);
+}
+
+__device__ __forceinline__ float exp2Approx(float x)
+{
+    float y;
+    asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x));
+    return y;
+}
+
+// Byte offset of (row, column) inside a tile of kBoxes swizzled [128 × 64] boxes.
+template <class T>
+__device__ __forceinline__ uint32_t swizzledOffset(int row, int col)
+{
+    const int box = col / T::kBoxCols;
+    const int byteInRow = (col % T::kBoxCols) * 2;
+    return uint32_t(box * T::kBoxBytes + row * 128 + ((((byteInRow >> 4) ^ (row & 7)) << 4) | (byteInRow & 15)));
+}
+
+template <class T>
+__global__ void __launch_bounds__(T::kThreads, 1)
+hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_constant__ CUtensorMap tmK,
+                       const __grid_constant__ CUtensorMap tmV, const HopperKernelParams p)
+{
+#if defined(__CUDA_ARCH_FEAT_SM90_ALL)
+    using Element = typename T::Element;
+    constexpr int D = T::kHeadDim;
+    constexpr int kS = T::kStages;
+
+    extern __shared__ unsigned char smemRaw[];
+    const uint32_t rawAddress = sharedAddress(smemRaw);
+    const uint32_t base = (rawAddress + 1023u) & ~1023u;
+    unsigned char* smem = smemRaw + (base - rawAddress);
+    auto qTile = [&](int i) { return base + uint32_t(i * T::kTileBytes); };
+    auto kTile = [&](int s) { return base + uint32_t((T::kQBuffers + s) * T::kTileBytes); };
+    auto vTile = [&](int s) { return base + uint32_t((T::kQBuffers + kS + s) * T::kTileBytes); };
+    const uint32_t bars = base + T::kBarrierOffset;
+    auto fullQ = [&](int i) { return bars + 8u * i; };
+    auto emptyQ = [&](int i) { return bars + 8u * (T::kQBuffers + i); };
+    auto fullK = [&](int s) { return bars + 8u * (2 * T::kQBuffers + s); };
+    auto fullV = [&](int s) { return bars + 8u * (2 * T::kQBuffers + kS + s); };
+    auto emptyKV = [&](int s) { return bars + 8u * (2 * T::kQBuffers + 2 * kS + s); };
+    constexpr uint32_t kConsumerWarps = 4 * T::kConsumers;   // each consumer warp arrives once
+
+    const int warpgroup = threadIdx.x / 128;
+    const int numTiles = p.mTiles * p.numHeads * p.batch;
+
+    if (threadIdx.x == 0) {
+        for (int i = 0; i < T::kQBuffers; ++i) {
+            mbarrierInit(fullQ(i), 1);
+            mbarrierInit(emptyQ(i), kConsumerWarps);
+        }
+        for (int s = 0; s < kS; ++s) {
+            mbarrierInit(fullK(s), 1);
+            mbarrierInit(fullV(s), 1);
+            mbarrierInit(emptyKV(s), kConsumerWarps);
+        }
+        mbarrierInitFence();
+        tmaPrefetchDescriptor(&tmQ);
+        tmaPrefetchDescriptor(&tmK);
+        tmaPrefetchDescriptor(&tmV);
+    }
+    __syncthreads();
+
+    if (warpgroup == 0) {   // ---------------------------------------------------------- producer
+        warpgroupRegistersDown<40>();
+        if (threadIdx.x != 0) return;
+        int qIter = 0, kvIter = 0;
+        for (int tile = blockIdx.x; tile < numTiles; tile += gridDim.x) {
+            const WorkTile w = decodeTile<T>(p, tile);
+            if (!w.exists || w.zeros) continue;
+            const int qb = qIter % T::kQBuffers;
+            mbarrierWait(emptyQ(qb), ((qIter / T::kQBuffers) & 1) ^ 1);
+            mbarrierArriveExpectTx(fullQ(qb), T::kTileBytes);
+#pragma unroll
+            for (int box = 0; box < T::kBoxes; ++box)
+                tmaLoad2d(qTile(qb) + box * T::kBoxBytes, &tmQ, w.head * D + box * T::kBoxCols,
+                          w.seqStart + w.qStart, fullQ(qb));
+            ++qIter;
+            for (int j = 0; j < w.numKTiles; ++j, ++kvIter) {
+                const int s = kvIter % kS;
+                mbarrierWait(emptyKV(s), ((kvIter / kS) & 1) ^ 1);
+                const int row = w.seqStart + j * T::kBlockN;
+                mbarrierArriveExpectTx(fullK(s), T::kTileBytes);
+#pragma unroll
+                for (int box = 0; box < T::kBoxes; ++box)
+                    tmaLoad2d(kTile(s) + box * T::kBoxBytes, &tmK, w.head * D + box * T::kBoxCols, row, fullK(s));
+                mbarrierArriveExpectTx(fullV(s), T::kTileBytes);
+#pragma unroll
+                for (int box = 0; box < T::kBoxes; ++box)
+                    tmaLoad2d(vTile(s) + box * T::kBoxBytes, &tmV, w.head * D + box * T::kBoxCols, row, fullV(s));
+            }
+        }
+        return;
+    }
+
+    // ------------------------------------------------------------------------------- consumers
+    warpgroupRegistersUp<232>();
+    const int consumer = warpgroup - 1;          // rows consumer·64 … +63 of each work tile
+    const int t = threadIdx.x % 128;
+    const int warp = t / 32, lane = t % 32;
+    const int rowInWg0 = warp * 16 + lane / 4;   // this thread's rows: rowInWg0 and rowInWg0 + 8
+    const int colPair = 2 * (lane % 4);          // and, in every n8 chunk, these 2 columns
+    constexpr int kSChunks = T::kBlockN / 8;     // n8 chunks of S
+    constexpr int kOChunks = D / 8;              // n8 chunks of O
+    constexpr int kPSteps = T::kBlockN / 16;     // k16 steps of P V
+    constexpr int kQSteps = D / 16;              // k16 steps of Q Kᵀ
+
+    int qIter = 0, kvIter = 0;
+    for (int tile = blockIdx.x; tile < numTiles; tile += gridDim.x) {
+        const WorkTile w = decodeTile<T>(p, tile);
+        if (!w.exists) continue;
+        Element* gOut = static_cast<Element*>(p.out) + (int64_t(w.seqStart) + w.qStart) * p.outRowStride + w.head * D;
+        const int myRow0 = consumer * 64;        // first tile row of this warpgroup
+        if (w.zeros) {                           // padded mode: a tile of padding rows
+            for (int i = t; i < 64 * (D / 8); i += 128) {
+                const int row = myRow0 + i / (D / 8);
+                if (row < w.qRows)
+                    *reinterpret_cast<uint4*>(gOut + int64_t(row) * p.outRowStride + (i % (D / 8)) * 8) = make_uint4(0, 0, 0, 0);
+            }
+            continue;
+        }
+
+        const int qb = qIter % T::kQBuffers;
+        mbarrierWait(fullQ(qb), (qIter / T::kQBuffers) & 1);
+        const uint32_t qBase = qTile(qb) + uint32_t(myRow0 * 128);
+
+        float o[D / 2];
+#pragma unroll
+        for (int i = 0; i < D / 2; ++i) o[i] = 0.f;
+        float rowMax[2] = {-INFINITY, -INFINITY};
+        float rowSum[2] = {0.f, 0.f};
+
+        for (int j = 0; j < w.numKTiles; ++j, ++kvIter) {
+            const int s = kvIter % kS;
+            const uint32_t phase = (kvIter / kS) & 1;
+            mbarrierWait(fullK(s), phase);
+
+            float sc[T::kBlockN / 2];
+            wgmmaFence();
+#pragma unroll
+            for (int ks = 0; ks < kQSteps; ++ks) {
+                const uint32_t inBox = uint32_t((ks / 4) * T::kBoxBytes + (ks % 4) * 32);
+                wgmmaSS<T::kBlockN, Element>(sc, matrixDescriptor(qBase + inBox, 16, 1024),
+                                             matrixDescriptor(kTile(s) + inBox, 16, 1024), ks > 0 ? 1 : 0);
+            }
+            wgmmaCommit();
+            wgmmaWait<0>();
+            fenceRegisters(sc);
+
+            const int validCols = w.kLen - j * T::kBlockN;
+            if (validCols < T::kBlockN) {
+#pragma unroll
+                for (int c = 0; c < kSChunks; ++c) {
+                    const int col = c * 8 + colPair;
+                    if (col >= validCols) sc[4 * c] = sc[4 * c + 2] = -INFINITY;
+                    if (col + 1 >= validCols) sc[4 * c + 1] = sc[4 * c + 3] = -INFINITY;
+                }
+            }
+
+            // Online softmax; a row's 128 scores live in the 4 threads of a quad.
+#pragma unroll
+            for (int h = 0; h < 2; ++h) {
+                float mx = rowMax[h];
+#pragma unroll
+                for (int c = 0; c < kSChunks; ++c) mx = fmaxf(mx, fmaxf(sc[4 * c + 2 * h], sc[4 * c + 2 * h + 1]));
+                mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+                mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+                const float correction = exp2Approx((rowMax[h] - mx) * p.scaleLog2);   // 0 on the first tile
+                rowMax[h] = mx;
+                const float maxScaled = mx * p.scaleLog2;
+                float sum = 0.f;
+#pragma unroll
+                for (int c = 0; c < kSChunks; ++c) {
+                    sc[4 * c + 2 * h] = exp2Approx(fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled));
+                    sc[4 * c + 2 * h + 1] = exp2Approx(fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled));
+                    sum += sc[4 * c + 2 * h] + sc[4 * c + 2 * h + 1];
+                }
+                rowSum[h] = rowSum[h] * correction + sum;
+#pragma unroll
+                for (int c = 0; c < kOChunks; ++c) {
+                    o[4 * c + 2 * h] *= correction;
+                    o[4 * c + 2 * h + 1] *= correction;
+                }
+            }
+            uint32_t pa[kPSteps][4];
+#pragma unroll
+            for (int ks = 0; ks < kPSteps; ++ks) {
+                pa[ks][0] = packPair<Element>(sc[8 * ks + 0], sc[8 * ks + 1]);
+                pa[ks][1] = packPair<Element>(sc[8 * ks + 2], sc[8 * ks + 3]);
+                pa[ks][2] = packPair<Element>(sc[8 * ks + 4], sc[8 * ks + 5]);
+                pa[ks][3] = packPair<Element>(sc[8 * ks + 6], sc[8 * ks + 7]);
+            }
+
+            mbarrierWait(fullV(s), phase);
+            fenceRegisters(o);
+            wgmmaFence();
+#pragma unroll
+            for (int ks = 0; ks < kPSteps; ++ks)
+                wgmmaRS<D, Element>(o, pa[ks], matrixDescriptor(vTile(s) + uint32_t(ks * 16 * 128), T::kBoxBytes, 1024));
+            wgmmaCommit();
+            wgmmaWait<0>();
+            fenceRegisters(o);
+            __syncwarp();
+            if (lane == 0) mbarrierArrive(emptyKV(s));
+        }
+
+        // Epilogue: O / l into this warpgroup's rows of the Q buffer (its last reader, the final
+        // S wgmma, has completed), then 16-byte stores of the rows that exist.
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+            float l = rowSum[h];
+            l += __shfl_xor_sync(0xffffffffu, l, 1);
+            l += __shfl_xor_sync(0xffffffffu, l, 2);
+            const float inv = 1.f / l;
+            const int row = myRow0 + rowInWg0 + 8 * h;
+#pragma unroll
+            for (int c = 0; c < kOChunks; ++c)
+                *reinterpret_cast<uint32_t*>(smem + (qTile(qb) - base) + swizzledOffset<T>(row, c * 8 + colPair)) =
+                    packPair<Element>(o[4 * c + 2 * h] * inv, o[4 * c + 2 * h + 1] * inv);
+        }
+        namedBarrier(1 + consumer, 128);
+        for (int i = t; i < 64 * (D / 8); i += 128) {
+            const int row = myRow0 + i / (D / 8);
+            const int col = (i % (D / 8)) * 8;
+            if (row < w.qRows)
+                *reinterpret_cast<uint4*>(gOut + int64_t(row) * p.outRowStride + col) =
+                    *reinterpret_cast<const uint4*>(smem + (qTile(qb) - base) + swizzledOffset<T>(row, col));
+        }
+        fenceProxyAsyncShared();   // the next TMA write into this buffer comes after these reads
+        __syncwarp();
+        if (lane == 0) mbarrierArrive(emptyQ(qb));
+        ++qIter;
+    }
+#endif
+}
+
+} // namespace bertbench::attention::hopper

@@ -1,0 +1,109 @@
+#pragma once
+// The sm_90a primitives the Hopper attention kernel is built from, one thin wrapper each:
+// mbarriers (producer/consumer hand-off), TMA tile loads, wgmma fences and shared-memory matrix
+// descriptors, warpgroup register reallocation and named barriers.
+#include <cstdint>
+
+#include <cuda.h>
+
+namespace bertbench::attention::hopper {
+
+__device__ __forceinline__ uint32_t sharedAddress(const void* p)
+{
+    return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+
+// ---- mbarriers ---------------------------------------------------------------------------------
+
+__device__ __forceinline__ void mbarrierInit(uint32_t bar, uint32_t arrivals)
+{
+    asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" :: "r"(bar), "r"(arrivals) : "memory");
+}
+// Makes the inits visible to the async proxy (TMA) before any thread uses the barriers.
+__device__ __forceinline__ void mbarrierInitFence()
+{
+    asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+}
+// One arrival that also announces `bytes` of TMA traffic the phase must wait for.
+__device__ __forceinline__ void mbarrierArriveExpectTx(uint32_t bar, uint32_t bytes)
+{
+    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" :: "r"(bar), "r"(bytes) : "memory");
+}
+__device__ __forceinline__ void mbarrierArrive(uint32_t bar)
+{
+    asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" :: "r"(bar) : "memory");
+}
+// Spin until the phase of the given parity has completed. A fresh barrier counts its (virtual)
+// previous phase, parity 1, as completed: a producer waiting on "empty" with parity 1 passes.
+__device__ __forceinline__ void mbarrierWait(uint32_t bar, uint32_t parity)
+{
+    asm volatile("{\n"
+                 ".reg .pred done;\n"
+                 "WAIT_LOOP:\n"
+                 "mbarrier.try_wait.parity.shared::cta.b64 done, [%0], %1;\n"
+                 "@!done bra WAIT_LOOP;\n"
+                 "}\n" :: "r"(bar), "r"(parity) : "memory");
+}
+
+// ---- TMA ---------------------------------------------------------------------------------------
+
+// A 2-D box of the tensor map at (column c0, row c1) into shared memory; completion is counted
+// in bytes on `bar`. Rows past the tensor's end arrive as zeros.
+__device__ __forceinline__ void tmaLoad2d(uint32_t dst, const CUtensorMap* map, int c0, int c1, uint32_t bar)
+{
+    asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3}], [%4];\n"
+                 :: "r"(dst), "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(bar) : "memory");
+}
+__device__ __forceinline__ void tmaPrefetchDescriptor(const CUtensorMap* map)
+{
+    asm volatile("prefetch.tensormap [%0];\n" :: "l"(reinterpret_cast<uint64_t>(map)) : "memory");
+}
+// Orders this thread's generic-proxy shared-memory accesses before later async-proxy (TMA)
+// writes to the same bytes.
+__device__ __forceinline__ void fenceProxyAsyncShared()
+{
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+}
+
+// ---- wgmma -------------------------------------------------------------------------------------
+
+__device__ __forceinline__ void wgmmaFence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+__device__ __forceinline__ void wgmmaCommit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
+template <int kPending>
+__device__ __forceinline__ void wgmmaWait()
+{
+    asm volatile("wgmma.wait_group.sync.aligned %0;\n" :: "n"(kPending) : "memory");
+}
+// Keeps the compiler from moving accesses of accumulator registers across wgmma issue/wait.
+template <int kN>
+__device__ __forceinline__ void fenceRegisters(float (&r)[kN])
+{
+#pragma unroll
+    for (int i = 0; i < kN; ++i) asm volatile("" : "+f"(r[i]) :: "memory");
+}
+
+// Shared-memory matrix descriptor, 128-byte swizzle (the layout TMA writes with
+// CU_TENSOR_MAP_SWIZZLE_128B into a 1024-byte-aligned box of 128-byte rows).
+//   K-major operand (Q, K): rows of 64 elements; SBO = 1024 (next 8 rows), LBO unused.
+//   N-major operand (V, trans-b): rows are the k index; SBO = 1024 (next 8 k), LBO = the byte
+//   distance to the next 64 columns of N.
+__device__ __forceinline__ uint64_t matrixDescriptor(uint32_t address, uint32_t leadingBytes, uint32_t strideBytes)
+{
+    return uint64_t((address & 0x3FFFFu) >> 4) | (uint64_t(leadingBytes >> 4) << 16) |
+           (uint64_t(strideBytes >> 4) << 32) | (uint64_t(1) << 62);
+}
+
+// ---- warpgroups --------------------------------------------------------------------------------
+
+template <int kRegisters>
+__device__ __forceinline__ void warpgroupRegistersDown() { asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" :: "n"(kRegisters)); }
+template <int kRegisters>
+__device__ __forceinline__ void warpgroupRegistersUp() { asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" :: "n"(kRegisters)); }
+
+// Barrier among `threads` threads on hardware barrier `id` (0 is __syncthreads').
+__device__ __forceinline__ void namedBarrier(int id, int threads)
+{
+    asm volatile("bar.sync %0, %1;\n" :: "r"(id), "r"(threads) : "memory");
+}
+
+} // namespace bertbench::attention::hopper
