@@ -47,6 +47,8 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include "kernels/attention/AttentionDevice.cuh"
+
 namespace bertbench::attention::detail {
 
 // What the kernel needs, resolved by the launcher. Exactly one of cuSeqlens / lengths is set.
@@ -131,29 +133,6 @@ __device__ __forceinline__ void mma16816<__nv_bfloat16>(float (&d)[4], const uin
     asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
-// Two floats → one register of two 16-bit values, the first in the low half (MMA operand order).
-template <typename Element>
-__device__ __forceinline__ uint32_t pack2(float lo, float hi);
-template <>
-__device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi)
-{
-    __half2 h = __floats2half2_rn(lo, hi);
-    return *reinterpret_cast<uint32_t*>(&h);
-}
-template <>
-__device__ __forceinline__ uint32_t pack2<__nv_bfloat16>(float lo, float hi)
-{
-    __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
-    return *reinterpret_cast<uint32_t*>(&h);
-}
-
-__device__ __forceinline__ float fastExp2(float x)
-{
-    float y;
-    asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x));
-    return y;
 }
 
 // Offset (elements) of 16-byte chunk `chunk` of tile row `row`, XOR-swizzled so that 8
@@ -335,18 +314,8 @@ flashAttentionForward(const FlashKernelParams p)
     const int head = blockIdx.y;
     const int batch = blockIdx.z;
 
-    // Which tokens this block sees. Varlen: a query row exists only inside the sequence.
-    // Padded: all S rows exist (padding rows included), keys stop at the row's length.
-    int seqStart, kLen, qLen;
-    if (p.cuSeqlens) {
-        seqStart = p.cuSeqlens[batch];
-        kLen = p.cuSeqlens[batch + 1] - seqStart;
-        qLen = kLen;
-    } else {
-        seqStart = batch * p.paddedSeqLen;
-        kLen = min(max(p.lengths[batch], 0), p.paddedSeqLen);
-        qLen = p.paddedSeqLen;
-    }
+    const SequenceRows seq = sequenceRows(p.cuSeqlens, p.lengths, p.paddedSeqLen, batch);
+    const int seqStart = seq.start, kLen = seq.keys, qLen = seq.queries;
     const int qStart = blockIdx.x * T::kBlockM;
     if (qStart >= qLen) return;
     const int qRows = min(T::kBlockM, qLen - qStart);

@@ -30,6 +30,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include "kernels/attention/AttentionDevice.cuh"
 #include "kernels/attention/hopper/HopperPtx.cuh"
 #include "kernels/attention/hopper/WgmmaOps.cuh"
 
@@ -83,44 +84,16 @@ __device__ __forceinline__ WorkTile decodeTile(const HopperKernelParams& p, int 
     const int rest = tile / p.numHeads;
     const int qt = rest % p.mTiles;
     const int b = rest / p.mTiles;
-    int qLen;
-    if (p.cuSeqlens) {
-        w.seqStart = p.cuSeqlens[b];
-        w.kLen = p.cuSeqlens[b + 1] - w.seqStart;
-        qLen = w.kLen;
-    } else {
-        w.seqStart = b * p.paddedSeqLen;
-        w.kLen = min(max(p.lengths[b], 0), p.paddedSeqLen);
-        qLen = p.paddedSeqLen;
-    }
+    const SequenceRows seq = sequenceRows(p.cuSeqlens, p.lengths, p.paddedSeqLen, b);
+    w.seqStart = seq.start;
+    w.kLen = seq.keys;
+    const int qLen = seq.queries;
     w.qStart = qt * T::kBlockM;
     w.exists = w.qStart < qLen;
     w.qRows = min(T::kBlockM, qLen - w.qStart);
     w.zeros = w.qStart >= w.kLen;
     w.numKTiles = (w.kLen + T::kBlockN - 1) / T::kBlockN;
     return w;
-}
-
-template <typename Element>
-__device__ __forceinline__ uint32_t packPair(float lo, float hi);
-template <>
-__device__ __forceinline__ uint32_t packPair<__half>(float lo, float hi)
-{
-    __half2 h = __floats2half2_rn(lo, hi);
-    return *reinterpret_cast<uint32_t*>(&h);
-}
-template <>
-__device__ __forceinline__ uint32_t packPair<__nv_bfloat16>(float lo, float hi)
-{
-    __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
-    return *reinterpret_cast<uint32_t*>(&h);
-}
-
-__device__ __forceinline__ float exp2Approx(float x)
-{
-    float y;
-    asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x));
-    return y;
 }
 
 // Byte offset of (row, column) inside a tile of kBoxes swizzled [128 × 64] boxes.
@@ -281,14 +254,14 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
                 for (int c = 0; c < kSChunks; ++c) mx = fmaxf(mx, fmaxf(sc[4 * c + 2 * h], sc[4 * c + 2 * h + 1]));
                 mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
                 mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-                const float correction = exp2Approx((rowMax[h] - mx) * p.scaleLog2);   // 0 on the first tile
+                const float correction = fastExp2((rowMax[h] - mx) * p.scaleLog2);   // 0 on the first tile
                 rowMax[h] = mx;
                 const float maxScaled = mx * p.scaleLog2;
                 float sum = 0.f;
 #pragma unroll
                 for (int c = 0; c < kSChunks; ++c) {
-                    sc[4 * c + 2 * h] = exp2Approx(fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled));
-                    sc[4 * c + 2 * h + 1] = exp2Approx(fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled));
+                    sc[4 * c + 2 * h] = fastExp2(fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled));
+                    sc[4 * c + 2 * h + 1] = fastExp2(fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled));
                     sum += sc[4 * c + 2 * h] + sc[4 * c + 2 * h + 1];
                 }
                 rowSum[h] = rowSum[h] * correction + sum;
@@ -301,10 +274,10 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             uint32_t pa[kPSteps][4];
 #pragma unroll
             for (int ks = 0; ks < kPSteps; ++ks) {
-                pa[ks][0] = packPair<Element>(sc[8 * ks + 0], sc[8 * ks + 1]);
-                pa[ks][1] = packPair<Element>(sc[8 * ks + 2], sc[8 * ks + 3]);
-                pa[ks][2] = packPair<Element>(sc[8 * ks + 4], sc[8 * ks + 5]);
-                pa[ks][3] = packPair<Element>(sc[8 * ks + 6], sc[8 * ks + 7]);
+                pa[ks][0] = pack2<Element>(sc[8 * ks + 0], sc[8 * ks + 1]);
+                pa[ks][1] = pack2<Element>(sc[8 * ks + 2], sc[8 * ks + 3]);
+                pa[ks][2] = pack2<Element>(sc[8 * ks + 4], sc[8 * ks + 5]);
+                pa[ks][3] = pack2<Element>(sc[8 * ks + 6], sc[8 * ks + 7]);
             }
 
             mbarrierWait(fullV(s), phase);
@@ -332,7 +305,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
 #pragma unroll
             for (int c = 0; c < kOChunks; ++c)
                 *reinterpret_cast<uint32_t*>(smem + (qTile(qb) - base) + swizzledOffset<T>(row, c * 8 + colPair)) =
-                    packPair<Element>(o[4 * c + 2 * h] * inv, o[4 * c + 2 * h + 1] * inv);
+                    pack2<Element>(o[4 * c + 2 * h] * inv, o[4 * c + 2 * h + 1] * inv);
         }
         namedBarrier(1 + consumer, 128);
         for (int i = t; i < 64 * (D / 8); i += 128) {
