@@ -73,24 +73,20 @@ hopper::HopperLaunch hopperLaunch(const FusedAttentionParams& p, const detail::F
     L.maxRows = rows;
     return L;
 }
-#endif
 
-bool hopperFits(const FusedAttentionParams& p, const detail::FlashKernelParams& kp, int batch, int rows)
+bool hopperFits(const FusedAttentionParams& p, const hopper::HopperLaunch& launch)
 {
-#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
-    return p.allowHopper && p.totalRows > 0 && hopper::hopperAttentionUsable(hopperLaunch(p, kp, batch, rows));
-#else
-    (void)p, (void)kp, (void)batch, (void)rows;
-    return false;
-#endif
+    return p.allowHopper && p.totalRows > 0 && hopper::hopperAttentionUsable(launch);
 }
+#endif
 
 void dispatch(const FusedAttentionParams& p, const detail::FlashKernelParams& kp, int batch, int rows, cudaStream_t stream)
 {
     using namespace detail;
 #ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
-    if (hopperFits(p, kp, batch, rows)) {
-        hopper::runHopperAttention(hopperLaunch(p, kp, batch, rows), stream);
+    const hopper::HopperLaunch launch = hopperLaunch(p, kp, batch, rows);
+    if (hopperFits(p, launch)) {
+        hopper::runHopperAttention(launch, stream);
         return;
     }
 #endif
@@ -132,8 +128,22 @@ detail::FlashKernelParams kernelParams(const FusedAttentionParams& p)
 
 bool fusedAttentionUsesHopper(const FusedAttentionParams& params, int maxSeqlen)
 {
-    detail::FlashKernelParams kp = kernelParams(params);
-    return hopperFits(params, kp, 1, maxSeqlen);
+#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
+    return hopperFits(params, hopperLaunch(params, kernelParams(params), 1, maxSeqlen));
+#else
+    (void)params, (void)maxSeqlen;
+    return false;
+#endif
+}
+
+bool fusedAttentionHopperAvailable(int headDim)
+{
+#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
+    return hopper::hopperAttentionAvailable(headDim);
+#else
+    (void)headDim;
+    return false;
+#endif
 }
 
 bool fusedAttentionSupportsHeadDim(int headDim)

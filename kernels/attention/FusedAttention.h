@@ -8,8 +8,8 @@
 //
 // Both run the same kernel; only the way a block finds its sequence differs. On a compute
 // capability 9.0 GPU with head dim 64 or 128 that is the Hopper kernel (hopper/: TMA, wgmma,
-// warp-specialised), elsewhere the FlashAttention-2 kernel (FlashAttentionKernel.cuh). Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and
-// accumulation, fp16 or bf16 in and out. The CPU twin is AttentionReference.h.
+// warp-specialised), elsewhere the FlashAttention-2 kernel (FlashAttentionKernel.cuh).
+// Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and accumulation, fp16 or bf16 in and out. The CPU twin is AttentionReference.h.
 //
 // Layout: the QKV projection's output, one row per token, [tokens, 3·hidden] with Q at column 0,
 // K at hidden, V at 2·hidden and head h at h·headDim inside each — i.e. q = qkv, k = qkv + hidden,
@@ -43,6 +43,8 @@ struct FusedAttentionParams {
 
 // True when launches with these params would run the Hopper kernel.
 bool fusedAttentionUsesHopper(const FusedAttentionParams& params, int maxSeqlen);
+// True when this build and the current GPU run the Hopper kernel for this head dim at all.
+bool fusedAttentionHopperAvailable(int headDim);
 
 // True for the head dims with a compiled kernel (32, 64, 128).
 bool fusedAttentionSupportsHeadDim(int headDim);

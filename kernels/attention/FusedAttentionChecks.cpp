@@ -122,23 +122,6 @@ KernelCheck checkCase(DeviceAllocator& alloc, CudaContext& ctx, Rng& rng, DType 
     return c;
 }
 
-// Whether launches of this head dim take the Hopper kernel on the current GPU (aligned dummy
-// pointers: only the shape, the build and the device decide).
-bool hopperRuns(int headDim)
-{
-    alignas(16) static unsigned char dummy[16];
-    attention::FusedAttentionParams p;
-    p.q = p.k = p.v = dummy;
-    p.out = dummy;
-    p.numHeads = 2;
-    p.headDim = headDim;
-    p.qRowStride = p.kRowStride = p.vRowStride = 6 * int64_t(headDim);
-    p.outRowStride = 2 * int64_t(headDim);
-    p.softmaxScale = 1.f;
-    p.totalRows = 1;
-    return attention::fusedAttentionUsesHopper(p, 1);
-}
-
 } // namespace
 
 std::vector<KernelCheck> runFusedAttentionChecks(uint64_t seed)
@@ -153,7 +136,7 @@ std::vector<KernelCheck> runFusedAttentionChecks(uint64_t seed)
                 for (bool allowHopper : {false, true}) {
                     // The second pass is the Hopper kernel where this GPU and build run it; where
                     // they do not, the first pass (the FlashAttention-2 kernel) is the only one.
-                    if (allowHopper && !hopperRuns(headDim)) continue;
+                    if (allowHopper && !attention::fusedAttentionHopperAvailable(headDim)) continue;
                     try {
                         checks.push_back(checkCase(alloc, ctx, rng, dtype, headDim, packed, allowHopper));
                     } catch (const std::exception& e) {

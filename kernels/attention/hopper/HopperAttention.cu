@@ -81,11 +81,9 @@ DeviceInfo deviceInfo(int device)
 template <class T>
 void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
 {
-    static std::once_flag attributeSet;
-    cudaError_t attributeError = cudaSuccess;
-    std::call_once(attributeSet, [&] {
-        attributeError = cudaFuncSetAttribute(hopperAttentionForward<T>, cudaFuncAttributeMaxDynamicSharedMemorySize, T::kSmemBytes);
-    });
+    // Once per instantiation; the result is kept, so a failure is reported on every call.
+    static const cudaError_t attributeError =
+        cudaFuncSetAttribute(hopperAttentionForward<T>, cudaFuncAttributeMaxDynamicSharedMemorySize, T::kSmemBytes);
     if (attributeError != cudaSuccess)
         throw std::runtime_error("hopper attention: cannot raise shared memory to " + std::to_string(T::kSmemBytes) +
                                  " bytes: " + cudaGetErrorString(attributeError));
@@ -112,28 +110,35 @@ void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
 
 bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
 
+int currentDevice()
+{
+    int device = -1;
+    if (cudaGetDevice(&device) != cudaSuccess) {
+        cudaGetLastError();
+        return -1;
+    }
+    return device;
+}
+
 } // namespace
+
+bool hopperAttentionAvailable(int headDim)
+{
+    return (headDim == 64 || headDim == 128) && deviceInfo(currentDevice()).usable;
+}
 
 bool hopperAttentionUsable(const HopperLaunch& L)
 {
-    if (L.headDim != 64 && L.headDim != 128) return false;
     if (L.totalRows <= 0 || L.totalRows >= (int64_t(1) << 31) || L.maxRows <= 0) return false;
     if (!aligned16(L.q) || !aligned16(L.k) || !aligned16(L.v) || !aligned16(L.out)) return false;
     for (int64_t s : {L.qRowStride, L.kRowStride, L.vRowStride})
         if (s % 8 != 0 || s <= 0) return false;   // TMA: row stride a multiple of 16 bytes
-    int device = -1;
-    if (cudaGetDevice(&device) != cudaSuccess) {
-        cudaGetLastError();
-        return false;
-    }
-    return deviceInfo(device).usable;
+    return hopperAttentionAvailable(L.headDim);
 }
 
 void runHopperAttention(const HopperLaunch& L, cudaStream_t stream)
 {
-    int device = 0;
-    cudaGetDevice(&device);
-    const int sms = deviceInfo(device).sms;
+    const int sms = deviceInfo(currentDevice()).sms;
     if (L.headDim == 64)
         L.bf16 ? launch<HopperTraits<64, __nv_bfloat16>>(L, stream, sms) : launch<HopperTraits<64, __half>>(L, stream, sms);
     else if (L.headDim == 128)

@@ -26,8 +26,11 @@ struct HopperLaunch {
     int maxRows = 0;                  // longest sequence (sizes the work tiles)
 };
 
-// True when this build carries the sm_90a kernel, the current device is compute capability 9.0,
-// and the head dim / strides / alignment fit TMA. Cached per device.
+// True when this build carries the sm_90a kernel, the current device is compute capability 9.0
+// and the head dim is 64 or 128. Cached per device.
+bool hopperAttentionAvailable(int headDim);
+
+// hopperAttentionAvailable, and this launch's strides, alignment and row count fit TMA.
 bool hopperAttentionUsable(const HopperLaunch& launch);
 
 // Runs it; throws std::runtime_error on a tensor-map or launch error.
