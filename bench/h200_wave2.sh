@@ -96,20 +96,7 @@ runs() {   # tag prefix...
 runs after
 runs tuned "${TUNED[@]}"
 runs before "${BEFORE[@]}"
-python3 - "$W" <<'PY' | tee -a "$S"
-import csv, glob, os, sys
-w = sys.argv[1]
-print(f"{'variant':<8}{'model':<12}{'cell':<16}{'cuda:sdpa ms':>13}{'cuda:fa2 ms':>12}{'sdpa MB':>9}{'fa2 MB':>8}{'rel err':>10} status")
-for tag in ("before", "tuned", "after"):
-    for part in ("512", "128", "large"):
-        f = f"{w}/run_{tag}_{part}/results.csv"
-        if not os.path.exists(f):
-            print(f"{tag:<8}{part}: no results"); continue
-        for r in csv.DictReader(open(f)):
-            cell = f"{r['batch_size']}x{r['seq_len']} p{r['pad']}"
-            print(f"{tag:<8}{r.get('model','?')[:11]:<12}{cell:<16}{float(r['baseline_median_ms']):13.3f}{float(r['candidate_median_ms']):12.3f}"
-                  f"{float(r['baseline_peak_mb']):9.0f}{float(r['candidate_peak_mb']):8.0f}{float(r['rel_error']):10.2e} {r['status']}")
-PY
+python3 "$HERE/print_runs.py" "$W" before tuned after | tee -a "$S"
 fi
 
 if want gemm; then
@@ -140,11 +127,7 @@ EOF
   timeout -s INT -k 10 $((deadline - $(date +%s) + 5)) python3 "$HERE/peers/hf_peers.py" --plan "$W/plan.txt" \
       --csv "$W/peers.csv" --deadline "$deadline" > "$W/peers.log" 2>&1
   say "peers rc=$?"
-  python3 -c "
-import csv,sys
-for r in csv.DictReader(open('$W/peers.csv')):
-    print(f\"{r['peer']:<12}{r['batch']}x{r['seq']} p{r['pad']:<6}{float(r['median_ms']):10.3f} ms {float(r['peak_mb']):8.0f} MB {r['note']}\")
-" 2>&1 | tee -a "$S"
+  python3 "$HERE/peers/print_peers.py" "$W/peers.csv" 2>&1 | tee -a "$S"
 fi
 
 if want sanitize && fits 40 "sanitizers"; then

@@ -55,20 +55,7 @@ if want runs; then
     timeout 40 "${pre[@]}" "$CLI" run "${COMMON[@]}" --model bert-large --batch-sizes 32 --seq-lens 512 --pads 0.5 \
         --warmup 5 --num-batches 40 --out "$W/run_${tag}_large" > "$W/run_${tag}_large.log" 2>&1
   done
-  python3 - "$W" <<'PY' | tee -a "$S"
-import csv, os, sys
-w = sys.argv[1]
-print(f"{'kernel':<10}{'model':<12}{'cell':<16}{'cuda:sdpa ms':>13}{'cuda:fa2 ms':>12}{'sdpa MB':>9}{'fa2 MB':>8}{'rel err':>10} status")
-for tag in ("fa2kernel", "hopper"):
-    for part in ("512", "128", "large"):
-        f = f"{w}/run_{tag}_{part}/results.csv"
-        if not os.path.exists(f):
-            print(f"{tag:<10}{part}: no results"); continue
-        for r in csv.DictReader(open(f)):
-            cell = f"{r['batch_size']}x{r['seq_len']} p{r['pad']}"
-            print(f"{tag:<10}{r.get('model','?')[:11]:<12}{cell:<16}{float(r['baseline_median_ms']):13.3f}{float(r['candidate_median_ms']):12.3f}"
-                  f"{float(r['baseline_peak_mb']):9.0f}{float(r['candidate_peak_mb']):8.0f}{float(r['rel_error']):10.2e} {r['status']}")
-PY
+  python3 "$HERE/print_runs.py" "$W" fa2kernel hopper | tee -a "$S"
 fi
 
 if want verify && fits 80 "verify"; then
@@ -97,11 +84,7 @@ PLAN
   timeout -s INT -k 10 $((deadline - $(date +%s) + 5)) python3 "$HERE/peers/hf_peers.py" --plan "$W/plan.txt" \
       --csv "$W/peers.csv" --deadline "$deadline" > "$W/peers.log" 2>&1
   say "peers rc=$?"
-  python3 -c "
-import csv
-for r in csv.DictReader(open('$W/peers.csv')):
-    print(f\"{r['peer']:<12}{r['batch']}x{r['seq']} p{r['pad']:<6}{float(r['median_ms']):10.3f} ms {float(r['peak_mb']):8.0f} MB {r['note']}\")
-" 2>&1 | tee -a "$S"
+  python3 "$HERE/peers/print_peers.py" "$W/peers.csv" 2>&1 | tee -a "$S"
 fi
 
 say "done"
