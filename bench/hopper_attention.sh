@@ -38,6 +38,9 @@ if want attention; then
   grep -E "FAIL|PASSED" "$W/attn_check.log" | tail -n 3 | tee -a "$S"
   (cd "$W" && timeout 60 "$AB" --time --lengths-dir "$W") > "$W/attn_time.log" 2>&1; say "time rc=$?"
   grep -E "^\| (library|hopper)" "$W/attn_time.log" | tee -a "$S"
+  say "-- the same without the consumers' ping-pong (BERTBENCH_HOPPER_PINGPONG=0)"
+  (cd "$W" && BERTBENCH_HOPPER_PINGPONG=0 timeout 60 "$AB" --time) > "$W/attn_time_nopingpong.log" 2>&1; say "time rc=$?"
+  grep -E "^\| hopper" "$W/attn_time_nopingpong.log" | tee -a "$S"
   timeout 120 python3 "$HERE/attention/sdpa_peers.py" --lengths "$W/lengths_b128_s512_pad0.5.txt" > "$W/attn_peers.log" 2>&1
   say "peers rc=$?"; grep -E "^\|" "$W/attn_peers.log" | head -n 16 | tee -a "$S"
 fi

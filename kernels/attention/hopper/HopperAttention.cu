@@ -3,6 +3,7 @@
 #include "kernels/attention/hopper/HopperAttention.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -44,6 +45,16 @@ CUtensorMap tensorMap(const void* base, int64_t rowStride, int64_t totalRows, in
     if (r != CUDA_SUCCESS)
         throw std::runtime_error("hopper attention: cuTensorMapEncodeTiled failed (CUresult " + std::to_string(int(r)) + ")");
     return map;
+}
+
+// BERTBENCH_HOPPER_PINGPONG=0 turns the consumers' turn-taking off (A/B measurements).
+bool pingPongEnabled()
+{
+    static const bool enabled = [] {
+        const char* v = std::getenv("BERTBENCH_HOPPER_PINGPONG");
+        return !(v && std::string(v) == "0");
+    }();
+    return enabled;
 }
 
 template <class T>
@@ -100,6 +111,7 @@ void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
     kp.paddedSeqLen = L.paddedSeqLen;
     kp.batch = L.batch;
     kp.numHeads = L.numHeads;
+    kp.pingPong = pingPongEnabled() ? 1 : 0;
     kp.mTiles = (L.maxRows + T::kBlockM - 1) / T::kBlockM;
     const int64_t tiles = int64_t(kp.mTiles) * kp.numHeads * kp.batch;
     const int grid = int(std::min<int64_t>(tiles, sms));

@@ -10,14 +10,18 @@
 //             tile, TMA-loads the Q tile into one of 2 Q buffers, then every K and V tile of the
 //             sequence into a ring of 2 stages; full/empty mbarriers hand the buffers over, so
 //             loads for the next work tile stream in while this one is computed.
-//   consumers (warpgroups 1, 2: 64 query rows each) per K/V tile:
-//       S  = Q Kᵀ        wgmma m64n128k16, A = Q and B = K from shared memory (K-major)
-//       mask keys ≥ length, online softmax in fp32 (exp2 with the scale folded in)
-//       O += P V         wgmma m64n{d}k16, A = P from registers (the S accumulator layout is the
-//                        A fragment layout), B = V from shared memory (N-major, trans-b)
+//   consumers (warpgroups 1, 2: 64 query rows each), software-pipelined over the K/V tiles:
+//       S_j  = Q K_jᵀ      wgmma m64n128k16, A = Q and B = K from shared memory (K-major), issued
+//                          together with the previous tile's
+//       O   += P_{j-1} V   wgmma m64n{d}k16, A = P from registers (the S accumulator layout is the
+//                          A fragment layout), B = V from shared memory (N-major, trans-b);
+//       while P V runs: mask keys ≥ length, online softmax of S_j in fp32 (exp2 with the scale
+//       folded in); then O is rescaled by the new row maxima. K is released as soon as S_j is
+//       done, V after its product (separate empty barriers), so the producer refills K early.
 //   then O / l is staged through the warpgroup's own rows of its Q buffer and written with
 //   16-byte stores, only rows that exist, and the Q buffer is released.
-// The two consumer warpgroups are independent, so one's softmax overlaps the other's wgmma.
+// With `pingPong` the two consumers also take turns issuing their wgmmas, so that one's softmax
+// lines up with the other's matrix products (FlashAttention-3's warp-scheduler barrier).
 //
 // Shared memory (1024-byte aligned boxes, 128-byte swizzle as TMA writes it): Q ×2, K ×2, V ×2
 // tiles of [128 rows × d], each as d/64 boxes of [128 rows × 64 columns], then the mbarriers.
@@ -44,6 +48,7 @@ struct HopperKernelParams {
     const int32_t* lengths;   // padded: [batch]
     int paddedSeqLen;         // padded: S
     int batch, numHeads, mTiles;
+    int pingPong;             // 1: the consumers take turns issuing wgmmas (see below)
 };
 
 template <int kHeadDim_, typename Element_>
@@ -60,7 +65,7 @@ struct HopperTraits {
     static constexpr int kBoxes = kHeadDim / kBoxCols;   // boxes per tile
     static constexpr int kBoxBytes = 128 * 128;          // 128 rows × 128 bytes
     static constexpr int kTileBytes = kBoxes * kBoxBytes;
-    static constexpr int kBarrierOffset = (kQBuffers + 2 * kStages) * kTileBytes;
+    static constexpr int kBarrierOffset = (kQBuffers + 2 * kStages) * kTileBytes;   // 2Q + 4·stages barriers follow
     static constexpr int kSmemBytes = kBarrierOffset + 128 + 1024;   // + slack to align to 1024
     static_assert(kHeadDim == 64 || kHeadDim == 128, "head dim 64 or 128");
 };
@@ -127,7 +132,8 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
     auto emptyQ = [&](int i) { return bars + 8u * (T::kQBuffers + i); };
     auto fullK = [&](int s) { return bars + 8u * (2 * T::kQBuffers + s); };
     auto fullV = [&](int s) { return bars + 8u * (2 * T::kQBuffers + kS + s); };
-    auto emptyKV = [&](int s) { return bars + 8u * (2 * T::kQBuffers + 2 * kS + s); };
+    auto emptyK = [&](int s) { return bars + 8u * (2 * T::kQBuffers + 2 * kS + s); };
+    auto emptyV = [&](int s) { return bars + 8u * (2 * T::kQBuffers + 3 * kS + s); };
     constexpr uint32_t kConsumerWarps = 4 * T::kConsumers;   // each consumer warp arrives once
 
     const int warpgroup = threadIdx.x / 128;
@@ -141,7 +147,8 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         for (int s = 0; s < kS; ++s) {
             mbarrierInit(fullK(s), 1);
             mbarrierInit(fullV(s), 1);
-            mbarrierInit(emptyKV(s), kConsumerWarps);
+            mbarrierInit(emptyK(s), kConsumerWarps);
+            mbarrierInit(emptyV(s), kConsumerWarps);
         }
         mbarrierInitFence();
         tmaPrefetchDescriptor(&tmQ);
@@ -167,12 +174,13 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             ++qIter;
             for (int j = 0; j < w.numKTiles; ++j, ++kvIter) {
                 const int s = kvIter % kS;
-                mbarrierWait(emptyKV(s), ((kvIter / kS) & 1) ^ 1);
                 const int row = w.seqStart + j * T::kBlockN;
+                mbarrierWait(emptyK(s), ((kvIter / kS) & 1) ^ 1);
                 mbarrierArriveExpectTx(fullK(s), T::kTileBytes);
 #pragma unroll
                 for (int box = 0; box < T::kBoxes; ++box)
                     tmaLoad2d(kTile(s) + box * T::kBoxBytes, &tmK, w.head * D + box * T::kBoxCols, row, fullK(s));
+                mbarrierWait(emptyV(s), ((kvIter / kS) & 1) ^ 1);
                 mbarrierArriveExpectTx(fullV(s), T::kTileBytes);
 #pragma unroll
                 for (int box = 0; box < T::kBoxes; ++box)
@@ -193,6 +201,79 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
     constexpr int kOChunks = D / 8;              // n8 chunks of O
     constexpr int kPSteps = T::kBlockN / 16;     // k16 steps of P V
     constexpr int kQSteps = D / 16;              // k16 steps of Q Kᵀ
+
+    // Ping-pong: the two consumers take turns to issue their wgmmas (hardware barriers 3 and 4,
+    // 256 threads: one side waits, the other arrives), so one warpgroup's softmax runs while the
+    // other's matrix products keep the tensor cores busy. Consumer 1 arrives first, letting
+    // consumer 0 start; consumer 0 takes that extra arrival back after its last tile.
+    const bool pingPong = p.pingPong != 0;
+    auto waitTurn = [&] { if (pingPong) namedBarrier(3 + consumer, 256); };
+    auto passTurn = [&] { if (pingPong) namedBarrierArrive(3 + (1 - consumer), 256); };
+    if (pingPong && consumer == 1) namedBarrierArrive(3, 256);
+
+    auto issueS = [&](float (&sc)[T::kBlockN / 2], uint32_t qBase, int s) {
+#pragma unroll
+        for (int ks = 0; ks < kQSteps; ++ks) {
+            const uint32_t inBox = uint32_t((ks / 4) * T::kBoxBytes + (ks % 4) * 32);
+            wgmmaSS<T::kBlockN, Element>(sc, matrixDescriptor(qBase + inBox, 16, 1024),
+                                         matrixDescriptor(kTile(s) + inBox, 16, 1024), ks > 0 ? 1 : 0);
+        }
+        wgmmaCommit();
+    };
+    auto issuePV = [&](float (&o)[D / 2], const uint32_t (&pa)[kPSteps][4], int s) {
+#pragma unroll
+        for (int ks = 0; ks < kPSteps; ++ks)
+            wgmmaRS<D, Element>(o, pa[ks], matrixDescriptor(vTile(s) + uint32_t(ks * 16 * 128), T::kBoxBytes, 1024));
+        wgmmaCommit();
+    };
+    auto release = [&](uint32_t bar) {
+        __syncwarp();
+        if (lane == 0) mbarrierArrive(bar);
+    };
+    // Masks keys ≥ kLen in K/V tile j, runs the online-softmax update of S into P (in place) and
+    // returns each row's correction factor for O.
+    auto softmax = [&](float (&sc)[T::kBlockN / 2], int j, int kLen, float (&rowMax)[2], float (&rowSum)[2],
+                       float (&correction)[2]) {
+        const int validCols = kLen - j * T::kBlockN;
+        if (validCols < T::kBlockN) {
+#pragma unroll
+            for (int c = 0; c < kSChunks; ++c) {
+                const int col = c * 8 + colPair;
+                if (col >= validCols) sc[4 * c] = sc[4 * c + 2] = -INFINITY;
+                if (col + 1 >= validCols) sc[4 * c + 1] = sc[4 * c + 3] = -INFINITY;
+            }
+        }
+        // A row's 128 scores live in the 4 threads of a quad.
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+            float mx = rowMax[h];
+#pragma unroll
+            for (int c = 0; c < kSChunks; ++c) mx = fmaxf(mx, fmaxf(sc[4 * c + 2 * h], sc[4 * c + 2 * h + 1]));
+            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+            correction[h] = fastExp2((rowMax[h] - mx) * p.scaleLog2);   // 0 on the first tile
+            rowMax[h] = mx;
+            const float maxScaled = mx * p.scaleLog2;
+            float sum = 0.f;
+#pragma unroll
+            for (int c = 0; c < kSChunks; ++c) {
+                sc[4 * c + 2 * h] = fastExp2(fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled));
+                sc[4 * c + 2 * h + 1] = fastExp2(fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled));
+                sum += sc[4 * c + 2 * h] + sc[4 * c + 2 * h + 1];
+            }
+            rowSum[h] = rowSum[h] * correction[h] + sum;
+        }
+    };
+    // P as the A operand of P V. Not inside softmax: the previous P V may still be reading pa.
+    auto packP = [&](const float (&sc)[T::kBlockN / 2], uint32_t (&pa)[kPSteps][4]) {
+#pragma unroll
+        for (int ks = 0; ks < kPSteps; ++ks) {
+            pa[ks][0] = pack2<Element>(sc[8 * ks + 0], sc[8 * ks + 1]);
+            pa[ks][1] = pack2<Element>(sc[8 * ks + 2], sc[8 * ks + 3]);
+            pa[ks][2] = pack2<Element>(sc[8 * ks + 4], sc[8 * ks + 5]);
+            pa[ks][3] = pack2<Element>(sc[8 * ks + 6], sc[8 * ks + 7]);
+        }
+    };
 
     int qIter = 0, kvIter = 0;
     for (int tile = blockIdx.x; tile < numTiles; tile += gridDim.x) {
@@ -218,80 +299,68 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         for (int i = 0; i < D / 2; ++i) o[i] = 0.f;
         float rowMax[2] = {-INFINITY, -INFINITY};
         float rowSum[2] = {0.f, 0.f};
+        float correction[2];
+        float sc[T::kBlockN / 2];
+        uint32_t pa[kPSteps][4];
 
-        for (int j = 0; j < w.numKTiles; ++j, ++kvIter) {
+        // Software pipeline over the K/V tiles: S_j = Q K_jᵀ is issued together with
+        // O += P_{j-1} V_{j-1}, and softmax(S_j) runs while the P V product is in flight. K and V
+        // stages are released separately: K as soon as S_j is done, V after its product.
+        const int n = w.numKTiles;
+        {
             const int s = kvIter % kS;
-            const uint32_t phase = (kvIter / kS) & 1;
-            mbarrierWait(fullK(s), phase);
-
-            float sc[T::kBlockN / 2];
+            mbarrierWait(fullK(s), (kvIter / kS) & 1);
+            waitTurn();
             wgmmaFence();
-#pragma unroll
-            for (int ks = 0; ks < kQSteps; ++ks) {
-                const uint32_t inBox = uint32_t((ks / 4) * T::kBoxBytes + (ks % 4) * 32);
-                wgmmaSS<T::kBlockN, Element>(sc, matrixDescriptor(qBase + inBox, 16, 1024),
-                                             matrixDescriptor(kTile(s) + inBox, 16, 1024), ks > 0 ? 1 : 0);
-            }
-            wgmmaCommit();
+            issueS(sc, qBase, s);
+            passTurn();
             wgmmaWait<0>();
             fenceRegisters(sc);
-
-            const int validCols = w.kLen - j * T::kBlockN;
-            if (validCols < T::kBlockN) {
-#pragma unroll
-                for (int c = 0; c < kSChunks; ++c) {
-                    const int col = c * 8 + colPair;
-                    if (col >= validCols) sc[4 * c] = sc[4 * c + 2] = -INFINITY;
-                    if (col + 1 >= validCols) sc[4 * c + 1] = sc[4 * c + 3] = -INFINITY;
-                }
-            }
-
-            // Online softmax; a row's 128 scores live in the 4 threads of a quad.
-#pragma unroll
-            for (int h = 0; h < 2; ++h) {
-                float mx = rowMax[h];
-#pragma unroll
-                for (int c = 0; c < kSChunks; ++c) mx = fmaxf(mx, fmaxf(sc[4 * c + 2 * h], sc[4 * c + 2 * h + 1]));
-                mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-                mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-                const float correction = fastExp2((rowMax[h] - mx) * p.scaleLog2);   // 0 on the first tile
-                rowMax[h] = mx;
-                const float maxScaled = mx * p.scaleLog2;
-                float sum = 0.f;
-#pragma unroll
-                for (int c = 0; c < kSChunks; ++c) {
-                    sc[4 * c + 2 * h] = fastExp2(fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled));
-                    sc[4 * c + 2 * h + 1] = fastExp2(fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled));
-                    sum += sc[4 * c + 2 * h] + sc[4 * c + 2 * h + 1];
-                }
-                rowSum[h] = rowSum[h] * correction + sum;
-#pragma unroll
-                for (int c = 0; c < kOChunks; ++c) {
-                    o[4 * c + 2 * h] *= correction;
-                    o[4 * c + 2 * h + 1] *= correction;
-                }
-            }
-            uint32_t pa[kPSteps][4];
-#pragma unroll
-            for (int ks = 0; ks < kPSteps; ++ks) {
-                pa[ks][0] = pack2<Element>(sc[8 * ks + 0], sc[8 * ks + 1]);
-                pa[ks][1] = pack2<Element>(sc[8 * ks + 2], sc[8 * ks + 3]);
-                pa[ks][2] = pack2<Element>(sc[8 * ks + 4], sc[8 * ks + 5]);
-                pa[ks][3] = pack2<Element>(sc[8 * ks + 6], sc[8 * ks + 7]);
-            }
-
-            mbarrierWait(fullV(s), phase);
+            release(emptyK(s));
+            softmax(sc, 0, w.kLen, rowMax, rowSum, correction);
+            packP(sc, pa);
+        }
+        for (int j = 1; j < n; ++j) {
+            const int s = (kvIter + j) % kS, sPrev = (kvIter + j - 1) % kS;
+            mbarrierWait(fullK(s), ((kvIter + j) / kS) & 1);
+            mbarrierWait(fullV(sPrev), ((kvIter + j - 1) / kS) & 1);
+            waitTurn();
             fenceRegisters(o);
             wgmmaFence();
-#pragma unroll
-            for (int ks = 0; ks < kPSteps; ++ks)
-                wgmmaRS<D, Element>(o, pa[ks], matrixDescriptor(vTile(s) + uint32_t(ks * 16 * 128), T::kBoxBytes, 1024));
-            wgmmaCommit();
+            issueS(sc, qBase, s);
+            wgmmaFence();   // a new group: orders the P and O registers before its products
+            issuePV(o, pa, sPrev);
+            passTurn();
+            wgmmaWait<1>();
+            fenceRegisters(sc);
+            release(emptyK(s));
+            softmax(sc, j, w.kLen, rowMax, rowSum, correction);
             wgmmaWait<0>();
             fenceRegisters(o);
-            __syncwarp();
-            if (lane == 0) mbarrierArrive(emptyKV(s));
+            fenceRegisters(sc);   // keeps packP below the wait: the P V just waited for read pa
+            release(emptyV(sPrev));
+            packP(sc, pa);
+#pragma unroll
+            for (int c = 0; c < kOChunks; ++c) {
+                o[4 * c] *= correction[0];
+                o[4 * c + 1] *= correction[0];
+                o[4 * c + 2] *= correction[1];
+                o[4 * c + 3] *= correction[1];
+            }
         }
+        {
+            const int s = (kvIter + n - 1) % kS;
+            mbarrierWait(fullV(s), ((kvIter + n - 1) / kS) & 1);
+            waitTurn();
+            fenceRegisters(o);
+            wgmmaFence();
+            issuePV(o, pa, s);
+            passTurn();
+            wgmmaWait<0>();
+            fenceRegisters(o);
+            release(emptyV(s));
+        }
+        kvIter += n;
 
         // Epilogue: O / l into this warpgroup's rows of the Q buffer (its last reader, the final
         // S wgmma, has completed), then 16-byte stores of the rows that exist.
@@ -320,6 +389,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         if (lane == 0) mbarrierArrive(emptyQ(qb));
         ++qIter;
     }
+    if (pingPong && consumer == 0) namedBarrier(3, 256);
 #endif
 }
 

@@ -105,5 +105,10 @@ __device__ __forceinline__ void namedBarrier(int id, int threads)
 {
     asm volatile("bar.sync %0, %1;\n" :: "r"(id), "r"(threads) : "memory");
 }
+// Counts this warp's threads on barrier `id` without waiting for it to complete.
+__device__ __forceinline__ void namedBarrierArrive(int id, int threads)
+{
+    asm volatile("bar.arrive %0, %1;\n" :: "r"(id), "r"(threads) : "memory");
+}
 
 } // namespace bertbench::attention::hopper
