@@ -18,6 +18,7 @@
 #include "core/util/Random.h"
 #include "kernels/model/EagerAttention.h"
 #include "kernels/ops/Ops.h"
+#include "kernels/ops/SmallLinear.h"
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/CudaContext.h"
 #include "kernels/runtime/Gemm.h"
@@ -192,6 +193,84 @@ KernelCheck checkLinear(Device& dev, Rng& rng, DType dtype, bool gelu, int rows,
     }
     const std::string what = gelu ? (tanhGelu ? "gemm+bias+gelu(tanh epilogue) " : "gemm+bias+gelu(erf) ")
                                   : (gemm.fusedEpilogues() ? "gemm+bias+residual(epilogue) " : "gemm+bias+residual ");
+    return compare(what + std::to_string(rows) + "x" + std::to_string(in) + "x" + std::to_string(out), dtype,
+                   dev.download(y, count, dtype), want);
+}
+
+// The few-row linear kernel (kernels/ops/SmallLinear.h) against a double-precision CPU twin:
+// fresh random inputs, output poisoned, launched twice (the second launch proves the split-K
+// counters were left at zero). LayerNorm epilogue in place (y = the residual), as the model uses it.
+KernelCheck checkSmallLinear(Device& dev, Rng& rng, DType dtype, ops::SmallEpilogue epilogue, int rows, int in, int out) {
+    const float eps = 1e-12f;
+    auto x = randomValues(rng, size_t(rows) * in, 0, 1, dtype);
+    auto w = randomValues(rng, size_t(out) * in, 0, 1.0 / std::sqrt(double(in)), dtype);
+    auto bias = randomValues(rng, size_t(out), 0, 0.5, dtype);
+    auto residual = randomValues(rng, size_t(rows) * out, 0.5, 1, dtype);
+    auto gamma = randomValues(rng, size_t(out), 1, 0.2, dtype);
+    auto beta = randomValues(rng, size_t(out), 0, 0.2, dtype);
+    auto dX = dev.upload(x, dtype), dW = dev.upload(w, dtype), dBias = dev.upload(bias, dtype);
+    auto dGamma = dev.upload(gamma, dtype), dBeta = dev.upload(beta, dtype);
+    const bool layerNorm = epilogue == ops::SmallEpilogue::BiasResidualLayerNorm;
+    const size_t count = size_t(rows) * out;
+    CudaContext& ctx = dev.context();
+    ctx.ensureWorkspace();
+    auto y = dev.poisoned(count, dtype);
+    ops::SmallLinearArgs a;
+    a.dtype = dtype;
+    a.epilogue = epilogue;
+    a.y = y.get();
+    a.x = dX.get();
+    a.weight = dW.get();
+    a.bias = dBias.get();
+    a.gamma = dGamma.get();
+    a.beta = dBeta.get();
+    a.eps = eps;
+    a.rows = rows;
+    a.in = in;
+    a.out = out;
+    a.workspace = static_cast<float*>(ctx.workspace());
+    a.workspaceBytes = ctx.workspaceBytes();
+    a.counters = ctx.counters();
+    a.sms = ctx.properties().multiProcessorCount;
+    for (int launch = 0; launch < 2; ++launch) {
+        ctx.synchronize();   // cudaMemcpy below does not order itself after the context's stream
+        if (layerNorm) {     // in place: y starts as the residual
+            auto r = dev.upload(residual, dtype);
+            BB_CUDA_CHECK(cudaMemcpy(y.get(), r.get(), count * elementSize(dtype), cudaMemcpyDeviceToDevice));
+            a.residual = y.get();
+        } else {
+            ops::fillBytes(y.get(), 0xff, count * elementSize(dtype), ctx.stream());
+        }
+        ops::smallLinear(a, ctx.stream());
+    }
+    std::vector<float> want(count);
+    std::vector<double> row(static_cast<size_t>(out));
+    for (int r = 0; r < rows; ++r) {
+        for (int o = 0; o < out; ++o) {
+            double acc = bias[size_t(o)];
+            const float* xr = x.data() + size_t(r) * in;
+            const float* wr = w.data() + size_t(o) * in;
+            for (int k = 0; k < in; ++k) acc += double(xr[k]) * double(wr[k]);
+            if (epilogue == ops::SmallEpilogue::BiasGelu) acc = geluErf(acc);
+            if (layerNorm) acc += residual[size_t(r) * out + o];
+            row[size_t(o)] = acc;
+        }
+        double mean = 0, var = 0;
+        if (layerNorm) {
+            for (double v : row) mean += v;
+            mean /= out;
+            for (double v : row) var += (v - mean) * (v - mean);
+            var /= out;
+        }
+        for (int o = 0; o < out; ++o) {
+            const double v = layerNorm ? (row[size_t(o)] - mean) / std::sqrt(var + eps) * gamma[size_t(o)] + beta[size_t(o)]
+                                       : row[size_t(o)];
+            want[size_t(r) * out + o] = float(v);
+        }
+    }
+    const char* what = epilogue == ops::SmallEpilogue::Bias       ? "small linear+bias "
+                       : epilogue == ops::SmallEpilogue::BiasGelu ? "small linear+bias+gelu(erf) "
+                                                                  : "small linear+bias+residual+layernorm ";
     return compare(what + std::to_string(rows) + "x" + std::to_string(in) + "x" + std::to_string(out), dtype,
                    dev.download(y, count, dtype), want);
 }
@@ -443,6 +522,14 @@ std::vector<KernelCheck> runKernelChecks(uint64_t seed) {
         guarded("gemm+gelu", dtype, [&] { return checkLinear(dev, rng, dtype, true, 5, 64, 40); });
         guarded("gemm+residual", dtype, [&] { return checkLinear(dev, rng, dtype, false, 37, 256, 768); });
         guarded("gemm+residual", dtype, [&] { return checkLinear(dev, rng, dtype, false, 8, 3072, 768); });
+        if (dtype != DType::Float32) {
+            using E = ops::SmallEpilogue;
+            guarded("small linear", dtype, [&] { return checkSmallLinear(dev, rng, dtype, E::Bias, 128, 768, 2304); });
+            guarded("small linear", dtype, [&] { return checkSmallLinear(dev, rng, dtype, E::BiasGelu, 77, 768, 3072); });
+            guarded("small linear", dtype, [&] { return checkSmallLinear(dev, rng, dtype, E::Bias, 3, 128, 64); });
+            guarded("small linear", dtype, [&] { return checkSmallLinear(dev, rng, dtype, E::BiasResidualLayerNorm, 128, 3072, 768); });
+            guarded("small linear", dtype, [&] { return checkSmallLinear(dev, rng, dtype, E::BiasResidualLayerNorm, 45, 768, 768); });
+        }
         guarded("softmax", dtype, [&] { return checkSoftmax(dev, rng, dtype, 77, {77, 1, 40}); });
         guarded("softmax", dtype, [&] { return checkSoftmax(dev, rng, dtype, 512, {512, 300}); });
         guarded("softmax", dtype, [&] { return checkSoftmax(dev, rng, dtype, 1500, {1500, 999}); });
