@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "core/util/Errors.h"
 #include "kernels/ops/Ops.h"
+#include "kernels/ops/SmallLinear.h"
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/HostConvert.h"
 
@@ -336,6 +338,21 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
     }
 }
 
+namespace {
+
+// BERTBENCH_SMALL_LINEAR=1 sends few-row GEMMs to kernels/ops/SmallLinear.h. Off by default: on
+// the H200 it is correct (verify passes) but 2x slower than cuBLAS at 1 x 128 (0.82 vs 0.42 ms,
+// docs/PERFORMANCE.md, session 18), so it stays an experiment until it wins.
+bool smallLinearEnabled() {
+    static const bool enabled = [] {
+        const char* v = std::getenv("BERTBENCH_SMALL_LINEAR");
+        return v && std::string(v) == "1";
+    }();
+    return enabled;
+}
+
+} // namespace
+
 void CudaBertModel::forward(AttentionStrategy& attention) {
     if (!prepared_) throw BackendError("forward() before prepare()");
     Cell& c = cell_;
@@ -360,6 +377,35 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     // The profiler categories below are a contract (kernels/README.md): they tile the forward.
     // context_.runs(category) is true except while the profiler captures one category alone.
     const CudaContext& ctxt = context_;
+    // Few-row GEMMs (batch-1 cells) through kernels/ops/SmallLinear.h where it takes the shape;
+    // false: the caller uses cuBLAS. Only on the fused-epilogue path, whose layout it matches.
+    const bool small = fused && smallLinearEnabled() && context_.workspace() != nullptr &&
+                       ops::smallLinearFits(dtype_, T, H, I) && ops::smallLinearFits(dtype_, T, I, H) &&
+                       ops::smallLinearFits(dtype_, T, H, 3 * H);
+    auto smallLinear = [&](ops::SmallEpilogue epilogue, void* y, const void* in, int64_t ldx, const void* w,
+                           const void* b, int64_t rows, int k, int n, const void* gamma = nullptr,
+                           const void* beta = nullptr) {
+        ops::SmallLinearArgs a;
+        a.dtype = dtype_;
+        a.epilogue = epilogue;
+        a.y = y;
+        a.x = in;
+        a.ldx = ldx;
+        a.weight = w;
+        a.bias = b;
+        a.residual = y;   // the LayerNorm epilogue runs in place on the hidden states
+        a.gamma = gamma;
+        a.beta = beta;
+        a.eps = eps;
+        a.rows = rows;
+        a.in = k;
+        a.out = n;
+        a.workspace = static_cast<float*>(context_.workspace());
+        a.workspaceBytes = context_.workspaceBytes();
+        a.counters = context_.counters();
+        a.sms = context_.properties().multiProcessorCount;
+        ops::smallLinear(a, stream);
+    };
     if (ctxt.runs("embeddings")) {
         OpScope scope(prof, stream, "embeddings", 4 * rowBytes);
         ops::embeddingLayerNorm(dtype_, x, c.ids, c.types, c.rowToPadded, T, s.maxSeqLen, w_.wordEmb,
@@ -381,7 +427,8 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     for (const Layer& l : w_.layers) {
         if (ctxt.runs("qkv_gemm")) {
             OpScope scope(prof, stream, "qkv_gemm", 4 * rowBytes + 3 * wHH, 3 * flopsHH);
-            gemm_.linear(dtype_, qkv, x, l.qkvW, l.qkvB, T, H, 3 * H);
+            if (small) smallLinear(ops::SmallEpilogue::Bias, qkv, x, 0, l.qkvW, l.qkvB, T, H, 3 * H);
+            else gemm_.linear(dtype_, qkv, x, l.qkvW, l.qkvB, T, H, 3 * H);
         }
         if (ctxt.runs("attention")) {
             OpScope scope(prof, stream, "attention", 4 * rowBytes);
@@ -390,7 +437,10 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
         if (ctxt.runs("attn_out_ln")) {
             // x = LN(ctx·Woᵀ + b + x): GEMM with bias + residual epilogue, then LN reading one row.
             OpScope scope(prof, stream, "attn_out_ln", 4 * rowBytes + wHH, flopsHH);
-            if (c.ctxOverQuery) {
+            if (small) {
+                smallLinear(ops::SmallEpilogue::BiasResidualLayerNorm, x, ctx, c.ctxRowStride, l.attnOutW, l.attnOutB, T,
+                            H, H, l.attnLnG, l.attnLnB);
+            } else if (c.ctxOverQuery) {
                 // ctx lives in Q's columns (row stride 3·hidden) and K, V around it: x += ctx·Woᵀ + b in place.
                 gemm_.linearResidual(dtype_, x, ctx, l.attnOutW, l.attnOutB, x, T, H, H, c.ctxRowStride);
                 ops::biasResidualLayerNorm(dtype_, x, x, nullptr, nullptr, l.attnLnG, l.attnLnB, T, H, eps, stream);
@@ -410,7 +460,9 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
             const double chunkFlops = 2.0 * double(rows) * H * I;
             if (ctxt.runs("ffn_up_gelu")) {
                 OpScope scope(prof, stream, "ffn_up_gelu", chunkRow + chunkInter + wHI, chunkFlops);
-                if (fused) {
+                if (small) {
+                    smallLinear(ops::SmallEpilogue::BiasGelu, inter, xr, 0, l.interW, l.interB, rows, H, I);
+                } else if (fused) {
                     gemm_.linearGelu(dtype_, inter, xr, l.interW, l.interB, rows, H, I);
                 } else {
                     gemm_.linear(dtype_, inter, xr, l.interW, nullptr, rows, H, I);
@@ -419,7 +471,10 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
             }
             if (ctxt.runs("ffn_down_ln")) {
                 OpScope scope(prof, stream, "ffn_down_ln", chunkInter + 3 * chunkRow + wHI, chunkFlops);
-                if (fused) {
+                if (small) {
+                    smallLinear(ops::SmallEpilogue::BiasResidualLayerNorm, xr, inter, 0, l.outW, l.outB, rows, I, H,
+                                l.outLnG, l.outLnB);
+                } else if (fused) {
                     gemm_.linearResidual(dtype_, ffnOut, inter, l.outW, l.outB, xr, rows, I, H);
                     ops::biasResidualLayerNorm(dtype_, xr, ffnOut, nullptr, nullptr, l.outLnG, l.outLnB, rows, H, eps,
                                                stream);
