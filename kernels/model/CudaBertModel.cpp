@@ -400,10 +400,8 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
         a.rows = rows;
         a.in = k;
         a.out = n;
-        a.workspace = static_cast<float*>(context_.workspace());
-        a.workspaceBytes = context_.workspaceBytes();
-        a.counters = context_.counters();
-        a.sms = context_.properties().multiProcessorCount;
+        ops::useContextScratch(a, static_cast<float*>(context_.workspace()), context_.workspaceBytes(), context_.counters(),
+                                context_.properties().multiProcessorCount);
         ops::smallLinear(a, stream);
     };
     if (ctxt.runs("embeddings")) {

@@ -60,6 +60,9 @@ struct SmallLinearArgs {
     int sms = 0;
 };
 
+// The workspace, counters and SM count of a context, filled into args (model and checks alike).
+void useContextScratch(SmallLinearArgs& args, float* workspace, size_t workspaceBytes, unsigned* counters, int sms);
+
 // Enqueues the kernel(s) on `stream`. Throws BackendError on a shape the kernel does not take, a
 // workspace too small, or a launch error.
 void smallLinear(const SmallLinearArgs& args, cudaStream_t stream);

@@ -9,6 +9,7 @@
 #include "kernels/ops/Ops.h"
 #include "kernels/ops/SmallLinear.h"
 #include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/CudaContext.h"
 
 #include <algorithm>
 #include <string>
@@ -26,6 +27,7 @@ constexpr int kPitch = kTileK + 8;   // elements per shared row
 constexpr int kThreads = 256;
 constexpr int kStageElements = (kRows + kTileN) * kPitch;
 constexpr int kSmemBytes = kStages * kStageElements * 2;
+static_assert(kSmallLinearCounters * sizeof(unsigned) <= CudaContext::kCounterBytes, "counters fit the context buffer");
 
 struct Params {
     void* y;
@@ -277,9 +279,8 @@ __global__ void splitSumResidualLayerNormKernel(T* y, const float* partials, int
     layerNormStore<T>(v, active, vectors, hidden, y + int64_t(active ? row : 0) * hidden, gamma, beta, eps, shared);
 }
 
-int splitsFor(int64_t rows, int in, int out, int sms)
+int splitsFor(int in, int out, int sms)
 {
-    (void)rows;
     const int tilesN = out / kTileN, kBlocks = in / kTileK;
     return std::max(1, std::min(kBlocks, std::max(1, sms) / tilesN));
 }
@@ -315,7 +316,7 @@ void run(const SmallLinearArgs& a, cudaStream_t stream)
     p.out = a.out;
     p.tilesN = a.out / kTileN;
     p.kBlocks = a.in / kTileK;
-    p.splits = splitsFor(a.rows, a.in, a.out, a.sms);
+    p.splits = splitsFor(a.in, a.out, a.sms);
     p.ldx = a.ldx ? a.ldx : a.in;
     p.ldy = a.ldy ? a.ldy : a.out;
     const dim3 grid(unsigned(p.tilesN * p.splits));
@@ -348,6 +349,14 @@ bool aligned16(const void* ptr) { return (reinterpret_cast<uintptr_t>(ptr) & 15u
 
 } // namespace
 
+void useContextScratch(SmallLinearArgs& args, float* workspace, size_t workspaceBytes, unsigned* counters, int sms)
+{
+    args.workspace = workspace;
+    args.workspaceBytes = workspaceBytes;
+    args.counters = counters;
+    args.sms = sms;
+}
+
 bool smallLinearFits(DType dtype, int64_t rows, int in, int out)
 {
     return dtype != DType::Float32 && rows >= 1 && rows <= kSmallLinearMaxRows && in >= kTileK && in % kTileK == 0 &&
@@ -356,7 +365,7 @@ bool smallLinearFits(DType dtype, int64_t rows, int in, int out)
 
 size_t smallLinearWorkspaceBytes(int64_t rows, int in, int out, int sms)
 {
-    return size_t(splitsFor(rows, in, out, sms)) * size_t(rows) * size_t(out) * sizeof(float);
+    return size_t(splitsFor(in, out, sms)) * size_t(rows) * size_t(out) * sizeof(float);
 }
 
 void smallLinear(const SmallLinearArgs& a, cudaStream_t stream)

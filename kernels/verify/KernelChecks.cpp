@@ -228,10 +228,8 @@ KernelCheck checkSmallLinear(Device& dev, Rng& rng, DType dtype, ops::SmallEpilo
     a.rows = rows;
     a.in = in;
     a.out = out;
-    a.workspace = static_cast<float*>(ctx.workspace());
-    a.workspaceBytes = ctx.workspaceBytes();
-    a.counters = ctx.counters();
-    a.sms = ctx.properties().multiProcessorCount;
+    ops::useContextScratch(a, static_cast<float*>(ctx.workspace()), ctx.workspaceBytes(), ctx.counters(),
+                            ctx.properties().multiProcessorCount);
     for (int launch = 0; launch < 2; ++launch) {
         ctx.synchronize();   // cudaMemcpy below does not order itself after the context's stream
         if (layerNorm) {     // in place: y starts as the residual
