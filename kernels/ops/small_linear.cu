@@ -12,6 +12,7 @@
 #include "kernels/runtime/CudaContext.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -38,6 +39,7 @@ struct Params {
     unsigned* counters;   // one per column tile
     int rows, in, out, splits, tilesN, kBlocks;
     int64_t ldx, ldy;
+    int earlyTrigger;     // 1: let the next kernel launch as soon as weights are requested
 };
 
 __device__ __forceinline__ uint32_t smemAddress(const void* p) { return uint32_t(__cvta_generic_to_shared(p)); }
@@ -136,7 +138,7 @@ __global__ void __launch_bounds__(kThreads, 1) smallLinearKernel(const Params p)
 #pragma unroll
     for (int s = 0; s < kStages - 1; ++s)
         if (s < numK) loadW(s, kb0 + s);
-    allowNextGrid();
+    if (p.earlyTrigger) allowNextGrid();
     waitForPreviousGrid();
 #pragma unroll
     for (int s = 0; s < kStages - 1; ++s) {
@@ -180,6 +182,7 @@ __global__ void __launch_bounds__(kThreads, 1) smallLinearKernel(const Params p)
         }
     }
     cpAsyncWait<0>();
+    if (!p.earlyTrigger) allowNextGrid();
 
     // This thread's outputs: rows wm·32 + mi·16 + lane/4 (+8), columns n0 + wn·32 + nj·8 + 2·(lane%4) (+1).
     const int rowBase = wm * 32 + lane / 4;
@@ -197,41 +200,61 @@ __global__ void __launch_bounds__(kThreads, 1) smallLinearKernel(const Params p)
     };
     auto partial = [&](int s, int row, int col) { return p.partials + (int64_t(s) * p.rows + row) * p.out + col; };
 
-    if (kEpilogue == 2 || p.splits > 1) {
-        forEach([&](int row, int col, float& v0, float& v1) { __stcg(reinterpret_cast<float2*>(partial(split, row, col)), make_float2(v0, v1)); });
-        if (kEpilogue == 2) return;
-        __shared__ bool last;
-        __threadfence();
-        __syncthreads();
-        if (tid == 0) {
-            last = atomicAdd(p.counters + tile, 1u) == unsigned(p.splits - 1);
-            if (last) p.counters[tile] = 0;   // every split has arrived: ready for the next launch
-        }
-        __syncthreads();
-        if (!last) return;
-        __threadfence();
-        forEach([&](int row, int col, float& v0, float& v1) {
-            for (int s = 0; s < p.splits; ++s) {
-                if (s == split) continue;
-                const float2 o = __ldcg(reinterpret_cast<const float2*>(partial(s, row, col)));
-                v0 += o.x;
-                v1 += o.y;
-            }
-        });
-    }
     const T* bias = static_cast<const T*>(p.bias);
     T* y = static_cast<T*>(p.y);
-    forEach([&](int row, int col, float& v0, float& v1) {
-        if (bias) {
-            v0 += toFloat(bias[col]);
-            v1 += toFloat(bias[col + 1]);
+    auto epilogue = [&](float v, int col) {
+        if (bias) v += toFloat(bias[col]);
+        return kEpilogue == 1 ? geluErf(v) : v;
+    };
+    if (kEpilogue != 2 && p.splits == 1) {
+        forEach([&](int row, int col, float& v0, float& v1) {
+            storePair(y + int64_t(row) * p.ldy + col, epilogue(v0, col), epilogue(v1, col + 1));
+        });
+        return;
+    }
+    forEach([&](int row, int col, float& v0, float& v1) { __stcg(reinterpret_cast<float2*>(partial(split, row, col)), make_float2(v0, v1)); });
+    if (kEpilogue == 2) return;   // the LayerNorm kernel sums the splits
+    __shared__ bool last;
+    __threadfence();
+    __syncthreads();
+    if (tid == 0) {
+        last = atomicAdd(p.counters + tile, 1u) == unsigned(p.splits - 1);
+        if (last) p.counters[tile] = 0;   // every split has arrived: ready for the next launch
+    }
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+    // The last block sums the tile's splits with the whole block: each thread owns up to kPer
+    // float4 of the [rows × 64] tile and issues all of a split's loads before adding, so a split
+    // costs one L2 round trip rather than one per output pair (the first version's serial loop).
+    constexpr int kQuads = kTileN / 4, kPer = kRows * kQuads / kThreads;
+    float4 sum[kPer];
+#pragma unroll
+    for (int i = 0; i < kPer; ++i) sum[i] = make_float4(0.f, 0.f, 0.f, 0.f);
+    for (int s = 0; s < p.splits; ++s) {
+        float4 f[kPer];
+#pragma unroll
+        for (int i = 0; i < kPer; ++i) {
+            const int q = tid + i * kThreads, row = q / kQuads;
+            f[i] = row < p.rows ? __ldcg(reinterpret_cast<const float4*>(partial(s, row, n0 + (q % kQuads) * 4)))
+                                : make_float4(0.f, 0.f, 0.f, 0.f);
         }
-        if (kEpilogue == 1) {
-            v0 = geluErf(v0);
-            v1 = geluErf(v1);
+#pragma unroll
+        for (int i = 0; i < kPer; ++i) {
+            sum[i].x += f[i].x;
+            sum[i].y += f[i].y;
+            sum[i].z += f[i].z;
+            sum[i].w += f[i].w;
         }
-        storePair(y + int64_t(row) * p.ldy + col, v0, v1);
-    });
+    }
+#pragma unroll
+    for (int i = 0; i < kPer; ++i) {
+        const int q = tid + i * kThreads, row = q / kQuads, col = n0 + (q % kQuads) * 4;
+        if (row >= p.rows) continue;
+        T* dst = y + int64_t(row) * p.ldy + col;
+        storePair(dst, epilogue(sum[i].x, col), epilogue(sum[i].y, col + 1));
+        storePair(dst + 2, epilogue(sum[i].z, col + 2), epilogue(sum[i].w, col + 3));
+    }
 }
 
 // y = LN(Σ_splits partials + bias + residual) row by row (layout of LayerNormRow.cuh).
@@ -254,16 +277,26 @@ __global__ void splitSumResidualLayerNormKernel(T* y, const float* partials, int
         if (!active || vi >= vectors) continue;
 #pragma unroll
         for (int i = 0; i < N; ++i) v[k][i] = 0.f;
-        for (int s = 0; s < splits; ++s) {
-            const float4* src = reinterpret_cast<const float4*>(partials + (int64_t(s) * rows + row) * hidden + vi * N);
+        // Splits in groups of kGroup whose loads are all issued before any add (one L2 round
+        // trip a group; up to 11 splits on the 768-wide layers).
+        constexpr int kGroup = 4;
+        for (int s0 = 0; s0 < splits; s0 += kGroup) {
+            float4 f[kGroup][N / 4];
 #pragma unroll
-            for (int q = 0; q < N / 4; ++q) {
-                const float4 f = __ldcg(src + q);
-                v[k][4 * q] += f.x;
-                v[k][4 * q + 1] += f.y;
-                v[k][4 * q + 2] += f.z;
-                v[k][4 * q + 3] += f.w;
+            for (int g = 0; g < kGroup; ++g) {
+                const float4* src = reinterpret_cast<const float4*>(partials + (int64_t(s0 + g) * rows + row) * hidden + vi * N);
+#pragma unroll
+                for (int q = 0; q < N / 4; ++q) f[g][q] = s0 + g < splits ? __ldcg(src + q) : make_float4(0.f, 0.f, 0.f, 0.f);
             }
+#pragma unroll
+            for (int g = 0; g < kGroup; ++g)
+#pragma unroll
+                for (int q = 0; q < N / 4; ++q) {
+                    v[k][4 * q] += f[g][q].x;
+                    v[k][4 * q + 1] += f[g][q].y;
+                    v[k][4 * q + 2] += f[g][q].z;
+                    v[k][4 * q + 3] += f[g][q].w;
+                }
         }
         float r[N];
         loadVec(residual + int64_t(row) * hidden + vi * N, r);
@@ -285,6 +318,17 @@ int splitsFor(int in, int out, int sms)
     return std::max(1, std::min(kBlocks, std::max(1, sms) / tilesN));
 }
 
+// BERTBENCH_SMALL_LINEAR_PDL: 0 plain launches, 1 trigger the next kernel early (default), 2 trigger
+// after the main loop. An experiment switch while the kernel's speed is being understood.
+int pdlMode()
+{
+    static const int mode = [] {
+        const char* v = std::getenv("BERTBENCH_SMALL_LINEAR_PDL");
+        return v ? std::atoi(v) : 1;
+    }();
+    return mode;
+}
+
 template <typename Kernel, typename... Args>
 void launchPdl(Kernel kernel, dim3 grid, dim3 block, size_t smem, cudaStream_t stream, Args... args)
 {
@@ -297,7 +341,7 @@ void launchPdl(Kernel kernel, dim3 grid, dim3 block, size_t smem, cudaStream_t s
     attribute.id = cudaLaunchAttributeProgrammaticStreamSerialization;
     attribute.val.programmaticStreamSerializationAllowed = 1;
     config.attrs = &attribute;
-    config.numAttrs = 1;
+    config.numAttrs = pdlMode() == 0 ? 0 : 1;
     BB_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, args...));
 }
 
@@ -319,6 +363,7 @@ void run(const SmallLinearArgs& a, cudaStream_t stream)
     p.splits = splitsFor(a.in, a.out, a.sms);
     p.ldx = a.ldx ? a.ldx : a.in;
     p.ldy = a.ldy ? a.ldy : a.out;
+    p.earlyTrigger = pdlMode() != 2;
     const dim3 grid(unsigned(p.tilesN * p.splits));
     // One shared-memory attribute per kernel (the three share a function-pointer type, so the
     // epilogue is the template argument that keeps their static results apart).
