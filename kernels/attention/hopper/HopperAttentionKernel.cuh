@@ -35,6 +35,9 @@
 #include <cuda_fp16.h>
 
 #include "kernels/attention/AttentionDevice.cuh"
+#ifndef BERTBENCH_HOPPER_POLY_EXP_EVERY
+#define BERTBENCH_HOPPER_POLY_EXP_EVERY 8
+#endif
 #include "kernels/attention/hopper/HopperPtx.cuh"
 #include "kernels/attention/hopper/WgmmaOps.cuh"
 
@@ -67,6 +70,9 @@ struct HopperTraits {
     static constexpr int kTileBytes = kBoxes * kBoxBytes;
     static constexpr int kBarrierOffset = (kQBuffers + 2 * kStages) * kTileBytes;   // 2Q + 4·stages barriers follow
     static constexpr int kSmemBytes = kBarrierOffset + 128 + 1024;   // + slack to align to 1024
+    // Every kPolyExpEvery-th n8 chunk of S is exponentiated on the FMA pipe (polyExp2); 0: none.
+    // Only at head dim 64, where the MUFU's 16 ex2 a clock match the tensor cores' rate.
+    static constexpr int kPolyExpEvery = kHeadDim == 64 ? BERTBENCH_HOPPER_POLY_EXP_EVERY : 0;
     static_assert(kHeadDim == 64 || kHeadDim == 128, "head dim 64 or 128");
 };
 
@@ -198,6 +204,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
     const int rowInWg0 = warp * 16 + lane / 4;   // this thread's rows: rowInWg0 and rowInWg0 + 8
     const int colPair = 2 * (lane % 4);          // and, in every n8 chunk, these 2 columns
     constexpr int kSChunks = T::kBlockN / 8;     // n8 chunks of S
+    constexpr int kPolyExpEvery = T::kPolyExpEvery;
     constexpr int kOChunks = D / 8;              // n8 chunks of O
     constexpr int kPSteps = T::kBlockN / 16;     // k16 steps of P V
     constexpr int kQSteps = D / 16;              // k16 steps of Q Kᵀ
@@ -257,8 +264,12 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             float sum = 0.f;
 #pragma unroll
             for (int c = 0; c < kSChunks; ++c) {
-                sc[4 * c + 2 * h] = fastExp2(fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled));
-                sc[4 * c + 2 * h + 1] = fastExp2(fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled));
+                // Every kPolyExpEvery-th chunk on the FMA pipe (polyExp2), the rest on the MUFU.
+                const bool poly = kPolyExpEvery > 0 && c % (kPolyExpEvery > 0 ? kPolyExpEvery : 1) == kPolyExpEvery - 1;
+                const float a0 = fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled);
+                const float a1 = fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled);
+                sc[4 * c + 2 * h] = poly ? polyExp2(a0) : fastExp2(a0);
+                sc[4 * c + 2 * h + 1] = poly ? polyExp2(a1) : fastExp2(a1);
                 sum += sc[4 * c + 2 * h] + sc[4 * c + 2 * h + 1];
             }
             rowSum[h] = rowSum[h] * correction[h] + sum;
