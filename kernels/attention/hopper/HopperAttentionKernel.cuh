@@ -36,7 +36,7 @@
 
 #include "kernels/attention/AttentionDevice.cuh"
 #ifndef BERTBENCH_HOPPER_POLY_EXP_EVERY
-#define BERTBENCH_HOPPER_POLY_EXP_EVERY 8
+#define BERTBENCH_HOPPER_POLY_EXP_EVERY 0
 #endif
 #include "kernels/attention/hopper/HopperPtx.cuh"
 #include "kernels/attention/hopper/WgmmaOps.cuh"
