@@ -5,6 +5,7 @@
 // instead of HF's 5 (bias add in the GEMM, residual add, LN read, LN write). The sum is formed
 // in fp32 and never rounded before the statistics. Launch: LayerNormRow.cuh (rows on
 // threadIdx.y, 16-byte vectors in registers, fp32 two-pass statistics).
+#include "kernels/ops/DependentLaunch.cuh"
 #include "kernels/ops/LayerNormRow.cuh"
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"
@@ -37,6 +38,8 @@ __global__ void biasResidualLayerNormKernel(T* out, const T* in, const T* __rest
     const bool active = row < rows;
     const int vectors = hidden / N;
     float v[kLnMaxVecs][N];
+    waitForPreviousGrid();   // launched dependent: the GEMM before may still be writing `in`
+    allowNextGrid();
 #pragma unroll
     for (int k = 0; k < kLnMaxVecs; ++k) {
         const int vi = threadIdx.x + k * blockDim.x;
@@ -69,10 +72,10 @@ void biasResidualLayerNorm(DType dtype, void* out, const void* in, const void* b
     BB_DISPATCH_DTYPE(dtype, T, {
         if (hidden % kVec<T> != 0) throw BackendError("LayerNorm width must be a multiple of 8");
         const RowLaunch launch = layerNormLaunch(rows, hidden / kVec<T>);
-        biasResidualLayerNormKernel<T><<<launch.grid, launch.block, 0, stream>>>(
-            static_cast<T*>(out), static_cast<const T*>(in), static_cast<const T*>(bias),
-            static_cast<const T*>(residual), static_cast<const T*>(gamma), static_cast<const T*>(beta), rows, hidden,
-            eps);
+        launchDependent(biasResidualLayerNormKernel<T>, launch.grid, launch.block, size_t(0), stream,
+                        static_cast<T*>(out), static_cast<const T*>(in), static_cast<const T*>(bias),
+                        static_cast<const T*>(residual), static_cast<const T*>(gamma), static_cast<const T*>(beta),
+                        rows, hidden, eps);
     });
     BB_CHECK_LAUNCH("biasResidualLayerNormKernel");
 }

@@ -5,6 +5,7 @@
 // column tile of 64 outputs × all rows (≤ 128), K range = this block's split. Shared memory: 4
 // stages × (x [128 × 64] + W [64 × 64]), rows padded to 72 elements so that ldmatrix's 8 rows of
 // 16 bytes fall in distinct banks.
+#include "kernels/ops/DependentLaunch.cuh"
 #include "kernels/ops/LayerNormRow.cuh"
 #include "kernels/ops/Ops.h"
 #include "kernels/ops/SmallLinear.h"
@@ -51,20 +52,6 @@ __device__ __forceinline__ void cpAsync16(uint32_t dst, const void* src, bool va
 __device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
 template <int kPending>
 __device__ __forceinline__ void cpAsyncWait() { asm volatile("cp.async.wait_group %0;\n" :: "n"(kPending) : "memory"); }
-
-// Programmatic dependent launch: no-ops when the kernel was launched without the attribute.
-__device__ __forceinline__ void waitForPreviousGrid()
-{
-#if __CUDA_ARCH__ >= 900
-    asm volatile("griddepcontrol.wait;\n" ::: "memory");
-#endif
-}
-__device__ __forceinline__ void allowNextGrid()
-{
-#if __CUDA_ARCH__ >= 900
-    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
-#endif
-}
 
 __device__ __forceinline__ void ldmatrixX4(uint32_t (&r)[4], uint32_t address)
 {
@@ -318,31 +305,15 @@ int splitsFor(int in, int out, int sms)
     return std::max(1, std::min(kBlocks, std::max(1, sms) / tilesN));
 }
 
-// BERTBENCH_SMALL_LINEAR_PDL: 0 plain launches, 1 trigger the next kernel early (default), 2 trigger
-// after the main loop. An experiment switch while the kernel's speed is being understood.
-int pdlMode()
+// BERTBENCH_SMALL_LINEAR_PDL=2: trigger the next kernel after the main loop instead of as soon
+// as the weights are requested (an experiment switch; within 5% either way on the H200).
+bool lateTrigger()
 {
-    static const int mode = [] {
+    static const bool late = [] {
         const char* v = std::getenv("BERTBENCH_SMALL_LINEAR_PDL");
-        return v ? std::atoi(v) : 1;
+        return v && std::atoi(v) == 2;
     }();
-    return mode;
-}
-
-template <typename Kernel, typename... Args>
-void launchPdl(Kernel kernel, dim3 grid, dim3 block, size_t smem, cudaStream_t stream, Args... args)
-{
-    cudaLaunchConfig_t config{};
-    config.gridDim = grid;
-    config.blockDim = block;
-    config.dynamicSmemBytes = smem;
-    config.stream = stream;
-    cudaLaunchAttribute attribute{};
-    attribute.id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    attribute.val.programmaticStreamSerializationAllowed = 1;
-    config.attrs = &attribute;
-    config.numAttrs = pdlMode() == 0 ? 0 : 1;
-    BB_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, args...));
+    return late;
 }
 
 template <typename T>
@@ -363,7 +334,7 @@ void run(const SmallLinearArgs& a, cudaStream_t stream)
     p.splits = splitsFor(a.in, a.out, a.sms);
     p.ldx = a.ldx ? a.ldx : a.in;
     p.ldy = a.ldy ? a.ldy : a.out;
-    p.earlyTrigger = pdlMode() != 2;
+    p.earlyTrigger = !lateTrigger();
     const dim3 grid(unsigned(p.tilesN * p.splits));
     // One shared-memory attribute per kernel (the three share a function-pointer type, so the
     // epilogue is the template argument that keeps their static results apart).
@@ -373,7 +344,7 @@ void run(const SmallLinearArgs& a, cudaStream_t stream)
             cudaFuncSetAttribute(smallLinearKernel<T, kEpilogue>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes);
         if (attributeError != cudaSuccess)
             throw BackendError(std::string("small linear: cannot raise shared memory: ") + cudaGetErrorString(attributeError));
-        launchPdl(smallLinearKernel<T, kEpilogue>, grid, dim3(kThreads), size_t(kSmemBytes), stream, p);
+        launchDependent(smallLinearKernel<T, kEpilogue>, grid, dim3(kThreads), size_t(kSmemBytes), stream, p);
     };
     switch (a.epilogue) {
     case SmallEpilogue::Bias: launch(std::integral_constant<int, 0>{}); break;
@@ -381,7 +352,7 @@ void run(const SmallLinearArgs& a, cudaStream_t stream)
     case SmallEpilogue::BiasResidualLayerNorm: {
         launch(std::integral_constant<int, 2>{});
         const RowLaunch rl = layerNormLaunch(a.rows, a.out / kVec<T>);
-        launchPdl(splitSumResidualLayerNormKernel<T>, dim3(rl.grid), rl.block, size_t(0), stream, static_cast<T*>(a.y),
+        launchDependent(splitSumResidualLayerNormKernel<T>, dim3(rl.grid), rl.block, size_t(0), stream, static_cast<T*>(a.y),
                   static_cast<const float*>(a.workspace), p.splits, static_cast<const T*>(a.bias),
                   static_cast<const T*>(a.residual), static_cast<const T*>(a.gamma), static_cast<const T*>(a.beta),
                   p.rows, a.out, a.eps);
