@@ -6,8 +6,7 @@
 // overlaps the previous kernel's tail and hides the launch gap, which at batch 1 is a large share
 // of a kernel's few microseconds. Under a CUDA graph the launch becomes a programmatic edge.
 // On older GPUs the attribute is ignored and the device calls compile to nothing.
-// BERTBENCH_PDL=1 turns the attribute on (default off until verify at every seed is understood:
-// docs/PERFORMANCE.md, session 19); 0 or unset: plain launches.
+// BERTBENCH_PDL=0 turns the attribute off everywhere (plain launches), for comparisons.
 #include <cstdlib>
 #include <cstring>
 
@@ -36,7 +35,7 @@ inline bool dependentLaunchEnabled()
 {
     static const bool enabled = [] {
         const char* v = std::getenv("BERTBENCH_PDL");
-        return v && std::strcmp(v, "1") == 0;
+        return !(v && std::strcmp(v, "0") == 0);
     }();
     return enabled;
 }
