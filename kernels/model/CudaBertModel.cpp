@@ -341,8 +341,8 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
 namespace {
 
 // BERTBENCH_SMALL_LINEAR=1 sends few-row GEMMs to kernels/ops/SmallLinear.h. Off by default: on
-// the H200 it is correct (verify passes) but 2x slower than cuBLAS at 1 x 128 (0.82 vs 0.42 ms,
-// docs/PERFORMANCE.md, session 18), so it stays an experiment until it wins.
+// the H200 it is correct (verify passes) but slower than cuBLAS at 1 x 128 (0.62 vs 0.415 ms after
+// the session-19 reduction fix; docs/PERFORMANCE.md), so it stays an experiment until it wins.
 bool smallLinearEnabled() {
     static const bool enabled = [] {
         const char* v = std::getenv("BERTBENCH_SMALL_LINEAR");
