@@ -13,7 +13,6 @@
 #include "kernels/runtime/CudaContext.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -40,7 +39,6 @@ struct Params {
     unsigned* counters;   // one per column tile
     int rows, in, out, splits, tilesN, kBlocks;
     int64_t ldx, ldy;
-    int earlyTrigger;     // 1: let the next kernel launch as soon as weights are requested
 };
 
 __device__ __forceinline__ uint32_t smemAddress(const void* p) { return uint32_t(__cvta_generic_to_shared(p)); }
@@ -125,7 +123,7 @@ __global__ void __launch_bounds__(kThreads, 1) smallLinearKernel(const Params p)
 #pragma unroll
     for (int s = 0; s < kStages - 1; ++s)
         if (s < numK) loadW(s, kb0 + s);
-    if (p.earlyTrigger) allowNextGrid();
+    allowNextGrid();
     waitForPreviousGrid();
 #pragma unroll
     for (int s = 0; s < kStages - 1; ++s) {
@@ -169,7 +167,6 @@ __global__ void __launch_bounds__(kThreads, 1) smallLinearKernel(const Params p)
         }
     }
     cpAsyncWait<0>();
-    if (!p.earlyTrigger) allowNextGrid();
 
     // This thread's outputs: rows wm·32 + mi·16 + lane/4 (+8), columns n0 + wn·32 + nj·8 + 2·(lane%4) (+1).
     const int rowBase = wm * 32 + lane / 4;
@@ -305,17 +302,6 @@ int splitsFor(int in, int out, int sms)
     return std::max(1, std::min(kBlocks, std::max(1, sms) / tilesN));
 }
 
-// BERTBENCH_SMALL_LINEAR_PDL=2: trigger the next kernel after the main loop instead of as soon
-// as the weights are requested (an experiment switch; within 5% either way on the H200).
-bool lateTrigger()
-{
-    static const bool late = [] {
-        const char* v = std::getenv("BERTBENCH_SMALL_LINEAR_PDL");
-        return v && std::atoi(v) == 2;
-    }();
-    return late;
-}
-
 template <typename T>
 void run(const SmallLinearArgs& a, cudaStream_t stream)
 {
@@ -334,7 +320,6 @@ void run(const SmallLinearArgs& a, cudaStream_t stream)
     p.splits = splitsFor(a.in, a.out, a.sms);
     p.ldx = a.ldx ? a.ldx : a.in;
     p.ldy = a.ldy ? a.ldy : a.out;
-    p.earlyTrigger = !lateTrigger();
     const dim3 grid(unsigned(p.tilesN * p.splits));
     // One shared-memory attribute per kernel (the three share a function-pointer type, so the
     // epilogue is the template argument that keeps their static results apart).

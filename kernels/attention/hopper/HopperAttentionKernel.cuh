@@ -35,11 +35,14 @@
 #include <cuda_fp16.h>
 
 #include "kernels/attention/AttentionDevice.cuh"
+#include "kernels/attention/hopper/HopperPtx.cuh"
+#include "kernels/attention/hopper/WgmmaOps.cuh"
+
+// A bench knob (docs/PERFORMANCE.md, session 19): every N-th n8 chunk of S exponentiated on the
+// FMA pipe; 0 (the default) none, since no N measured faster.
 #ifndef BERTBENCH_HOPPER_POLY_EXP_EVERY
 #define BERTBENCH_HOPPER_POLY_EXP_EVERY 0
 #endif
-#include "kernels/attention/hopper/HopperPtx.cuh"
-#include "kernels/attention/hopper/WgmmaOps.cuh"
 
 namespace bertbench::attention::hopper {
 
@@ -204,7 +207,8 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
     const int rowInWg0 = warp * 16 + lane / 4;   // this thread's rows: rowInWg0 and rowInWg0 + 8
     const int colPair = 2 * (lane % 4);          // and, in every n8 chunk, these 2 columns
     constexpr int kSChunks = T::kBlockN / 8;     // n8 chunks of S
-    constexpr int kPolyExpEvery = T::kPolyExpEvery;
+    // kSChunks + 1 when off: no chunk index matches
+    constexpr int kPolyEvery = T::kPolyExpEvery > 0 ? T::kPolyExpEvery : kSChunks + 1;
     constexpr int kOChunks = D / 8;              // n8 chunks of O
     constexpr int kPSteps = T::kBlockN / 16;     // k16 steps of P V
     constexpr int kQSteps = D / 16;              // k16 steps of Q Kᵀ
@@ -265,7 +269,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
 #pragma unroll
             for (int c = 0; c < kSChunks; ++c) {
                 // Every kPolyExpEvery-th chunk on the FMA pipe (polyExp2), the rest on the MUFU.
-                const bool poly = kPolyExpEvery > 0 && c % (kPolyExpEvery > 0 ? kPolyExpEvery : 1) == kPolyExpEvery - 1;
+                const bool poly = c % kPolyEvery == kPolyEvery - 1;
                 const float a0 = fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled);
                 const float a1 = fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled);
                 sc[4 * c + 2 * h] = poly ? polyExp2(a0) : fastExp2(a0);
