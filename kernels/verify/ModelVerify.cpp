@@ -52,6 +52,15 @@ double defaultTolerance(DType dtype) {
     return 0;
 }
 
+double flooredRelL2(double relL2, double referenceSquares, size_t count, double rmsFloor) {
+    const double floorSquares = rmsFloor * rmsFloor * double(count);
+    if (!(referenceSquares < floorSquares)) return relL2;   // also NaN stays NaN
+    if (!std::isfinite(relL2)) return relL2;
+    // compareOutputs gave ‖d‖/‖b‖, or ‖d‖ itself when ‖b‖ = 0.
+    const double diffNorm = referenceSquares > 0 ? relL2 * std::sqrt(referenceSquares) : relL2;
+    return floorSquares > 0 ? diffNorm / std::sqrt(floorSquares) : relL2;
+}
+
 namespace {
 
 struct Candidate {
@@ -61,10 +70,13 @@ struct Candidate {
     std::string loadFailure;
 };
 
-double realSquares(const TaskOutput& out, const Batch& batch) {
+// Σ ref² over the real positions, and how many values that is.
+double realSquares(const TaskOutput& out, const Batch& batch, size_t& count) {
     double sum = 0;
+    count = 0;
     auto add = [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i) sum += double(out.values[i]) * double(out.values[i]);
+        count += end - begin;
     };
     if (out.perPosition && out.shape.size() == 3) {
         const size_t width = size_t(out.shape[2]);
@@ -130,14 +142,16 @@ std::vector<VerifyRow> verifyBackends(const BertWeights& weights, const BackendR
             reference->forward();
             const TaskOutput expected = reference->output();
             reference->releaseCell();
-            const double squares = realSquares(expected, batch);
+            size_t count = 0;
+            const double squares = realSquares(expected, batch, count);
+            const double flooredSquares = std::max(squares, kReferenceRmsFloor * kReferenceRmsFloor * double(count));
             for (Candidate& c : candidates) {
                 VerifyRow row;
                 row.verifyCase = vc;
                 row.task = task;
                 row.backend = c.name;
                 row.dtype = c.dtype;
-                row.referenceSquares = squares;
+                row.referenceSquares = flooredSquares;
                 const auto tol = options.tolerance.find(c.dtype);
                 row.tolerance = tol != options.tolerance.end() ? tol->second : defaultTolerance(c.dtype);
                 if (!c.loadFailure.empty()) {
@@ -150,6 +164,7 @@ std::vector<VerifyRow> verifyBackends(const BertWeights& weights, const BackendR
                         const TaskOutput got = c.backend->output();
                         c.backend->releaseCell();
                         row.error = compareOutputs(got, expected, batch);
+                        row.error.relL2 = flooredRelL2(row.error.relL2, squares, count);
                         row.pass = row.error.relL2 <= row.tolerance;   // false for NaN
                     } catch (const std::exception& e) {
                         row.failure = e.what();

@@ -2,6 +2,8 @@
 // dtype, batch 1 and larger, odd lengths, pad 0 and 0.75, against cpu:eager fp32; plain and as
 // CUDA-graph replays; and the packed (padding-free) encoder around eager attention. Skips
 // without a GPU.
+#include <cmath>
+
 #include <QtTest>
 
 #include "core/model/BertWeights.h"
@@ -44,6 +46,25 @@ cuda::VerifyOptions smallOptions(const BackendRegistry& registry) {
 class VerifyTest : public QObject {
     Q_OBJECT
 private slots:
+    // No GPU needed: the reference-RMS floor of verify's relative error.
+    void smallReferencesAreJudgedAgainstTheFloor() {
+        // Seed 15's two bert-base logits: RMS 0.086, an error of rel 5.68e-3 of that.
+        const double squares = 0.0149268, rel = 5.68e-3;
+        const double floored = cuda::flooredRelL2(rel, squares, 2);
+        QCOMPARE(floored, rel * std::sqrt(squares) / (cuda::kReferenceRmsFloor * std::sqrt(2.0)));
+        QVERIFY(floored < rel);
+        // At or above the floor the plain relative error stands.
+        QCOMPARE(cuda::flooredRelL2(2e-3, 1.0 * 16, 16), 2e-3);
+        QCOMPARE(cuda::flooredRelL2(2e-3, 0.0625 * 16, 16), 2e-3);
+        // A zero reference: compareOutputs reports ‖d‖ itself, which the floor turns relative.
+        QCOMPARE(cuda::flooredRelL2(0.5, 0.0, 4), 0.5 / (cuda::kReferenceRmsFloor * 2.0));
+        // NaN and infinity are never made to pass.
+        QVERIFY(std::isnan(cuda::flooredRelL2(NAN, 0.01, 2)));
+        QVERIFY(std::isinf(cuda::flooredRelL2(INFINITY, 0.01, 2)));
+        // A real error stays far past any tolerance: logits of the right size but wrong sign.
+        QVERIFY(cuda::flooredRelL2(2.0, 0.01, 2) > 0.5);
+    }
+
     void everyCudaBackendMatchesTheCpuReference() {
         BB_REQUIRE_GPU();
         const BackendRegistry registry = testing::cpuAndCudaRegistry();
