@@ -1,12 +1,13 @@
 #pragma once
-// The sm_90a primitives the Hopper attention kernel is built from, one thin wrapper each:
-// mbarriers (producer/consumer hand-off), TMA tile loads, wgmma fences and shared-memory matrix
-// descriptors, warpgroup register reallocation and named barriers.
+// The sm_90a primitives the Hopper kernels (attention, GEMM) are built from, one thin wrapper
+// each: mbarriers (producer/consumer hand-off, also across a thread-block cluster), TMA tile loads
+// (multicast to a cluster too), wgmma fences and shared-memory matrix descriptors, warpgroup
+// register reallocation, named and cluster barriers.
 #include <cstdint>
 
 #include <cuda.h>
 
-namespace bertbench::attention::hopper {
+namespace bertbench::hopper {
 
 __device__ __forceinline__ uint32_t sharedAddress(const void* p)
 {
@@ -45,6 +46,31 @@ __device__ __forceinline__ void mbarrierWait(uint32_t bar, uint32_t parity)
                  "}\n" :: "r"(bar), "r"(parity) : "memory");
 }
 
+// ---- clusters ----------------------------------------------------------------------------------
+
+__device__ __forceinline__ uint32_t clusterCtaRank()
+{
+    uint32_t r;
+    asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(r));
+    return r;
+}
+// One arrival on the mbarrier at the same shared-memory offset as `bar` in CTA `cta` of the cluster.
+// Release at CTA scope (the PTX default), as for a local arrive: what it publishes is that this
+// CTA's wgmma reads of a stage are done. A cluster-scope release also waited for the thread's
+// outstanding global stores (the previous tile's epilogue) and cost the GEMM a third of its speed.
+__device__ __forceinline__ void mbarrierArriveCluster(uint32_t bar, uint32_t cta)
+{
+    asm volatile("{\n.reg .b32 remote;\n"
+                 "mapa.shared::cluster.u32 remote, %0, %1;\n"
+                 "mbarrier.arrive.shared::cluster.b64 _, [remote];\n}\n"
+                 :: "r"(bar), "r"(cta) : "memory");
+}
+// Every thread of every CTA of the cluster (all must call it).
+__device__ __forceinline__ void clusterSync()
+{
+    asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+}
+
 // ---- TMA ---------------------------------------------------------------------------------------
 
 // A 2-D box of the tensor map at (column c0, row c1) into shared memory; completion is counted
@@ -53,6 +79,15 @@ __device__ __forceinline__ void tmaLoad2d(uint32_t dst, const CUtensorMap* map, 
 {
     asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3}], [%4];\n"
                  :: "r"(dst), "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(bar) : "memory");
+}
+// The same box written into the shared memory of every CTA of the cluster in `ctaMask`, at the
+// same offset, each completing `bytes` on its own mbarrier at `bar`'s offset.
+__device__ __forceinline__ void tmaLoad2dMulticast(uint32_t dst, const CUtensorMap* map, int c0, int c1, uint32_t bar,
+                                                   uint16_t ctaMask)
+{
+    asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster"
+                 " [%0], [%1, {%2, %3}], [%4], %5;\n"
+                 :: "r"(dst), "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(bar), "h"(ctaMask) : "memory");
 }
 __device__ __forceinline__ void tmaPrefetchDescriptor(const CUtensorMap* map)
 {
@@ -111,4 +146,4 @@ __device__ __forceinline__ void namedBarrierArrive(int id, int threads)
     asm volatile("bar.arrive %0, %1;\n" :: "r"(id), "r"(threads) : "memory");
 }
 
-} // namespace bertbench::attention::hopper
+} // namespace bertbench::hopper

@@ -12,7 +12,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
-namespace bertbench::attention::hopper {
+namespace bertbench::hopper {
 
 template <int kN, typename Element>
 __device__ void wgmmaSS(float (&d)[kN / 2], uint64_t descA, uint64_t descB, int scaleD);
@@ -85,4 +85,4 @@ __device__ __forceinline__ void wgmmaRS<128, __nv_bfloat16>(float (&d)[64], cons
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(descB), "n"(1));
 }
 
-} // namespace bertbench::attention::hopper
+} // namespace bertbench::hopper

@@ -9,42 +9,19 @@
 #include <string>
 
 #include <cuda.h>
-#include <cudaTypedefs.h>
 
 #include "kernels/attention/hopper/HopperAttentionKernel.cuh"
+#include "kernels/hopper/TensorMap.cuh"
 
 namespace bertbench::attention::hopper {
 
 namespace {
 
-PFN_cuTensorMapEncodeTiled_v12000 encodeTiledFunction()
-{
-    static PFN_cuTensorMapEncodeTiled_v12000 fn = [] {
-        void* p = nullptr;
-        cudaDriverEntryPointQueryResult status{};
-        const cudaError_t e = cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &p, 12000, cudaEnableDefault, &status);
-        if (e != cudaSuccess || status != cudaDriverEntryPointSuccess) p = nullptr;
-        return reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(p);
-    }();
-    return fn;
-}
+using bertbench::hopper::encodeTiledFunction;
 
-// [totalRows × (heads · d)] with the given row stride, read in boxes of 128 rows × 64 columns
-// (128 bytes: TMA's 128-byte swizzle span, the layout the wgmma descriptors expect).
 CUtensorMap tensorMap(const void* base, int64_t rowStride, int64_t totalRows, int columns, bool bf16)
 {
-    CUtensorMap map{};
-    const cuuint64_t dims[2] = {cuuint64_t(columns), cuuint64_t(totalRows)};
-    const cuuint64_t strides[1] = {cuuint64_t(rowStride) * 2};
-    const cuuint32_t box[2] = {64, 128};
-    const cuuint32_t elementStrides[2] = {1, 1};
-    const CUresult r = encodeTiledFunction()(
-        &map, bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16, 2,
-        const_cast<void*>(base), dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
-        CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
-    if (r != CUDA_SUCCESS)
-        throw std::runtime_error("hopper attention: cuTensorMapEncodeTiled failed (CUresult " + std::to_string(int(r)) + ")");
-    return map;
+    return bertbench::hopper::tensorMap128x64(base, rowStride, totalRows, columns, bf16, "hopper attention");
 }
 
 // BERTBENCH_HOPPER_PINGPONG=0 turns the consumers' turn-taking off (A/B measurements).

@@ -35,8 +35,8 @@
 #include <cuda_fp16.h>
 
 #include "kernels/attention/AttentionDevice.cuh"
-#include "kernels/attention/hopper/HopperPtx.cuh"
-#include "kernels/attention/hopper/WgmmaOps.cuh"
+#include "kernels/hopper/HopperPtx.cuh"
+#include "kernels/hopper/WgmmaOps.cuh"
 
 // A bench knob (docs/PERFORMANCE.md, session 19): every N-th n8 chunk of S exponentiated on the
 // FMA pipe; 0 (the default) none, since no N measured faster.
@@ -45,6 +45,8 @@
 #endif
 
 namespace bertbench::attention::hopper {
+
+using namespace bertbench::hopper;   // the sm_90a primitives
 
 struct HopperKernelParams {
     void* out;
