@@ -67,6 +67,14 @@ void launch(const HopperGemmCall& call, cudaStream_t stream, int sms)
     const int64_t ldx = call.ldx > 0 ? call.ldx : call.in;
     const CUtensorMap tmX = tensorMap128x64(call.x, ldx, call.rows, call.in, call.bf16, "hopper gemm");
     const CUtensorMap tmW = tensorMapRowsX64(call.weight, call.in, call.out, call.in, call.bf16, T::kBlockN / 2, "hopper gemm");
+    // The output and residual maps only where the epilogue stores by TMA (else unused: tmX again).
+    CUtensorMap tmY = tmX, tmR = tmX;
+    if constexpr (T::kTmaStore) {
+        tmY = tensorMap128x64(call.y, call.ldy > 0 ? call.ldy : call.out, call.rows, call.out, call.bf16, "hopper gemm");
+        if (call.residual)
+            tmR = tensorMap128x64(call.residual, call.ldr > 0 ? call.ldr : call.out, call.rows, call.out, call.bf16,
+                                  "hopper gemm");
+    }
     HopperGemmParams p{};
     p.y = call.y;
     p.ldy = call.ldy > 0 ? call.ldy : call.out;
@@ -111,7 +119,7 @@ void launch(const HopperGemmCall& call, cudaStream_t stream, int sms)
     }();
     const int clusters = int(std::max<int64_t>(1, std::min<int64_t>(pairs, residentClusters)));
     config.gridDim = dim3(unsigned(clusters * T::kClusterSize));
-    const cudaError_t e = cudaLaunchKernelEx(&config, hopperGemm<T>, tmX, tmW, p);
+    const cudaError_t e = cudaLaunchKernelEx(&config, hopperGemm<T>, tmX, tmW, tmY, tmR, p);
     if (e != cudaSuccess) throw std::runtime_error(std::string("hopper gemm launch failed: ") + cudaGetErrorString(e));
 }
 
@@ -130,6 +138,10 @@ bool hopperGemmUsable(const HopperGemmCall& c)
     if ((c.ldx > 0 && c.ldx < c.in) || (c.ldy > 0 && c.ldy < c.out) || (c.ldr > 0 && c.ldr < c.out)) return false;
     if (c.bias && (reinterpret_cast<uintptr_t>(c.bias) & 3u) != 0) return false;
     if (c.residual && (reinterpret_cast<uintptr_t>(c.residual) & 3u) != 0) return false;
+    if (HopperGemmTraits<__half>::kTmaStore) {   // TMA: 16-byte aligned bases and row strides
+        if ((c.ldy > 0 && c.ldy % 8 != 0) || (c.ldr > 0 && c.ldr % 8 != 0) || c.out % 8 != 0) return false;
+        if (c.residual && !aligned16(c.residual)) return false;
+    }
     return hopperGemmAvailable();
 }
 

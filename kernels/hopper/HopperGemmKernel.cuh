@@ -50,6 +50,14 @@
 #define BERTBENCH_HOPPER_GEMM_MULTICAST 1
 #endif
 
+// Bench knob, written in session 20 and not yet run on a GPU: 1 = the epilogue stages the output
+// tile in shared memory (128-byte swizzle, conflict-free from the accumulator layout) and writes it
+// with TMA stores, the residual tile arriving by TMA during the main loop (the direct 4-byte
+// stores made 48 % of the L2 sectors excess). Costs one ring stage (5 instead of 6).
+#ifndef BERTBENCH_HOPPER_GEMM_TMA_STORE
+#define BERTBENCH_HOPPER_GEMM_TMA_STORE 0
+#endif
+
 namespace bertbench::hopper {
 
 enum class GemmEpilogue : int {
@@ -75,15 +83,20 @@ struct HopperGemmTraits {
     static constexpr int kBlockM = 128;
     static constexpr int kBlockN = 128;
     static constexpr int kBlockK = 64;                   // 128 bytes: one swizzle row
-    static constexpr int kStages = BERTBENCH_HOPPER_GEMM_STAGES;
+    static constexpr bool kTmaStore = BERTBENCH_HOPPER_GEMM_TMA_STORE != 0;
+    static constexpr int kStages =
+        kTmaStore && BERTBENCH_HOPPER_GEMM_STAGES > 5 ? 5 : BERTBENCH_HOPPER_GEMM_STAGES;
     static constexpr int kConsumers = 2;
     static constexpr int kThreads = 128 * (1 + kConsumers);
     static constexpr int kClusterSize = 2;                 // CTAs sharing (multicasting) W boxes
     static constexpr int kOperandBytes = 128 * 128;      // [128 rows × 64] fp16/bf16
     static constexpr int kStageBytes = 2 * kOperandBytes;  // x box, then W box (two 64-row halves)
     static constexpr int kWHalfBytes = kOperandBytes / 2;
-    static constexpr int kBarrierOffset = kStages * kStageBytes;
-    static constexpr int kSmemBytes = kBarrierOffset + 16 * kStages + 1024;   // + slack to align to 1024
+    static constexpr int kStagingOffset = kStages * kStageBytes;   // kTmaStore: one output tile a consumer
+    static constexpr int kStagingBytes = kBlockM * kBlockN * 2;     // two [128 × 64] boxes
+    static constexpr int kBarrierOffset = kStagingOffset + (kTmaStore ? kConsumers * kStagingBytes : 0);
+    // full + empty per stage, one residual-arrived per consumer; + slack to align to 1024
+    static constexpr int kSmemBytes = kBarrierOffset + 16 * kStages + 8 * kConsumers + 1024;
 };
 
 template <typename Element>
@@ -143,7 +156,8 @@ __device__ __forceinline__ float geluErf(float v)
 
 template <class T>
 __global__ void __launch_bounds__(T::kThreads, 1)
-hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUtensorMap tmW, const HopperGemmParams p)
+hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUtensorMap tmW,
+           const __grid_constant__ CUtensorMap tmY, const __grid_constant__ CUtensorMap tmR, const HopperGemmParams p)
 {
 #if defined(__CUDA_ARCH_FEAT_SM90_ALL)
     using Element = typename T::Element;
@@ -157,6 +171,7 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
     const uint32_t bars = base + T::kBarrierOffset;
     auto full = [&](int s) { return bars + 8u * s; };
     auto empty = [&](int s) { return bars + 8u * (kS + s); };
+    auto residualFull = [&](int c) { return bars + 8u * (2 * kS + c); };
 
     const int warpgroup = threadIdx.x / 128;
     const uint32_t rank = clusterCtaRank();
@@ -174,6 +189,7 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
             mbarrierInit(full(s), 1);
             mbarrierInit(empty(s), 4 * (BERTBENCH_HOPPER_GEMM_MULTICAST ? T::kClusterSize : 1));   // one consumer's 4 warps, in both CTAs
         }
+        for (int c = 0; c < T::kConsumers; ++c) mbarrierInit(residualFull(c), 1);
         mbarrierInitFence();
         tmaPrefetchDescriptor(&tmX);
         tmaPrefetchDescriptor(&tmW);
@@ -233,6 +249,9 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
         float acc[2][64];
         uint32_t b[kChunks];
         int it = 0, local = 0;
+        const uint32_t staging = base + uint32_t(T::kStagingOffset + consumer * T::kStagingBytes);
+        unsigned char* stagingPtr = smemRaw + (staging - rawAddress);
+        int residualTiles = 0;   // phases of residualFull(consumer) used
         for (int pair = cluster; pair < numPairs; pair += clusters, ++local, it += p.kBlocks) {
             if ((local & 1) != consumer) continue;
             int m0, n0;
@@ -257,6 +276,16 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
                     wgmmaSS<128, Element>(acc[1], matrixDescriptor(xStage(s) + 64 * 128 + inRow, 16, 1024), descW, scaleD);
                 }
                 wgmmaCommit();
+                if constexpr (T::kTmaStore) {
+                    // Halfway through, the residual tile into the staging buffer (the previous
+                    // tile's store has long finished reading it by then).
+                    if (p.epilogue == GemmEpilogue::Residual && kb == p.kBlocks / 2 && t == 0) {
+                        bulkWaitGroupRead<0>();
+                        mbarrierArriveExpectTx(residualFull(consumer), T::kStagingBytes);
+                        tmaLoad2d(staging, &tmR, n0, m0, residualFull(consumer));
+                        tmaLoad2d(staging + T::kStagingBytes / 2, &tmR, n0 + 64, m0, residualFull(consumer));
+                    }
+                }
                 if (kb > 0) {
                     wgmmaWait<1>();
                     release((it + kb - 1) % kS);
@@ -267,6 +296,52 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
             fenceRegisters(acc[0]);
             fenceRegisters(acc[1]);
             release((it + p.kBlocks - 1) % kS);
+
+            if constexpr (T::kTmaStore) {
+                // Epilogue through shared memory: each value at its place in the swizzled staging
+                // tile (the residual's place, when it is there), then two TMA stores.
+                if (p.epilogue == GemmEpilogue::Residual) {
+                    mbarrierWait(residualFull(consumer), residualTiles & 1);
+                    ++residualTiles;
+                } else {
+                    if (t == 0) bulkWaitGroupRead<0>();
+                    namedBarrier(3 + consumer, 128);
+                }
+#pragma unroll
+                for (int c = 0; c < kChunks; ++c) {
+                    const float2 bc = unpack<Element>(b[c]);
+                    const int col = c * 8 + colPair;   // in the tile
+#pragma unroll
+                    for (int q = 0; q < 4; ++q) {
+                        const int row = (q / 2) * 64 + rowInWg0 + 8 * (q % 2);
+                        const int byteInRow = (col % 64) * 2;
+                        const uint32_t offset = uint32_t((col / 64) * (T::kStagingBytes / 2) + row * 128 +
+                                                         ((((byteInRow >> 4) ^ (row & 7)) << 4) | (byteInRow & 15)));
+                        uint32_t* slot = reinterpret_cast<uint32_t*>(stagingPtr + offset);
+                        float v0 = acc[q / 2][4 * c + 2 * (q % 2)] + bc.x;
+                        float v1 = acc[q / 2][4 * c + 2 * (q % 2) + 1] + bc.y;
+                        if (p.epilogue == GemmEpilogue::BiasGelu) {
+                            v0 = geluErf(v0);
+                            v1 = geluErf(v1);
+                        } else if (p.epilogue == GemmEpilogue::Residual) {
+                            const float2 rc = unpack<Element>(*slot);
+                            v0 += rc.x;
+                            v1 += rc.y;
+                        }
+                        Element pair[2];
+                        storePair(pair, v0, v1);
+                        *slot = *reinterpret_cast<const uint32_t*>(pair);
+                    }
+                }
+                fenceProxyAsyncShared();   // the generic writes, before the async proxy reads them
+                namedBarrier(3 + consumer, 128);
+                if (t == 0) {
+                    tmaStore2d(&tmY, n0, m0, staging);   // rows past M are not written
+                    tmaStore2d(&tmY, n0 + 64, m0, staging + T::kStagingBytes / 2);
+                    bulkCommitGroup();
+                }
+                continue;
+            }
 
             // Epilogue, from the registers: column pair (col, col + 1) of rows row and row + 8 in
             // each n8 chunk c of each 64-row half.
@@ -307,6 +382,7 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
             }
         }
         if (consumer == (local & 1)) waitTurn();   // absorb the last pass
+        if (T::kTmaStore && t == 0) bulkWaitGroup<0>();   // the last tile's stores, done
     }
     // Neither CTA leaves while the other may still multicast into it or arrive on its barriers.
     clusterSync();

@@ -89,6 +89,26 @@ __device__ __forceinline__ void tmaLoad2dMulticast(uint32_t dst, const CUtensorM
                  " [%0], [%1, {%2, %3}], [%4], %5;\n"
                  :: "r"(dst), "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(bar), "h"(ctaMask) : "memory");
 }
+// A 2-D box from shared memory to the tensor at (column c0, row c1); rows past the tensor's end
+// are not written. Completion is tracked per bulk group (commit, then wait).
+__device__ __forceinline__ void tmaStore2d(const CUtensorMap* map, int c0, int c1, uint32_t src)
+{
+    asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [%0, {%1, %2}], [%3];\n"
+                 :: "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(src) : "memory");
+}
+__device__ __forceinline__ void bulkCommitGroup() { asm volatile("cp.async.bulk.commit_group;\n" ::: "memory"); }
+// Until at most kPending of this thread's bulk groups still read their shared memory.
+template <int kPending>
+__device__ __forceinline__ void bulkWaitGroupRead()
+{
+    asm volatile("cp.async.bulk.wait_group.read %0;\n" :: "n"(kPending) : "memory");
+}
+// Until at most kPending of this thread's bulk groups are still incomplete (writes done).
+template <int kPending>
+__device__ __forceinline__ void bulkWaitGroup()
+{
+    asm volatile("cp.async.bulk.wait_group %0;\n" :: "n"(kPending) : "memory");
+}
 __device__ __forceinline__ void tmaPrefetchDescriptor(const CUtensorMap* map)
 {
     asm volatile("prefetch.tensormap [%0];\n" :: "l"(reinterpret_cast<uint64_t>(map)) : "memory");
