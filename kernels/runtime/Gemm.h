@@ -28,6 +28,9 @@
 // Bench knobs (environment, read once per Gemm): BERTBENCH_FUSED_EPILOGUES=0 turns the GELU and
 // residual epilogues off (wave-1 path: separate bias+GELU and bias+residual+LayerNorm kernels);
 // BERTBENCH_GEMM_AUTOTUNE=0 takes the heuristic's first algorithm, as wave 1 did.
+// BERTBENCH_HOPPER_GEMM=1 (off by default: slower than cuBLAS, docs/PERFORMANCE.md session 20)
+// sends fp16/bf16 calls of ≥ kHopperMinRows rows that tile to the own sm_90a GEMM
+// (kernels/hopper/HopperGemm.h), epilogues included (its GELU is the exact erf).
 //
 // stridedBatched(): cublasGemmStridedBatchedEx in cuBLAS's column-major convention, for
 // attention's QKᵀ and PV.
@@ -94,6 +97,10 @@ private:
         Epilogue epilogue;
     };
     Plan& plan(const Call& call);
+    // The sm_90a GEMM when BERTBENCH_HOPPER_GEMM=1 and the call fits it: runs it (or, dryRun,
+    // only answers) and returns true; false leaves the call to cublasLt.
+    bool runOnHopper(const Call& call, bool dryRun);
+    static constexpr int64_t kHopperMinRows = 1024;   // fewer rows: too few tiles for 132 SMs
     // false: no algorithm (use the fallback). timed: the choice was measured (kept in tuned_).
     bool chooseAlgo(const Call& call, Plan& p, bool& timed);
     cublasStatus_t matmul(const Call& call, const Plan& p, const cublasLtMatmulAlgo_t& algo);
@@ -105,6 +112,7 @@ private:
     std::map<Key, cublasLtMatmulAlgo_t> tuned_;
     bool fused_ = true;
     bool autotune_ = true;
+    bool hopper_ = false;
 };
 
 // Column-major C[m×n] = alpha · op(A) · op(B) + beta · C, batched with element strides
