@@ -5,6 +5,9 @@
 # VARIANTS (default "base tma tanh tma_tanh"): base = the defaults; tma = the TMA-store epilogue
 # (BERTBENCH_HOPPER_GEMM_TMA_STORE=1); tanh = the tanh GELU; mc0 = no multicast; s7 = 7 stages.
 # Writes OUT/<variant>.check.txt and OUT/<variant>.time.txt; prints the timing lines last.
+# With CLI=path/to/bertbench-cli (built with CUDA) also: the 128 x 512 cells (pad 0, 0.5) and
+# bert-large 32 x 512 pad 0.5 with BERTBENCH_HOPPER_GEMM=0 and =1, and verify bert-base
+# --seed 15 with it on (its 8x128 case goes through the Hopper GEMM).
 set -uo pipefail
 out="$1"; variants="${2:-base tma tanh tma_tanh}"
 cd "$(dirname "$0")/../.."
@@ -37,4 +40,19 @@ for v in $variants; do
     timeout 100 "$out/bin/$v" --time --dtype fp16 --reps 20 > "$out/$v.time.txt" 2>&1
 done
 rm -rf "$out/bin"
+if [[ -n "${CLI:-}" ]]; then
+    common=(--device cuda --dtype fp16 --tasks encoder --baseline cuda:sdpa --backends cuda:flash_attention_2
+            --cuda-graphs --seed 0 --quiet --warmup 5 --num-batches 40)
+    for flag in 0 1; do
+        tag="hopper$flag"
+        BERTBENCH_HOPPER_GEMM=$flag timeout 60 "$CLI" run "${common[@]}" --model bert-base --batch-sizes 128 \
+            --seq-lens 512 --pads 0,0.5 --out "$out/run_${tag}_512" > "$out/run_${tag}_512.log" 2>&1
+        BERTBENCH_HOPPER_GEMM=$flag timeout 40 "$CLI" run "${common[@]}" --model bert-large --batch-sizes 32 \
+            --seq-lens 512 --pads 0.5 --out "$out/run_${tag}_large" > "$out/run_${tag}_large.log" 2>&1
+    done
+    BERTBENCH_HOPPER_GEMM=1 timeout 120 "$CLI" verify --model bert-base --dtypes fp16,bf16 --no-kernel-checks \
+        --cuda-graphs --seed 15 > "$out/verify_hopper1.txt" 2>&1
+    echo "verify with BERTBENCH_HOPPER_GEMM=1: rc $? ($(grep -c ' ok$' "$out/verify_hopper1.txt") ok, $(grep -c FAIL "$out/verify_hopper1.txt") FAIL)"
+    python3 bench/print_runs.py "$out" hopper0 hopper1
+fi
 for v in $variants; do echo "== $v"; cut -c1-150 "$out/$v.time.txt"; done
