@@ -60,6 +60,14 @@ Gemm::Gemm(CudaContext& context)
     : context_(context), fused_(envFlag("BERTBENCH_FUSED_EPILOGUES", true)),
       autotune_(envFlag("BERTBENCH_GEMM_AUTOTUNE", true)), hopper_(envFlag("BERTBENCH_HOPPER_GEMM", false)) {}
 
+bool Gemm::hopperGemmAvailable() {
+#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
+    return hopper::hopperGemmAvailable();
+#else
+    return false;
+#endif
+}
+
 bool Gemm::runOnHopper(const Call& call, bool dryRun) {
 #ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
     if (!hopper_ || !fused_ || call.dtype == DType::Float32 || call.rows < kHopperMinRows) return false;
@@ -87,6 +95,7 @@ bool Gemm::runOnHopper(const Call& call, bool dryRun) {
     if (!dryRun) {
         try {
             hopper::runHopperGemm(h, context_.stream());
+            ++hopperCalls_;
         } catch (const std::exception& e) {
             throw BackendError(e.what());
         }

@@ -72,6 +72,11 @@ public:
     // True when linearGelu(dtype) uses cublasLt's tanh-approximation epilogue.
     bool geluIsTanhApproximation(DType dtype) const { return fused_ && dtype != DType::Float32; }
     void setAutotune(bool on) { autotune_ = on; }
+    // BERTBENCH_HOPPER_GEMM's switch, for the kernel checks; hopperCalls() counts the calls it took.
+    void setHopperGemm(bool on) { hopper_ = on; }
+    int64_t hopperCalls() const { return hopperCalls_; }
+    // True when this build carries the sm_90a GEMM and the current device can run it.
+    static bool hopperGemmAvailable();
     void setFusedEpilogues(bool on) { fused_ = on; }
 
     // Forget cached plans (shapes change per cell; plans are cheap to rebuild). Tuned algorithms stay.
@@ -113,6 +118,7 @@ private:
     bool fused_ = true;
     bool autotune_ = true;
     bool hopper_ = false;
+    int64_t hopperCalls_ = 0;
 };
 
 // Column-major C[m×n] = alpha · op(A) · op(B) + beta · C, batched with element strides

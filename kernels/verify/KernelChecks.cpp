@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include <cuda_runtime_api.h>
 
@@ -160,7 +161,9 @@ double geluErf(double x) { return 0.5 * x * (1.0 + std::erf(x * 0.70710678118654
 // The fused-epilogue GEMMs of Gemm.h (linearGelu, linearResidual) against a double-precision CPU
 // twin on the dtype-rounded inputs. The first call picks (and, autotuning, times) the algorithm on
 // these buffers; the output is then poisoned again and the second call is the one compared.
-KernelCheck checkLinear(Device& dev, Rng& rng, DType dtype, bool gelu, int rows, int in, int out) {
+// hopper: through the own sm_90a GEMM (BERTBENCH_HOPPER_GEMM's path; erf GELU), which must have
+// taken both calls.
+KernelCheck checkLinear(Device& dev, Rng& rng, DType dtype, bool gelu, int rows, int in, int out, bool hopper = false) {
     auto x = randomValues(rng, size_t(rows) * in, 0, 1, dtype);
     auto w = randomValues(rng, size_t(out) * in, 0, 1.0 / std::sqrt(double(in)), dtype);
     auto bias = randomValues(rng, size_t(out), 0, 0.5, dtype);
@@ -169,6 +172,8 @@ KernelCheck checkLinear(Device& dev, Rng& rng, DType dtype, bool gelu, int rows,
     auto dRes = dev.upload(residual, dtype);
     dev.context().ensureWorkspace();
     Gemm gemm(dev.context());
+    gemm.setHopperGemm(hopper);
+    if (hopper) gemm.setFusedEpilogues(true);   // its path is the fused one whatever the environment says
     const size_t count = size_t(rows) * out;
     auto y = dev.poisoned(count, dtype);
     auto call = [&] {
@@ -178,7 +183,9 @@ KernelCheck checkLinear(Device& dev, Rng& rng, DType dtype, bool gelu, int rows,
     call();
     ops::fillBytes(y.get(), 0xff, count * elementSize(dtype), dev.context().stream());
     call();
-    const bool tanhGelu = gemm.geluIsTanhApproximation(dtype);
+    if (hopper && gemm.hopperCalls() != 2)
+        throw BackendError("the Hopper GEMM did not take the call (" + std::to_string(gemm.hopperCalls()) + " of 2)");
+    const bool tanhGelu = !hopper && gemm.geluIsTanhApproximation(dtype);
     std::vector<float> want(count);
     for (int r = 0; r < rows; ++r) {
         for (int o = 0; o < out; ++o) {
@@ -191,8 +198,9 @@ KernelCheck checkLinear(Device& dev, Rng& rng, DType dtype, bool gelu, int rows,
             want[size_t(r) * out + o] = float(acc);
         }
     }
-    const std::string what = gelu ? (tanhGelu ? "gemm+bias+gelu(tanh epilogue) " : "gemm+bias+gelu(erf) ")
-                                  : (gemm.fusedEpilogues() ? "gemm+bias+residual(epilogue) " : "gemm+bias+residual ");
+    const std::string what = std::string(hopper ? "hopper " : "") +
+                             (gelu ? (tanhGelu ? "gemm+bias+gelu(tanh epilogue) " : "gemm+bias+gelu(erf) ")
+                                   : (gemm.fusedEpilogues() ? "gemm+bias+residual(epilogue) " : "gemm+bias+residual "));
     return compare(what + std::to_string(rows) + "x" + std::to_string(in) + "x" + std::to_string(out), dtype,
                    dev.download(y, count, dtype), want);
 }
@@ -520,6 +528,12 @@ std::vector<KernelCheck> runKernelChecks(uint64_t seed) {
         guarded("gemm+gelu", dtype, [&] { return checkLinear(dev, rng, dtype, true, 5, 64, 40); });
         guarded("gemm+residual", dtype, [&] { return checkLinear(dev, rng, dtype, false, 37, 256, 768); });
         guarded("gemm+residual", dtype, [&] { return checkLinear(dev, rng, dtype, false, 8, 3072, 768); });
+        if (dtype != DType::Float32 && Gemm::hopperGemmAvailable()) {
+            // 1100 rows: 9 m tiles, so the last cluster pair has a tile wholly past the end and
+            // the one before a partial tile.
+            guarded("hopper gemm+gelu", dtype, [&] { return checkLinear(dev, rng, dtype, true, 1100, 768, 384, true); });
+            guarded("hopper gemm+residual", dtype, [&] { return checkLinear(dev, rng, dtype, false, 1100, 768, 256, true); });
+        }
         if (dtype != DType::Float32) {
             using E = ops::SmallEpilogue;
             guarded("small linear", dtype, [&] { return checkSmallLinear(dev, rng, dtype, E::Bias, 128, 768, 2304); });
