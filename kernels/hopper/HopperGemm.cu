@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 
+#include "kernels/hopper/HopperDevice.h"
 #include "kernels/hopper/HopperGemmKernel.cuh"
 #include "kernels/hopper/TensorMap.cuh"
 
@@ -16,45 +16,8 @@ namespace bertbench::hopper {
 
 namespace {
 
-struct DeviceInfo {
-    bool usable = false;
-    int sms = 0;
-};
-
-DeviceInfo deviceInfo(int device)
-{
-    static std::mutex mutex;
-    static DeviceInfo cache[64];
-    static bool known[64] = {};
-    if (device < 0 || device >= 64) return {};
-    std::lock_guard<std::mutex> lock(mutex);
-    if (!known[device]) {
-        DeviceInfo info;
-        int major = 0, minor = 0;
-        cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device);
-        cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device);
-        cudaDeviceGetAttribute(&info.sms, cudaDevAttrMultiProcessorCount, device);
-        cudaFuncAttributes attributes{};
-        const bool loadable = cudaFuncGetAttributes(&attributes, hopperGemm<HopperGemmTraits<__half>>) == cudaSuccess;
-        cudaGetLastError();   // a missing image is an answer, not an error to leave behind
-        info.usable = major == 9 && minor == 0 && loadable && info.sms > 0 && encodeTiledFunction() != nullptr;
-        cache[device] = info;
-        known[device] = true;
-    }
-    return cache[device];
-}
-
-int currentDevice()
-{
-    int device = -1;
-    if (cudaGetDevice(&device) != cudaSuccess) {
-        cudaGetLastError();
-        return -1;
-    }
-    return device;
-}
-
-bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
+// Per device, through the fp16 instantiation's image.
+HopperDeviceInfo deviceInfo(int device) { return hopperDeviceInfo<&hopperGemm<HopperGemmTraits<__half>>>(device); }
 
 template <class T>
 void launch(const HopperGemmCall& call, cudaStream_t stream, int sms)

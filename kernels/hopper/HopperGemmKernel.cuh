@@ -124,16 +124,18 @@ __device__ __forceinline__ float2 unpack(uint32_t v)
     return loadPair(reinterpret_cast<const Element*>(&v));
 }
 template <typename Element>
-__device__ __forceinline__ void storePair(Element* p, float lo, float hi);
+__device__ __forceinline__ uint32_t packPair(float lo, float hi);
 template <>
-__device__ __forceinline__ void storePair<__half>(__half* p, float lo, float hi)
+__device__ __forceinline__ uint32_t packPair<__half>(float lo, float hi)
 {
-    *reinterpret_cast<__half2*>(p) = __floats2half2_rn(lo, hi);
+    const __half2 h = __floats2half2_rn(lo, hi);
+    return *reinterpret_cast<const uint32_t*>(&h);
 }
 template <>
-__device__ __forceinline__ void storePair<__nv_bfloat16>(__nv_bfloat16* p, float lo, float hi)
+__device__ __forceinline__ uint32_t packPair<__nv_bfloat16>(float lo, float hi)
 {
-    *reinterpret_cast<__nv_bfloat162*>(p) = __floats2bfloat162_rn(lo, hi);
+    const __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<const uint32_t*>(&h);
 }
 
 // Bench knob: 1 = the tanh form of GELU on the MUFU (tanh.approx), as cublasLt's GELU_BIAS.
@@ -152,6 +154,23 @@ __device__ __forceinline__ float geluErf(float v)
 #else
     return 0.5f * v * (1.f + erff(v * 0.70710678118654752f));
 #endif
+}
+
+// One column pair of the epilogue: accumulators + bias, then GELU or + residual (packed; read only
+// for the residual epilogue), rounded once to the output type.
+template <typename Element>
+__device__ __forceinline__ uint32_t finishPair(float a0, float a1, float2 b, uint32_t residualPair, GemmEpilogue epilogue)
+{
+    float v0 = a0 + b.x, v1 = a1 + b.y;
+    if (epilogue == GemmEpilogue::BiasGelu) {
+        v0 = geluErf(v0);
+        v1 = geluErf(v1);
+    } else if (epilogue == GemmEpilogue::Residual) {
+        const float2 r = unpack<Element>(residualPair);
+        v0 += r.x;
+        v1 += r.y;
+    }
+    return packPair<Element>(v0, v1);
 }
 
 template <class T>
@@ -310,27 +329,12 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
 #pragma unroll
                 for (int c = 0; c < kChunks; ++c) {
                     const float2 bc = unpack<Element>(b[c]);
-                    const int col = c * 8 + colPair;   // in the tile
 #pragma unroll
-                    for (int q = 0; q < 4; ++q) {
+                    for (int q = 0; q < 4; ++q) {   // q = 2 · half + h; (row, col) in the tile
                         const int row = (q / 2) * 64 + rowInWg0 + 8 * (q % 2);
-                        const int byteInRow = (col % 64) * 2;
-                        const uint32_t offset = uint32_t((col / 64) * (T::kStagingBytes / 2) + row * 128 +
-                                                         ((((byteInRow >> 4) ^ (row & 7)) << 4) | (byteInRow & 15)));
-                        uint32_t* slot = reinterpret_cast<uint32_t*>(stagingPtr + offset);
-                        float v0 = acc[q / 2][4 * c + 2 * (q % 2)] + bc.x;
-                        float v1 = acc[q / 2][4 * c + 2 * (q % 2) + 1] + bc.y;
-                        if (p.epilogue == GemmEpilogue::BiasGelu) {
-                            v0 = geluErf(v0);
-                            v1 = geluErf(v1);
-                        } else if (p.epilogue == GemmEpilogue::Residual) {
-                            const float2 rc = unpack<Element>(*slot);
-                            v0 += rc.x;
-                            v1 += rc.y;
-                        }
-                        Element pair[2];
-                        storePair(pair, v0, v1);
-                        *slot = *reinterpret_cast<const uint32_t*>(pair);
+                        uint32_t* slot = reinterpret_cast<uint32_t*>(stagingPtr + swizzledBoxOffset(row, c * 8 + colPair));
+                        *slot = finishPair<Element>(acc[q / 2][4 * c + 2 * (q % 2)], acc[q / 2][4 * c + 2 * (q % 2) + 1],
+                                                    bc, *slot, p.epilogue);
                     }
                 }
                 fenceProxyAsyncShared();   // the generic writes, before the async proxy reads them
@@ -366,17 +370,10 @@ hopperGemm(const __grid_constant__ CUtensorMap tmX, const __grid_constant__ CUte
                     for (int q = 0; q < 4; ++q) {   // q = 2 · half + h
                         const int row = m0 + (q / 2) * 64 + rowInWg0 + 8 * (q % 2);
                         if (row >= p.m) continue;
-                        float v0 = acc[q / 2][4 * (g + c) + 2 * (q % 2)] + bc.x;
-                        float v1 = acc[q / 2][4 * (g + c) + 2 * (q % 2) + 1] + bc.y;
-                        if (p.epilogue == GemmEpilogue::BiasGelu) {
-                            v0 = geluErf(v0);
-                            v1 = geluErf(v1);
-                        } else if (p.epilogue == GemmEpilogue::Residual) {
-                            const float2 rc = unpack<Element>(r[c][q]);
-                            v0 += rc.x;
-                            v1 += rc.y;
-                        }
-                        storePair(y + int64_t(row) * p.ldy + col, v0, v1);
+                        *reinterpret_cast<uint32_t*>(y + int64_t(row) * p.ldy + col) =
+                            finishPair<Element>(acc[q / 2][4 * (g + c) + 2 * (q % 2)],
+                                                acc[q / 2][4 * (g + c) + 2 * (q % 2) + 1], bc,
+                                                p.epilogue == GemmEpilogue::Residual ? r[c][q] : 0u, p.epilogue);
                     }
                 }
             }

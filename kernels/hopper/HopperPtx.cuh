@@ -137,6 +137,16 @@ __device__ __forceinline__ void fenceRegisters(float (&r)[kN])
     for (int i = 0; i < kN; ++i) asm volatile("" : "+f"(r[i]) :: "memory");
 }
 
+// Byte offset of 16-bit element (row, col) in a tile of [128 rows × 64] boxes laid out one after
+// another as TMA writes (and reads) them with CU_TENSOR_MAP_SWIZZLE_128B: 128-byte rows, whose
+// 16-byte chunks are XOR-ed with the row's index mod 8.
+__device__ __forceinline__ uint32_t swizzledBoxOffset(int row, int col)
+{
+    constexpr int kBoxBytes = 128 * 128;
+    const int byteInRow = (col % 64) * 2;
+    return uint32_t((col / 64) * kBoxBytes + row * 128 + ((((byteInRow >> 4) ^ (row & 7)) << 4) | (byteInRow & 15)));
+}
+
 // Shared-memory matrix descriptor, 128-byte swizzle (the layout TMA writes with
 // CU_TENSOR_MAP_SWIZZLE_128B into a 1024-byte-aligned box of 128-byte rows).
 //   K-major operand (Q, K): rows of 64 elements; SBO = 1024 (next 8 rows), LBO unused.

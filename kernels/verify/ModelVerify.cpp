@@ -52,13 +52,16 @@ double defaultTolerance(DType dtype) {
     return 0;
 }
 
+double flooredSquares(double referenceSquares, size_t count, double rmsFloor) {
+    return std::max(referenceSquares, rmsFloor * rmsFloor * double(count));
+}
+
 double flooredRelL2(double relL2, double referenceSquares, size_t count, double rmsFloor) {
-    const double floorSquares = rmsFloor * rmsFloor * double(count);
-    if (!(referenceSquares < floorSquares)) return relL2;   // also NaN stays NaN
-    if (!std::isfinite(relL2)) return relL2;
+    const double floored = flooredSquares(referenceSquares, count, rmsFloor);
+    if (!(referenceSquares < floored) || !std::isfinite(relL2)) return relL2;   // also NaN stays NaN
     // compareOutputs gave ‖d‖/‖b‖, or ‖d‖ itself when ‖b‖ = 0.
     const double diffNorm = referenceSquares > 0 ? relL2 * std::sqrt(referenceSquares) : relL2;
-    return floorSquares > 0 ? diffNorm / std::sqrt(floorSquares) : relL2;
+    return diffNorm / std::sqrt(floored);
 }
 
 namespace {
@@ -144,14 +147,14 @@ std::vector<VerifyRow> verifyBackends(const BertWeights& weights, const BackendR
             reference->releaseCell();
             size_t count = 0;
             const double squares = realSquares(expected, batch, count);
-            const double flooredSquares = std::max(squares, kReferenceRmsFloor * kReferenceRmsFloor * double(count));
+            const double referenceSquares = flooredSquares(squares, count);
             for (Candidate& c : candidates) {
                 VerifyRow row;
                 row.verifyCase = vc;
                 row.task = task;
                 row.backend = c.name;
                 row.dtype = c.dtype;
-                row.referenceSquares = flooredSquares;
+                row.referenceSquares = referenceSquares;
                 const auto tol = options.tolerance.find(c.dtype);
                 row.tolerance = tol != options.tolerance.end() ? tol->second : defaultTolerance(c.dtype);
                 if (!c.loadFailure.empty()) {

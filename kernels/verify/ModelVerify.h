@@ -35,6 +35,8 @@ double defaultTolerance(DType dtype);
 // and 6.3e-3 to 3.7e-2 (bf16), failing seeds 15 and 16 on the reference's size alone.
 constexpr double kReferenceRmsFloor = 0.25;
 
+// max(Σb², floor²·count): the squares verify pools the errors of `count` values with.
+double flooredSquares(double referenceSquares, size_t count, double rmsFloor = kReferenceRmsFloor);
 // ‖a−b‖ / max(‖b‖, floor·√count) from compareOutputs' ‖a−b‖/‖b‖ and Σb² over `count` values.
 double flooredRelL2(double relL2, double referenceSquares, size_t count, double rmsFloor = kReferenceRmsFloor);
 

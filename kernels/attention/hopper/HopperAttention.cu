@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 
 #include <cuda.h>
 
 #include "kernels/attention/hopper/HopperAttentionKernel.cuh"
+#include "kernels/hopper/HopperDevice.h"
 #include "kernels/hopper/TensorMap.cuh"
 
 namespace bertbench::attention::hopper {
@@ -34,36 +34,13 @@ bool pingPongEnabled()
     return enabled;
 }
 
-template <class T>
-const void* kernelAddress() { return reinterpret_cast<const void*>(&hopperAttentionForward<T>); }
+using bertbench::hopper::aligned16;
+using bertbench::hopper::currentDevice;
 
-// Per device: compute capability 9.0 and a loadable sm_90a image of the kernel.
-struct DeviceInfo {
-    bool usable = false;
-    int sms = 0;
-};
-DeviceInfo deviceInfo(int device)
+// Per device, through the d64 fp16 instantiation's image.
+bertbench::hopper::HopperDeviceInfo deviceInfo(int device)
 {
-    static std::mutex mutex;
-    static DeviceInfo cache[64];
-    static bool known[64] = {};
-    if (device < 0 || device >= 64) return {};
-    std::lock_guard<std::mutex> lock(mutex);
-    if (!known[device]) {
-        DeviceInfo info;
-        int major = 0, minor = 0;
-        cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device);
-        cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device);
-        cudaDeviceGetAttribute(&info.sms, cudaDevAttrMultiProcessorCount, device);
-        cudaFuncAttributes attributes{};
-        const bool loadable =
-            cudaFuncGetAttributes(&attributes, kernelAddress<HopperTraits<64, __half>>()) == cudaSuccess;
-        cudaGetLastError();   // a missing image is an answer, not an error to leave behind
-        info.usable = major == 9 && minor == 0 && loadable && info.sms > 0 && encodeTiledFunction() != nullptr;
-        cache[device] = info;
-        known[device] = true;
-    }
-    return cache[device];
+    return bertbench::hopper::hopperDeviceInfo<&hopperAttentionForward<HopperTraits<64, __half>>>(device);
 }
 
 template <class T>
@@ -95,18 +72,6 @@ void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
     hopperAttentionForward<T><<<grid, T::kThreads, T::kSmemBytes, stream>>>(tmQ, tmK, tmV, kp);
     const cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) throw std::runtime_error(std::string("hopper attention launch failed: ") + cudaGetErrorString(e));
-}
-
-bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
-
-int currentDevice()
-{
-    int device = -1;
-    if (cudaGetDevice(&device) != cudaSuccess) {
-        cudaGetLastError();
-        return -1;
-    }
-    return device;
 }
 
 } // namespace

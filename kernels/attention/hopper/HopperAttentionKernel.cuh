@@ -72,6 +72,7 @@ struct HopperTraits {
     static constexpr int kBoxCols = 64;                  // 128 bytes: one swizzle row
     static constexpr int kBoxes = kHeadDim / kBoxCols;   // boxes per tile
     static constexpr int kBoxBytes = 128 * 128;          // 128 rows × 128 bytes
+    static_assert(kBoxCols == 64 && kBoxBytes == 128 * 128, "the box swizzledBoxOffset (HopperPtx.cuh) addresses");
     static constexpr int kTileBytes = kBoxes * kBoxBytes;
     static constexpr int kBarrierOffset = (kQBuffers + 2 * kStages) * kTileBytes;   // 2Q + 4·stages barriers follow
     static constexpr int kSmemBytes = kBarrierOffset + 128 + 1024;   // + slack to align to 1024
@@ -110,15 +111,6 @@ __device__ __forceinline__ WorkTile decodeTile(const HopperKernelParams& p, int 
     w.zeros = w.qStart >= w.kLen;
     w.numKTiles = (w.kLen + T::kBlockN - 1) / T::kBlockN;
     return w;
-}
-
-// Byte offset of (row, column) inside a tile of kBoxes swizzled [128 × 64] boxes.
-template <class T>
-__device__ __forceinline__ uint32_t swizzledOffset(int row, int col)
-{
-    const int box = col / T::kBoxCols;
-    const int byteInRow = (col % T::kBoxCols) * 2;
-    return uint32_t(box * T::kBoxBytes + row * 128 + ((((byteInRow >> 4) ^ (row & 7)) << 4) | (byteInRow & 15)));
 }
 
 template <class T>
@@ -390,7 +382,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             const int row = myRow0 + rowInWg0 + 8 * h;
 #pragma unroll
             for (int c = 0; c < kOChunks; ++c)
-                *reinterpret_cast<uint32_t*>(smem + (qTile(qb) - base) + swizzledOffset<T>(row, c * 8 + colPair)) =
+                *reinterpret_cast<uint32_t*>(smem + (qTile(qb) - base) + swizzledBoxOffset(row, c * 8 + colPair)) =
                     pack2<Element>(o[4 * c + 2 * h] * inv, o[4 * c + 2 * h + 1] * inv);
         }
         namedBarrier(1 + consumer, 128);
@@ -399,7 +391,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             const int col = (i % (D / 8)) * 8;
             if (row < w.qRows)
                 *reinterpret_cast<uint4*>(gOut + int64_t(row) * p.outRowStride + col) =
-                    *reinterpret_cast<const uint4*>(smem + (qTile(qb) - base) + swizzledOffset<T>(row, col));
+                    *reinterpret_cast<const uint4*>(smem + (qTile(qb) - base) + swizzledBoxOffset(row, col));
         }
         fenceProxyAsyncShared();   // the next TMA write into this buffer comes after these reads
         __syncwarp();
