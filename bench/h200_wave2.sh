@@ -10,12 +10,21 @@
 #   BUDGET_S=540: the whole script's seconds; later steps are skipped when time runs out.
 #   STEPS="verify runs gemm profile peers sanitize attention" (default: all, in this order);
 #   "ncu" (not in the default, not yet run on the H200): Nsight Compute, clocks as found, on the
-#   FFN-up GEMM with and without its GELU epilogue at 65536 tokens (why the epilogue costs 25 %)
+#   FFN-up GEMM with and without its GELU epilogue at 65536 tokens (why the epilogue costs 25 %);
+#   "timeline" (not in the default): Nsight Compute's duration of every kernel of the 1x128
+#   forward against its graph replay (bench/kernel_timeline.py: the kernels' share and the
+#   launch gaps' share of the batch-1 forward).
+#   All steps take longer than one call may run: split them, e.g.
+#     STEPS="verify runs profile peers" BUDGET_S=540 ...   then
+#     STEPS="gemm attention sanitize timeline ncu" BUDGET_S=540 ...
+#   BIN_DIR may also hold attn_bench (bench/attention/build_attn_bench.sh; built there otherwise).
 #
 # Variants, same binary: "before" = BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0 (wave 1's
 # path: plain GEMMs, separate bias + erf-GELU and bias + residual + LayerNorm kernels, cublasLt's
 # first heuristic algorithm); "tuned" = BERTBENCH_FUSED_EPILOGUES=0 (wave 1's kernels, autotuned
-# algorithms); "after" = the defaults (epilogues fused, algorithms autotuned).
+# algorithms); "after" = the defaults (epilogues fused, algorithms autotuned); "prefetch" = the
+# defaults + BERTBENCH_L2_PREFETCH=1 (each next layer's weights into L2 on a side stream; only
+# forwards of <= 2048 tokens use it, so only the 1x128 cell is run).
 #
 # Steps: verify (tiny with kernel checks + graphs; bert-base every backend, task, dtype, graphs);
 # compute-sanitizer memcheck and racecheck on tiny verifies; bertbench-cuda-bench gemm at 65536
@@ -44,15 +53,19 @@ want() { [[ "$STEPS" == *" $1 "* ]]; }
 say "== machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv | tee -a "$S"
 
-# attn_bench builds in the background while the GPU runs verify (8 files, one nvcc each).
+# attn_bench (every attention kernel, the Hopper one included): carried in BIN_DIR, or built in
+# the background while the GPU runs the other steps.
 ATTN_PID=
-want attention && (
-  mkdir -p "$W/attn" && cd "$ROOT" &&
-  ls bench/attention/attn_bench.cu kernels/attention/FusedAttention.cu kernels/attention/FlashFwd_*.cu |
-    xargs -P 8 -I{} sh -c 'nvcc -std=c++20 -O3 -I. -gencode arch=compute_90,code=sm_90 -c {} -o '"$W"'/attn/$(basename {}).o' &&
-  nvcc "$W"/attn/*.o -o "$W/attn/attn_bench"
-) > "$W/attn_build.log" 2>&1 &
-want attention && ATTN_PID=$!
+AB="$W/attn/attn_bench"
+mkdir -p "$W/attn"
+if want attention; then
+  if [ -x "$BIN/attn_bench" ] && "$BIN/attn_bench" > /dev/null 2>&1; then
+    AB="$BIN/attn_bench"
+  else
+    bash "$ROOT/bench/attention/build_attn_bench.sh" "$AB" > "$W/attn_build.log" 2>&1 &
+    ATTN_PID=$!
+  fi
+fi
 
 CLI="$BIN/bertbench-cli"; CB="$BIN/bertbench-cuda-bench"
 if ! "$CLI" --version > /dev/null 2>&1 || ! "$CB" copy --target-ms 10 > /dev/null 2>&1; then
@@ -78,6 +91,10 @@ say "== verify bert-base at >= 4096 tokens (the FFN's row chunks)"
 timeout 90 "$CLI" verify --model bert-base --seed 23 --no-kernel-checks --cuda-graphs --cases 10x512@0.1 \
     --tasks encoder,token_classification > "$W/verify_chunks.log" 2>&1
 say "verify chunks rc=$?"; sed -n '/Model outputs/,$p' "$W/verify_chunks.log" | grep -v "^  ---" | cut -c1-150 | tee -a "$S"
+say "== verify bert-base with the L2 weight prefetch (BERTBENCH_L2_PREFETCH=1; its cases are all <= 2048 tokens)"
+BERTBENCH_L2_PREFETCH=1 timeout 150 "$CLI" verify --model bert-base --seed 15 --no-kernel-checks --cuda-graphs \
+    --backends cuda:sdpa,cuda:flash_attention_2 > "$W/verify_prefetch.log" 2>&1
+say "verify prefetch rc=$?"; grep -E "FAIL|verify:" "$W/verify_prefetch.log" | tail -n 4 | tee -a "$S"
 fi
 
 if want runs; then
@@ -96,7 +113,10 @@ runs() {   # tag prefix...
 runs after
 runs tuned "${TUNED[@]}"
 runs before "${BEFORE[@]}"
-python3 "$HERE/print_runs.py" "$W" before tuned after | tee -a "$S"
+# The prefetch acts on small forwards only: the 1x128 cell, same settings as above.
+BERTBENCH_L2_PREFETCH=1 timeout 30 "$CLI" run "${COMMON[@]}" --model bert-base --batch-sizes 1 --seq-lens 128 \
+    --pads 0 --warmup 20 --num-batches 300 --out "$W/run_prefetch_128" > "$W/run_prefetch_128.log" 2>&1
+python3 "$HERE/print_runs.py" "$W" before tuned after prefetch | tee -a "$S"
 fi
 
 if want gemm; then
@@ -144,9 +164,9 @@ if want sanitize && fits 40 "racecheck"; then
 fi
 
 if want attention && fits 45 "attention"; then
-  wait $ATTN_PID; say "attn_bench build rc=$?"
-  if [ -x "$W/attn/attn_bench" ]; then
-    (cd "$W" && timeout 40 "$W/attn/attn_bench" --time --lengths-dir "$W") > "$W/attn_time.log" 2>&1
+  [ -n "$ATTN_PID" ] && { wait $ATTN_PID; say "attn_bench build rc=$?"; tail -n 3 "$W/attn_build.log"; }
+  if [ -x "$AB" ]; then
+    (cd "$W" && timeout 40 "$AB" --time --lengths-dir "$W") > "$W/attn_time.log" 2>&1
     grep -E "^\|" "$W/attn_time.log" | head -n 14 | tee -a "$S"
     if fits 30 "attention peers"; then
       timeout $(( $(left) - 10 )) python3 "$HERE/attention/sdpa_peers.py" --lengths "$W/lengths_b128_s512_pad0.5.txt" \
@@ -163,6 +183,20 @@ if want ncu && fits 60 "ncu"; then
       "$CB" gemm --batches 128 --seqs 512 --target-ms 5 --warmup 1 > "$W/ncu_gemm.txt" 2>&1
   say "ncu rc=$?"; grep -E "^  [a-zA-Z_].*\(|Duration|Compute \(SM\) Throughput|Memory Throughput|Registers Per|Grid Size" \
       "$W/ncu_gemm.txt" | head -n 60 | tee -a "$S"
+fi
+
+if want timeline && fits 100 "timeline"; then
+  say "== 1x128 forward: every kernel's duration (ncu) against the graph replay (no autotuning: fixed kernels)"
+  CELL=(--attention flash_attention_2 --batches 1 --seqs 128 --pads 0)
+  BERTBENCH_GEMM_AUTOTUNE=0 timeout 40 "$CB" sweep "${CELL[@]}" --csv "$W/timeline_sweep.csv" > /dev/null 2>&1
+  FWD_MS=$(python3 -c "import csv,sys; print(next(csv.DictReader(open(sys.argv[1])))['median_graph_ms'])" \
+      "$W/timeline_sweep.csv" 2>/dev/null)
+  say "graph replay median: ${FWD_MS:-?} ms"
+  BERTBENCH_GEMM_AUTOTUNE=0 timeout $(( $(left) > 100 ? 90 : $(left) - 10 )) ncu --csv --print-units base \
+      --metrics gpu__time_duration.sum --cache-control none --clock-control none --launch-count 500 \
+      "$CB" sweep "${CELL[@]}" --warmup 1 --target-ms 1 > "$W/timeline_ncu.csv" 2> "$W/timeline_ncu.err"
+  say "ncu rc=$?"
+  python3 "$HERE/kernel_timeline.py" "$W/timeline_ncu.csv" ${FWD_MS:+--forward-ms "$FWD_MS"} 2>&1 | tee -a "$S"
 fi
 
 say "done"

@@ -12,9 +12,7 @@ mkdir -p "$OUT"
 BIN=.device-attn/attn_bench
 if ! "$BIN" > /dev/null 2>&1; then   # absent, or built for another machine
   mkdir -p .device-attn
-  nvcc -std=c++20 -O3 -I. -gencode arch=compute_90,code=sm_90 \
-    bench/attention/attn_bench.cu kernels/attention/FusedAttention.cu kernels/attention/FlashFwd_*.cu \
-    -o "$BIN" || exit 1
+  bash bench/attention/build_attn_bench.sh "$BIN" || exit 1
 fi
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv | tee "$OUT/gpu.txt"
 R="$OUT/results.md"

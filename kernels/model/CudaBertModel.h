@@ -11,6 +11,9 @@
 //     residual + LayerNorm kernel.
 //   → the task head → re-padding of the task output when packed.
 //
+// With BERTBENCH_L2_PREFETCH=1, small forwards also move each next layer's weights into L2 on a
+// side stream (WeightPrefetch.h).
+//
 // The attention step is the only thing a strategy changes (AttentionStrategy.h). Every buffer
 // is allocated in prepare() through the backend's allocator; forward() only enqueues work on
 // the context's stream, so it can be captured into a CUDA graph.
@@ -19,6 +22,7 @@
 
 #include "core/backend/Backend.h"
 #include "kernels/model/AttentionStrategy.h"
+#include "kernels/model/WeightPrefetch.h"
 #include "kernels/runtime/CudaContext.h"
 #include "kernels/runtime/Gemm.h"
 
@@ -54,6 +58,10 @@ private:
         const void *qkvW = nullptr, *qkvB = nullptr, *attnOutW = nullptr, *attnOutB = nullptr;
         const void *attnLnG = nullptr, *attnLnB = nullptr, *interW = nullptr, *interB = nullptr;
         const void *outW = nullptr, *outB = nullptr, *outLnG = nullptr, *outLnB = nullptr;
+        // The layer's tensors lie back to back in the arena: [begin, begin + bytes) holds them all
+        // (what WeightPrefetch moves into L2 one layer ahead).
+        const void* begin = nullptr;
+        size_t bytes = 0;
     };
     struct Weights {
         const void *wordEmb = nullptr, *posEmb = nullptr, *typeEmb = nullptr, *embLnG = nullptr, *embLnB = nullptr;
@@ -96,6 +104,7 @@ private:
 
     CudaContext& context_;
     Gemm gemm_;
+    WeightPrefetch prefetch_;
     ModelConfig config_;
     DType dtype_ = DType::Float32;
     bool loaded_ = false;

@@ -3,6 +3,7 @@
 // run-time argument and each launcher instantiates its kernel for float, __half and __nv_bfloat16.
 // All pointers are device pointers of the model dtype unless said otherwise; all work is enqueued
 // on `stream`; launch errors throw BackendError.
+#include <cstddef>
 #include <cstdint>
 
 #include <cuda_runtime_api.h>
@@ -59,6 +60,10 @@ void gatherRows(DType dtype, void* out, const void* in, const int32_t* index, in
 // Re-pads: out [outRows, cols] is zeroed, then out[index[i], :] = in[i, :] for i < rows.
 void scatterRows(DType dtype, void* out, int64_t outRows, const void* in, const int32_t* index, int64_t rows,
                  int cols, cudaStream_t stream);
+
+// Starts moving [ptr, ptr + bytes) from device memory into the L2 cache and returns (a hint: no
+// result changes, nothing to wait for). One small kernel on `stream`; prefetch_l2.cu says how.
+void prefetchToL2(const void* ptr, size_t bytes, cudaStream_t stream);
 
 // Fill with a bit pattern (tests poison outputs with it).
 void fillBytes(void* ptr, unsigned char value, size_t bytes, cudaStream_t stream);

@@ -46,6 +46,7 @@ public:
     // The profiler's category-alone graphs (CudaBertProfile.cpp): while set, the forward enqueues
     // only the launches of that top-level category (OpCategory names); empty = all of them.
     bool runs(const char* category) const { return onlyCategory_.empty() || onlyCategory_ == category; }
+    bool runsEveryCategory() const { return onlyCategory_.empty(); }
     void setOnlyCategory(const std::string& category) { onlyCategory_ = category; }
 
     static constexpr size_t kWorkspaceBytes = size_t(32) << 20;   // NVIDIA's advice for Hopper

@@ -1,6 +1,7 @@
 // Registration and the Backend contract on the GPU: what registerCudaBackends offers (nothing,
 // with a reason, without a GPU), peak memory, the memory limit → OutOfMemoryError → recovery,
-// CUDA graphs, missing heads, inputs out of range, the forward's profiler categories.
+// CUDA graphs, the L2 weight prefetch, missing heads, inputs out of range, the forward's profiler
+// categories.
 #include <QtTest>
 
 #include <algorithm>
@@ -85,6 +86,35 @@ private slots:
         backend.forward();
         const TaskOutput replayed = backend.output();
         QCOMPARE(replayed.values, plain.values);   // same kernels, same order: bit-identical
+    }
+
+    // BERTBENCH_L2_PREFETCH=1 only moves each next layer's weights into L2 on a side stream: the
+    // output is the same to the last bit, plain and under a CUDA graph (whose capture fails unless
+    // the side stream rejoins). Autotuning off: both backends then run the same GEMM algorithms.
+    void weightPrefetchChangesNoOutput() {
+        BB_REQUIRE_GPU();
+        const BertWeights weights = randomWeights(presetConfig("tiny"), 5);
+        const Batch batch = makeBatch({2, 64, 0.2, 10, weights.config.vocabSize, 13});
+        qputenv("BERTBENCH_GEMM_AUTOTUNE", "0");
+        auto outputWith = [&](bool prefetch, bool graphs) {
+            if (prefetch) qputenv("BERTBENCH_L2_PREFETCH", "1");
+            else qunsetenv("BERTBENCH_L2_PREFETCH");
+            cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);   // reads both knobs
+            backend.loadModel(weights, DType::Float16);
+            backend.prepare(Task::TokenClassification, batch);
+            backend.setUseCudaGraphs(graphs);
+            backend.forward();
+            backend.forward();
+            return backend.output();
+        };
+        const TaskOutput plain = outputWith(false, false);
+        const TaskOutput prefetched = outputWith(true, false);
+        const TaskOutput prefetchedGraph = outputWith(true, true);
+        qunsetenv("BERTBENCH_L2_PREFETCH");
+        qunsetenv("BERTBENCH_GEMM_AUTOTUNE");
+        QVERIFY(!plain.values.empty());
+        QCOMPARE(prefetched.values, plain.values);
+        QCOMPARE(prefetchedGraph.values, plain.values);
     }
 
     // The categories are a contract (kernels/README.md): exactly these names at the top level,

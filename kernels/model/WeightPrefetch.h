@@ -1,0 +1,50 @@
+#pragma once
+// The forward's weight prefetch: one layer ahead, on a side stream, into L2 (ops::prefetchToL2).
+//
+// Worth it only where the GEMMs are bound by reading weights: few tokens (batch-1 cells), where a
+// layer's 14 MB of bert-base weights dwarf its activations. Off by default until measured on the
+// H200 (docs/PERFORMANCE.md): BERTBENCH_L2_PREFETCH=1 turns it on for forwards of at most
+// kMaxTokens tokens, =0 or unset leaves it off.
+//
+// Each prefetch forks from the model's stream (an event recorded there, waited on by the side
+// stream), so it starts when the forward reaches that point and never delays the model's own
+// kernels; join() makes the model's stream wait for the side stream once, at the end of the
+// encoder, which CUDA graph capture requires (every forked stream must rejoin) and which keeps
+// the next forward from racing a prefetch still in flight. The side stream, the events and their
+// order are captured into the graph like any other launch.
+#include <cstddef>
+#include <cstdint>
+
+#include <cuda_runtime_api.h>
+
+namespace bertbench::cuda {
+
+class WeightPrefetch {
+public:
+    static constexpr int64_t kMaxTokens = 2048;
+
+    // Reads BERTBENCH_L2_PREFETCH (each model reads it when it is made).
+    WeightPrefetch();
+    ~WeightPrefetch();
+    WeightPrefetch(const WeightPrefetch&) = delete;
+    WeightPrefetch& operator=(const WeightPrefetch&) = delete;
+
+    // BERTBENCH_L2_PREFETCH=1 and tokens ≤ kMaxTokens.
+    bool wanted(int64_t tokens) const { return enabled_ && tokens <= kMaxTokens; }
+    // Creates the side stream and events on the current device (idempotent). prepare() calls it,
+    // so that a forward being captured into a graph creates nothing.
+    void createStreams();
+    // Enqueues the prefetch of [ptr, ptr + bytes) on the side stream, after the work enqueued on
+    // `stream` so far (creating the streams first if needed).
+    void prefetch(cudaStream_t stream, const void* ptr, size_t bytes);
+    // `stream` waits for every prefetch enqueued so far (a no-op when none was).
+    void join(cudaStream_t stream);
+
+private:
+    bool enabled_ = false;
+    cudaStream_t side_ = nullptr;
+    cudaEvent_t fork_ = nullptr, joined_ = nullptr;
+    bool pending_ = false;
+};
+
+} // namespace bertbench::cuda
