@@ -65,7 +65,52 @@ def split_forwards(kernels, first):
     return [kernels[a:b] for a, b in zip(starts, starts[1:])]
 
 
+def self_test():
+    """The parser on a made-up ncu CSV: units, log lines, launch order, forward split, families."""
+    import io
+    import os
+    import tempfile
+    header = ["ID", "Process ID", "Process Name", "Host Name", "Kernel Name", "Context", "Stream", "Block Size",
+              "Grid Size", "Device", "CC", "Section Name", "Metric Name", "Metric Unit", "Metric Value"]
+    launches = [("upload", 5.0)]
+    for _ in range(3):   # three forwards of 1 + 2 layers x 3 kernels; the last one is dropped as cut short
+        launches.append(("void ops::embeddingLayerNormKernel<__half>", 3.0))
+        for _ in range(2):
+            launches += [("sm90_xmma_gemm_f16f16_f32_tn_n", 4.0), ("void hopperAttentionForward<T>", 5.0),
+                         ("void ops::biasResidualLayerNormKernel<__half>", 2.5)]
+    out = io.StringIO()
+    out.write("==PROF== Connected to process 1\n")
+    w = csv.writer(out, quoting=csv.QUOTE_ALL)
+    w.writerow(header)
+    rows = []
+    for i, (name, us) in enumerate(launches):   # ncu lists in ID order; shuffle to test the sort
+        unit, value = ("usecond", f"{us}") if i % 2 else ("nsecond", f"{us * 1000:,.0f}")
+        rows.append([str(i), "1", "cli", "h", name, "1", "7", "(128,1,1)", "(1,1,1)", "0", "9.0",
+                     "Command line profiler metrics", "gpu__time_duration.sum", unit, value])
+    w.writerows(reversed(rows))
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "ncu.csv")
+        with open(path, "w", newline="") as f:
+            f.write(out.getvalue())
+        kernels = read_kernels(path)
+    assert len(kernels) == len(launches) and kernels[0] == ("upload", 5.0), kernels[:2]
+    forwards = split_forwards(kernels, "embedding")
+    assert len(forwards) == 2, len(forwards)
+    assert all(len(f) == 7 for f in forwards)
+    assert abs(sum(us for _, us in forwards[0]) - (3 + 2 * 11.5)) < 1e-9
+    assert [family(n) for n, _ in forwards[0][:4]] == ["embeddings", "gemm (cuBLAS)", "attention", "layernorm"]
+    try:
+        to_us("1", "furlong")
+        raise AssertionError("an unknown unit must be refused")
+    except ValueError:
+        pass
+    print("kernel_timeline self-test: PASS")
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        self_test()
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("csv")
     ap.add_argument("--forward-ms", type=float, help="the forward's measured time (graph replay median)")
