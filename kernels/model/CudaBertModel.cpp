@@ -305,7 +305,7 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
         c.ctxRowStride = int64_t(c.ctxOverQuery ? 3 * H : H);
         c.inter = base;
         c.ffnOut = base + chunkRows * I * e;
-        if (prefetch_.wanted(s.tokens)) prefetch_.createStreams();
+        if (prefetchWanted()) prefetch_.createStreams();
         const size_t workspace = attention.workspaceBytes(s);
         if (workspace > 0) c.workspace = DeviceBuffer(alloc, workspace, "attention workspace (" + attention.name() + ")");
 
@@ -436,7 +436,7 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     // Batch-1 cells: each layer's weights move into L2 one layer ahead, on a side stream
     // (WeightPrefetch.h; off unless BERTBENCH_L2_PREFETCH=1). Not while the profiler times one
     // category alone: its graphs hold that category's launches only.
-    const bool prefetch = prefetch_.wanted(T) && ctxt.runsEveryCategory();
+    const bool prefetch = prefetchWanted() && ctxt.runsEveryCategory();
     if (prefetch && !w_.layers.empty()) prefetch_.prefetch(stream, w_.layers[0].begin, w_.layers[0].bytes);
     for (size_t layer = 0; layer < w_.layers.size(); ++layer) {
         const Layer& l = w_.layers[layer];
@@ -514,6 +514,11 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
         ops::scatterRows(dtype_, c.output, int64_t(s.batch) * s.maxSeqLen, packed, c.rowToPadded, T, c.outCols,
                          stream);
     }
+}
+
+bool CudaBertModel::prefetchWanted() const {
+    return !w_.layers.empty() &&
+           prefetch_.wanted(cell_.shape.tokens, w_.layers[0].bytes, size_t(context_.properties().l2CacheSize));
 }
 
 // The task head on x (the encoder's output): logits in c.logits, or nothing for the encoder.

@@ -100,6 +100,8 @@ private:
     static constexpr int64_t kFfnChunkMinRows = 4096;
 
     void headForward();
+    // The weight prefetch for the prepared cell (WeightPrefetch::wanted with this GPU's L2).
+    bool prefetchWanted() const;
     void checkHead(Task task) const;
 
     CudaContext& context_;

@@ -4,7 +4,8 @@
 // Worth it only where the GEMMs are bound by reading weights: few tokens (batch-1 cells), where a
 // layer's 14 MB of bert-base weights dwarf its activations. Off by default until measured on the
 // H200 (docs/PERFORMANCE.md): BERTBENCH_L2_PREFETCH=1 turns it on for forwards of at most
-// kMaxTokens tokens, =0 or unset leaves it off.
+// kMaxTokens tokens on GPUs whose L2 holds two layers (H100/H200: 50 MiB; bert-large's layers are
+// 25 MB), =0 or unset leaves it off.
 //
 // Each prefetch forks from the model's stream (an event recorded there, waited on by the side
 // stream), so it starts when the forward reaches that point and never delays the model's own
@@ -29,8 +30,11 @@ public:
     WeightPrefetch(const WeightPrefetch&) = delete;
     WeightPrefetch& operator=(const WeightPrefetch&) = delete;
 
-    // BERTBENCH_L2_PREFETCH=1 and tokens ≤ kMaxTokens.
-    bool wanted(int64_t tokens) const { return enabled_ && tokens <= kMaxTokens; }
+    // BERTBENCH_L2_PREFETCH=1, tokens ≤ kMaxTokens, and two layers' weights fit in the L2 cache
+    // (the current layer's and the next one's; a smaller cache would evict what is being read).
+    bool wanted(int64_t tokens, size_t layerBytes, size_t l2Bytes) const {
+        return enabled_ && tokens <= kMaxTokens && layerBytes > 0 && 2 * layerBytes <= l2Bytes;
+    }
     // Creates the side stream and events on the current device (idempotent). prepare() calls it,
     // so that a forward being captured into a graph creates nothing.
     void createStreams();
