@@ -14,6 +14,7 @@
 #include "kernels/CudaBackends.h"
 #include "kernels/CudaBertBackend.h"
 #include "kernels/model/EagerAttention.h"
+#include "kernels/model/WeightPrefetch.h"
 #include "kernels/runtime/OpProfiler.h"
 #include "kernels/CudaTestSupport.h"
 
@@ -86,6 +87,24 @@ private slots:
         backend.forward();
         const TaskOutput replayed = backend.output();
         QCOMPARE(replayed.values, plain.values);   // same kernels, same order: bit-identical
+    }
+
+    // When the prefetch acts (no GPU needed: nothing is created until a prefetch is enqueued).
+    void weightPrefetchActsOnlyWhenAskedAndWhereItFits() {
+        const size_t layer = 14u << 20, l2 = 50u << 20;   // bert-base fp16 layer, H100/H200 L2
+        qunsetenv("BERTBENCH_L2_PREFETCH");
+        QVERIFY(!cuda::WeightPrefetch().wanted(128, layer, l2));   // off by default
+        qputenv("BERTBENCH_L2_PREFETCH", "0");
+        QVERIFY(!cuda::WeightPrefetch().wanted(128, layer, l2));
+        qputenv("BERTBENCH_L2_PREFETCH", "1");
+        const cuda::WeightPrefetch on;
+        QVERIFY(on.wanted(128, layer, l2));
+        QVERIFY(on.wanted(cuda::WeightPrefetch::kMaxTokens, layer, l2));
+        QVERIFY(!on.wanted(cuda::WeightPrefetch::kMaxTokens + 1, layer, l2));   // activations dominate there
+        QVERIFY(!on.wanted(128, 26u << 20, l2));                                // two layers overflow the L2
+        QVERIFY(!on.wanted(128, layer, 6u << 20));                               // a small-L2 GPU
+        QVERIFY(!on.wanted(128, 0, l2));
+        qunsetenv("BERTBENCH_L2_PREFETCH");
     }
 
     // BERTBENCH_L2_PREFETCH=1 only moves each next layer's weights into L2 on a side stream: the
