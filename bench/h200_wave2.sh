@@ -18,6 +18,8 @@
 #     STEPS="verify runs profile peers" BUDGET_S=540 ...   then
 #     STEPS="gemm attention sanitize timeline ncu" BUDGET_S=540 ...
 #   BIN_DIR may also hold attn_bench (bench/attention/build_attn_bench.sh; built there otherwise).
+#   Back here, `python3 bench/issue11_report.py DIR1 DIR2` (the unpacked logs.tgz of both calls)
+#   prints the issue's tables in markdown, targets met or missed.
 #
 # Variants, same binary: "before" = BERTBENCH_FUSED_EPILOGUES=0 BERTBENCH_GEMM_AUTOTUNE=0 (wave 1's
 # path: plain GEMMs, separate bias + erf-GELU and bias + residual + LayerNorm kernels, cublasLt's
