@@ -13,10 +13,13 @@
 #   FFN-up GEMM with and without its GELU epilogue at 65536 tokens (why the epilogue costs 25 %);
 #   "timeline" (not in the default): Nsight Compute's duration of every kernel of the 1x128
 #   forward against its graph replay (bench/kernel_timeline.py: the kernels' share and the
-#   launch gaps' share of the batch-1 forward).
+#   launch gaps' share of the batch-1 forward);
+#   "attnncu" (not in the default): Nsight Compute on one Hopper attention launch inside the
+#   128x512 forward and on the same kernel alone (attn_bench --profile): duration, SM clock,
+#   throughputs, to explain why the forward's attention takes 0.38 ms a layer against 0.29 alone.
 #   All steps take longer than one call may run: split them, e.g.
 #     STEPS="verify runs profile peers" BUDGET_S=540 ...   then
-#     STEPS="gemm attention sanitize timeline ncu" BUDGET_S=540 ...
+#     STEPS="sanitize attention timeline attnncu ncu" BUDGET_S=540 ...
 #   BIN_DIR may also hold attn_bench (bench/attention/build_attn_bench.sh; built there otherwise).
 #   Back here, `python3 bench/issue11_report.py DIR1 DIR2` (the unpacked logs.tgz of both calls)
 #   prints the issue's tables in markdown, targets met or missed.
@@ -199,6 +202,24 @@ if want timeline && fits 100 "timeline"; then
       "$CB" sweep "${CELL[@]}" --warmup 1 --target-ms 1 > "$W/timeline_ncu.csv" 2> "$W/timeline_ncu.err"
   say "ncu rc=$?"
   python3 "$HERE/kernel_timeline.py" "$W/timeline_ncu.csv" ${FWD_MS:+--forward-ms "$FWD_MS"} 2>&1 | tee -a "$S"
+fi
+
+if want attnncu && fits 90 "attnncu"; then
+  say "== ncu: one Hopper attention launch in the 128x512 forward, and the same kernel alone"
+  NCU_ATTN=(ncu --clock-control none --cache-control none --kernel-name regex:hopperAttention --launch-count 1
+            --section SpeedOfLight --metrics sm__cycles_elapsed.avg.per_second,dram__bytes.sum,sm__pipe_tensor_op_hmma_cycles_active.avg.pct_of_peak_sustained_active)
+  # the 3rd forward's first attention (the first two may hold the GEMM autotuning)
+  timeout 60 "${NCU_ATTN[@]}" --launch-skip 24 "$CB" sweep --attention flash_attention_2 --batches 128 --seqs 512 \
+      --pads 0 --warmup 2 --target-ms 1 > "$W/ncu_attn_forward.txt" 2>&1
+  say "in the forward: rc=$?"
+  grep -E "Duration|SM Frequency|per_second|dram__bytes|hmma|Compute \(SM\) Throughput|DRAM Throughput" \
+      "$W/ncu_attn_forward.txt" | head -n 8 | tee -a "$S"
+  if [ -x "$AB" ]; then
+    timeout 60 "${NCU_ATTN[@]}" --launch-skip 5 "$AB" --profile > "$W/ncu_attn_alone.txt" 2>&1
+    say "alone (attn_bench --profile): rc=$?"
+    grep -E "Duration|SM Frequency|per_second|dram__bytes|hmma|Compute \(SM\) Throughput|DRAM Throughput" \
+        "$W/ncu_attn_alone.txt" | head -n 8 | tee -a "$S"
+  fi
 fi
 
 say "done"
