@@ -208,17 +208,16 @@ if want attnncu && fits 90 "attnncu"; then
   say "== ncu: one Hopper attention launch in the 128x512 forward, and the same kernel alone"
   NCU_ATTN=(ncu --clock-control none --cache-control none --kernel-name regex:hopperAttention --launch-count 1
             --section SpeedOfLight --metrics sm__cycles_elapsed.avg.per_second,dram__bytes.sum,sm__pipe_tensor_op_hmma_cycles_active.avg.pct_of_peak_sustained_active)
+  NCU_LINES='Duration|SM Frequency|per_second|dram__bytes|hmma|Compute \(SM\) Throughput|DRAM Throughput'
   # the 3rd forward's first attention (the first two may hold the GEMM autotuning)
   timeout 60 "${NCU_ATTN[@]}" --launch-skip 24 "$CB" sweep --attention flash_attention_2 --batches 128 --seqs 512 \
       --pads 0 --warmup 2 --target-ms 1 > "$W/ncu_attn_forward.txt" 2>&1
   say "in the forward: rc=$?"
-  grep -E "Duration|SM Frequency|per_second|dram__bytes|hmma|Compute \(SM\) Throughput|DRAM Throughput" \
-      "$W/ncu_attn_forward.txt" | head -n 8 | tee -a "$S"
+  grep -E "$NCU_LINES" "$W/ncu_attn_forward.txt" | head -n 8 | tee -a "$S"
   if [ -x "$AB" ]; then
     timeout 60 "${NCU_ATTN[@]}" --launch-skip 5 "$AB" --profile > "$W/ncu_attn_alone.txt" 2>&1
     say "alone (attn_bench --profile): rc=$?"
-    grep -E "Duration|SM Frequency|per_second|dram__bytes|hmma|Compute \(SM\) Throughput|DRAM Throughput" \
-        "$W/ncu_attn_alone.txt" | head -n 8 | tee -a "$S"
+    grep -E "$NCU_LINES" "$W/ncu_attn_alone.txt" | head -n 8 | tee -a "$S"
   fi
 fi
 

@@ -65,8 +65,16 @@ def peer_rows(dirs):
     return peers
 
 
-def ms(value, digits=3):
+def fmt(value, digits=3):
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+def digits_for(batch):
+    return 3 if batch == 1 else 2   # batch-1 cells are sub-millisecond
+
+
+def before_after(old, new, digits):
+    return f"{fmt(old, digits)} → {fmt(new, digits)}" if old is not None else fmt(new, digits)
 
 
 def cells_table(dirs, after, before, prefetch, out):
@@ -83,7 +91,6 @@ def cells_table(dirs, after, before, prefetch, out):
         out.append(f"(no run_{after}_*/results.csv: the cells table is skipped)")
         return {}
     prefetch = prefetch if any(r[8] for r in rows) else ""   # a column only when it was run
-    digits = lambda b: 3 if b == 1 else 2   # noqa: E731  (batch-1 cells are sub-millisecond)
     head = "| cell | " + " | ".join(name for _, name in PEERS) + " | cuda:sdpa | **cuda:flash_attention_2** |"
     head += (" with L2 prefetch |" if prefetch else "") + " target | |"
     out.append(head)
@@ -91,19 +98,18 @@ def cells_table(dirs, after, before, prefetch, out):
     verdicts = {}
     notes = []
     for part, model, b, s, pad, target, a, bf, pf in rows:
-        d = digits(b)
+        d = digits_for(b)
         cell = f"{model} {b} × {s}, pad {pad:g}"
         peer_ms = [float(peers[(p, b, s, pad)]["median_ms"]) if (p, b, s, pad) in peers and model == "bert-base" else None
                    for p, _ in PEERS]
         ours = float(a["candidate_median_ms"])
         sdpa = float(a["baseline_median_ms"])
-        arrow = lambda old, new: f"{ms(old, d)} → {ms(new, d)}" if old is not None else ms(new, d)   # noqa: E731
-        line = f"| {cell} | " + " | ".join(ms(v, d) for v in peer_ms)
-        line += f" | {arrow(float(bf['baseline_median_ms']) if bf else None, sdpa)}"
-        line += f" | {arrow(float(bf['candidate_median_ms']) if bf else None, ours)}"
+        line = f"| {cell} | " + " | ".join(fmt(v, d) for v in peer_ms)
+        line += f" | {before_after(float(bf['baseline_median_ms']) if bf else None, sdpa, d)}"
+        line += f" | {before_after(float(bf['candidate_median_ms']) if bf else None, ours, d)}"
         best = min(ours, float(pf["candidate_median_ms"])) if pf else ours
         if prefetch:
-            line += f" | {ms(float(pf['candidate_median_ms']), d) if pf else '—'}"
+            line += f" | {fmt(float(pf['candidate_median_ms']), d) if pf else '—'}"
         met = best <= target
         verdicts[cell] = met
         line += f" | ≤ {target:g} | {'met' if met else '**missed**'} |"
@@ -112,7 +118,7 @@ def cells_table(dirs, after, before, prefetch, out):
         if known:
             fastest = min(known)
             name = PEERS[peer_ms.index(fastest)][1].rstrip("¹")
-            notes.append(f"- {cell}: the best peer ({name}, {ms(fastest, d)} ms) over ours: **{fastest / best:.2f}×**")
+            notes.append(f"- {cell}: the best peer ({name}, {fmt(fastest, d)} ms) over ours: **{fastest / best:.2f}×**")
     out.append("")
     out.append("¹ `nn.TransformerEncoder`'s nested-tensor fast path: the 12 layers only, no embeddings.")
     out.append("")
@@ -139,7 +145,7 @@ def breakdown_table(dirs, after, before, out):
         if not a or not a.get("candidate_ms_qkv_gemm"):
             continue
         found = True
-        digits = 3 if b == 1 else 2
+        digits = digits_for(b)
         out.append(f"\n| {model} {b} × {s} pad 0, cuda:flash_attention_2, ms | " +
                    ("before | after |" if bf and bf.get("candidate_ms_qkv_gemm") else "ms |"))
         out.append("| --- | ---: |" + (" ---: |" if bf and bf.get("candidate_ms_qkv_gemm") else ""))
@@ -187,7 +193,7 @@ def attention_table(dirs, out):
         by_kernel.setdefault(name, {})[pad] = (float(c[8]), float(c[10]))
     for name, pads in by_kernel.items():
         p0, p5 = pads.get(0.0, (None, None)), pads.get(0.5, (None, None))
-        out.append(f"| ours: {name} | {ms(p0[0], 1)} | {ms(p0[1], 1)} | {ms(p5[0], 1)} | {ms(p5[1], 1)} |")
+        out.append(f"| ours: {name} | {fmt(p0[0], 1)} | {fmt(p0[1], 1)} | {fmt(p5[0], 1)} | {fmt(p5[1], 1)} |")
         if name.startswith("hopper") and p0[0] is not None:
             verdicts["attention unmasked ≥ 360"] = p0[0] >= ATTENTION_TARGETS[0]
             verdicts["attention masked ≥ 330"] = p0[1] >= ATTENTION_TARGETS[1]
@@ -200,7 +206,7 @@ def attention_table(dirs, out):
         peers.setdefault(base, {})[(pad, masked)] = tflops
     for name, v in peers.items():
         cols = [v.get((0.0, False)), v.get((0.0, True)), v.get((0.5, False)), v.get((0.5, True))]
-        out.append(f"| PyTorch {name} | " + " | ".join(ms(x, 1) for x in cols) + " |")
+        out.append(f"| PyTorch {name} | " + " | ".join(fmt(x, 1) for x in cols) + " |")
     out.append(f"\nTargets: ≥ {ATTENTION_TARGETS[0]:g} unmasked, ≥ {ATTENTION_TARGETS[1]:g} with a padding mask (the Hopper kernel's row).")
     return verdicts
 

@@ -1,7 +1,5 @@
 #include "kernels/attention/FastAttention.h"
 
-#include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -9,17 +7,14 @@
 #include "core/util/Errors.h"
 #include "kernels/attention/FusedAttention.h"
 #include "kernels/runtime/CudaContext.h"
+#include "kernels/runtime/EnvFlag.h"
 #include "kernels/runtime/Gemm.h"
 #include "kernels/runtime/OpProfiler.h"
 
 namespace bertbench::cuda {
 
 namespace {
-bool hopperAllowedByEnvironment()
-{
-    const char* v = std::getenv("BERTBENCH_HOPPER_ATTENTION");
-    return !(v && std::strcmp(v, "0") == 0);
-}
+bool hopperAllowedByEnvironment() { return envFlag("BERTBENCH_HOPPER_ATTENTION", true); }
 } // namespace
 
 FusedAttentionStrategy::FusedAttentionStrategy(bool packed) : packed_(packed), allowHopper_(hopperAllowedByEnvironment()) {}

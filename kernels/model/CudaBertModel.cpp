@@ -5,12 +5,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <utility>
 
 #include "core/util/Errors.h"
 #include "kernels/ops/Ops.h"
 #include "kernels/ops/SmallLinear.h"
 #include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/EnvFlag.h"
 #include "kernels/runtime/HostConvert.h"
 
 namespace bertbench::cuda {
@@ -115,12 +115,10 @@ void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     add({&weights.typeEmb}, int64_t(c.typeVocabSize) * H, &w_.typeEmb, "token type embeddings", false);
     add({&weights.embLnGamma}, H, &w_.embLnG, "embeddings LayerNorm weight", false);
     add({&weights.embLnBeta}, H, &w_.embLnB, "embeddings LayerNorm bias", false);
-    std::vector<std::pair<size_t, size_t>> layerUploads;   // [first, end) of each layer's uploads
     for (size_t i = 0; i < weights.layers.size(); ++i) {
         const LayerWeights& l = weights.layers[i];
         Layer& d = w_.layers[i];
         const std::string p = "layer " + std::to_string(i) + " ";
-        layerUploads.emplace_back(uploads.size(), 0);
         add({&l.queryW, &l.keyW, &l.valueW}, 3 * int64_t(H) * H, &d.qkvW, p + "QKV weight", false);
         add({&l.queryB, &l.keyB, &l.valueB}, 3 * int64_t(H), &d.qkvB, p + "QKV bias", false);
         add({&l.attnOutW}, int64_t(H) * H, &d.attnOutW, p + "attention output weight", false);
@@ -133,7 +131,6 @@ void CudaBertModel::load(const BertWeights& weights, DType dtype) {
         add({&l.outB}, H, &d.outB, p + "output bias", false);
         add({&l.outLnGamma}, H, &d.outLnG, p + "output LayerNorm weight", false);
         add({&l.outLnBeta}, H, &d.outLnB, p + "output LayerNorm bias", false);
-        layerUploads.back().second = uploads.size();
     }
     add({&weights.poolerW}, int64_t(H) * H, &w_.poolerW, "pooler weight", true);
     add({&weights.poolerB}, H, &w_.poolerB, "pooler bias", true);
@@ -170,11 +167,12 @@ void CudaBertModel::load(const BertWeights& weights, DType dtype) {
         BB_CUDA_CHECK(cudaMemcpy(base + u.offset, staging.data(), staging.size(), cudaMemcpyHostToDevice));
         *u.target = base + u.offset;
     }
-    for (size_t i = 0; i < layerUploads.size(); ++i) {
-        const Upload& first = uploads[layerUploads[i].first];
-        const Upload& last = uploads[layerUploads[i].second - 1];
-        w_.layers[i].begin = base + first.offset;
-        w_.layers[i].bytes = last.offset + size_t(last.numel) * element - first.offset;
+    // The arena holds each layer's tensors in the order added above: QKV weight first, output
+    // LayerNorm bias last, so one range covers the layer.
+    for (Layer& l : w_.layers) {
+        l.begin = l.qkvW;
+        l.bytes = size_t(static_cast<const unsigned char*>(l.outLnB) + size_t(H) * element -
+                         static_cast<const unsigned char*>(l.qkvW));
     }
     fingerprint_ = fingerprint;
     loaded_ = true;
@@ -355,10 +353,7 @@ namespace {
 // the H200 it is correct (verify passes) but slower than cuBLAS at 1 x 128 (0.62 vs 0.415 ms after
 // the session-19 reduction fix; docs/PERFORMANCE.md), so it stays an experiment until it wins.
 bool smallLinearEnabled() {
-    static const bool enabled = [] {
-        const char* v = std::getenv("BERTBENCH_SMALL_LINEAR");
-        return v && std::string(v) == "1";
-    }();
+    static const bool enabled = envFlag("BERTBENCH_SMALL_LINEAR", false);
     return enabled;
 }
 

@@ -1,17 +1,12 @@
 #include "kernels/model/WeightPrefetch.h"
 
-#include <cstdlib>
-#include <cstring>
-
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/EnvFlag.h"
 
 namespace bertbench::cuda {
 
-WeightPrefetch::WeightPrefetch() {
-    const char* v = std::getenv("BERTBENCH_L2_PREFETCH");
-    enabled_ = v && std::strcmp(v, "1") == 0;
-}
+WeightPrefetch::WeightPrefetch() : enabled_(envFlag("BERTBENCH_L2_PREFETCH", false)) {}
 
 WeightPrefetch::~WeightPrefetch() {
     // Destructors must not throw: errors here are ignored (the context is going away).

@@ -7,12 +7,11 @@
 // of a kernel's few microseconds. Under a CUDA graph the launch becomes a programmatic edge.
 // On older GPUs the attribute is ignored and the device calls compile to nothing.
 // BERTBENCH_PDL=0 turns the attribute off everywhere (plain launches), for comparisons.
-#include <cstdlib>
-#include <cstring>
 
 #include <cuda_runtime_api.h>
 
 #include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/EnvFlag.h"
 
 namespace bertbench::cuda::ops {
 
@@ -33,10 +32,7 @@ __device__ __forceinline__ void allowNextGrid()
 
 inline bool dependentLaunchEnabled()
 {
-    static const bool enabled = [] {
-        const char* v = std::getenv("BERTBENCH_PDL");
-        return !(v && std::strcmp(v, "0") == 0);
-    }();
+    static const bool enabled = envFlag("BERTBENCH_PDL", true);
     return enabled;
 }
 

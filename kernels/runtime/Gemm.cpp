@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "core/util/Errors.h"
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/EnvFlag.h"
 #include "kernels/runtime/StreamGate.h"
 #ifdef BERTBENCH_HAVE_HOPPER_ATTENTION   // the sm_90a object library, which carries the GEMM too
 #include "kernels/hopper/HopperGemm.h"
@@ -37,12 +36,6 @@ void destroyPlan(cublasLtMatmulDesc_t op, cublasLtMatrixLayout_t a, cublasLtMatr
     if (c) cublasLtMatrixLayoutDestroy(c);
     if (d) cublasLtMatrixLayoutDestroy(d);
     if (op) cublasLtMatmulDescDestroy(op);
-}
-
-bool envFlag(const char* name, bool fallback) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return fallback;
-    return !(std::strcmp(v, "0") == 0 || std::strcmp(v, "off") == 0 || std::strcmp(v, "false") == 0);
 }
 
 bool overlaps(const void* a, size_t aBytes, const void* b, size_t bBytes) {

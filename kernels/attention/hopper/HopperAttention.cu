@@ -3,7 +3,6 @@
 #include "kernels/attention/hopper/HopperAttention.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -12,6 +11,7 @@
 #include "kernels/attention/hopper/HopperAttentionKernel.cuh"
 #include "kernels/hopper/HopperDevice.h"
 #include "kernels/hopper/TensorMap.cuh"
+#include "kernels/runtime/EnvFlag.h"
 
 namespace bertbench::attention::hopper {
 
@@ -27,10 +27,7 @@ CUtensorMap tensorMap(const void* base, int64_t rowStride, int64_t totalRows, in
 // BERTBENCH_HOPPER_PINGPONG=0 turns the consumers' turn-taking off (A/B measurements).
 bool pingPongEnabled()
 {
-    static const bool enabled = [] {
-        const char* v = std::getenv("BERTBENCH_HOPPER_PINGPONG");
-        return !(v && std::string(v) == "0");
-    }();
+    static const bool enabled = bertbench::cuda::envFlag("BERTBENCH_HOPPER_PINGPONG", true);
     return enabled;
 }
 
