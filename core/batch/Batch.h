@@ -1,5 +1,5 @@
 #pragma once
-// One padded input batch, generated exactly as DESIGN.md says.
+// One padded input batch, generated as docs/ARCHITECTURE.md's batch/ entry says.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
