@@ -13,7 +13,7 @@
 #include "app/cli/RunCommand.h"
 #include "app/cli/RunPlan.h"
 #include "app/cli/RunProgress.h"
-#include "app/cli/InsightSummary.h"
+#include "app/cli/MeasurementProfileTables.h"
 #include "app/cli/RunOutput.h"
 #include "app/cli/RunSummary.h"
 #include "app/cli/WorkerPool.h"
@@ -282,7 +282,7 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     if (resume) run.rows = mergeRows(spec, resume->previous.rows, run.rows);
     run.spec = spec;
     {
-        // The machine as described before the sweep, plus what only the sweep measured (issue 12).
+        // The machine as described before the sweep, plus what only the sweep measured.
         const Environment measured = run.environment;
         run.environment = environment;
         run.environment.gemmPeakTflops = measured.gemmPeakTflops;

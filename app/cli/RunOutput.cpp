@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <ostream>
 
-#include "app/cli/InsightSummary.h"
+#include "app/cli/MeasurementProfileTables.h"
 #include "app/cli/RunSummary.h"
 #include "core/results/RunFiles.h"
 

@@ -2,7 +2,7 @@
 #include <ostream>
 
 #include "app/cli/CliSupport.h"
-#include "app/cli/InsightSummary.h"
+#include "app/cli/MeasurementProfileTables.h"
 #include "app/cli/RunInput.h"
 #include "app/cli/RunSummary.h"
 

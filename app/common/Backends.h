@@ -1,5 +1,6 @@
 #pragma once
-// Which backends this build and this machine offer, registered explicitly (DESIGN.md).
+// Which backends this build and this machine offer, registered explicitly: no static
+// initialisers, so what a binary offers is what app/ names here.
 #include <string>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The vocabulary of DESIGN.md as types: tasks and data types, with their file names.
+// The sweep's vocabulary (docs/ARCHITECTURE.md) as types: tasks and data types, with their file names.
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// The CPU backends' own allocator accounting (DESIGN.md: peak = weights + activations +
+// The CPU backends' own allocator accounting (peak = weights + activations +
 // workspace at the high-water mark, like torch.cuda.max_memory_allocated). Every buffer a
 // backend holds is a TrackedBuffer charged to its MemoryTracker.
 #include <cstddef>

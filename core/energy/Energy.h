@@ -1,5 +1,5 @@
 #pragma once
-// Energy of one measurement over its timed forwards, from NVML (issue 12).
+// Energy of one measurement over its timed forwards, from NVML.
 #include <string>
 #include <vector>
 

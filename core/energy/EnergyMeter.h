@@ -1,5 +1,5 @@
 #pragma once
-// What the sweep runner needs from a GPU's power telemetry (issue 12), behind an interface so
+// What the sweep runner needs from a GPU's power telemetry, behind an interface so
 // the runner's energy window can be tested with a synthetic meter and no GPU.
 #include <functional>
 #include <memory>

@@ -1,5 +1,5 @@
 #pragma once
-// The energy window around a backend's timed forwards (issue 12): counters at the start, the SM
+// The energy window around a backend's timed forwards: counters at the start, the SM
 // clock between forwards (for the throttle flag), counters at the end → one Energy.
 #include <chrono>
 #include <cstdint>

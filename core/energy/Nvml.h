@@ -1,5 +1,5 @@
 #pragma once
-// NVML, loaded at run time with dlopen (issue 12): no NVML headers at build time, and a machine
+// NVML, loaded at run time with dlopen: no NVML headers at build time, and a machine
 // without the driver's libnvidia-ml records "not available" instead of failing to start.
 // Only the handful of entry points the energy window needs are declared (in Nvml.cpp).
 #include <memory>

@@ -1,5 +1,5 @@
 #pragma once
-// Hardware efficiency of one measurement (issue 12).
+// Hardware efficiency of one measurement.
 #include <string>
 
 namespace bertbench {

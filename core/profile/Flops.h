@@ -1,5 +1,5 @@
 #pragma once
-// Model FLOPs of one forward, counted by hand from the shapes (issue 12's efficiency figures).
+// Model FLOPs of one forward, counted by hand from the shapes (for the efficiency figures).
 //
 // What is counted (one multiply-add = 2 FLOPs; element-wise ops, LayerNorm, softmax, GELU and
 // embedding lookups are not counted, as in the usual 2·m·n·k convention):

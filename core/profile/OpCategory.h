@@ -1,5 +1,5 @@
 #pragma once
-// The per-operation breakdown of one forward (issue 12). The categories are named once, here;
+// The per-operation breakdown of one forward. The categories are named once, here;
 // every backend (CUDA OpScope labels, the CPU reference's steady-clock scopes) uses these names.
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// Steady-clock scopes for the CPU backends' profiling forward (issue 12): the CPU twin of
+// Steady-clock scopes for the CPU backends' profiling forward: the CPU twin of
 // kernels/runtime/OpProfiler. Scopes nest; a null timer costs one branch.
 #include <chrono>
 #include <vector>

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "core/results/Csv.h"
-#include "core/results/InsightCsv.h"
+#include "core/results/MeasurementProfileCsv.h"
 #include "core/results/RunFiles.h"
 #include "core/util/Errors.h"
 
@@ -27,7 +27,7 @@ const std::vector<std::string>& nativeColumns() {
         }
         for (const char* name : {"speedup_pct", "mem_saved_pct", "max_abs_error", "rel_error", "status", "message"})
             c.emplace_back(name);
-        csv::appendInsightColumns(c);   // issue 12: breakdown, efficiency, energy
+        csv::appendMeasurementProfileColumns(c);   // breakdown, efficiency, energy
         // Added after the first release: at the very end, so older readers' positions hold; read with
         // a default of -1 when a file lacks them.
         c.emplace_back("baseline_compile_ms");
@@ -154,7 +154,7 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(csv::shortest(r.relError));
         f.push_back(toString(r.status));
         f.push_back(r.message);
-        csv::appendInsightFields(f, r);
+        csv::appendMeasurementProfileFields(f, r);
         f.push_back(csv::shortest(r.baseline.compileMs));
         f.push_back(csv::shortest(r.candidate.compileMs));
         // Empty fields for a row without a recorded GPU (CPU rows).
@@ -224,7 +224,7 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
             r.status = *st;
         }
         in.str("message", r.message);
-        csv::readInsightFields([&](const std::string& col) { return in.has(col) ? &in.raw(col) : nullptr; },
+        csv::readMeasurementProfileFields([&](const std::string& col) { return in.has(col) ? &in.raw(col) : nullptr; },
                                [&](const std::string& col, const std::string& what) { in.fail(col, what); }, r);
         if (in.has("gpu_index") && !in.raw("gpu_index").empty()) in.int32("gpu_index", r.gpu.index);
         in.str("gpu_name", r.gpu.name);

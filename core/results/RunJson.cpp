@@ -1,5 +1,5 @@
 // Native run file: {"format":"bertbench-run","version":2,"spec":{...},"environment":{...},"rows":[...]}.
-// Version 2 (issue 12) adds per measurement "breakdown", "efficiency", "energy" (InsightJson.cpp)
+// Version 2 adds per measurement "breakdown", "efficiency", "energy" (MeasurementProfileJson.cpp)
 // and the environment's GEMM probe; version-1 files still load, those fields "not recorded".
 // Lossless: doubles are written with the shortest text that reads back exactly (non-finite
 // ones as "NaN"/"Infinity"/"-Infinity"), every field of Run has a key.
@@ -54,7 +54,7 @@ Json measurementToValue(const Measurement& m) {
     j["has_stats"] = m.hasStats;
     j["latency"] = std::move(lat);
     j["peak_mem_mb"] = jsonio::numberValue(m.peakMemMb);
-    jsonio::writeInsight(j, m);
+    jsonio::writeMeasurementProfile(j, m);
     // Optional (torch:sdpa+compile only); absent = not compiled, read back as -1.
     if (m.compileMs >= 0) j["compile_ms"] = jsonio::numberValue(m.compileMs);
     return j;
@@ -173,7 +173,7 @@ Measurement measurementFromValue(const Json& v, const std::string& path) {
         l.optNumber("stdev_ms", m.latency.stdevMs);
     }
     o.optNumber("peak_mem_mb", m.peakMemMb);
-    jsonio::readInsight(v, path, m);
+    jsonio::readMeasurementProfile(v, path, m);
     o.optNumber("compile_ms", m.compileMs);
     return m;
 }

@@ -14,9 +14,9 @@ ResultRow resultRowFromValue(const Json& v, const std::string& path);
 Json environmentValue(const Environment& env);
 Environment environmentFromJsonValue(const Json& v, const std::string& path);
 
-// Issue 12's breakdown / efficiency / energy keys of one measurement object (InsightJson.cpp).
+// The breakdown / efficiency / energy keys of one measurement object (MeasurementProfileJson.cpp).
 // Reading an object without them marks efficiency and energy "not recorded".
-void writeInsight(Json& measurement, const Measurement& m);
-void readInsight(const Json& measurement, const std::string& path, Measurement& m);   // throws FieldError
+void writeMeasurementProfile(Json& measurement, const Measurement& m);
+void readMeasurementProfile(const Json& measurement, const std::string& path, Measurement& m);   // throws FieldError
 
 } // namespace bertbench::jsonio

@@ -27,7 +27,7 @@ struct Measurement {
     LatencyStats latency;
     double peakMemMb = 0;   // MB = 1e6 bytes
     bool hasStats = true;   // false for rows read from the old CSVs (only one latency figure)
-    // Issue 12: why it is fast and at what cost. nullopt breakdown = not recorded (old files).
+    // Why it is fast and at what cost. nullopt breakdown = not recorded (old files).
     std::optional<OpBreakdown> breakdown;  // from one separate profiling forward after the timed ones
     Efficiency efficiency;
     Energy energy;

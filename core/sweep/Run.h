@@ -1,7 +1,10 @@
 #pragma once
 // A run: the spec, the machine it ran on, and its rows.
+#include <map>
 #include <string>
 #include <vector>
+
+#include "core/backend/KernelOption.h"
 
 #include "core/sweep/ResultRow.h"
 #include "core/sweep/SweepSpec.h"
@@ -20,13 +23,16 @@ struct Environment {
     std::string endTime;
     bool cudaGraphs = false;
     std::string source;       // "bertbench" or "seed-csv:<file>" for imported files
-    // GEMM probe at sweep start (issue 12): this GPU's attainable dense fp16/bf16 rate, the
+    // GEMM probe at sweep start: this GPU's attainable dense fp16/bf16 rate, the
     // denominator of every cell's % of peak. <= 0 = not measured; the note says why or how.
     double gemmPeakTflops = -1;
     std::string gemmProbeNote;
     int shardIndex = 0;       // --shard i/n: this run measured shard i (0-based) of n
     int shardCount = 0;       // 0 = the whole sweep (not a shard)
     std::string workers;      // --gpus of a multi-worker run ("0,1,3", "cpu:2"); empty = one process
+    // Per backend name, the options and kernel choices it ran with (Backend::kernelOptions, the
+    // latest after its cells). Empty = none recorded (older files, CSVs, backends without any).
+    std::map<std::string, std::vector<KernelOption>> kernelOptions;
 };
 
 struct Run {

@@ -8,7 +8,7 @@
 #include "core/energy/Nvml.h"
 #include "core/model/ModelConfig.h"
 #include "core/profile/Flops.h"
-#include "core/sweep/Insight.h"
+#include "core/sweep/MeasurementProfile.h"
 #include "core/util/Errors.h"
 
 namespace bertbench {
@@ -89,7 +89,7 @@ MeasureResult measure(LoadedBackend& lb, const SweepSpec& spec, const Cell& cell
         r.output = backend.output();
         r.measurement.latency = summarize(std::move(timed.samplesMs));
         r.measurement.peakMemMb = double(backend.peakMemoryBytes()) / 1e6;
-        // Issue 12, after the statistics are fixed: energy of the window, efficiency, and one
+        // After the statistics are fixed: energy of the window, efficiency, and one
         // separate profiling forward (its events or clock reads never touch the timed samples).
         Measurement& m = r.measurement;
         m.energy = std::move(timed.energy);

@@ -1,4 +1,4 @@
-// Batch generation semantics (DESIGN.md): seeded lengths ~ Normal((1 − pad)·max, stdev),
+// Batch generation semantics (docs/ARCHITECTURE.md): seeded lengths ~ Normal((1 − pad)·max, stdev),
 // toward zero, clamped to [1, max]; ids in [1, vocab − 2] on real positions, 0 on padding.
 #include <QtTest>
 

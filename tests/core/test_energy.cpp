@@ -1,4 +1,4 @@
-// Issue 12's energy side without a GPU: the throttle rule on synthetic clock traces, the energy
+// The energy measurement without a GPU: the throttle rule on synthetic clock traces, the energy
 // arithmetic, NVML absent → "not available" (never a failure), and the runner's energy window
 // (extended to 200 ms, latency statistics from the N timed forwards only) with a synthetic meter.
 #include <QtTest>

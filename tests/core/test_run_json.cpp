@@ -49,7 +49,7 @@ private slots:
     void documentShape() {
         const auto j = nlohmann::json::parse(runToJson(sampleRun()));
         QCOMPARE(QString::fromStdString(j.at("format").get<std::string>()), QStringLiteral("bertbench-run"));
-        QCOMPARE(j.at("version").get<int>(), 2);   // issue 12's fields
+        QCOMPARE(j.at("version").get<int>(), 2);   // breakdown, efficiency, energy per measurement
         QVERIFY(j.at("spec").is_object());
         QCOMPARE(j.at("spec").at("batch_sizes").size(), size_t(2));
         QCOMPARE(j.at("spec").at("seed").get<uint64_t>(), 18446744073709551557ull);

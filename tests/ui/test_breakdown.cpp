@@ -1,5 +1,5 @@
-// Issue 12 on screen: the per-op breakdown model (parts, other, shares, not recorded), energy
-// saved % as a heatmap metric with throttled cells flagged, the table's new columns, Compare's
+// Breakdown, efficiency and energy on screen: the per-op breakdown model (parts, other,
+// shares, not recorded), energy saved % as a heatmap metric with throttled cells flagged, the table's new columns, Compare's
 // energy ratio, the Breakdown tab following a heatmap click, and the breakdown figure.
 // BERTBENCH_SCREENSHOTS=DIR also writes the window's Breakdown tab (docs/screenshots).
 #include <QImage>
@@ -7,7 +7,7 @@
 #include <QTest>
 #include <cmath>
 
-#include "InsightFixtures.h"
+#include "ProfiledRunFixtures.h"
 #include "core/results/RunFiles.h"
 #include "ui/charts/BreakdownBarChart.h"
 #include "ui/charts/HeatmapChart.h"
@@ -46,7 +46,7 @@ private slots:
     void initTestCase() { test::useTestSettings(); }
 
     void barsHoldThePartsTheOtherAndTheMedian() {
-        const Run run = test::syntheticInsightRun();
+        const Run run = test::syntheticProfiledRun();
         const Cell cell{Task::Encoder, 8, 512, 0.5};
         const CellBreakdown b = cellBreakdown(run, RowLookup(run), run.spec.candidates, cell);
         QCOMPARE(b.bars.size(), size_t(3));
@@ -71,7 +71,7 @@ private slots:
     }
 
     void sharesSumToOneAndAttentionGrowsWithLength() {
-        const Run run = test::syntheticInsightRun();
+        const Run run = test::syntheticProfiledRun();
         const RunAxes axes = axesOf(run);
         const RowLookup rows(run);
         const BreakdownShares s128 = breakdownShares(run, rows, axes, Task::Encoder, "cuda:eager", 128, 0);
@@ -91,7 +91,7 @@ private slots:
     }
 
     void oldFilesSayNotRecorded() {
-        Run run = test::syntheticInsightRun();
+        Run run = test::syntheticProfiledRun();
         for (ResultRow& r : run.rows) r.baseline.breakdown = r.candidate.breakdown = std::nullopt;
         const CellBreakdown b = cellBreakdown(run, RowLookup(run), run.spec.candidates, Cell{Task::Encoder, 1, 128, 0});
         QVERIFY(!b.anyMeasured());
@@ -128,7 +128,7 @@ private slots:
     }
 
     void energySavedIsAHeatmapMetricWithThrottledCellsFlagged() {
-        Run run = test::syntheticInsightRun();
+        Run run = test::syntheticProfiledRun();
         run.rows[0].candidate.energy = Energy{};   // not available in one cell
         const RunAxes axes = axesOf(run);
         const HeatmapGrid grid = runHeatmap(RowLookup(run), axes, run.spec.baseline, Task::Encoder, "cuda:sdpa", 512,
@@ -160,7 +160,7 @@ private slots:
     }
 
     void tableShowsEnergyEfficiencyAndThrottled() {
-        const Run run = test::syntheticInsightRun();
+        const Run run = test::syntheticProfiledRun();
         ResultsTableModel table;
         table.setRows(run.rows);
         QCOMPARE(table.headerData(ResultsTableModel::EnergySavedColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
@@ -184,7 +184,7 @@ private slots:
     }
 
     void compareComparesEnergy() {
-        Run a = test::syntheticInsightRun(), b = a;
+        Run a = test::syntheticProfiledRun(), b = a;
         for (ResultRow& r : b.rows) r.candidate.energy.joulesPerForward *= 0.8;
         const CompareSide sa{&a, "cuda:sdpa", Task::Encoder, "A"}, sb{&b, "cuda:sdpa", Task::Encoder, "B"};
         const std::vector<CellComparison> cells = compareCells(sa, sb);
@@ -201,8 +201,8 @@ private slots:
 
     void clickingAHeatmapCellSelectsItForTheBreakdownTab() {
         QTemporaryDir dir;
-        const QString path = dir.filePath("insight.json");
-        writeRunJson(test::syntheticInsightRun(), path.toStdString());
+        const QString path = dir.filePath("profiled-run.json");
+        writeRunJson(test::syntheticProfiledRun(), path.toStdString());
         MainWindow window(AppContext{&registry_, {}, loadWeightsFor});
         window.resize(1600, 1000);
         window.show();
@@ -239,7 +239,7 @@ private slots:
         if (const QString out = qEnvironmentVariable("BERTBENCH_SCREENSHOTS"); !out.isEmpty()) {
             QDir().mkpath(out);
             // The same run as a file, for opening it in the real app (bertbench --tab breakdown FILE).
-            writeRunJson(test::syntheticInsightRun(), QDir(out).filePath("synthetic-insight-run.json").toStdString());
+            writeRunJson(test::syntheticProfiledRun(), QDir(out).filePath("synthetic-profiled-run.json").toStdString());
             QTest::qWait(200);
             QVERIFY(window.grab().save(QDir(out).filePath("breakdown-tab.png")));
             view->showPage(RunView::Page::Heatmaps);
@@ -250,7 +250,7 @@ private slots:
             QTest::qWait(200);
             QVERIFY(window.grab().save(QDir(out).filePath("breakdown-tab-throttled.png")));
             // A run without the data (like a version-1 file): "not recorded".
-            Run old = test::syntheticInsightRun();
+            Run old = test::syntheticProfiledRun();
             for (ResultRow& r : old.rows) {
                 r.baseline.breakdown = r.candidate.breakdown = std::nullopt;
                 r.baseline.energy = r.candidate.energy = Energy{};
@@ -269,10 +269,10 @@ private slots:
     void plotWritesTheBreakdownFigureOnlyWithData() {
         QTemporaryDir dir;
         QString error;
-        const QStringList with = renderRunPlots(test::syntheticInsightRun(), dir.filePath("with"), 1, &error);
+        const QStringList with = renderRunPlots(test::syntheticProfiledRun(), dir.filePath("with"), 1, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(with.join(' ').contains("breakdown_encoder.png"));
-        Run old = test::syntheticInsightRun();
+        Run old = test::syntheticProfiledRun();
         for (ResultRow& r : old.rows) r.baseline.breakdown = r.candidate.breakdown = std::nullopt;
         const QStringList without = renderRunPlots(old, dir.filePath("without"), 1, &error);
         QVERIFY(!without.join(' ').contains("breakdown_"));

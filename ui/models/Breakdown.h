@@ -1,5 +1,5 @@
 #pragma once
-// The per-operation breakdown of a run, shaped for the Breakdown tab (issue 12):
+// The per-operation breakdown of a run, shaped for the Breakdown tab:
 //   cellBreakdown  — one stacked bar per backend (baseline first, then the candidates) for one
 //                    cell: the categories' milliseconds, the remainder up to the plain forward's
 //                    median ("other": launch overhead and gaps), and that median itself;

@@ -4,7 +4,6 @@
 #include <QColor>
 #include <cmath>
 
-#include "ui/models/RowExtras.h"
 #include "ui/models/RowText.h"
 
 namespace bertbench::ui {
@@ -51,12 +50,9 @@ QVariant raw(const ResultRow& r, int column) {
     case C::ThrottledColumn:
         if (!r.baseline.energy.available && !r.candidate.energy.available) return {};
         return (r.baseline.energy.throttled || r.candidate.energy.throttled) ? QStringLiteral("throttled") : QStringLiteral("no");
-    case C::CandidateCompileMsColumn: {
-        const std::optional<double> ms = compileMsOf(r.candidate);
-        return ms ? QVariant(*ms) : QVariant();
-    }
+    case C::CandidateCompileMsColumn: return r.candidate.compileMs >= 0 ? QVariant(r.candidate.compileMs) : QVariant();
     case C::GpuColumn: {
-        const QString gpu = gpuOf(r);
+        const QString gpu = gpuText(r.gpu);
         return gpu.isEmpty() ? QVariant() : QVariant(gpu);
     }
     case C::MessageColumn: return qstr(r.message);

@@ -2,8 +2,6 @@
 
 #include <cmath>
 
-#include "ui/models/RowExtras.h"
-
 namespace bertbench::ui {
 namespace {
 
@@ -20,8 +18,8 @@ QString joules(double j) {
     return j < 0.1 ? QString::number(j * 1000, 'f', 2) + QStringLiteral(" mJ") : QString::number(j, 'f', 3) + QStringLiteral(" J");
 }
 
-// Energy, efficiency and the throttle flag (issue 12), where the row recorded them.
-QString insightLines(const ResultRow& row) {
+// Energy, efficiency, the throttle flag, compile time and GPU, where the row recorded them.
+QString profileLines(const ResultRow& row) {
     QString html;
     const Energy& be = row.baseline.energy;
     const Energy& ce = row.candidate.energy;
@@ -40,9 +38,9 @@ QString insightLines(const ResultRow& row) {
     if (be.throttled || ce.throttled)
         html += QStringLiteral("<br><b style=\"color:#b35c00\">⚠ throttled</b>: the SM clock dropped by more than 10 % "
                                "during the %1's timed window").arg(ce.throttled ? QStringLiteral("candidate") : QStringLiteral("baseline"));
-    if (const std::optional<double> compile = compileMsOf(row.candidate))
-        html += QStringLiteral("<br>candidate compiled in %1 ms (not in the latency)").arg(*compile, 0, 'f', 0);
-    if (const QString gpu = gpuOf(row); !gpu.isEmpty()) html += QStringLiteral("<br>GPU: ") + gpu.toHtmlEscaped();
+    if (row.candidate.compileMs >= 0)
+        html += QStringLiteral("<br>candidate compiled in %1 ms (not in the latency)").arg(row.candidate.compileMs, 0, 'f', 0);
+    if (const QString gpu = gpuText(row.gpu); !gpu.isEmpty()) html += QStringLiteral("<br>GPU: ") + gpu.toHtmlEscaped();
     const Efficiency& e = row.candidate.efficiency;
     if (e.recorded && e.achievedTflops >= 0) {
         html += QStringLiteral("<br>candidate %1 TFLOP/s · %2 tokens/s").arg(e.achievedTflops, 0, 'f', 2).arg(e.tokensPerS, 0, 'f', 0);
@@ -56,6 +54,13 @@ QString insightLines(const ResultRow& row) {
 QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 QString padLabel(double pad) { return QString::number(pad, 'g', 4); }
+
+QString gpuText(const GpuIdentity& gpu) {
+    if (gpu.name.empty() && gpu.index < 0) return {};
+    QString text = QString::fromStdString(gpu.name);
+    if (gpu.index >= 0) text += QStringLiteral(" #%1").arg(gpu.index);
+    return text.trimmed();
+}
 
 bool isFromSeedCsv(const Run& run) { return run.environment.source.rfind("seed-csv", 0) == 0; }
 
@@ -106,7 +111,7 @@ QString rowTooltip(const ResultRow& row) {
         html += QStringLiteral("<br>output error vs baseline: max abs %1, relative %2")
                     .arg(row.maxAbsError, 0, 'g', 3)
                     .arg(row.relError, 0, 'g', 3);
-    html += insightLines(row);
+    html += profileLines(row);
     QStringList facts;
     if (row.realTokens > 0)
         facts << QStringLiteral("%1 of %2 tokens real")

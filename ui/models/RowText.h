@@ -15,6 +15,8 @@ bool isFromSeedCsv(const Run& run);
 CellState stateOf(const ResultRow& row);      // Ok / Oom / Error / Cancelled
 // "4.65 ms (p10–p90 4.60–4.71)"; only the median for rows from the old CSVs.
 QString latencyText(const Measurement& m);
+// "NVIDIA H200 #1" for a row that records its GPU; empty when not recorded.
+QString gpuText(const GpuIdentity& gpu);
 // Rich text: cell, status, both latencies with p10–p90, peaks, speedup, memory saved,
 // output error, tokens and batches; the message of a failed row.
 QString rowTooltip(const ResultRow& row);

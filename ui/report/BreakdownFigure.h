@@ -1,5 +1,5 @@
 #pragma once
-// The Breakdown tab as a file (issue 12): for one cell, the per-op stacked bars of every
+// The Breakdown tab as a file: for one cell, the per-op stacked bars of every
 // backend on top, and below them each backend's category shares against batch size at that
 // cell's (seq len, pad). Titled like the other figures; painted through the same scene path
 // (ReportRenderer.h), so PNG, SVG and PDF come from one drawing.

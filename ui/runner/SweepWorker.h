@@ -1,5 +1,5 @@
 #pragma once
-// The sweep runs here, never on the GUI thread (DESIGN.md "Threads"). SweepWorker lives on a
+// The sweep runs here, never on the GUI thread (a long forward must not freeze the window). SweepWorker lives on a
 // QThread and drives core::SweepRunner; its observer turns progress into signals, which reach
 // the GUI's objects as queued calls. Stop sets an atomic flag the runner checks between
 // forward passes; every row finished before it stays.

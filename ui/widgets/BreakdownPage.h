@@ -1,5 +1,5 @@
 #pragma once
-// A run view's Breakdown tab (issue 12): for the selected cell, one stacked bar per backend
+// A run view's Breakdown tab: for the selected cell, one stacked bar per backend
 // (BreakdownBarChart); for that cell's (seq len, pad), the category shares against batch size,
 // one stacked-area chart per backend (ShareAreaChart). The cell comes from a click on a heatmap
 // cell or from the selectors here. Runs without breakdown data show "not recorded".

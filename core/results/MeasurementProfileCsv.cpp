@@ -1,4 +1,4 @@
-#include "core/results/InsightCsv.h"
+#include "core/results/MeasurementProfileCsv.h"
 
 #include <limits>
 #include <stdexcept>
@@ -154,7 +154,7 @@ void readSide(const Fields& in, const std::string& s, Measurement& m) {
 
 } // namespace
 
-void appendInsightColumns(std::vector<std::string>& c) {
+void appendMeasurementProfileColumns(std::vector<std::string>& c) {
     for (const char* side : kSides) {
         const std::string s = side;
         for (OpCategory cat : allOpCategories()) {
@@ -171,13 +171,13 @@ void appendInsightColumns(std::vector<std::string>& c) {
     c.emplace_back("energy_saved_pct");
 }
 
-void appendInsightFields(std::vector<std::string>& f, const ResultRow& row) {
+void appendMeasurementProfileFields(std::vector<std::string>& f, const ResultRow& row) {
     appendSide(f, row.baseline);
     appendSide(f, row.candidate);
     f.push_back(shortest(row.energySavedPercent()));
 }
 
-void readInsightFields(const FieldLookup& lookup, const FieldFail& fail, ResultRow& row) {
+void readMeasurementProfileFields(const FieldLookup& lookup, const FieldFail& fail, ResultRow& row) {
     const Fields in(lookup, fail);
     readSide(in, "baseline", row.baseline);
     readSide(in, "candidate", row.candidate);

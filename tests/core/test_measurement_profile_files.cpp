@@ -1,5 +1,5 @@
-// Issue 12's fields in the files: run.json version 2 and the journal carry breakdown, efficiency
-// and energy exactly; the native CSV's appended columns round-trip them; a version-1 run file
+// The breakdown, efficiency and energy fields in the files: run.json version 2 and the journal
+// carry them exactly; the native CSV's appended columns round-trip them; a version-1 run file
 // still opens with "not recorded"; the seed CSV keeps the old script's exact header.
 #include <QtTest>
 
@@ -9,24 +9,24 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/InsightSamples.h"
+#include "core/MeasurementProfileSamples.h"
 #include "core/results/RunFiles.h"
 #include "core/results/RunJournal.h"
 
 using namespace bertbench;
 using namespace bertbench::testing;
 
-class TestInsightFiles : public QObject {
+class TestMeasurementProfileFiles : public QObject {
     Q_OBJECT
 
 private slots:
     void runJsonRoundTripsEveryNewField() {
-        const Run run = withInsight(sampleRun());
+        const Run run = withProfiles(sampleRun());
         const std::string json = runToJson(run);
         const Run back = runFromJson(json, "run.json");
         const std::string base = diffRuns(run, back);
         QVERIFY2(base.empty(), base.c_str());
-        const std::string diff = diffInsight(run, back);
+        const std::string diff = diffProfiles(run, back);
         QVERIFY2(diff.empty(), diff.c_str());
         QCOMPARE(runToJson(back), json);
         // The sample really holds each kind, so the comparison above covered them.
@@ -37,7 +37,7 @@ private slots:
     }
 
     void runJsonKeys() {
-        const auto j = nlohmann::json::parse(runToJson(withInsight(sampleRun())));
+        const auto j = nlohmann::json::parse(runToJson(withProfiles(sampleRun())));
         QCOMPARE(j.at("version").get<int>(), 2);
         QCOMPARE(j.at("environment").at("gemm_peak_tflops").get<double>(), 702.25);
         const auto& base = j.at("rows").at(0).at("baseline");
@@ -73,7 +73,7 @@ private slots:
     }
 
     void badNewFieldsNameThePath() {
-        Run run = withInsight(sampleRun());
+        Run run = withProfiles(sampleRun());
         std::string json = runToJson(run);
         const std::string key = "\"joules_per_forward\":";
         const size_t at = json.find(key);
@@ -94,28 +94,28 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const std::string path = dir.filePath("run.journal").toStdString();
-        const Run run = withInsight(sampleRun());
+        const Run run = withProfiles(sampleRun());
         {
             RunJournal journal = RunJournal::create(path, run.spec, run.environment);
             for (const ResultRow& r : run.rows) journal.append(r);
         }
         const JournalContents back = readJournal(path);
-        const std::string diff = diffInsight(run, back.run);
+        const std::string diff = diffProfiles(run, back.run);
         QVERIFY2(diff.empty(), diff.c_str());
         QCOMPARE(back.run.environment.gemmPeakTflops, 702.25);
     }
 
     void nativeCsvRoundTripsEveryNewField() {
-        const Run run = withInsight(sampleRun());
+        const Run run = withProfiles(sampleRun());
         const std::string text = runToNativeCsv(run);
         const Run back = runFromNativeCsv(text, "results.csv");
-        const std::string diff = diffInsight(run, back);
+        const std::string diff = diffProfiles(run, back);
         QVERIFY2(diff.empty(), diff.c_str());
         QCOMPARE(runToNativeCsv(back), text);
     }
 
     void nativeCsvColumnsFollowMessage() {
-        const std::string text = runToNativeCsv(withInsight(sampleRun()));
+        const std::string text = runToNativeCsv(withProfiles(sampleRun()));
         const std::string header = text.substr(0, text.find('\n'));
         const size_t message = header.find(",message,");
         QVERIFY(message != std::string::npos);
@@ -128,7 +128,7 @@ private slots:
     }
 
     void oldNativeCsvReadsAsNotRecorded() {
-        // A native CSV written before issue 12 has none of the new columns.
+        // A native CSV written before these columns existed has none of them.
         const std::string minimal = "task,batch_size,seq_len,pad,baseline,baseline_median_ms,candidate,"
                                     "candidate_median_ms,status\nencoder,1,128,0,cpu:eager,2,cpu:sdpa,1,ok\n";
         const Run m = runFromNativeCsv(minimal, "old.csv");
@@ -138,7 +138,7 @@ private slots:
     }
 
     void nativeCsvBadNewFieldNamesLineAndColumn() {
-        const Run run = withInsight(sampleRun());
+        const Run run = withProfiles(sampleRun());
         std::string text = runToNativeCsv(run);
         const Run back = runFromNativeCsv(text, "r.csv");
         QVERIFY(back.rows[0].baseline.energy.throttled);
@@ -176,7 +176,7 @@ private slots:
     }
 
     void seedCsvHeaderUnchanged() {
-        const std::string text = rowsToSeedCsv(withInsight(sampleRun()).rows);
+        const std::string text = rowsToSeedCsv(withProfiles(sampleRun()).rows);
         QCOMPARE(text.substr(0, text.find('\n')), std::string(kSeedCsvHeader));
     }
 
@@ -192,5 +192,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestInsightFiles)
-#include "test_insight_files.moc"
+QTEST_GUILESS_MAIN(TestMeasurementProfileFiles)
+#include "test_measurement_profile_files.moc"

@@ -1,6 +1,6 @@
 #pragma once
-// Synthetic issue-12 rows for the UI suites and the Breakdown screenshots: per-op parts shaped
-// like BERT's (GEMMs ∝ tokens, attention ∝ batch · length², padding work only on the packed
+// Synthetic rows with breakdown, efficiency and energy for the UI suites and the Breakdown
+// screenshots: per-op parts shaped like BERT's (GEMMs ∝ tokens, attention ∝ batch · length², padding work only on the packed
 // path), energy per forward ∝ time, one throttled cell. Deterministic; no GPU needed.
 #include <cmath>
 
@@ -31,7 +31,7 @@ inline OpBreakdown syntheticBreakdown(const std::string& backend, int batch, int
     return b;
 }
 
-inline void addInsight(Measurement& m, const Cell& cell, bool throttled) {
+inline void addProfile(Measurement& m, const Cell& cell, bool throttled) {
     m.breakdown = syntheticBreakdown(m.backend, cell.batchSize, cell.seqLen, cell.pad);
     m.latency.medianMs = m.breakdown->forwardMs;
     m.latency.meanMs = m.latency.medianMs;
@@ -61,7 +61,7 @@ inline void addInsight(Measurement& m, const Cell& cell, bool throttled) {
 
 // A run of cuda:eager against cuda:sdpa and cuda:flash_attention_2 over a small grid, every
 // row with breakdown, efficiency and energy; batch 32 · seq 512 · pad 0.5 throttled.
-inline Run syntheticInsightRun() {
+inline Run syntheticProfiledRun() {
     Run run;
     run.spec.model = "bert-base";
     run.spec.baseline = "cuda:eager";
@@ -84,8 +84,8 @@ inline Run syntheticInsightRun() {
                     r.isCuda = true;
                     r.isHalf = true;
                     const bool throttled = b == 32 && s == 512 && p == 0.5;
-                    addInsight(r.baseline, r.cell, false);
-                    addInsight(r.candidate, r.cell, throttled);
+                    addProfile(r.baseline, r.cell, false);
+                    addProfile(r.candidate, r.cell, throttled);
                     r.realTokens = int64_t(b * s * (1 - p));
                     run.rows.push_back(r);
                 }

@@ -1,4 +1,4 @@
-#include "core/sweep/Insight.h"
+#include "core/sweep/MeasurementProfile.h"
 
 #include <cstdio>
 

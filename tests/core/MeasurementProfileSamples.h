@@ -1,13 +1,13 @@
 #pragma once
-// Test support for issue 12's fields: fills a sample run's measurements with breakdowns,
-// efficiency and energy (every kind: measured, not available, awkward doubles), and compares them.
+// Test support for the breakdown, efficiency and energy fields: fills a sample run's
+// measurements with them (every kind: measured, not available, awkward doubles), and compares them.
 #include <string>
 
 #include "core/RunSamples.h"
 
 namespace bertbench::testing {
 
-inline void fillInsight(Measurement& m, int k) {
+inline void fillProfile(Measurement& m, int k) {
     if (k % 4 == 0) {
         OpBreakdown b = emptyBreakdown();
         double ms = 0.125 + k;
@@ -43,11 +43,11 @@ inline void fillInsight(Measurement& m, int k) {
 }
 
 // Fills every measurement of `run` (a different kind per row) and the GEMM probe.
-inline Run withInsight(Run run) {
+inline Run withProfiles(Run run) {
     int k = 0;
     for (ResultRow& r : run.rows) {
-        fillInsight(r.baseline, k++);
-        fillInsight(r.candidate, k++);
+        fillProfile(r.baseline, k++);
+        fillProfile(r.candidate, k++);
     }
     run.environment.gemmPeakTflops = 702.25;
     run.environment.gemmProbeNote = "dense fp16 cuBLAS GEMM, best of the timed repeats";
@@ -55,7 +55,7 @@ inline Run withInsight(Run run) {
     return run;
 }
 
-inline void diffInsightOf(Diff& d, const std::string& p, const Measurement& a, const Measurement& b) {
+inline void diffProfileOf(Diff& d, const std::string& p, const Measurement& a, const Measurement& b) {
     d.eq(p + ".breakdown.has", a.breakdown.has_value(), b.breakdown.has_value());
     if (a.breakdown && b.breakdown) {
         const OpBreakdown &x = *a.breakdown, &y = *b.breakdown;
@@ -94,13 +94,13 @@ inline void diffInsightOf(Diff& d, const std::string& p, const Measurement& a, c
     d.eq(p + ".energy.throttled", g.throttled, h.throttled);
 }
 
-inline std::string diffInsight(const Run& a, const Run& b) {
+inline std::string diffProfiles(const Run& a, const Run& b) {
     Diff d;
     d.eq("rows.size", a.rows.size(), b.rows.size());
     for (size_t i = 0; i < std::min(a.rows.size(), b.rows.size()); ++i) {
         const std::string p = "rows[" + std::to_string(i) + "]";
-        diffInsightOf(d, p + ".baseline", a.rows[i].baseline, b.rows[i].baseline);
-        diffInsightOf(d, p + ".candidate", a.rows[i].candidate, b.rows[i].candidate);
+        diffProfileOf(d, p + ".baseline", a.rows[i].baseline, b.rows[i].baseline);
+        diffProfileOf(d, p + ".candidate", a.rows[i].candidate, b.rows[i].candidate);
     }
     return d.text();
 }

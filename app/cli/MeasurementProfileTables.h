@@ -1,6 +1,6 @@
 #pragma once
-// Issue 12 as text: per measured (cell, backend) the efficiency and energy figures, and the
-// per-operation breakdown against the timed median. Used by `summary` and at the end of `run`.
+// A run's efficiency, energy and breakdown as text: per measured (cell, backend) the efficiency
+// and energy figures, and the per-operation breakdown against the timed median. Used by `summary` and at the end of `run`.
 #include <string>
 
 #include "core/sweep/Run.h"

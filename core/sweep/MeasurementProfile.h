@@ -1,6 +1,6 @@
 #pragma once
-// The sweep's issue-12 measurements around one backend in one cell: the energy window over the
-// timed forwards, the separate profiling forward, the efficiency figures, and the sweep-start
+// What the sweep measures besides latency around one backend in one cell: the energy window
+// over the timed forwards, the separate profiling forward, the efficiency figures, and the sweep-start
 // GEMM probe. Kept apart from SweepRunner.cpp so the runner's loop stays readable.
 #include <functional>
 #include <memory>

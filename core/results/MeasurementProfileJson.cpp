@@ -1,4 +1,4 @@
-// Issue 12's per-measurement fields in the run file (format version 2) and the journal:
+// One measurement's breakdown, efficiency and energy in the run file (version 2) and the journal:
 //   "breakdown": {"parts": [{"category", "ms", "calls"}...], "sum_ms", "forward_ms", "note"} (absent = not recorded)
 //   "efficiency": {"flops_real", "flops_padded", "achieved_tflops", "tokens_per_s", "pct_of_peak", "note"}
 //   "energy": {"available", "note", "joules_per_forward", "joules_per_1k_tokens", "mean_power_w",
@@ -138,13 +138,13 @@ Energy energyFromValue(const Json& v, const std::string& path) {
 
 } // namespace
 
-void writeInsight(Json& measurement, const Measurement& m) {
+void writeMeasurementProfile(Json& measurement, const Measurement& m) {
     if (m.breakdown) measurement["breakdown"] = breakdownValue(*m.breakdown);
     measurement["efficiency"] = efficiencyValue(m.efficiency);
     measurement["energy"] = energyValue(m.energy);
 }
 
-void readInsight(const Json& measurement, const std::string& path, Measurement& m) {
+void readMeasurementProfile(const Json& measurement, const std::string& path, Measurement& m) {
     if (const Json* b = member(measurement, "breakdown"); b && !b->is_null())
         m.breakdown = breakdownFromValue(*b, childPath(path, "breakdown"));
     if (const Json* e = member(measurement, "efficiency")) {

@@ -1,4 +1,4 @@
-#include "app/cli/InsightSummary.h"
+#include "app/cli/MeasurementProfileTables.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,5 +1,5 @@
-// bertbench-cli and issue 12: run prints efficiency/energy, --no-profile (and the spec key
-// profile) skips the profiling forward, summary shows the new columns and --breakdown, and a
+// bertbench-cli's efficiency, energy and breakdown output: run prints efficiency/energy,
+// --no-profile (and the spec key profile) skips the profiling forward, summary shows the new columns and --breakdown, and a
 // version-1 run file's summary stays as it was (no new table).
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,7 +32,7 @@ CommandArgs quickRun(const std::string& out) {
 #define EXPECT_CONTAINS(text, part) \
     QVERIFY2(contains(text, part), qPrintable(QStringLiteral("'%1' not in:\n%2").arg(QString::fromStdString(part), QString::fromStdString(text))))
 
-class TestCliInsight : public QObject {
+class TestCliProfileTables : public QObject {
     Q_OBJECT
 
 private slots:
@@ -105,5 +105,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliInsight)
-#include "test_cli_insight.moc"
+QTEST_GUILESS_MAIN(TestCliProfileTables)
+#include "test_cli_profile_tables.moc"

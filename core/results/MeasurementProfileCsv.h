@@ -1,6 +1,6 @@
 #pragma once
-// Internal to core/results: issue 12's native-CSV columns, appended after "message", per side
-// ("baseline_" / "candidate_"):
+// Internal to core/results: the native CSV's breakdown, efficiency and energy columns, appended
+// after "message", per side ("baseline_" / "candidate_"):
 //   ms_<category> and calls_<category> for each OpCategory, ms_parts_sum, ms_other, breakdown_note
 //   flops_real, flops_padded, tflops, tokens_per_s, pct_peak, efficiency_note
 //   energy_available, j_per_forward, j_per_1k_tokens, power_w, sm_clock_start_mhz, sm_clock_end_mhz,
@@ -15,13 +15,13 @@
 
 namespace bertbench::csv {
 
-void appendInsightColumns(std::vector<std::string>& columns);
-void appendInsightFields(std::vector<std::string>& fields, const ResultRow& row);
+void appendMeasurementProfileColumns(std::vector<std::string>& columns);
+void appendMeasurementProfileFields(std::vector<std::string>& fields, const ResultRow& row);
 
 // lookup(column) → the field's text, or nullptr when the file has no such column.
 // fail(column, what) must throw (FileFormatError naming the line and the column).
 using FieldLookup = std::function<const std::string*(const std::string& column)>;
 using FieldFail = std::function<void(const std::string& column, const std::string& what)>;
-void readInsightFields(const FieldLookup& lookup, const FieldFail& fail, ResultRow& row);
+void readMeasurementProfileFields(const FieldLookup& lookup, const FieldFail& fail, ResultRow& row);
 
 } // namespace bertbench::csv
