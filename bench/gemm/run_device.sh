@@ -2,6 +2,7 @@
 # One device call for the Hopper GEMM: build the shipped kernel and the bench-knob variants with
 # nvcc, check each against the CPU twin (fp16 and bf16), then time each beside cuBLAS.
 #   bash bench/gemm/run_device.sh OUT [VARIANTS]
+# (bench/device/run.sh's gemm step calls it with CLI set; it also runs on its own.)
 # VARIANTS (default "base tma tanh tma_tanh"): base = the defaults; tma = the TMA-store epilogue
 # (BERTBENCH_HOPPER_GEMM_TMA_STORE=1); tanh = the tanh GELU; mc0 = no multicast; s7 = 7 stages.
 # Writes OUT/<variant>.check.txt and OUT/<variant>.time.txt; prints the timing lines last.
@@ -53,6 +54,6 @@ if [[ -n "${CLI:-}" ]]; then
     BERTBENCH_HOPPER_GEMM=1 timeout 120 "$CLI" verify --model bert-base --dtypes fp16,bf16 --no-kernel-checks \
         --cuda-graphs --seed 15 > "$out/verify_hopper1.txt" 2>&1
     echo "verify with BERTBENCH_HOPPER_GEMM=1: rc $? ($(grep -c ' ok$' "$out/verify_hopper1.txt") ok, $(grep -c FAIL "$out/verify_hopper1.txt") FAIL)"
-    python3 bench/print_runs.py "$out" hopper0 hopper1
+    python3 bench/device/report.py "$out" --after hopper0 --before "" --prefetch "" --variants hopper0,hopper1
 fi
 for v in $variants; do echo "== $v"; cut -c1-150 "$out/$v.time.txt"; done

@@ -3,7 +3,7 @@
 
   ncu --csv --print-units base --metrics gpu__time_duration.sum --cache-control none \
       --clock-control none CMD > ncu.csv
-  python3 bench/kernel_timeline.py ncu.csv [--forward-ms MS] [--first-kernel REGEX]
+  python3 bench/end-to-end/kernel_timeline.py ncu.csv [--forward-ms MS] [--first-kernel REGEX]
 
 A forward starts at each launch of the embedding kernel (--first-kernel); the launches before the
 first one (weight upload, autotuning) are ignored, and so is the last forward, which may be cut

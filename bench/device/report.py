@@ -1,32 +1,35 @@
 #!/usr/bin/env python3
-"""Issue 11's tables in markdown, from the logs of bench/h200_wave2.sh (one or more calls, unpacked).
+"""Report back: the markdown tables of a device call, from bench/device/run.sh's logs.
 
-  python3 bench/issue11_report.py DIR [DIR ...] [--after TAG] [--before TAG] [--prefetch TAG]
-  python3 bench/issue11_report.py --self-test
+  python3 bench/device/report.py OUT [OUT ...] [--after TAG] [--before TAG] [--prefetch TAG] [--variants A,B,...]
+  python3 bench/device/report.py --self-test
 
-Each file is taken from the first DIR that has it, so the two calls the script is split into can
-be read together. What it prints, each part only where its files exist:
-  1. the issue's cells: HF sdpa, torch.compile, the nested fast path (peers.csv), cuda:sdpa and
-     cuda:flash_attention_2 (run_<TAG>_{512,128,large}/results.csv), before -> after, the target
-     and whether the measurement meets it; the best peer's time over ours; peak memory against
-     HF sdpa's;
-  2. the per-category breakdown before and after (the runner's graph-replayed parts of
-     cuda:flash_attention_2 in those results.csv files);
-  3. attention alone: the Hopper and FlashAttention-2 kernels (attn_time.log) beside PyTorch's
-     flash and cuDNN (attn_peers.log), with the 360 / 330 TFLOP/s targets;
-  4. the verify and compute-sanitizer verdicts found in summary.txt.
-Numbers are copied, never recomputed from anything but the files; a part whose files are absent
-is skipped with a line saying so.
+OUT is a call's folder or its logs.tgz (unpacked into a temporary folder); several calls can be read
+together, each file taken from the first OUT that has it. What it prints, each part only where its
+files exist (a part whose files are absent is skipped with a line saying so):
+  1. the target cells (cells step): HF eager, HF sdpa, torch.compile, the nested fast path
+     (peers.csv), cuda:sdpa and cuda:flash_attention_2 (run_<TAG>_{512,128,large}/results.csv),
+     --before -> --after, the target and whether it is met; the best peer over ours; peak memory
+     against HF sdpa's; then every variant found (or --variants) side by side;
+  2. the per-category breakdown of cuda:flash_attention_2 (the runner's graph-replayed parts), and
+     the breakdown step's parts-vs-median, energy and %-of-GEMM-peak lines (breakdown/results.csv);
+  3. attention alone (attention step): ours (attn_time.log) beside PyTorch (attn_peers.log);
+  4. the grid step's table (grid_table.md), the torch-grid and torch-agreement reports;
+  5. the verify and compute-sanitizer verdicts found in summary.txt.
+Numbers are copied, never recomputed from anything but the files.
 """
 import csv
+import math
 import os
 import re
 import sys
+import tarfile
+import tempfile
 
 # (part of run_<tag>_<part>, model, batch, seq, pad, target ms for cuda:flash_attention_2)
 CELLS = [("512", "bert-base", 128, 512, 0.0, 22.0), ("512", "bert-base", 128, 512, 0.5, 10.5),
          ("128", "bert-base", 1, 128, 0.0, 0.30), ("large", "bert-large", 32, 512, 0.5, 8.5)]
-PEERS = [("hf_sdpa", "HF sdpa"), ("hf_compile", "torch.compile"), ("pt_nested", "nested¹")]
+PEERS = [("hf_eager", "HF eager"), ("hf_sdpa", "HF sdpa"), ("hf_compile", "torch.compile"), ("pt_nested", "nested¹")]
 CATEGORIES = ["embeddings", "qkv_gemm", "attention", "attn_out_ln", "ffn_up_gelu", "ffn_down_ln", "padding",
               "head", "other"]
 ATTENTION_TARGETS = (360.0, 330.0)   # TFLOP/s: unmasked (varlen), with a padding mask
@@ -222,13 +225,92 @@ def verdict_lines(dirs, out):
         out += [f"    {l}" for l in lines]
 
 
-def report(dirs, after="after", before="before", prefetch="prefetch"):
-    out = ["### The issue's cells (bert-base encoder fp16 unless said, `--cuda-graphs`, medians, ms)", ""]
+def variant_tags(dirs):
+    tags = set()
+    for d in dirs:
+        for name in os.listdir(d) if os.path.isdir(d) else []:
+            m = re.fullmatch(r"run_(.+)_(512|128|large)", name)
+            if m and os.path.exists(os.path.join(d, name, "results.csv")):
+                tags.add(m.group(1))
+    return sorted(tags)
+
+
+def variants_table(dirs, tags, out):
+    """Every variant's target cells side by side (cuda:sdpa baseline, cuda:flash_attention_2 candidate)."""
+    out.append("\n| variant | cell | cuda:sdpa ms | cuda:fa2 ms | sdpa MB | fa2 MB | rel err | status |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for tag in tags:
+        for part in ("512", "128", "large"):
+            path = find(dirs, f"run_{tag}_{part}/results.csv")
+            for r in read_rows(path) if path else []:
+                d = digits_for(int(r["batch_size"]))
+                model = "bert-large" if part == "large" else "bert-base"
+                out.append(f"| {tag} | {model} {r['batch_size']} × {r['seq_len']} p{r['pad']} | "
+                           f"{float(r['baseline_median_ms']):.{d}f} | {float(r['candidate_median_ms']):.{d}f} | "
+                           f"{float(r['baseline_peak_mb']):.0f} | {float(r['candidate_peak_mb']):.0f} | "
+                           f"{float(r['rel_error']):.2e} | {r['status']} |")
+
+
+def num(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def breakdown_checks(dirs, out):
+    """The breakdown step: per backend and cell, the parts' sum against the median, energy, % of GEMM peak."""
+    path = find(dirs, "breakdown/results.csv")
+    if not path:
+        out.append("\n(no breakdown/results.csv: the breakdown checks are skipped)")
+        return
+    out.append("\n| cell | backend | median ms | parts ms | parts / median | J / 1k real tokens | W | % of GEMM peak | TFLOP/s | throttled |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    seen, worst = set(), 0.0
+    for r in read_rows(path):
+        if r["status"] != "ok":
+            out.append(f"| {r['batch_size']}×{r['seq_len']} p{r['pad']} | {r['candidate']} | {r['status']} |")
+            continue
+        for side in ("baseline", "candidate"):
+            key = (r["batch_size"], r["seq_len"], r["pad"], r[side])
+            if key in seen:
+                continue
+            seen.add(key)
+            med, parts = num(r[f"{side}_median_ms"]), num(r.get(f"{side}_ms_parts_sum"))
+            ratio = parts / med if med > 0 else math.nan
+            if not math.isnan(ratio):
+                worst = max(worst, abs(ratio - 1))
+            shown = [num(r.get(f"{side}_{k}")) for k in ("j_per_1k_tokens", "power_w", "pct_peak", "tflops")]
+            cols = " | ".join("—" if math.isnan(v) or v < 0 else f"{v:.3g}" for v in shown)
+            out.append(f"| {r['batch_size']}×{r['seq_len']} p{r['pad']} | {r[side]} | {med:.3f} | {parts:.3f} | "
+                       f"{ratio * 100:.1f}% | {cols} | {r.get(side + '_throttled', '')} |")
+    out.append(f"\nLargest |parts / median − 1|: {worst * 100:.1f}%.")
+
+
+def copied_sections(dirs, out):
+    for name, title in (("grid_table.md", "The old script's grid, ours vs the peers"),
+                        ("torch-grid/report.txt", "torch:* beside cuda:* (torch-grid)"),
+                        ("torch-agreement/report.txt", "torch:sdpa vs hf_sdpa (torch-agreement)")):
+        path = find(dirs, name)
+        if path:
+            with open(path) as f:
+                out += [f"\n### {title}", "", f.read().rstrip()]
+
+
+def report(dirs, after=None, before="before", prefetch="prefetch", variants=None):
+    tags = variant_tags(dirs)
+    if after is None:
+        after = "default" if "default" in tags else "after"
+    out = ["### Target cells (bert-base encoder fp16 unless said, `--cuda-graphs`, medians, ms)", ""]
     verdicts = cells_table(dirs, after, before, prefetch, out)
+    if len(variants or tags) > 1:
+        variants_table(dirs, variants or tags, out)
     out.append("\n### Per-category breakdown (graph-replayed parts, ms a forward)")
     breakdown_table(dirs, after, before, out)
+    breakdown_checks(dirs, out)
     out.append("\n### Attention alone")
     verdicts.update(attention_table(dirs, out))
+    copied_sections(dirs, out)
     verdict_lines(dirs, out)
     if verdicts:
         out.append("\nTargets: " + "; ".join(f"{k}: {'met' if v else 'missed'}" for k, v in verdicts.items()))
@@ -236,13 +318,15 @@ def report(dirs, after="after", before="before", prefetch="prefetch"):
 
 
 def self_test():
-    """The parsers on the published logs of session 16's call (docs/results/h200-wave2/run1) and of
-    session 17's (docs/results/h200-hopper/run1), whose numbers PERFORMANCE.md quotes."""
+    """The parsers on the published logs of two device calls of 2026-12-02 (the GEMM-epilogue call and
+    the Hopper-attention call under docs/results/), whose numbers their NOTES.md quote."""
     here = os.path.dirname(os.path.abspath(__file__))
-    wave2 = os.path.join(here, "..", "docs", "results", "h200-wave2", "run1")
-    hopper = os.path.join(here, "..", "docs", "results", "h200-hopper", "run1")
-    text, verdicts = report([wave2])
-    assert "28.06 → 25.37" in text, text        # fa2 before → after, 128 × 512 pad 0 (PERFORMANCE.md run 1)
+    results = os.path.join(here, "..", "..", "docs", "results")
+    epilogues = os.path.join(results, "2026-12-02-gemm-epilogues", "run1")
+    hopper = os.path.join(results, "2026-12-02-hopper-attention", "run1")
+    insight = os.path.join(results, "2026-12-02-breakdown-energy")
+    text, verdicts = report([epilogues])
+    assert "28.06 → 25.37" in text, text        # fa2 before → after, 128 × 512 pad 0 (run 1)
     assert "0.456 → 0.441" in text, text        # 1 × 128
     assert "11.23 → 10.15" in text, text        # bert-large
     assert verdicts["bert-base 128 × 512, pad 0"] is False
@@ -250,14 +334,33 @@ def self_test():
     assert "(torch.compile, 29.79 ms) over ours: **1.17×**" in text, text
     assert "| ours: library d64 fp16 (128x64, 4 warps) | 271.2 | 271.7 | 165.3 | 158.6 |" in text, text
     assert "| PyTorch sdpa cuDNN | 404.4 | 246.6 | — | 61.1 |" in text, text
+    assert "| before | bert-base 128 × 512 p0 |" in text, text   # the variants table
     text, verdicts = report([hopper], after="hopper", before="fa2kernel", prefetch="")
-    assert "26.04 → 24.74" in text, text        # session 17's table
+    assert "26.04 → 24.74" in text, text        # the Hopper-attention table
     assert "| qkv gemm |" in text and "| attention |" in text, text
     assert "peak memory" in verdicts and verdicts["peak memory"] is True, verdicts   # 654 / 1411
     assert verdicts["bert-base 1 × 128, pad 0"] is False
-    text, _ = report([os.path.join(here, "no-such-folder")])
+    text, _ = report([os.path.join(insight, "no-such-folder"), os.path.join(here, "no-such-folder")])
     assert "skipped" in text
-    print("issue11_report self-test: PASS")
+    os.makedirs(os.path.join(tempfile.gettempdir(), "report-selftest", "breakdown"), exist_ok=True)
+    tmp = os.path.join(tempfile.gettempdir(), "report-selftest")
+    with open(os.path.join(insight, "results.csv")) as src, open(os.path.join(tmp, "breakdown", "results.csv"), "w") as dst:
+        dst.write(src.read())
+    text, _ = report([tmp])
+    assert "| 128×512 p0 | cuda:eager | 35.396 | 34.880 | 98.5% |" in text, text   # the published sweep
+    print("device report self-test: PASS")
+
+
+def open_input(path):
+    """A call's folder as is; its logs.tgz unpacked into a temporary folder."""
+    if os.path.isdir(path):
+        return path
+    if tarfile.is_tarfile(path):
+        dest = tempfile.mkdtemp(prefix="bench-report.")
+        with tarfile.open(path) as tar:
+            tar.extractall(dest)
+        return dest
+    sys.exit(f"report.py: not a folder or a .tgz: {path}")
 
 
 def main():
@@ -265,24 +368,22 @@ def main():
     if args == ["--self-test"]:
         self_test()
         return
-    tags = {"--after": "after", "--before": "before", "--prefetch": "prefetch"}
+    opts = {"--after": None, "--before": "before", "--prefetch": "prefetch", "--variants": None}
     dirs = []
     i = 0
     while i < len(args):
-        if args[i] in tags and i + 1 < len(args):
-            tags[args[i]] = args[i + 1]
+        if args[i] in opts and i + 1 < len(args):
+            opts[args[i]] = args[i + 1]
             i += 2
         elif args[i].startswith("-"):
-            sys.exit(f"issue11_report.py: unknown option {args[i]} (see --help in the file's docstring)")
+            sys.exit(f"report.py: unknown option {args[i]} (see the file's docstring)")
         else:
-            dirs.append(args[i])
+            dirs.append(open_input(args[i]))
             i += 1
     if not dirs:
         sys.exit(__doc__)
-    missing = [d for d in dirs if not os.path.isdir(d)]
-    if missing:
-        sys.exit(f"issue11_report.py: not a folder: {', '.join(missing)}")
-    text, _ = report(dirs, tags["--after"], tags["--before"], tags["--prefetch"])
+    variants = opts["--variants"].split(",") if opts["--variants"] else None
+    text, _ = report(dirs, opts["--after"], opts["--before"], opts["--prefetch"], variants)
     print(text)
 
 

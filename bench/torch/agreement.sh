@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Does BertBench's torch:sdpa time HF sdpa the way bench/peers/hf_peers.py does? One device call:
+# Does BertBench's torch:sdpa time HF sdpa the way bench/end-to-end/hf_peers.py does? One device call:
 # the same cells and batches, both timed in alternating rounds (so that a slow minute of the machine
 # hits both), then one more round of each pinned to a single CPU core (taskset), with the container's
 # CPU throttling counters and the CPU governor read around every step, and the GPU's SM clock logged
@@ -7,7 +7,7 @@
 # clock the GPU ran at. The report (last) shows, per cell, each round's medians and the ratio of
 # torch:sdpa to hf_sdpa over the rounds, then each step's SM clock.
 #
-#   bash bench/torch_peer_agreement.sh --cli .device-bench/bertbench-cli [--python PATH] [--rounds N]
+#   bash bench/torch/agreement.sh --cli .device-bench/bertbench-cli [--python PATH] [--rounds N]
 #        [--cells B,..:S,..:P,..] [--timed N] [--out DIR]
 #
 # Defaults: --python /opt/torch/.venv/bin/python3 when it exists (else python3), --rounds 2,
@@ -97,7 +97,7 @@ peer() {   # peer TAG [PREFIX...]: hf_peers.py's hf_sdpa on the same cells and b
     shift
     say "== peer $tag: hf_sdpa, $TIMED timed"
     step "peer-$tag" start
-    "$@" "$PYTHON" "$HERE/peers/hf_peers.py" --cells "grid:$CELLS" --peers hf_sdpa --warmup 3 \
+    "$@" "$PYTHON" "$HERE/../end-to-end/hf_peers.py" --cells "grid:$CELLS" --peers hf_sdpa --warmup 3 \
         --min-iters "$TIMED" --max-iters "$TIMED" --target-ms 0 --csv "$OUTD/peer-$tag.csv" >"$WORK/peer-$tag.log" 2>&1
     say "   rc=$?"
     step "peer-$tag" end
@@ -115,5 +115,5 @@ else
     say "no taskset here: the pinned round is skipped"
 fi
 cat "$WORK"/*.log >"$OUTD/runs.log" 2>/dev/null
-python3 "$HERE/torch_peer_agreement_report.py" --dir "$OUTD" | tee "$OUTD/report.txt"
+python3 "$HERE/agreement_report.py" --dir "$OUTD" | tee "$OUTD/report.txt"
 say "done in $(($(date +%s) - T0)) s"

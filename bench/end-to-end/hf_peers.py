@@ -25,11 +25,11 @@ model's weights are included, one model on the GPU at a time), MB = 1e6 bytes. h
 before the compiling call on, since CUDA-graph replays allocate nothing (the graph's memory pool is
 filled while it is recorded during warm-up) and a peak over the replays alone would omit it.
 
-  python3 bench/peers/hf_peers.py --cells 128:512:0,128:512:0.5,1:128:0 --peers hf_sdpa,hf_compile \\
+  python3 bench/end-to-end/hf_peers.py --cells 128:512:0,128:512:0.5,1:128:0 --peers hf_sdpa,hf_compile \\
       --csv peers.csv
-  python3 bench/peers/hf_peers.py --grid 1,2,4:128,256:0,0.5 --peers hf_sdpa --csv peers.csv --append
-  python3 bench/peers/hf_peers.py --plan plan.txt --csv peers.csv --deadline 1700000000
-  python3 bench/peers/hf_peers.py --self-test         # batch generator only, no torch needed
+  python3 bench/end-to-end/hf_peers.py --grid 1,2,4:128,256:0,0.5 --peers hf_sdpa --csv peers.csv --append
+  python3 bench/end-to-end/hf_peers.py --plan plan.txt --csv peers.csv --deadline 1700000000
+  python3 bench/end-to-end/hf_peers.py --self-test         # batch generator only, no torch needed
 
 A plan file lists phases, one a line: `PEER CELLS [target_ms=X] [min_iters=N] [max_iters=N]` where
 CELLS is a --cells value (`grid:B,..:S,..:P,..` for a grid). Phases run in order; a cell a peer has

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The table of bench/torch_peer_agreement.sh (standard library only).
+"""The table of bench/torch/agreement.sh (standard library only).
 
-  python3 bench/torch_peer_agreement_report.py --dir DIR [--tol 0.05]
-  python3 bench/torch_peer_agreement_report.py --self-test
+  python3 bench/torch/agreement_report.py --dir DIR [--tol 0.05]
+  python3 bench/torch/agreement_report.py --self-test
 
 DIR holds ours-<tag>.csv (bertbench-cli's results.csv, baseline torch:sdpa) and peer-<tag>.csv
 (hf_peers.py, peer hf_sdpa) for the rounds r1, r2, ... and "pinned". Per cell: each round's median
@@ -155,7 +155,7 @@ def report(directory, tol):
         print(f"no ours-*.csv or peer-*.csv in {directory}")
         return 1
     tags, rows, passed, compared = analyse(rounds, tol)
-    print(f"torch:sdpa (BertBench's worker) vs hf_sdpa (bench/peers/hf_peers.py), medians in ms, rounds {', '.join(tags)}")
+    print(f"torch:sdpa (BertBench's worker) vs hf_sdpa (bench/end-to-end/hf_peers.py), medians in ms, rounds {', '.join(tags)}")
     print(f"{'cell':>16}  {'ours/peer per round':<40} {'ratio':>7} {'pinned':>7}  verdict")
     for (b, s, p), per_round, ratio, pinned, verdict in rows:
         cell = f"{b}x{s} p{p:g}"

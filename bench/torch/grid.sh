@@ -2,13 +2,12 @@
 # HuggingFace transformers (torch:*) beside BertBench's CUDA backends, in ONE call on the GPU machine:
 # the old script's measurement redone by BertBench, and ours against HF's in the same run.
 #
-#   bash bench/torch_grid.sh                     # on the GPU machine: builds, measures, prints the table
-#   bash bench/torch_grid.sh --device cpu        # dry run anywhere: tiny model, CPU backends, small grid
+#   bash bench/torch/grid.sh                     # on the GPU machine: builds, measures, prints the table
+#   bash bench/torch/grid.sh --device cpu        # dry run anywhere: tiny model, CPU backends, small grid
 #
-# To spend the device call on measuring rather than compiling, build on a workstation with nvcc first
-# and let .device-bench/ travel with the working tree (the script takes that binary when it runs there):
-#   cmake --preset device -DCMAKE_CUDA_ARCHITECTURES=90-real && cmake --build --preset device --target bertbench-cli
-#   mkdir -p .device-bench && cp build-device/app/bertbench-cli .device-bench/
+# Binaries: --cli PATH, else a carried .device-bench/bertbench-cli that runs here (bench/device/build.sh
+# builds it on the workstation), else bench/device/build.sh runs here. bench/device/run.sh's torch-grid
+# step calls this script with --cli.
 #
 # Options:  --device cuda|cpu (default cuda)   --python PATH (default /opt/torch/.venv/bin/python3 when it
 #           exists, else python3)   --cli PATH (a built bertbench-cli: skips the build; on cuda a carried
@@ -20,21 +19,20 @@
 #           --no-profile: its tables are about time and memory, and the profile costs time per cell.
 #
 # Steps on cuda (bert-base, encoder, fp16, seed 0):
-#   0. build (unless a CLI is given or carried): cmake --preset device (CUDA arch 90-real: the H200),
-#      target bertbench-cli, all cores.
+#   0. the CLI (unless given or carried): bench/device/build.sh cli.
 #   1. grid: the old script's cells, batch 1..128 x seq 128/256/512 x pad 0/0.1/0.2/0.5/0.75, baseline
 #      torch:eager, candidates torch:sdpa, cuda:sdpa, cuda:flash_attention_2 (warm-up 2, 10 timed).
 #   2. agreement: batch 64 x seq 128/512 x pad 0/0.5, baseline cuda:eager, candidates torch:eager,
 #      torch:sdpa, torch:sdpa+compile: outputs of torch:* vs cuda:eager (rel L2 <= 3e-3), and
 #      torch:sdpa+compile's latency (vs torch:eager in the same cells) and compile time.
-#   3. peers: bench/peers/hf_peers.py's hf_sdpa on the grid's cells and BertBench's own batches:
+#   3. peers: bench/end-to-end/hf_peers.py's hf_sdpa on the grid's cells and BertBench's own batches:
 #      torch:sdpa's median within 5% of hf_sdpa's; hf_compile on step 2's cells as time allows.
-#   4. report: bench/torch_grid_report.py prints the tables (last) and writes CSVs + table.md into OUT.
+#   4. report: bench/torch/grid_report.py prints the tables (last) and writes CSVs + table.md into OUT.
 # On cpu the same plumbing runs with the tiny model in fp32, a 2x2x2 grid, cpu:eager as the reference;
 # the torch:* backends and the peers join only where the interpreter has torch + transformers.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 DEVICE=cuda
 PYTHON=""
 CLI=""
@@ -72,8 +70,8 @@ left() { echo $((T0 + BUDGET_S - $(date +%s))); }
 say() { echo "[$(($(date +%s) - T0)) s] $*" | tee -a "$LOG"; }
 
 # ---- 0. the CLI ---------------------------------------------------------------------------------------
-# A binary carried along (.device-bench/bertbench-cli, as the other bench scripts use) is taken when it
-# runs here; otherwise the script builds one (the device image has nvcc, CMake and ninja).
+# A binary carried along (.device-bench/bertbench-cli) is taken when it runs here; otherwise the
+# script builds one (the device image has nvcc, CMake and ninja).
 if [ -z "$CLI" ] && [ "$DEVICE" = cuda ] && [ -x "$ROOT/.device-bench/bertbench-cli" ]; then
     if "$ROOT/.device-bench/bertbench-cli" --version >/dev/null 2>&1; then
         CLI="$ROOT/.device-bench/bertbench-cli"
@@ -84,20 +82,10 @@ if [ -z "$CLI" ] && [ "$DEVICE" = cuda ] && [ -x "$ROOT/.device-bench/bertbench-
 fi
 if [ -z "$CLI" ]; then
     if [ "$DEVICE" = cuda ]; then
-        say "== build: cmake --preset device ($(nproc) cores)"
-        command -v cmake >/dev/null || { say "no cmake on this machine: build elsewhere and pass --cli PATH"; exit 2; }
-        (cd "$ROOT" && cmake --preset device -DCMAKE_CUDA_ARCHITECTURES=90-real >"$WORK/configure.log" 2>&1 &&
-            cmake --build --preset device -j"$(nproc)" --target bertbench-cli >"$WORK/build.log" 2>&1)
-        rc=$?
-        cp "$WORK/configure.log" "$WORK/build.log" "$OUTD/" 2>/dev/null
-        if [ $rc -ne 0 ]; then
-            say "build failed (rc=$rc); the last lines:"
-            tail -n 30 "$WORK/build.log" "$WORK/configure.log" 2>/dev/null | tee -a "$LOG"
-            say "(no nlohmann_json or OpenBLAS there? build with cmake --preset device on a workstation, copy"
-            say " build-device/app/bertbench-cli to .device-bench/ and carry that folder)"
-            exit 1
-        fi
-        CLI="$ROOT/build-device/app/bertbench-cli"
+        say "== build: bench/device/build.sh cli ($(nproc) cores)"
+        DEST="$WORK/bin" bash "$ROOT/bench/device/build.sh" cli 2>&1 | tee -a "$LOG" | tail -n 30
+        CLI="$WORK/bin/bertbench-cli"
+        [ -x "$CLI" ] || { say "build failed: build on a workstation with bench/device/build.sh and carry .device-bench"; exit 1; }
     else
         CLI="$ROOT/build-core/app/bertbench-cli"
         if [ ! -x "$CLI" ]; then
@@ -180,7 +168,7 @@ fi
 
 # ---- 3. the HF peer, same cells and batches -----------------------------------------------------------
 say "== peers ($(left) s left)"
-"$PYTHON" "$HERE/peers/hf_peers.py" --self-test >"$WORK/peers-selftest.log" 2>&1 &&
+"$PYTHON" "$HERE/../end-to-end/hf_peers.py" --self-test >"$WORK/peers-selftest.log" 2>&1 &&
     say "   hf_peers.py --self-test ok (its batch generator)" || say "   hf_peers.py --self-test FAILED"
 if [ "$DEVICE" = cuda ] && "$PYTHON" -c "import torch, transformers; assert torch.cuda.is_available()" 2>/dev/null; then
     deadline=$((T0 + BUDGET_S - 15))
@@ -188,7 +176,7 @@ if [ "$DEVICE" = cuda ] && "$PYTHON" -c "import torch, transformers; assert torc
 hf_sdpa    grid:$GRID_B:$GRID_S:$GRID_P target_ms=100 min_iters=10 max_iters=30
 hf_compile grid:$AGREE_B:$AGREE_S:$AGREE_P target_ms=200 min_iters=10 max_iters=30
 EOF
-    timeout -s INT -k 10 $((deadline - $(date +%s) + 5)) "$PYTHON" "$HERE/peers/hf_peers.py" --plan "$WORK/plan.txt" \
+    timeout -s INT -k 10 $((deadline - $(date +%s) + 5)) "$PYTHON" "$HERE/../end-to-end/hf_peers.py" --plan "$WORK/plan.txt" \
         --csv "$OUTD/peers.csv" --deadline "$deadline" --warmup 2 >"$WORK/peers.log" 2>&1
     say "   rc=$?, $(($(wc -l <"$OUTD/peers.csv" 2>/dev/null || echo 1) - 1)) peer rows -> $OUTD/peers.csv"
     grep -E "skip|error|oom" "$WORK/peers.log" | head -n 5 | tee -a "$LOG"
@@ -198,9 +186,9 @@ fi
 
 # ---- 4. the report ------------------------------------------------------------------------------------
 say "== report ($(($(date +%s) - T0)) s so far)"
-tar -C "$WORK" -czf "$OUTD/runs.tar.gz" . 2>/dev/null
-python3 "$HERE/torch_grid_report.py" --self-test 2>&1 | tee -a "$LOG"
-python3 "$HERE/torch_grid_report.py" --grid "$OUTD/grid.csv" --agreement "$OUTD/agreement.csv" \
+tar -C "$WORK" --exclude=./bin -czf "$OUTD/runs.tar.gz" . 2>/dev/null
+python3 "$HERE/grid_report.py" --self-test 2>&1 | tee -a "$LOG"
+python3 "$HERE/grid_report.py" --grid "$OUTD/grid.csv" --agreement "$OUTD/agreement.csv" \
     --peers "$OUTD/peers.csv" --out "$OUTD" 2>&1 | tee "$OUTD/report.txt" | tee -a "$LOG" >/dev/null
 say "done in $(($(date +%s) - T0)) s; files in $OUTD"
 cat "$OUTD/report.txt"

@@ -2,7 +2,7 @@
 """Merge bertbench-cli runs and hf_peers.py's CSV into one side-by-side CSV and the markdown tables
 of docs/PERFORMANCE.md ("End-to-end vs PyTorch"), and check issue 4's end-to-end targets.
 
-  python3 bench/peers/make_table.py --targets-run OUT/ours_target_a/results.csv,OUT/ours_target_b/results.csv \\
+  python3 bench/end-to-end/peers_table.py --targets-run OUT/ours_target_a/results.csv,OUT/ours_target_b/results.csv \\
       --grid-run OUT/ours_grid/results.csv --peers OUT/peers.csv --csv OUT/side_by_side.csv --md OUT/table.md
 
 Ours: bertbench-cli's native CSV (baseline cuda:eager, candidates cuda:sdpa and cuda:flash_attention_2).

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The tables of bench/torch_grid.sh, from its files (standard library only).
+"""The tables of bench/torch/grid.sh, from its files (standard library only).
 
-  python3 bench/torch_grid_report.py --grid grid.csv [--agreement agreement.csv] [--peers peers.csv] [--out DIR]
-  python3 bench/torch_grid_report.py --self-test     # the checks on made-up rows
+  python3 bench/torch/grid_report.py --grid grid.csv [--agreement agreement.csv] [--peers peers.csv] [--out DIR]
+  python3 bench/torch/grid_report.py --self-test     # the checks on made-up rows
 
 --grid       bertbench-cli's native results.csv of the grid run (one baseline, several candidates)
 --agreement  results.csv of the run against cuda:eager (torch:* outputs, torch:sdpa+compile)
---peers      bench/peers/hf_peers.py's CSV (hf_sdpa, hf_compile) on the same cells and batches
+--peers      bench/end-to-end/hf_peers.py's CSV (hf_sdpa, hf_compile) on the same cells and batches
 --out        where cells.csv, peer_agreement.csv and table.md go (default: no files)
 
 Checks (PASS/FAIL lines, also in table.md): torch:sdpa's median within --peer-tol (5%) of hf_sdpa's in

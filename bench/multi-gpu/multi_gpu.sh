@@ -2,7 +2,7 @@
 # run --gpus on a GPU machine: one worker process per GPU (CUDA_VISIBLE_DEVICES=<index>), rows
 # that name their GPU, a worker killed with SIGKILL mid-sweep, resume. One call, under a time guard.
 #
-#   bench/multi_gpu.sh [--quick] [CLI] [OUT_DIR]
+#   bench/multi-gpu/multi_gpu.sh [--quick] [CLI] [OUT_DIR]
 #       --quick  the one-GPU check, under 2 minutes: 12 cells (batch 1,8,32 x seq 128,512 x pad 0,0.5)
 #       CLI      bertbench-cli built with CUDA (default .device-bench/bertbench-cli)
 #       OUT_DIR  where the results land (default $OUT, else ./multi-gpu-out)
