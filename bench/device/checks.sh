@@ -26,7 +26,7 @@ step_verify() {  # verify: tiny with kernel checks + graphs; bert-base every bac
   done
 }
 
-step_sanitize() {  # compute-sanitizer memcheck + racecheck on tiny verifies, and on attn_bench --check --quick when carried
+step_sanitize() {  # sanitize: compute-sanitizer memcheck + racecheck on tiny verifies, and on attn_bench --check --quick when carried
   fits 40 "sanitizers" || return
   timeout "$(limit 90)" compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
       "$CLI" verify --model tiny --seed 12 --cases 2x77@0.5,1x33 > "$W/memcheck.log" 2>&1
