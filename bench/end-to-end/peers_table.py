@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Merge bertbench-cli runs and hf_peers.py's CSV into one side-by-side CSV and the markdown tables
-of docs/PERFORMANCE.md ("End-to-end vs PyTorch"), and check issue 4's end-to-end targets.
+of the end-to-end notes (docs/results/2026-11-24-end-to-end-peers), and check the end-to-end targets.
 
   python3 bench/end-to-end/peers_table.py --targets-run OUT/ours_target_a/results.csv,OUT/ours_target_b/results.csv \\
       --grid-run OUT/ours_grid/results.csv --peers OUT/peers.csv --csv OUT/side_by_side.csv --md OUT/table.md
@@ -257,7 +257,7 @@ def main():
          f"{fmt(t0.get('fa2_peak'), 0)} / {fmt(t0.get('hf_sdpa_peak'), 0)} MB = {fmt(mem, 2)}",
          None if mem is None else mem <= 0.6),
     ]
-    md.append("\n**Issue 4 end-to-end targets** (cuda:flash_attention_2 with CUDA graphs):\n")
+    md.append("\n**End-to-end targets** (cuda:flash_attention_2 with CUDA graphs):\n")
     md.append("| target | measured | |")
     md.append("| --- | --- | --- |")
     for name, got, ok in checks:
