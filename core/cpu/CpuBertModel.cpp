@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/batch/BatchValidation.h"
 #include "core/cpu/ThreadPool.h"
 #include "core/util/Errors.h"
 
@@ -140,34 +141,9 @@ void CpuBertModel::prepare(Task task, const Batch& batch, AttentionKind kind) {
 void CpuBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind) {
     if (!loaded()) throw BackendError("no model loaded (loadModel first)");
     requireHead(task);
+    validateBatch(batch, config_);
     const int B = batch.batchSize, S = batch.maxSeqLen;
-    if (B < 1 || S < 1) throw BackendError("empty batch");
-    if (S > config_.maxPositions) {
-        throw BackendError("sequence length " + std::to_string(S) + " is longer than the model's " +
-                           std::to_string(config_.maxPositions) + " positions");
-    }
     const size_t cells = size_t(B) * size_t(S);
-    if (batch.lengths.size() != size_t(B) || batch.inputIds.size() != cells ||
-        (!batch.tokenTypeIds.empty() && batch.tokenTypeIds.size() != cells) ||
-        (!batch.attentionMask.empty() && batch.attentionMask.size() != cells)) {
-        throw BackendError("inconsistent batch: array sizes do not match batch size × sequence length");
-    }
-    for (int b = 0; b < B; ++b) {
-        const int len = batch.lengths[size_t(b)];
-        if (len < 1 || len > S) {
-            throw BackendError("batch row " + std::to_string(b) + " has length " + std::to_string(len) +
-                               ", outside 1.." + std::to_string(S));
-        }
-        if (!batch.attentionMask.empty()) {
-            for (int p = 0; p < S; ++p) {
-                if ((batch.attentionMask[size_t(b) * S + p] != 0) != (p < len)) {
-                    throw BackendError("batch row " + std::to_string(b) +
-                                       ": the attention mask must be 1 on exactly the first " + std::to_string(len) +
-                                       " positions (right padding)");
-                }
-            }
-        }
-    }
 
     task_ = task;
     kind_ = kind;
@@ -189,19 +165,8 @@ void CpuBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind
         const int positions = packed ? lengths_[size_t(b)] : S;
         for (int p = 0; p < positions; ++p, ++r) {
             const size_t at = size_t(b) * S + size_t(p);
-            const int32_t id = batch.inputIds[at];
-            const int32_t type = batch.tokenTypeIds.empty() ? 0 : batch.tokenTypeIds[at];
-            if (id < 0 || id >= config_.vocabSize) {
-                throw BackendError("token id " + std::to_string(id) + " at row " + std::to_string(b) + ", position " +
-                                   std::to_string(p) + " is outside the vocabulary 0.." +
-                                   std::to_string(config_.vocabSize - 1));
-            }
-            if (type < 0 || type >= config_.typeVocabSize) {
-                throw BackendError("token type id " + std::to_string(type) + " is outside 0.." +
-                                   std::to_string(config_.typeVocabSize - 1));
-            }
-            rowToken_[size_t(r)] = id;
-            rowType_[size_t(r)] = type;
+            rowToken_[size_t(r)] = batch.inputIds[at];
+            rowType_[size_t(r)] = batch.tokenTypeIds.empty() ? 0 : batch.tokenTypeIds[at];
             rowPos_[size_t(r)] = p;
         }
     }

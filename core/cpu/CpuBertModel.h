@@ -24,8 +24,9 @@ public:
     bool loaded() const { return !wordEmb_.empty(); }
     const ModelConfig& config() const { return config_; }
 
-    // Checks the batch and the head, and allocates the cell's inputs, activations, workspace
-    // and output. Throws BackendError (bad input, missing head) or OutOfMemoryError.
+    // Checks the batch (validateBatch) and the head, and allocates the cell's inputs, activations,
+    // workspace and output. Throws InputError (bad batch), BackendError (no model, missing head)
+    // or OutOfMemoryError.
     void prepare(Task task, const Batch& batch, AttentionKind kind);
     bool prepared() const { return prepared_; }
     void forward();

@@ -292,12 +292,13 @@ private slots:
         auto b = makeBackend("cpu:eager");
         b->loadModel(w, DType::Float32);
         Batch tooLong = makeBatch(BatchSpec{1, 161, 0.0, 1, 101, 1});
-        QVERIFY_THROWS_EXCEPTION(BackendError, b->prepare(Task::Encoder, tooLong));
+        // A bad batch is the caller's input (validateBatch): InputError, not a backend failure.
+        QVERIFY_THROWS_EXCEPTION(InputError, b->prepare(Task::Encoder, tooLong));
         Batch badId = makeBatch(BatchSpec{1, 8, 0.0, 1, 101, 1});
         badId.inputIds[3] = 101;
-        QVERIFY_THROWS_EXCEPTION(BackendError, b->prepare(Task::Encoder, badId));
+        QVERIFY_THROWS_EXCEPTION(InputError, b->prepare(Task::Encoder, badId));
         QVERIFY_THROWS_EXCEPTION(BackendError, b->forward());
-        auto fresh = makeBackend("cpu:sdpa");
+        auto fresh = makeBackend("cpu:sdpa");   // no model loaded: that is the backend's state
         QVERIFY_THROWS_EXCEPTION(BackendError, fresh->prepare(Task::Encoder, badId));
     }
 
