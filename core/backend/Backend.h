@@ -1,8 +1,10 @@
 #pragma once
-// The one seam between "what to measure" and "where it runs" (DESIGN.md).
+// The one seam between "what to measure" and "where it runs" (docs/ARCHITECTURE.md).
 // A backend = a device × an attention strategy. The runner drives it:
 //   loadModel (once per model × dtype, untimed) → prepare (per cell, untimed)
 //   → warm-up forwards → timed forwards → output (compared with the baseline).
+// Every backend implements the required part; the optional parts below it each serve one family
+// of backends and have defaults that mean "not this kind of backend".
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backend/KernelOption.h"
 #include "core/backend/Task.h"
 #include "core/batch/Batch.h"
 #include "core/model/BertWeights.h"
@@ -32,12 +35,15 @@ class Backend {
 public:
     virtual ~Backend() = default;
 
+    // ---- Required: what every backend does ----
+
     virtual std::string name() const = 0;      // "cpu:eager"
     virtual std::string deviceName() const = 0; // "CPU: AMD EPYC ... (2 threads)" / "NVIDIA H100 80GB HBM3"
 
     // Upload/convert weights for this dtype. Untimed. Throws BackendError for an unsupported dtype.
     virtual void loadModel(const BertWeights& weights, DType dtype) = 0;
-    // Set up one cell: inputs, activations, workspace. Untimed. May throw OutOfMemoryError.
+    // Set up one cell: inputs, activations, workspace. Untimed. Throws InputError for a batch the
+    // model cannot take (validateBatch, core/batch/BatchValidation.h), may throw OutOfMemoryError.
     virtual void prepare(Task task, const Batch& batch) = 0;
     // One forward pass of the prepared cell; returns its time in ms, measured on the device
     // (steady clock on the CPU, CUDA events on the GPU).
@@ -53,22 +59,35 @@ public:
     // 0 = no limit. Allocations past it throw OutOfMemoryError.
     virtual void setMemoryLimitBytes(int64_t limit) = 0;
 
+    // ---- Optional, every backend: what it ran with ----
+
+    // The options and effective kernel choices this backend ran with, in display order; read after
+    // the cell's forwards (some choices, such as autotuned algorithms, exist only after a run).
+    // The runner records the latest per backend in the run (environment.kernel_options).
+    virtual std::vector<KernelOption> kernelOptions() const { return {}; }
+
+    // ---- Optional, profiling: why a backend is fast ----
+
+    // One extra forward of the prepared cell with per-operation timing, run by the sweep after
+    // the timed forwards so their statistics stay unperturbed. Returns the parts (forwardMs left
+    // 0: the runner fills in the timed median); nullopt = this backend cannot profile (the row
+    // says "not available").
+    virtual std::optional<OpBreakdown> profileForward() { return std::nullopt; }
+
+    // ---- Optional, GPU backends ----
+
     // Replay the forward as a recorded CUDA graph for the timed repeats (--cuda-graphs).
     // Backends without graphs ignore it.
     virtual void setUseCudaGraphs(bool /*enabled*/) {}
-
-    // One extra forward of the prepared cell with per-operation timing (issue 12), run by the
-    // sweep after the timed forwards so their statistics stay unperturbed. Returns the parts
-    // (forwardMs left 0: the runner fills in the timed median); nullopt = this backend cannot
-    // profile (the row says "not available").
-    virtual std::optional<OpBreakdown> profileForward() { return std::nullopt; }
-
     // The attainable dense GEMM rate of this backend's device in the given dtype, TFLOP/s,
-    // measured once (a large cuBLAS GEMM timed with events). <= 0 = no probe (CPU backends).
+    // measured once (a large cuBLAS GEMM timed with events): the denominator of % of peak.
+    // <= 0 = no probe (CPU backends).
     virtual double gemmPeakTflops(DType /*dtype*/) { return -1; }
     // The GPU's PCI bus id ("0000:17:00.0") for NVML's energy counters; empty = no GPU (the
     // row's energy says "not available").
     virtual std::string pciBusId() const { return {}; }
+
+    // ---- Optional, out-of-process backends (torch:*, a Python worker) ----
 
     // Milliseconds the last prepare() spent compiling for this cell (torch:sdpa+compile), kept out
     // of the forwards' times and reported beside them; < 0 = this backend does not compile.
@@ -90,7 +109,7 @@ struct BackendInfo {
     std::string unavailableReason;
 };
 
-// Filled explicitly by app/ (DESIGN.md: no static-initialiser magic).
+// Filled explicitly by app/ (no static-initialiser magic: the build and the machine decide).
 class BackendRegistry {
 public:
     void add(BackendInfo info);               // throws std::logic_error on a duplicate name

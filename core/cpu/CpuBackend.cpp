@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/cpu/CpuBackends.h"
+#include "core/cpu/CpuOps.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::cpu {
@@ -19,6 +20,17 @@ std::string cpuModelName() {
         }
     }
     return "unknown CPU";
+}
+
+// What each strategy computes, in a few words (CpuAttention.h has the whole of it).
+std::string attentionStrategy(AttentionKind kind) {
+    const std::string keyBlocks = std::to_string(kKeyBlock) + "-key blocks, online softmax";
+    switch (kind) {
+    case AttentionKind::Eager: return "eager: B×heads×S×S scores, additive mask";
+    case AttentionKind::Sdpa: return "sdpa: padded rows, " + keyBlocks;
+    case AttentionKind::Flash: return "flash_attention_2: packed real tokens, " + keyBlocks;
+    }
+    return "?";
 }
 
 } // namespace
@@ -69,6 +81,12 @@ std::optional<OpBreakdown> CpuBackend::profileForward() {
     }
     model_.setScopeTimer(nullptr);
     return breakdownFromScopes(timer.records(), 0.0);
+}
+
+std::vector<KernelOption> CpuBackend::kernelOptions() const {
+    return {{"threads", std::to_string(cpuThreads())},
+            {"blas", blasLibrary()},
+            {"attention", attentionStrategy(kind_)}};
 }
 
 TaskOutput CpuBackend::output() { return model_.output(); }

@@ -72,11 +72,19 @@ void configureBlasThreads() {
 #endif
 }
 
-std::string gemmDescription() {
+std::string blasLibrary() {
 #ifdef BERTBENCH_HAVE_OPENBLAS
     std::string config = openblas_get_config();
     while (!config.empty() && config.back() == ' ') config.pop_back();
-    return config + ", core " + openblas_get_corename() + " (" + std::to_string(openblas_get_num_threads()) +
+    return config + ", core " + openblas_get_corename();
+#else
+    return "built-in blocked SGEMM (OpenBLAS not found at build time)";
+#endif
+}
+
+std::string gemmDescription() {
+#ifdef BERTBENCH_HAVE_OPENBLAS
+    return blasLibrary() + " (" + std::to_string(openblas_get_num_threads()) +
            " BLAS thread per call, rows split over BertBench's pool)";
 #else
     return "built-in blocked GEMM (OpenBLAS not found at build time)";

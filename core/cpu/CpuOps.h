@@ -18,6 +18,9 @@ void builtinSgemm(bool transB, int M, int N, int K, float alpha, const float* A,
 bool haveOpenBlas();
 // "OpenBLAS 0.3.21 ... (single-threaded calls)" or "built-in blocked GEMM".
 std::string gemmDescription();
+// The BLAS this build links: "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64, core Haswell"
+// (openblas_get_config and the core it picked at run time) or the built-in SGEMM.
+std::string blasLibrary();
 // Makes OpenBLAS single-threaded: the pool splits work itself and calls it from each thread.
 void configureBlasThreads();
 

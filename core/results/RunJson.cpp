@@ -5,6 +5,7 @@
 // ones as "NaN"/"Infinity"/"-Infinity"), every field of Run has a key.
 #include <limits>
 
+#include "core/results/KernelOptionsJson.h"
 #include "core/results/RunFiles.h"
 #include "core/results/RunJsonValues.h"
 #include "core/sweep/SpecJsonDetail.h"
@@ -38,6 +39,7 @@ Json environmentToValue(const Environment& e) {
     // Optional keys: absent in whole-sweep, single-process runs (and in files from before them).
     if (e.shardCount > 0) j["shard"] = Json{{"index", e.shardIndex}, {"count", e.shardCount}};
     if (!e.workers.empty()) j["workers"] = e.workers;
+    if (!e.kernelOptions.empty()) j["kernel_options"] = jsonio::kernelOptionsValue(e.kernelOptions);
     return j;
 }
 
@@ -155,6 +157,8 @@ Environment environmentFromValue(const Json& v, const std::string& path) {
                                                     "/" + std::to_string(e.shardCount)};
     }
     o.optString("workers", e.workers);
+    if (const Json* options = o.find("kernel_options"))
+        e.kernelOptions = jsonio::kernelOptionsFromValue(*options, o.pathOf("kernel_options"));
     return e;
 }
 

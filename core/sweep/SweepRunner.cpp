@@ -141,6 +141,20 @@ LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& na
     return lb;
 }
 
+// What the backend ran with, read after its load and again after each of its cells (some choices,
+// such as autotuned GEMM algorithms, exist only after a forward): the run keeps the latest.
+void recordKernelOptions(const LoadedBackend& lb, Environment& env) {
+    if (lb.loadStatus != RowStatus::Ok || !lb.backend) return;
+    std::vector<KernelOption> options;
+    try {
+        options = lb.backend->kernelOptions();
+    } catch (const std::exception& e) {
+        // A description must not fail the sweep; the run says why it has none.
+        options = {{"kernel_options_error", e.what()}};
+    }
+    if (!options.empty()) env.kernelOptions[lb.name] = std::move(options);
+}
+
 // The registry's device, so that torch:* backends running on the GPU count as CUDA rows too.
 bool isCudaBackend(const BackendRegistry& registry, const std::string& name) {
     const BackendInfo* info = registry.find(name);
@@ -185,6 +199,8 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
         for (LoadedBackend& lb : candidates)
             if (lb.loadStatus == RowStatus::Ok) loaded.push_back(lb.backend.get());
         probeGemmPeak(loaded, spec.dtype, run.environment);
+        recordKernelOptions(baseline, run.environment);
+        for (const LoadedBackend& lb : candidates) recordKernelOptions(lb, run.environment);
         if (run.environment.gemmPeakTflops > 0) {
             char line[96];
             std::snprintf(line, sizeof line, "GEMM probe: %.1f TFLOP/s attainable", run.environment.gemmPeakTflops);
@@ -213,6 +229,7 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
         ctx.environment = &run.environment;
 
         const MeasureResult base = measure(baseline, spec, cell, batch, cancel, cellStart, ctx);
+        recordKernelOptions(baseline, run.environment);
         for (LoadedBackend& cand : candidates) {
             ResultRow row;
             row.cell = cell;
@@ -229,6 +246,7 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
                 row.message = "baseline " + base.message;
             } else {
                 const MeasureResult c = measure(cand, spec, cell, batch, cancel, cellStart, ctx);
+                recordKernelOptions(cand, run.environment);
                 row.candidate = c.measurement;
                 row.status = c.status;
                 row.message = c.message;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "core/batch/BatchValidation.h"
 #include "core/model/HfCheckpointWriter.h"
 #include "core/model/ModelConfig.h"
 #include "core/util/Errors.h"
@@ -98,6 +99,16 @@ void TorchBackend::startWorker() {
                            (hello.contains("protocol") ? hello["protocol"].dump() : std::string("(none)")) +
                            ", this BertBench speaks 1");
     }
+    versions_.clear();
+    // Only what this backend uses: CUDA on the GPU, flash_attn for flash_attention_2.
+    for (const char* key : {"torch", "transformers", "cuda_version", "flash_attn"}) {
+        const std::string k = key;
+        if ((k == "cuda_version" && options_.device != "cuda") ||
+            (k == "flash_attn" && options_.attention != "flash_attention_2"))
+            continue;
+        if (hello.contains(k) && hello[k].is_string() && !hello[k].get<std::string>().empty())
+            versions_.push_back({k == "cuda_version" ? "cuda" : k, hello[k].get<std::string>()});
+    }
     nlohmann::json load = {{"cmd", "load"},
                            {"checkpoint", checkpoint_},
                            {"dtype", toString(dtype_)},
@@ -112,6 +123,17 @@ void TorchBackend::startWorker() {
     pciBusId_.clear();
     if (loaded.contains("pci_bus_id") && loaded["pci_bus_id"].is_string())
         pciBusId_ = loaded["pci_bus_id"].get<std::string>();
+}
+
+std::vector<KernelOption> TorchBackend::kernelOptions() const {
+    std::vector<KernelOption> options{
+        {"attn_implementation", options_.attention},
+        {"compile", options_.compile ? "on (torch.compile, mode=reduce-overhead)" : "off"},
+        {"device", options_.device}};
+    if (options_.device == "cpu" && options_.cpuThreads > 0)
+        options.push_back({"cpu_threads", std::to_string(options_.cpuThreads)});
+    options.insert(options.end(), versions_.begin(), versions_.end());
+    return options;
 }
 
 void TorchBackend::loadModel(const BertWeights& weights, DType dtype) {
@@ -135,6 +157,8 @@ void TorchBackend::loadModel(const BertWeights& weights, DType dtype) {
 
 void TorchBackend::prepare(Task task, const Batch& batch) {
     if (!folder_) throw BackendError(name() + ": prepare before loadModel");
+    // Refused here, before the worker sees it, with the message every other backend gives.
+    validateBatch(batch, config_);
     cellStart_ = std::chrono::steady_clock::now();
     prepared_ = false;
     haveOutput_ = false;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/backend/Backend.h"
 #include "core/torch/TorchFiles.h"
@@ -55,6 +56,9 @@ public:
     void resetPeakMemory() override { peakBytes_ = 0; }
     void setMemoryLimitBytes(int64_t limit) override { memoryLimitBytes_ = limit; }
     double compileTimeMs() const override { return compileMs_; }
+    // attn_implementation, compile, device (and torch's CPU threads when set), then the versions the
+    // worker reported in its hello: torch, transformers, CUDA, flash_attn.
+    std::vector<KernelOption> kernelOptions() const override;
 
     // Replies are awaited at most this long past prepare() (the runner's --cell-timeout), so a hung
     // worker cannot hold the sweep: it is killed and the cell becomes an error row. 0 = no cell limit.
@@ -78,6 +82,7 @@ private:
     std::unique_ptr<TorchWorkerProcess> worker_;
     std::string deviceName_;
     std::string pciBusId_;          // the worker's GPU ("0000:19:00.0"), empty on the CPU
+    std::vector<KernelOption> versions_;   // from the latest worker's hello
 
     Task task_ = Task::Encoder;
     int batchSize_ = 0, seqLen_ = 0;

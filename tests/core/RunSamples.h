@@ -145,6 +145,12 @@ inline void diffEnvironment(Diff& d, const Environment& a, const Environment& b)
     d.eq("env.shardIndex", a.shardIndex, b.shardIndex);
     d.eq("env.shardCount", a.shardCount, b.shardCount);
     d.eq("env.workers", a.workers, b.workers);
+    d.eq("env.kernelOptions.size", a.kernelOptions.size(), b.kernelOptions.size());
+    for (const auto& [backend, options] : a.kernelOptions) {
+        const auto other = b.kernelOptions.find(backend);
+        d.eq("env.kernelOptions[" + backend + "]", kernelOptionsLine(options),
+             other == b.kernelOptions.end() ? std::string("(missing)") : kernelOptionsLine(other->second));
+    }
 }
 
 inline std::string diffRuns(const Run& a, const Run& b) {
@@ -191,6 +197,11 @@ inline Run sampleRun() {
     e.shardIndex = 1;
     e.shardCount = 3;
     e.workers = "0,1";
+    // Order kept as given (not sorted), and values with quotes, commas, semicolons and non-ASCII.
+    e.kernelOptions["cpu:eager"] = {{"threads", "2"},
+                                    {"blas", "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64, core Haswell"},
+                                    {"attention", "eager: B×heads×S×S scores; \"additive\" mask"}};
+    e.kernelOptions["cpu:sdpa"] = {{"threads", "2"}, {"attention", "sdpa: padded rows"}};
 
     int k = 0;
     for (Task task : s.tasks)

@@ -70,6 +70,14 @@ private slots:
         const auto plain = nlohmann::json::parse(runToJson(Run{}));
         QVERIFY(!plain.at("environment").contains("shard"));
         QVERIFY(!plain.at("environment").contains("workers"));
+        QVERIFY(!plain.at("environment").contains("kernel_options"));   // none recorded: no key
+        // kernel_options: per backend an object of strings, in the backend's own order (not sorted).
+        const auto ordered = nlohmann::ordered_json::parse(runToJson(sampleRun()));
+        const auto& eager = ordered.at("environment").at("kernel_options").at("cpu:eager");
+        QCOMPARE(eager.begin().key(), std::string("threads"));
+        QCOMPARE((++eager.begin()).key(), std::string("blas"));
+        QCOMPARE(eager.at("threads").get<std::string>(), std::string("2"));
+        QCOMPARE(ordered.at("environment").at("kernel_options").size(), size_t(2));
     }
 
     void badShardIsRefused() {
@@ -182,6 +190,18 @@ private slots:
                                          << "spec: expected a JSON object";
         QTest::newRow("environment type") << R"({"format":"bertbench-run","version":1,"environment":{"host":1},"rows":[]})"
                                           << "environment.host: expected a string, got 1";
+        QTest::newRow("kernel_options type")
+            << R"({"format":"bertbench-run","version":2,"environment":{"kernel_options":[]},"rows":[]})"
+            << "environment.kernel_options: expected an object, got []";
+        QTest::newRow("kernel_options backend")
+            << R"({"format":"bertbench-run","version":2,"environment":{"kernel_options":{"cpu:eager":"2"}},"rows":[]})"
+            << "environment.kernel_options.cpu:eager: expected an object, got \"2\"";
+        QTest::newRow("kernel_options value")
+            << R"({"format":"bertbench-run","version":2,"environment":{"kernel_options":{"cpu:eager":{"threads":2}}},"rows":[]})"
+            << "environment.kernel_options.cpu:eager.threads: expected a string, got 2";
+        QTest::newRow("kernel_options name")
+            << R"({"format":"bertbench-run","version":2,"environment":{"kernel_options":{"cpu:eager":{"":"x"}}},"rows":[]})"
+            << "environment.kernel_options.cpu:eager: an option name is empty";
     }
     void malformed() {
         QFETCH(QString, text);

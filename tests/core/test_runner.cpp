@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 
+#include "core/batch/BatchValidation.h"
 #include "core/sweep/SweepRunner.h"
 #include "core/util/Errors.h"
 
@@ -23,6 +24,8 @@ struct FakeBehaviour {
     float outputOffset = 0;        // added to the output: a known error against the baseline
     int oomAtBatch = 0;            // prepare throws OutOfMemoryError when batch >= this
     int errorAtSeq = 0;            // prepare throws BackendError when seq == this
+    int badBatchAtSeq = 0;         // prepare refuses the batch (validateBatch's InputError) when seq == this
+    bool describesOptions = false; // kernelOptions() names the forwards so far (a choice made while running)
     int cancelAfterForwards = 0;   // sets the cancel flag after this many forwards
     std::atomic<bool>* cancel = nullptr;
 };
@@ -36,6 +39,13 @@ public:
     void prepare(Task task, const Batch& batch) override {
         if (b_.oomAtBatch > 0 && batch.batchSize >= b_.oomAtBatch) throw OutOfMemoryError("fake out of memory");
         if (b_.errorAtSeq > 0 && batch.maxSeqLen == b_.errorAtSeq) throw BackendError("fake kernel failure");
+        if (b_.badBatchAtSeq > 0 && batch.maxSeqLen == b_.badBatchAtSeq) {
+            Batch bad = batch;
+            bad.attentionMask[0] = 0;
+            ModelConfig config;
+            config.vocabSize = 1000;
+            validateBatch(bad, config);
+        }
         log_.prepared.emplace_back(name_, batch);
         batch_ = batch;
         task_ = task;
@@ -60,6 +70,10 @@ public:
     int64_t peakMemoryBytes() const override { return peak_; }
     void resetPeakMemory() override { peak_ = current_; }
     void setMemoryLimitBytes(int64_t) override {}
+    std::vector<KernelOption> kernelOptions() const override {
+        if (!b_.describesOptions) return {};
+        return {{"forwards", std::to_string(calls_)}, {"name", name_}};
+    }
 
 private:
     std::string name_;
@@ -190,6 +204,42 @@ private slots:
         QCOMPARE(count[RowStatus::Ok], 2);
         QCOMPARE(count[RowStatus::Oom], 2);
         QCOMPARE(count[RowStatus::Error], 4);
+    }
+
+    // A batch a backend refuses (InputError from validateBatch) is that row's error, naming the
+    // backend and the field; the other cells and backends go on.
+    void aRefusedBatchIsAnErrorRowNamingTheField() {
+        fastBehaviour.badBatchAtSeq = 64;
+        makeRegistry();
+        SweepRunner runner(registry, fakeWeights);
+        Recorder rec;
+        const Run run = runner.run(smallSpec(), rec, cancel);
+        QCOMPARE(int(run.rows.size()), 8);
+        for (const ResultRow& r : run.rows) {
+            if (r.cell.seqLen != 64) {
+                QCOMPARE(toString(r.status), toString(RowStatus::Ok));
+                continue;
+            }
+            QCOMPARE(toString(r.status), toString(RowStatus::Error));
+            QVERIFY2(r.message.find("fake:fast: batch attention_mask at row 0, position 0 is 0") != std::string::npos,
+                     r.message.c_str());
+        }
+    }
+
+    // Each backend's kernelOptions() is read after its cells and the latest kept, per backend name;
+    // a backend without any records nothing.
+    void kernelOptionsAreRecordedPerBackendAfterItsCells() {
+        fastBehaviour.describesOptions = true;
+        makeRegistry();
+        SweepRunner runner(registry, fakeWeights);
+        Recorder rec;
+        const SweepSpec spec = smallSpec();
+        const Run run = runner.run(spec, rec, cancel);
+        QCOMPARE(run.environment.kernelOptions.size(), size_t(1));
+        const std::vector<KernelOption>& fast = run.environment.kernelOptions.at("fake:fast");
+        const int cells = int(run.rows.size());
+        const int forwards = cells * (spec.warmup + spec.numBatches);
+        QCOMPARE(kernelOptionsLine(fast), "forwards=" + std::to_string(forwards) + "; name=fake:fast");
     }
 
     void cancelStopsBetweenForwardsAndKeepsFinishedRows() {

@@ -206,6 +206,33 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TorchBackend(fakeOptions("flash")));
     }
 
+    // A bad batch is refused before the worker sees it, as every backend refuses it (validateBatch),
+    // and the worker stays usable for the next cell.
+    void aBadBatchIsAnInputErrorBeforeTheWorker() {
+        FakeMode mode("");
+        TorchBackend backend(fakeOptions());
+        backend.loadModel(tinyWeights(), DType::Float32);
+        const pid_t pid = backend.workerPid();
+        Batch bad = batchOf(2, 8, 0);
+        bad.inputIds[3] = 30522;
+        VERIFY_CONTAINS(errorOf<InputError>([&] { backend.prepare(Task::Encoder, bad); }),
+                        "batch input_ids at row 0, position 3: token id 30522 is outside the vocabulary 0..30521");
+        QCOMPARE(backend.workerPid(), pid);
+        backend.prepare(Task::Encoder, batchOf(2, 8, 0));
+        QVERIFY(backend.forward() >= 0);
+    }
+
+    // What the backend ran with: its settings, then the versions the worker's hello reported.
+    void kernelOptionsNameTheImplementationAndVersions() {
+        FakeMode mode("");
+        TorchBackend backend(fakeOptions("sdpa", true));
+        backend.loadModel(tinyWeights(), DType::Float32);
+        const std::string line = kernelOptionsLine(backend.kernelOptions());
+        VERIFY_CONTAINS(line, "attn_implementation=sdpa; compile=on (torch.compile, mode=reduce-overhead); device=cpu");
+        VERIFY_CONTAINS(line, "torch=2.11.0-fake; transformers=5.17.0-fake");
+        QVERIFY2(!contains(line, "flash_attn"), line.c_str());   // only for flash_attention_2
+    }
+
     void compileTimeIsReportedApart() {
         FakeMode mode("");
         TorchBackend backend(fakeOptions("sdpa", true));
