@@ -1,10 +1,13 @@
 // `summary FILE...`: a readable table of any run file BertBench reads.
+#include <algorithm>
 #include <ostream>
+#include <vector>
 
 #include "app/cli/CliSupport.h"
 #include "app/cli/MeasurementProfileTables.h"
 #include "app/cli/RunInput.h"
 #include "app/cli/RunSummary.h"
+#include "core/sweep/KernelOptionDifferences.h"
 
 namespace bertbench::cli {
 
@@ -29,10 +32,47 @@ const CommandHelp& summaryHelp() {
         "over the timed forwards per 1,000 real tokens; energy saved % = (J_baseline / J_candidate\n"
         "- 1) x 100; throttled = the SM clock fell > 10% during timing.\n"
         "\n"
+        "Under each run's header: its kernel options (what every backend ran with: threads, BLAS,\n"
+        "attention kernel, GEMM path, CUDA graphs, ...). Given several runs, every option whose\n"
+        "value differs is named with each run's value (\"kernel options differ: ...\").\n"
+        "\n"
         "Example:\n"
         "  bertbench-cli summary bertbench-runs/2024-05-01_10-00-00\n"
         "  bertbench-cli summary --rows log_Bert_sdpa_mlm.csv\n"};
     return help;
+}
+
+// "Kernel options:" and one line per backend, or why there are none.
+std::string kernelOptionsText(const Run& run) {
+    if (run.environment.kernelOptions.empty()) return "Kernel options: not recorded in this file\n";
+    size_t width = 0;
+    for (const auto& [backend, options] : run.environment.kernelOptions) width = std::max(width, backend.size());
+    std::string text = "Kernel options:\n";
+    for (const auto& [backend, options] : run.environment.kernelOptions)
+        text += "  " + backend + std::string(width - backend.size() + 2, ' ') + kernelOptionsLine(options) + "\n";
+    return text;
+}
+
+// "kernel options differ: cpu:eager threads: 1 (runs/a) vs 2 (runs/b)", one line per option, so
+// that runs made with different kernel paths are not compared as if they were alike.
+std::string differencesText(const std::vector<std::string>& paths, const std::vector<Run>& runs) {
+    std::vector<const Environment*> envs;
+    size_t recorded = 0;
+    for (const Run& r : runs) {
+        envs.push_back(&r.environment);
+        recorded += r.environment.kernelOptions.empty() ? 0 : 1;
+    }
+    if (recorded < 2) return {};
+    const std::vector<KernelOptionDifference> diffs = kernelOptionDifferences(envs);
+    if (diffs.empty()) return "Kernel options: the same in every run that recorded them\n";
+    std::string text;
+    for (const KernelOptionDifference& d : diffs) {
+        text += "kernel options differ: " + d.backend + " " + d.option + ": ";
+        for (size_t i = 0; i < d.values.size(); ++i)
+            text += (i ? " vs " : "") + d.values[i].second + " (" + paths[d.values[i].first] + ")";
+        text += "\n";
+    }
+    return text;
 }
 
 } // namespace
@@ -42,12 +82,12 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
         ParsedArgs parsed;
         if (parseOrHelp(args, summaryHelp(), out, parsed)) return kExitOk;
         if (parsed.positionals.empty()) throw UsageError("name at least one run file or folder");
-        bool first = true;
+        std::vector<Run> runs;
         for (const std::string& path : parsed.positionals) {
-            const Run run = loadRunInput(path);
-            if (!first) out << "\n";
-            first = false;
-            out << "== " << path << " ==\n" << runHeader(run) << "\n";
+            runs.push_back(loadRunInput(path));
+            const Run& run = runs.back();
+            if (runs.size() > 1) out << "\n";
+            out << "== " << path << " ==\n" << runHeader(run) << kernelOptionsText(run) << "\n";
             if (run.rows.empty()) {
                 out << "(no rows)\n";
                 continue;
@@ -61,6 +101,8 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
             }
             if (parsed.has("--rows")) out << "\n" << rowsTable(run);
         }
+        if (runs.size() > 1)
+            if (const std::string diffs = differencesText(parsed.positionals, runs); !diffs.empty()) out << "\n" << diffs;
         return kExitOk;
     });
 }
