@@ -55,25 +55,4 @@ __device__ __forceinline__ float fastExp2(float x)
     return y;
 }
 
-// 2^x on the FMA pipe, for x ≤ 0 (softmax arguments): the exponent by the round-to-nearest
-// trick (adding 1.5·2^23 leaves round(x) in the low mantissa bits), 2^f for f ∈ [-0.5, 0.5] by
-// its degree-4 Taylor polynomial (relative error ≤ 4.2e-5, below fp16's and bf16's rounding of
-// P), then round(x) added to the exponent field. x is clamped at -125 so that the exponent field
-// stays ≥ 1: masked scores (-inf) give 2^-125 instead of 0, which rounds to 0 in P and adds
-// nothing visible to a row sum that is ≥ 1. The attention kernels send part of their
-// exponentials here so that the multi-function unit (16 ex2 a clock per SM, the bound at head dim
-// 64, where a score costs 256 tensor flops) is not the limit.
-__device__ __forceinline__ float polyExp2(float x)
-{
-    x = fmaxf(x, -125.f);
-    const float shifted = x + 12582912.f;
-    const float whole = shifted - 12582912.f;
-    const float f = x - whole;
-    float r = fmaf(9.6181291e-3f, f, 5.5504109e-2f);
-    r = fmaf(r, f, 2.4022651e-1f);
-    r = fmaf(r, f, 6.9314718e-1f);
-    r = fmaf(r, f, 1.f);
-    return __int_as_float(__float_as_int(r) + (__float_as_int(shifted) << 23));
-}
-
 } // namespace bertbench::attention

@@ -11,7 +11,6 @@
 #include "kernels/attention/hopper/HopperAttentionKernel.cuh"
 #include "kernels/hopper/HopperDevice.h"
 #include "kernels/hopper/TensorMap.cuh"
-#include "kernels/runtime/EnvFlag.h"
 
 namespace bertbench::attention::hopper {
 
@@ -22,13 +21,6 @@ using bertbench::hopper::encodeTiledFunction;
 CUtensorMap tensorMap(const void* base, int64_t rowStride, int64_t totalRows, int columns, bool bf16)
 {
     return bertbench::hopper::tensorMap128x64(base, rowStride, totalRows, columns, bf16, "hopper attention");
-}
-
-// BERTBENCH_HOPPER_PINGPONG=0 turns the consumers' turn-taking off (A/B measurements).
-bool pingPongEnabled()
-{
-    static const bool enabled = bertbench::cuda::envFlag("BERTBENCH_HOPPER_PINGPONG", true);
-    return enabled;
 }
 
 using bertbench::hopper::aligned16;
@@ -62,7 +54,6 @@ void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
     kp.paddedSeqLen = L.paddedSeqLen;
     kp.batch = L.batch;
     kp.numHeads = L.numHeads;
-    kp.pingPong = pingPongEnabled() ? 1 : 0;
     kp.mTiles = (L.maxRows + T::kBlockM - 1) / T::kBlockM;
     const int64_t tiles = int64_t(kp.mTiles) * kp.numHeads * kp.batch;
     const int grid = int(std::min<int64_t>(tiles, sms));

@@ -20,8 +20,6 @@
 //       done, V after its product (separate empty barriers), so the producer refills K early.
 //   then O / l is staged through the warpgroup's own rows of its Q buffer and written with
 //   16-byte stores, only rows that exist, and the Q buffer is released.
-// With `pingPong` the two consumers also take turns issuing their wgmmas, so that one's softmax
-// lines up with the other's matrix products (FlashAttention-3's warp-scheduler barrier).
 //
 // Shared memory (1024-byte aligned boxes, 128-byte swizzle as TMA writes it): Q ×2, K ×2, V ×2
 // tiles of [128 rows × d], each as d/64 boxes of [128 rows × 64 columns], then the mbarriers.
@@ -38,12 +36,6 @@
 #include "kernels/hopper/HopperPtx.cuh"
 #include "kernels/hopper/WgmmaOps.cuh"
 
-// A bench knob (docs/PERFORMANCE.md, session 19): every N-th n8 chunk of S exponentiated on the
-// FMA pipe; 0 (the default) none, since no N measured faster.
-#ifndef BERTBENCH_HOPPER_POLY_EXP_EVERY
-#define BERTBENCH_HOPPER_POLY_EXP_EVERY 0
-#endif
-
 namespace bertbench::attention::hopper {
 
 using namespace bertbench::hopper;   // the sm_90a primitives
@@ -56,7 +48,6 @@ struct HopperKernelParams {
     const int32_t* lengths;   // padded: [batch]
     int paddedSeqLen;         // padded: S
     int batch, numHeads, mTiles;
-    int pingPong;             // 1: the consumers take turns issuing wgmmas (see below)
 };
 
 template <int kHeadDim_, typename Element_>
@@ -76,9 +67,6 @@ struct HopperTraits {
     static constexpr int kTileBytes = kBoxes * kBoxBytes;
     static constexpr int kBarrierOffset = (kQBuffers + 2 * kStages) * kTileBytes;   // 2Q + 4·stages barriers follow
     static constexpr int kSmemBytes = kBarrierOffset + 128 + 1024;   // + slack to align to 1024
-    // Every kPolyExpEvery-th n8 chunk of S is exponentiated on the FMA pipe (polyExp2); 0: none.
-    // Only at head dim 64, where the MUFU's 16 ex2 a clock match the tensor cores' rate.
-    static constexpr int kPolyExpEvery = kHeadDim == 64 ? BERTBENCH_HOPPER_POLY_EXP_EVERY : 0;
     static_assert(kHeadDim == 64 || kHeadDim == 128, "head dim 64 or 128");
 };
 
@@ -201,20 +189,9 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
     const int rowInWg0 = warp * 16 + lane / 4;   // this thread's rows: rowInWg0 and rowInWg0 + 8
     const int colPair = 2 * (lane % 4);          // and, in every n8 chunk, these 2 columns
     constexpr int kSChunks = T::kBlockN / 8;     // n8 chunks of S
-    // kSChunks + 1 when off: no chunk index matches
-    constexpr int kPolyEvery = T::kPolyExpEvery > 0 ? T::kPolyExpEvery : kSChunks + 1;
     constexpr int kOChunks = D / 8;              // n8 chunks of O
     constexpr int kPSteps = T::kBlockN / 16;     // k16 steps of P V
     constexpr int kQSteps = D / 16;              // k16 steps of Q Kᵀ
-
-    // Ping-pong: the two consumers take turns to issue their wgmmas (hardware barriers 3 and 4,
-    // 256 threads: one side waits, the other arrives), so one warpgroup's softmax runs while the
-    // other's matrix products keep the tensor cores busy. Consumer 1 arrives first, letting
-    // consumer 0 start; consumer 0 takes that extra arrival back after its last tile.
-    const bool pingPong = p.pingPong != 0;
-    auto waitTurn = [&] { if (pingPong) namedBarrier(3 + consumer, 256); };
-    auto passTurn = [&] { if (pingPong) namedBarrierArrive(3 + (1 - consumer), 256); };
-    if (pingPong && consumer == 1) namedBarrierArrive(3, 256);
 
     auto issueS = [&](float (&sc)[T::kBlockN / 2], uint32_t qBase, int s) {
 #pragma unroll
@@ -262,12 +239,10 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             float sum = 0.f;
 #pragma unroll
             for (int c = 0; c < kSChunks; ++c) {
-                // Every kPolyExpEvery-th chunk on the FMA pipe (polyExp2), the rest on the MUFU.
-                const bool poly = c % kPolyEvery == kPolyEvery - 1;
                 const float a0 = fmaf(sc[4 * c + 2 * h], p.scaleLog2, -maxScaled);
                 const float a1 = fmaf(sc[4 * c + 2 * h + 1], p.scaleLog2, -maxScaled);
-                sc[4 * c + 2 * h] = poly ? polyExp2(a0) : fastExp2(a0);
-                sc[4 * c + 2 * h + 1] = poly ? polyExp2(a1) : fastExp2(a1);
+                sc[4 * c + 2 * h] = fastExp2(a0);
+                sc[4 * c + 2 * h + 1] = fastExp2(a1);
                 sum += sc[4 * c + 2 * h] + sc[4 * c + 2 * h + 1];
             }
             rowSum[h] = rowSum[h] * correction[h] + sum;
@@ -319,10 +294,8 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         {
             const int s = kvIter % kS;
             mbarrierWait(fullK(s), (kvIter / kS) & 1);
-            waitTurn();
             wgmmaFence();
             issueS(sc, qBase, s);
-            passTurn();
             wgmmaWait<0>();
             fenceRegisters(sc);
             release(emptyK(s));
@@ -333,13 +306,11 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             const int s = (kvIter + j) % kS, sPrev = (kvIter + j - 1) % kS;
             mbarrierWait(fullK(s), ((kvIter + j) / kS) & 1);
             mbarrierWait(fullV(sPrev), ((kvIter + j - 1) / kS) & 1);
-            waitTurn();
             fenceRegisters(o);
             wgmmaFence();
             issueS(sc, qBase, s);
             wgmmaFence();   // a new group: orders the P and O registers before its products
             issuePV(o, pa, sPrev);
-            passTurn();
             wgmmaWait<1>();
             fenceRegisters(sc);
             release(emptyK(s));
@@ -360,11 +331,9 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         {
             const int s = (kvIter + n - 1) % kS;
             mbarrierWait(fullV(s), ((kvIter + n - 1) / kS) & 1);
-            waitTurn();
             fenceRegisters(o);
             wgmmaFence();
             issuePV(o, pa, s);
-            passTurn();
             wgmmaWait<0>();
             fenceRegisters(o);
             release(emptyV(s));
@@ -398,7 +367,6 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         if (lane == 0) mbarrierArrive(emptyQ(qb));
         ++qIter;
     }
-    if (pingPong && consumer == 0) namedBarrier(3, 256);
 #endif
 }
 
