@@ -9,10 +9,8 @@
 
 #include "kernels/CudaBertBackend.h"
 #include "kernels/model/EagerAttention.h"
-#if __has_include("kernels/attention/FastAttention.h")
-#include "kernels/attention/FastAttention.h"
-#define BERTBENCH_HAVE_FAST_ATTENTION 1
-#endif
+#include "kernels/attention/FusedAttentionStrategy.h"
+#include "kernels/runtime/KernelOptions.h"
 
 namespace bertbench {
 
@@ -74,7 +72,8 @@ GpuSurvey surveyGpus() {
     return s;
 }
 
-void addBackend(BackendRegistry& registry, int device, const cuda::AttentionStrategyInfo& info) {
+void addBackend(BackendRegistry& registry, int device, const cuda::AttentionStrategyInfo& info,
+                const cuda::KernelOptions& options) {
     BackendInfo b;
     b.name = "cuda:" + info.name;
     b.device = "cuda";
@@ -82,8 +81,8 @@ void addBackend(BackendRegistry& registry, int device, const cuda::AttentionStra
     b.description = info.description;
     b.dtypes = info.dtypes;
     auto create = info.create;
-    b.create = [create, device]() -> std::unique_ptr<Backend> {
-        return std::make_unique<cuda::CudaBertBackend>(create(), device);
+    b.create = [create, device, options]() -> std::unique_ptr<Backend> {
+        return std::make_unique<cuda::CudaBertBackend>(create(options), device, options);
     };
     registry.add(std::move(b));
 }
@@ -93,10 +92,11 @@ void addBackend(BackendRegistry& registry, int device, const cuda::AttentionStra
 void registerCudaBackends(BackendRegistry& registry) {
     const GpuSurvey gpus = surveyGpus();
     if (gpus.usable < 0) return;
-    addBackend(registry, gpus.usable, cuda::eagerAttentionInfo());
-#ifdef BERTBENCH_HAVE_FAST_ATTENTION
-    for (const cuda::AttentionStrategyInfo& info : cuda::fastAttentionStrategies()) addBackend(registry, gpus.usable, info);
-#endif
+    // The one place the kernel options are read: every backend of this registry runs with them.
+    const cuda::KernelOptions options = cuda::KernelOptions::fromEnvironment();
+    addBackend(registry, gpus.usable, cuda::eagerAttentionInfo(), options);
+    for (const cuda::AttentionStrategyInfo& info : cuda::fusedAttentionStrategies())
+        addBackend(registry, gpus.usable, info, options);
 }
 
 void fillCudaEnvironment(Environment& env) {

@@ -6,8 +6,10 @@
 
 namespace bertbench::cuda {
 
-CudaBertBackend::CudaBertBackend(std::unique_ptr<AttentionStrategy> attention, int device)
-    : allocator_(device), context_(device, allocator_), attention_(std::move(attention)), model_(context_) {}
+CudaBertBackend::CudaBertBackend(std::unique_ptr<AttentionStrategy> attention, int device,
+                                 const KernelOptions& options)
+    : options_(options), allocator_(device), context_(device, allocator_), attention_(std::move(attention)),
+      model_(context_, options) {}
 
 CudaBertBackend::~CudaBertBackend() {
     cudaSetDevice(context_.device());
@@ -69,6 +71,15 @@ double CudaBertBackend::forward() {
     // Surface asynchronous kernel faults here, inside the forward that caused them.
     BB_CUDA_CHECK(cudaStreamSynchronize(context_.stream()));
     return ms;
+}
+
+std::vector<KernelOption> CudaBertBackend::kernelOptions() const {
+    std::vector<KernelOption> options;
+    options.push_back({"hopper_attention", options_.hopperAttention ? "on" : "off"});
+    if (model_.prepared()) options.push_back({"attention_kernel", attention_->kernelName(model_.cell().shape, model_.cell().attention)});
+    for (const auto& [name, path] : model_.linearPaths()) options.push_back({name, path});
+    options.push_back({"cuda_graphs", useGraphs_ ? "on" : "off"});
+    return options;
 }
 
 TaskOutput CudaBertBackend::output() { return model_.output(); }

@@ -14,12 +14,13 @@
 #include "kernels/model/CudaBertModel.h"
 #include "kernels/runtime/CudaContext.h"
 #include "kernels/runtime/DeviceAllocator.h"
+#include "kernels/runtime/KernelOptions.h"
 
 namespace bertbench::cuda {
 
 class CudaBertBackend final : public Backend {
 public:
-    CudaBertBackend(std::unique_ptr<AttentionStrategy> attention, int device);
+    CudaBertBackend(std::unique_ptr<AttentionStrategy> attention, int device, const KernelOptions& options);
     ~CudaBertBackend() override;
 
     std::string name() const override { return "cuda:" + attention_->name(); }
@@ -36,7 +37,10 @@ public:
     void setMemoryLimitBytes(int64_t limit) override { allocator_.setLimit(limit); }
     void setUseCudaGraphs(bool enabled) override;
     bool usesCudaGraphs() const { return useGraphs_; }
-    // Issue 12 (CudaBertProfile.cpp): a plain (never graph-replayed) forward with CUDA events per
+    // The kernel options and the paths the last cell took: the attention kernel, each linear
+    // layer's GEMM path, the autotuner and its count of tuned shapes, CUDA graphs.
+    std::vector<KernelOption> kernelOptions() const override;
+    // CudaBertProfile.cpp: a plain (never graph-replayed) forward with CUDA events per
     // OpScope, enqueued whole behind a host-side gate so the GPU runs it back to back as a graph
     // would, after one such forward that warms the event pool; the GEMM probe, once per GPU and
     // dtype in the process; the PCI bus id NVML finds this GPU by.
@@ -53,6 +57,7 @@ private:
     void destroyGraph();
     void captureGraph();
 
+    KernelOptions options_;
     DeviceAllocator allocator_;
     CudaContext context_;
     std::unique_ptr<AttentionStrategy> attention_;

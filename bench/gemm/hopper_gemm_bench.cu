@@ -11,7 +11,7 @@
 //
 // Build (H100/H200; the GEMM file for sm_90a):
 //   nvcc -std=c++20 -O3 -I. -gencode arch=compute_90a,code=sm_90a bench/gemm/hopper_gemm_bench.cu
-//        kernels/hopper/HopperGemm.cu -lcublasLt -lcublas -o hopper_gemm_bench
+//        bench/gemm/HopperGemm.cu -lcublasLt -lcublas -o hopper_gemm_bench
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -27,7 +27,7 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
-#include "kernels/hopper/HopperGemm.h"
+#include "bench/gemm/HopperGemm.h"
 
 using bertbench::hopper::HopperEpilogue;
 using bertbench::hopper::HopperGemmCall;

@@ -22,6 +22,7 @@
 #include <cuda_runtime_api.h>
 
 #include "core/backend/Task.h"
+#include "kernels/runtime/KernelOptions.h"
 
 namespace bertbench::cuda {
 
@@ -72,6 +73,11 @@ public:
     // is written, and K and V are never written. The encoder then needs no separate [tokens,
     // hidden] context buffer: at bert-base 128 × 512, 100 MB less peak memory.
     virtual bool overwritesQuery() const { return false; }
+    // Which kernel run() takes for this cell, for the run's kernel options ("flash_attention_2_kernel",
+    // "hopper_sm90a"); the strategy's name where it has one path.
+    virtual std::string kernelName(const AttentionShape& /*shape*/, const AttentionArgs& /*args*/) const {
+        return name();
+    }
     // One layer's attention. Only asynchronous work on args.stream: no allocation, no
     // synchronisation, no host reads of device data (the forward may be captured in a CUDA graph).
     virtual void run(const AttentionShape& shape, const AttentionArgs& args, CudaContext& context) = 0;
@@ -82,7 +88,8 @@ struct AttentionStrategyInfo {
     std::string name;          // "sdpa"
     std::string description;   // one line for list-backends
     std::vector<DType> dtypes; // the dtypes it runs
-    std::function<std::unique_ptr<AttentionStrategy>()> create;
+    // Makes the strategy with the run's kernel options (which attention kernel it may take).
+    std::function<std::unique_ptr<AttentionStrategy>(const KernelOptions&)> create;
 };
 
 } // namespace bertbench::cuda

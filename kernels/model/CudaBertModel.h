@@ -1,48 +1,49 @@
 #pragma once
 // BERT on the GPU: the weights on the device (one dtype) and the forward of one prepared cell.
 //
-//   embeddings (+ padding removal when packed) → per layer:
-//     qkv = x·Wqkvᵀ + b (one GEMM, bias epilogue) → attention strategy → ctx
-//     x = LN(ctx·Woᵀ + b + x)            (GEMM with bias + residual epilogue, in place on x when ctx
-//                                          is written over Q; LayerNorm of one row)
-//     x = LN(GELU(x·Wiᵀ + b)·Wo2ᵀ + b + x) (GEMM with bias + GELU epilogue; GEMM with bias +
-//                                          residual epilogue, LayerNorm) — Gemm.h says which GELU;
-//     with BERTBENCH_FUSED_EPILOGUES=0 the wave-1 path: plain GEMMs, bias + GELU kernel, bias +
-//     residual + LayerNorm kernel.
-//   → the task head → re-padding of the task output when packed.
+//   embeddings (+ padding removal when packed) → per layer (post-norm, as BERT):
+//     qkv = x·Wqkvᵀ + b                                        LinearLayer "qkv" (Bias)
+//     ctx = attention(qkv)                                     the AttentionStrategy
+//     x = LN(ctx·Woᵀ + b + x)                                  LinearLayer "attention_out" (Residual) + LN
+//     x = LN(GELU(x·Wiᵀ + b)·Wo2ᵀ + b + x)                      "ffn_up" (Activation) and "ffn_down"
+//                                                              (Residual) over row chunks, + LN
+//   → the task head (TaskHeads.cpp) → re-padding of the task output when packed.
 //
-// With BERTBENCH_L2_PREFETCH=1, small forwards also move each next layer's weights into L2 on a
-// side stream (WeightPrefetch.h).
-//
-// The attention step is the only thing a strategy changes (AttentionStrategy.h). Every buffer
-// is allocated in prepare() through the backend's allocator; forward() only enqueues work on
-// the context's stream, so it can be captured into a CUDA graph.
+// The linear layers are chosen once per model and dtype (LinearLayer.h), the attention by the
+// strategy; forward() holds no choice of its own. Every buffer is allocated in prepare()
+// (EncoderCell.h) through the backend's allocator; forward() only enqueues work on the context's
+// stream, so it can be captured into a CUDA graph.
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/backend/Backend.h"
 #include "kernels/model/AttentionStrategy.h"
-#include "kernels/model/WeightPrefetch.h"
+#include "kernels/model/DeviceWeights.h"
+#include "kernels/model/EncoderCell.h"
+#include "kernels/model/LinearLayer.h"
 #include "kernels/runtime/CudaContext.h"
 #include "kernels/runtime/Gemm.h"
+#include "kernels/runtime/KernelOptions.h"
 
 namespace bertbench::cuda {
 
 class CudaBertModel {
 public:
-    explicit CudaBertModel(CudaContext& context) : context_(context), gemm_(context) {}
+    CudaBertModel(CudaContext& context, const KernelOptions& options);
 
     // Converts to dtype and uploads, unless these weights are already on the device in this dtype
-    // (compared by a fingerprint of the config and sampled values). Throws BackendError for a
-    // shape the kernels do not support.
+    // (weightsFingerprint). Throws BackendError for a shape the kernels do not support.
     void load(const BertWeights& weights, DType dtype);
     bool loaded() const { return loaded_; }
     DType dtype() const { return dtype_; }
     const ModelConfig& config() const { return config_; }
 
     // Inputs uploaded, activations and the strategy's workspace allocated. Throws InputError for a
-    // batch the model cannot take, BackendError for a missing head, OutOfMemoryError (after
-    // releasing what it took) when memory runs out.
+    // batch the model cannot take (validateBatch), BackendError for a missing head,
+    // OutOfMemoryError (after releasing what it took) when memory runs out.
     void prepare(Task task, const Batch& batch, AttentionStrategy& attention);
     bool prepared() const { return prepared_; }
     // Enqueues one forward of the prepared cell on the context's stream.
@@ -52,69 +53,38 @@ public:
     void releaseCell();
 
     int64_t tokens() const { return cell_.shape.tokens; }
+    const EncoderCell& cell() const { return cell_; }
+    // How each linear layer runs and how many GEMM shapes were autotuned (the run's kernel options).
+    std::vector<std::pair<std::string, std::string>> linearPaths() const;
+    const Gemm& gemm() const { return gemm_; }
 
 private:
-    struct Layer {
-        const void *qkvW = nullptr, *qkvB = nullptr, *attnOutW = nullptr, *attnOutB = nullptr;
-        const void *attnLnG = nullptr, *attnLnB = nullptr, *interW = nullptr, *interB = nullptr;
-        const void *outW = nullptr, *outB = nullptr, *outLnG = nullptr, *outLnB = nullptr;
-        // The layer's tensors lie back to back in the arena: [begin, begin + bytes) holds them all
-        // (what WeightPrefetch moves into L2 one layer ahead).
-        const void* begin = nullptr;
-        size_t bytes = 0;
+    // One LinearLayer per shape of the encoder and the heads, made in load().
+    struct Linears {
+        std::unique_ptr<LinearLayer> qkv, attentionOut, ffnUp, ffnDown;
+        std::unique_ptr<LinearLayer> mlmTransform, mlmDecoder, pooler, classifier, tokenClassifier, qa;
     };
-    struct Weights {
-        const void *wordEmb = nullptr, *posEmb = nullptr, *typeEmb = nullptr, *embLnG = nullptr, *embLnB = nullptr;
-        std::vector<Layer> layers;
-        const void *poolerW = nullptr, *poolerB = nullptr;
-        const void *mlmTransformW = nullptr, *mlmTransformB = nullptr, *mlmLnG = nullptr, *mlmLnB = nullptr;
-        const void *mlmDecoderB = nullptr;
-        const void *classifierW = nullptr, *classifierB = nullptr;
-        const void *tokenClassifierW = nullptr, *tokenClassifierB = nullptr;
-        const void *qaW = nullptr, *qaB = nullptr;
-        int classifierLabels = 0, tokenLabels = 0;
-    };
-    struct Cell {
-        Task task = Task::Encoder;
-        AttentionShape shape;
-        DeviceBuffer inputs;      // int32: ids, token types, lengths, cuSeqlens, rowToPadded, CLS rows
-        const int32_t *ids = nullptr, *types = nullptr, *lengths = nullptr, *cuSeqlens = nullptr;
-        const int32_t *rowToPadded = nullptr, *clsRows = nullptr;
-        DeviceBuffer x, scratch, workspace, logits, padded;
-        // Views into `scratch`, whose regions are reused in turn within a layer (one stream, so
-        // the order of the launches is the order of use): [qkv 3H | ctx H] for attention, or
-        // [qkv 3H] alone with ctx written over Q (ctxOverQuery: fused epilogues and a strategy
-        // that allows it, AttentionStrategy::overwritesQuery), [inter I | ffnOut H] for the
-        // feed-forward; the re-padded output reuses it at the end.
-        void *qkv = nullptr, *ctx = nullptr, *inter = nullptr, *ffnOut = nullptr;
-        bool ctxOverQuery = false;
-        int64_t ctxRowStride = 0; // elements: hidden, or 3·hidden over Q
-        int64_t ffnChunkRows = 0; // the FFN runs over row chunks of this many tokens (scratch size)
-        void* output = nullptr;   // what output() reads: [outRows, outCols]
-        int64_t outRows = 0;
-        int outCols = 0;
-        std::vector<int64_t> outShape;
-        bool perPosition = true;
-    };
-
-    static constexpr int64_t kFfnChunkMinRows = 4096;
-
-    void headForward();
-    // The weight prefetch for the prepared cell (WeightPrefetch::wanted with this GPU's L2).
-    bool prefetchWanted() const;
+    void makeLinears();
     void checkHead(Task task) const;
+    // Runs fn inside the profiler category `name` (bytes moved, flops), unless the profiler is
+    // capturing another category alone (CudaContext::runs).
+    template <typename Fn> void inCategory(const char* name, double bytes, double flops, Fn&& fn);
+    void layerForward(const DeviceLayer& layer, AttentionStrategy& attention);
+    void headForward();
+    void repad();
 
     CudaContext& context_;
+    KernelOptions options_;
     Gemm gemm_;
-    WeightPrefetch prefetch_;
     ModelConfig config_;
     DType dtype_ = DType::Float32;
     bool loaded_ = false;
     uint64_t fingerprint_ = 0;
     DeviceBuffer arena_;
-    Weights w_;
+    DeviceWeights w_;
+    Linears linears_;
     bool prepared_ = false;
-    Cell cell_;
+    EncoderCell cell_;
 };
 
 } // namespace bertbench::cuda

@@ -72,7 +72,7 @@ AttentionStrategyInfo eagerAttentionInfo() {
     info.name = "eager";
     info.description = "HF eager attention on the GPU: scores [B,H,S,S] materialised, masked softmax, cuBLAS GEMMs";
     info.dtypes = {DType::Float32, DType::Float16, DType::BFloat16};
-    info.create = [] { return std::make_unique<EagerAttention>(false); };
+    info.create = [](const KernelOptions&) { return std::make_unique<EagerAttention>(false); };
     return info;
 }
 

@@ -12,7 +12,7 @@
 
 namespace bertbench::cuda::ops {
 
-enum class Activation { None, Gelu, Tanh };
+enum class Activation { None, Gelu, Tanh, Relu };
 
 // out[r] = LayerNorm(word[ids[p]] + position[p % seqLen] + tokenType[types[p]]) with
 // p = rowToPadded ? rowToPadded[r] : r (the packed layout gathers real tokens here).
@@ -32,6 +32,11 @@ void biasResidualLayerNorm(DType dtype, void* out, const void* in, const void* b
 // bias may be null; out may alias in. GELU is the exact (erf) one, as HF's "gelu".
 void biasActivation(DType dtype, void* out, const void* in, const void* bias, int64_t rows, int cols, int64_t ld,
                     Activation act, cudaStream_t stream);
+
+// out[r, c] = act(in[r, c]) · in[r, cols + c] for c < cols: in is [rows, 2·cols], out [rows, cols],
+// both contiguous (GeGLU and its kin: the two halves of one GEMM's output). out must not alias in.
+void gatedActivation(DType dtype, void* out, const void* in, int64_t rows, int cols, Activation act,
+                     cudaStream_t stream);
 
 // Attention probabilities in place. scores holds batch·heads·seqLen rows of ld elements
 // (row (b, h, q) at ((b·heads + h)·seqLen + q)·ld). For q < lengths[b]:
@@ -61,9 +66,6 @@ void gatherRows(DType dtype, void* out, const void* in, const int32_t* index, in
 void scatterRows(DType dtype, void* out, int64_t outRows, const void* in, const int32_t* index, int64_t rows,
                  int cols, cudaStream_t stream);
 
-// Starts moving [ptr, ptr + bytes) from device memory into the L2 cache and returns (a hint: no
-// result changes, nothing to wait for). One small kernel on `stream`; prefetch_l2.cu says how.
-void prefetchToL2(const void* ptr, size_t bytes, cudaStream_t stream);
 
 // Fill with a bit pattern (tests poison outputs with it).
 void fillBytes(void* ptr, unsigned char value, size_t bytes, cudaStream_t stream);

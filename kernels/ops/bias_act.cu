@@ -1,10 +1,12 @@
 // Bias + activation, fused and in place: out[r, c] = act(in[r, c] + bias[c]).
 //
-// Used after the FFN's first GEMM in fp32 and whenever the fused epilogues are off (exact erf
-// GELU, HF's "gelu"; fp16/bf16 use cublasLt's GELU_BIAS epilogue, the tanh approximation — see
-// runtime/Gemm.h), after the pooler GEMM (tanh), and as the bias add of the GEMM fallback path. Elementwise and memory-bound: each thread moves one 16-byte vector
+// Used after the FFN's first GEMM in fp32 (exact erf GELU, HF's "gelu"; fp16/bf16 use cublasLt's
+// GELU_BIAS epilogue, the tanh approximation — see runtime/Gemm.h), after the pooler GEMM (tanh),
+// by linear layers whose activation cublasLt cannot fuse, and as the bias add of the GEMM
+// fallback path. Elementwise and memory-bound: each thread moves one 16-byte vector
 // per step of a grid-stride loop (one read, one write per element, the bias row stays in L1/L2);
 // a scalar loop handles widths that are not a multiple of the vector. Math in fp32.
+#include "kernels/ops/Activation.cuh"
 #include "kernels/ops/Ops.h"
 #include "kernels/ops/Vec.cuh"
 #include "kernels/runtime/CudaCheck.h"
@@ -13,13 +15,6 @@ namespace bertbench::cuda::ops {
 
 namespace {
 
-__device__ __forceinline__ float activate(float x, Activation act) {
-    switch (act) {
-    case Activation::Gelu: return 0.5f * x * (1.f + erff(x * 0.70710678118654752f));
-    case Activation::Tanh: return tanhf(x);
-    default: return x;
-    }
-}
 
 template <typename T>
 __global__ void biasActivationVecKernel(T* out, const T* in, const T* __restrict__ bias, int64_t rows, int cols,

@@ -33,9 +33,6 @@ void CudaContext::ensureWorkspace() {
     workspace_ = DeviceBuffer(allocator_, kWorkspaceBytes, "cuBLAS workspace");
     // cuBLAS uses our workspace instead of allocating its own: required for CUDA-graph capture.
     BB_CUBLAS_CHECK(cublasSetWorkspace(cublas_, workspace_.get(), workspace_.bytes()));
-    counters_ = DeviceBuffer(allocator_, kCounterBytes, "kernel counters");
-    BB_CUDA_CHECK(cudaMemsetAsync(counters_.get(), 0, kCounterBytes, stream_));
-    BB_CUDA_CHECK(cudaStreamSynchronize(stream_));
 }
 
 void CudaContext::synchronize() const { BB_CUDA_CHECK(cudaStreamSynchronize(stream_)); }

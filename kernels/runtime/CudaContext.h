@@ -35,10 +35,6 @@ public:
     cublasLtHandle_t cublasLt() const { return cublasLt_; }
     void* workspace() const { return workspace_.get(); }
     size_t workspaceBytes() const { return workspace_.bytes(); }
-    // Zeroed counters that kernels keep at zero between launches (the small-row GEMM's split-K
-    // tiles, kernels/ops/SmallLinear.h); allocated with the workspace.
-    unsigned* counters() const { return static_cast<unsigned*>(counters_.get()); }
-    static constexpr size_t kCounterBytes = 4096;
     DeviceAllocator& allocator() const { return allocator_; }
     // Per-op timing for the bench (null = off). Ops wrap themselves in OpScope(profiler(), ...).
     OpProfiler* profiler() const { return profiler_; }
@@ -59,7 +55,6 @@ private:
     cublasHandle_t cublas_ = nullptr;
     cublasLtHandle_t cublasLt_ = nullptr;
     DeviceBuffer workspace_;
-    DeviceBuffer counters_;
     OpProfiler* profiler_ = nullptr;
     std::string onlyCategory_;
 };

@@ -8,11 +8,7 @@
 #include "core/util/Errors.h"
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"
-#include "kernels/runtime/EnvFlag.h"
 #include "kernels/runtime/StreamGate.h"
-#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION   // the sm_90a object library, which carries the GEMM too
-#include "kernels/hopper/HopperGemm.h"
-#endif
 
 namespace bertbench::cuda {
 
@@ -49,57 +45,7 @@ constexpr int kSplitKBases = 3;
 
 } // namespace
 
-Gemm::Gemm(CudaContext& context)
-    : context_(context), fused_(envFlag("BERTBENCH_FUSED_EPILOGUES", true)),
-      autotune_(envFlag("BERTBENCH_GEMM_AUTOTUNE", true)), hopper_(envFlag("BERTBENCH_HOPPER_GEMM", false)) {}
-
-bool Gemm::hopperGemmAvailable() {
-#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
-    return hopper::hopperGemmAvailable();
-#else
-    return false;
-#endif
-}
-
-bool Gemm::runOnHopper(const Call& call, bool dryRun) {
-#ifdef BERTBENCH_HAVE_HOPPER_ATTENTION
-    if (!hopper_ || !fused_ || call.dtype == DType::Float32 || call.rows < kHopperMinRows) return false;
-    hopper::HopperGemmCall h;
-    h.bf16 = call.dtype == DType::BFloat16;
-    h.y = call.y;
-    h.ldy = call.ldy;
-    h.x = call.x;
-    h.ldx = call.ldx;
-    h.weight = call.weight;
-    h.bias = call.bias;
-    h.residual = call.residual;
-    h.ldr = call.out;   // linearResidual's residual has contiguous rows
-    h.rows = call.rows;
-    h.in = call.in;
-    h.out = call.out;
-    switch (call.epilogue) {
-    case Epilogue::None:
-    case Epilogue::Bias: h.epilogue = hopper::HopperEpilogue::None; break;
-    case Epilogue::GeluBias: h.epilogue = hopper::HopperEpilogue::BiasGelu; break;
-    case Epilogue::Residual:
-    case Epilogue::ResidualBias: h.epilogue = hopper::HopperEpilogue::Residual; break;
-    }
-    if (!hopper::hopperGemmUsable(h)) return false;
-    if (!dryRun) {
-        try {
-            hopper::runHopperGemm(h, context_.stream());
-            ++hopperCalls_;
-        } catch (const std::exception& e) {
-            throw BackendError(e.what());
-        }
-    }
-    return true;
-#else
-    (void)call;
-    (void)dryRun;
-    return false;
-#endif
-}
+Gemm::Gemm(CudaContext& context, bool autotune) : context_(context), autotune_(autotune) {}
 
 Gemm::~Gemm() { clearPlans(); }
 
@@ -312,7 +258,6 @@ void Gemm::fallback(const Call& call) {
 
 void Gemm::run(const Call& call) {
     if (call.rows <= 0) return;
-    if (runOnHopper(call, false)) return;
     Plan& p = plan(call);
     if (!p.hasAlgo) {
         fallback(call);
@@ -333,9 +278,8 @@ void Gemm::linear(DType dtype, void* y, const void* x, const void* weight, const
 
 void Gemm::linearGelu(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows, int in,
                       int out) {
-    const Call gelu{dtype, y, x, weight, bias, nullptr, rows, in, out, in, out, Epilogue::GeluBias};
-    if (geluIsTanhApproximation(dtype) || runOnHopper(gelu, true)) {   // the Hopper GEMM's GELU is erf
-        run(gelu);
+    if (geluIsTanhApproximation(dtype)) {
+        run(Call{dtype, y, x, weight, bias, nullptr, rows, in, out, in, out, Epilogue::GeluBias});
         return;
     }
     linear(dtype, y, x, weight, nullptr, rows, in, out);

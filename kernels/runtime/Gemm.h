@@ -8,7 +8,7 @@
 // cublasLt's CUBLASLT_EPILOGUE_GELU_BIAS, which is the tanh approximation of GELU
 // (0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), |Δ| < 5e-4 from the erf form, under the fp16
 // rounding of the 3072-wide output); the intermediate is written once and never re-read for the
-// activation. fp32 (or fused epilogues off): the GEMM, then the exact erf GELU kernel (HF's "gelu").
+// activation. fp32: the GEMM, then the exact erf GELU kernel (HF's "gelu").
 // linearResidual(): y = x·Wᵀ + bias + residual, the attention-output and FFN-down GEMMs: cublasLt
 // with beta = 1 and C = residual (D = y, the same layout), so the LayerNorm that follows reads one
 // row instead of two. y may be the residual itself (in place, C = D: cublasLt supports it); such
@@ -25,12 +25,9 @@
 // When cublasLt offers no algorithm (odd shapes, tiny outputs) it falls back to cublasGemmEx plus
 // the bias / activation kernel. fp16/bf16 inputs accumulate in fp32; fp32 is true fp32 (no TF32).
 //
-// Bench knobs (environment, read once per Gemm): BERTBENCH_FUSED_EPILOGUES=0 turns the GELU and
-// residual epilogues off (wave-1 path: separate bias+GELU and bias+residual+LayerNorm kernels);
-// BERTBENCH_GEMM_AUTOTUNE=0 takes the heuristic's first algorithm, as wave 1 did.
-// BERTBENCH_HOPPER_GEMM=1 (off by default: slower than cuBLAS, docs/PERFORMANCE.md session 20)
-// sends fp16/bf16 calls of ≥ kHopperMinRows rows that tile to the own sm_90a GEMM
-// (kernels/hopper/HopperGemm.h), epilogues included (its GELU is the exact erf).
+// The fused epilogues are the only path of the forward: against plain GEMMs followed by separate
+// bias + GELU and bias + residual + LayerNorm kernels they made bert-base fp16 4-5% faster at 1 x 128
+// and 8-11% at 128 x 512 (H100, docs/PERFORMANCE.md).
 //
 // stridedBatched(): cublasGemmStridedBatchedEx in cuBLAS's column-major convention, for
 // attention's QKᵀ and PV.
@@ -51,7 +48,8 @@ size_t elementSize(DType dtype);
 
 class Gemm {
 public:
-    explicit Gemm(CudaContext& context);
+    // autotune: time the candidate algorithms of each new shape (KernelOptions::gemmAutotune).
+    Gemm(CudaContext& context, bool autotune);
     ~Gemm();
     Gemm(const Gemm&) = delete;
     Gemm& operator=(const Gemm&) = delete;
@@ -67,17 +65,13 @@ public:
     void linearResidual(DType dtype, void* y, const void* x, const void* weight, const void* bias,
                         const void* residual, int64_t rows, int in, int out, int64_t ldx = 0);
 
-    // Whether the GELU / residual epilogues are fused (BERTBENCH_FUSED_EPILOGUES, default on).
-    bool fusedEpilogues() const { return fused_; }
     // True when linearGelu(dtype) uses cublasLt's tanh-approximation epilogue.
-    bool geluIsTanhApproximation(DType dtype) const { return fused_ && dtype != DType::Float32; }
+    static bool geluIsTanhApproximation(DType dtype) { return dtype != DType::Float32; }
     void setAutotune(bool on) { autotune_ = on; }
-    // BERTBENCH_HOPPER_GEMM's switch, for the kernel checks; hopperCalls() counts the calls it took.
-    void setHopperGemm(bool on) { hopper_ = on; }
-    int64_t hopperCalls() const { return hopperCalls_; }
-    // True when this build carries the sm_90a GEMM and the current device can run it.
-    static bool hopperGemmAvailable();
-    void setFusedEpilogues(bool on) { fused_ = on; }
+    bool autotune() const { return autotune_; }
+    cudaStream_t stream() const { return context_.stream(); }
+    // How many GEMM shapes have an algorithm chosen by timing (kept for the model's life).
+    int tunedShapes() const { return int(tuned_.size()); }
 
     // Forget cached plans (shapes change per cell; plans are cheap to rebuild). Tuned algorithms stay.
     void clearPlans();
@@ -102,10 +96,6 @@ private:
         Epilogue epilogue;
     };
     Plan& plan(const Call& call);
-    // The sm_90a GEMM when BERTBENCH_HOPPER_GEMM=1 and the call fits it: runs it (or, dryRun,
-    // only answers) and returns true; false leaves the call to cublasLt.
-    bool runOnHopper(const Call& call, bool dryRun);
-    static constexpr int64_t kHopperMinRows = 1024;   // fewer rows: too few tiles for 132 SMs
     // false: no algorithm (use the fallback). timed: the choice was measured (kept in tuned_).
     bool chooseAlgo(const Call& call, Plan& p, bool& timed);
     cublasStatus_t matmul(const Call& call, const Plan& p, const cublasLtMatmulAlgo_t& algo);
@@ -115,10 +105,7 @@ private:
     CudaContext& context_;
     std::map<Key, Plan> plans_;
     std::map<Key, cublasLtMatmulAlgo_t> tuned_;
-    bool fused_ = true;
     bool autotune_ = true;
-    bool hopper_ = false;
-    int64_t hopperCalls_ = 0;
 };
 
 // Column-major C[m×n] = alpha · op(A) · op(B) + beta · C, batched with element strides

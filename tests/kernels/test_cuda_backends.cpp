@@ -5,6 +5,8 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "core/batch/Batch.h"
 #include "core/model/BertWeights.h"
@@ -14,7 +16,7 @@
 #include "kernels/CudaBackends.h"
 #include "kernels/CudaBertBackend.h"
 #include "kernels/model/EagerAttention.h"
-#include "kernels/model/WeightPrefetch.h"
+#include "kernels/runtime/KernelOptions.h"
 #include "kernels/runtime/OpProfiler.h"
 #include "kernels/CudaTestSupport.h"
 
@@ -50,7 +52,7 @@ private slots:
     void memoryLimitThrowsAndTheNextCellRuns() {
         BB_REQUIRE_GPU();
         const BertWeights weights = randomWeights(presetConfig("tiny"), 3);
-        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0, cuda::KernelOptions{});
         backend.loadModel(weights, DType::Float16);
         const int64_t weightsBytes = backend.peakMemoryBytes();
         QVERIFY(weightsBytes >= weights.parameterBytes() / 2);
@@ -76,7 +78,7 @@ private slots:
     void cudaGraphReplayGivesTheSameOutput() {
         BB_REQUIRE_GPU();
         const BertWeights weights = randomWeights(presetConfig("tiny"), 4);
-        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0, cuda::KernelOptions{});
         backend.loadModel(weights, DType::Float32);
         const Batch batch = makeBatch({3, 77, 0.3, 10, weights.config.vocabSize, 11});
         backend.prepare(Task::Qa, batch);
@@ -89,51 +91,49 @@ private slots:
         QCOMPARE(replayed.values, plain.values);   // same kernels, same order: bit-identical
     }
 
-    // When the prefetch acts (no GPU needed: nothing is created until a prefetch is enqueued).
-    void weightPrefetchActsOnlyWhenAskedAndWhereItFits() {
-        const size_t layer = 14u << 20, l2 = 50u << 20;   // bert-base fp16 layer, H100/H200 L2
-        qunsetenv("BERTBENCH_L2_PREFETCH");
-        QVERIFY(!cuda::WeightPrefetch().wanted(128, layer, l2));   // off by default
-        qputenv("BERTBENCH_L2_PREFETCH", "0");
-        QVERIFY(!cuda::WeightPrefetch().wanted(128, layer, l2));
-        qputenv("BERTBENCH_L2_PREFETCH", "1");
-        const cuda::WeightPrefetch on;
-        QVERIFY(on.wanted(128, layer, l2));
-        QVERIFY(on.wanted(cuda::WeightPrefetch::kMaxTokens, layer, l2));
-        QVERIFY(!on.wanted(cuda::WeightPrefetch::kMaxTokens + 1, layer, l2));   // activations dominate there
-        QVERIFY(!on.wanted(128, 26u << 20, l2));                                // two layers overflow the L2
-        QVERIFY(!on.wanted(128, layer, 6u << 20));                               // a small-L2 GPU
-        QVERIFY(!on.wanted(128, 0, l2));
-        qunsetenv("BERTBENCH_L2_PREFETCH");
+    // The kernel options are read by one rule, in one place (no GPU needed).
+    void kernelOptionsReadTheEnvironmentByOneRule() {
+        qunsetenv("BERTBENCH_HOPPER_ATTENTION");
+        qunsetenv("BERTBENCH_GEMM_AUTOTUNE");
+        const cuda::KernelOptions defaults = cuda::KernelOptions::fromEnvironment();
+        QVERIFY(defaults.hopperAttention);
+        QVERIFY(defaults.gemmAutotune);
+        for (const char* off : {"0", "off", "false"}) {
+            qputenv("BERTBENCH_GEMM_AUTOTUNE", off);
+            QVERIFY(!cuda::KernelOptions::fromEnvironment().gemmAutotune);
+        }
+        qputenv("BERTBENCH_GEMM_AUTOTUNE", "");
+        QVERIFY(cuda::KernelOptions::fromEnvironment().gemmAutotune);   // empty = the default
+        qputenv("BERTBENCH_HOPPER_ATTENTION", "0");
+        QVERIFY(!cuda::KernelOptions::fromEnvironment().hopperAttention);
+        qunsetenv("BERTBENCH_HOPPER_ATTENTION");
+        qunsetenv("BERTBENCH_GEMM_AUTOTUNE");
     }
 
-    // BERTBENCH_L2_PREFETCH=1 only moves each next layer's weights into L2 on a side stream: the
-    // output is the same to the last bit, plain and under a CUDA graph (whose capture fails unless
-    // the side stream rejoins). Autotuning off: both backends then run the same GEMM algorithms.
-    void weightPrefetchChangesNoOutput() {
+    // What a backend reports it ran with follows its options and the cell it ran: two backends
+    // made with different options never report the same thing.
+    void kernelOptionsReportTheChoicesMade() {
         BB_REQUIRE_GPU();
         const BertWeights weights = randomWeights(presetConfig("tiny"), 5);
         const Batch batch = makeBatch({2, 64, 0.2, 10, weights.config.vocabSize, 13});
-        qputenv("BERTBENCH_GEMM_AUTOTUNE", "0");
-        auto outputWith = [&](bool prefetch, bool graphs) {
-            if (prefetch) qputenv("BERTBENCH_L2_PREFETCH", "1");
-            else qunsetenv("BERTBENCH_L2_PREFETCH");
-            cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);   // reads both knobs
+        auto reported = [&](bool autotune) {
+            cuda::KernelOptions options;
+            options.gemmAutotune = autotune;
+            cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0, options);
             backend.loadModel(weights, DType::Float16);
-            backend.prepare(Task::TokenClassification, batch);
-            backend.setUseCudaGraphs(graphs);
+            backend.prepare(Task::Encoder, batch);
             backend.forward();
-            backend.forward();
-            return backend.output();
+            std::map<std::string, std::string> byName;
+            for (const KernelOption& o : backend.kernelOptions()) byName[o.name] = o.value;
+            return byName;
         };
-        const TaskOutput plain = outputWith(false, false);
-        const TaskOutput prefetched = outputWith(true, false);
-        const TaskOutput prefetchedGraph = outputWith(true, true);
-        qunsetenv("BERTBENCH_L2_PREFETCH");
-        qunsetenv("BERTBENCH_GEMM_AUTOTUNE");
-        QVERIFY(!plain.values.empty());
-        QCOMPARE(prefetched.values, plain.values);
-        QCOMPARE(prefetchedGraph.values, plain.values);
+        const auto tuned = reported(true), heuristic = reported(false);
+        QCOMPARE(QString::fromStdString(tuned.at("gemm_autotune")), QString("on"));
+        QCOMPARE(QString::fromStdString(heuristic.at("gemm_autotune")), QString("off"));
+        QVERIFY(std::stoi(tuned.at("gemm_autotuned_shapes")) > 0);
+        QCOMPARE(QString::fromStdString(heuristic.at("gemm_autotuned_shapes")), QString("0"));
+        QCOMPARE(QString::fromStdString(tuned.at("attention_kernel")), QString("eager"));
+        QVERIFY(tuned.count("linear_ffn_up") == 1);
     }
 
     // The categories are a contract (kernels/README.md): exactly these names at the top level,
@@ -141,7 +141,7 @@ private slots:
     void profilerCategoriesTileTheForward() {
         BB_REQUIRE_GPU();
         const BertWeights weights = randomWeights(presetConfig("tiny"), 6);
-        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(true), 0);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(true), 0, cuda::KernelOptions{});
         backend.loadModel(weights, DType::Float32);
         const Batch batch = makeBatch({3, 40, 0.3, 5, weights.config.vocabSize, 12});
         backend.prepare(Task::TokenClassification, batch);
@@ -165,7 +165,7 @@ private slots:
         BertWeights weights = randomWeights(presetConfig("tiny"), 5);
         weights.qaW = Tensor();
         weights.qaB = Tensor();
-        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0, cuda::KernelOptions{});
         backend.loadModel(weights, DType::BFloat16);
         Batch batch = makeBatch({2, 16, 0.0, 2, weights.config.vocabSize, 1});
         QVERIFY_THROWS_EXCEPTION(BackendError, backend.prepare(Task::Qa, batch));

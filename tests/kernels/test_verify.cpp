@@ -92,7 +92,10 @@ private slots:
         packed.device = "cuda";
         packed.attention = "eager";
         packed.dtypes = {DType::Float32, DType::Float16, DType::BFloat16};
-        packed.create = [] { return std::make_unique<cuda::CudaBertBackend>(std::make_unique<cuda::EagerAttention>(true), 0); };
+        packed.create = [] {
+            return std::make_unique<cuda::CudaBertBackend>(std::make_unique<cuda::EagerAttention>(true), 0,
+                                                           cuda::KernelOptions{});
+        };
         registry.add(packed);
         auto options = smallOptions(registry);
         const BertWeights weights = randomWeights(presetConfig("tiny"), options.seed + 2);

@@ -1,6 +1,6 @@
 // Host side of the Hopper GEMM: the two TMA tensor maps, the persistent grid and the one
 // instantiation per dtype. Compiled for sm_90a only (kernels/CMakeLists.txt).
-#include "kernels/hopper/HopperGemm.h"
+#include "bench/gemm/HopperGemm.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "kernels/hopper/HopperDevice.h"
-#include "kernels/hopper/HopperGemmKernel.cuh"
+#include "bench/gemm/HopperGemmKernel.cuh"
 #include "kernels/hopper/TensorMap.cuh"
 
 namespace bertbench::hopper {
@@ -76,8 +76,6 @@ void launch(const HopperGemmCall& call, cudaStream_t stream, int sms)
             cudaGetLastError();
             n = sms / T::kClusterSize / 2;   // safe: half the SMs
         }
-        if (std::getenv("BERTBENCH_HOPPER_GEMM_VERBOSE"))
-            std::fprintf(stderr, "hopper gemm: %d clusters of %d resident on %d SMs\n", n, T::kClusterSize, sms);
         return n;
     }();
     const int clusters = int(std::max<int64_t>(1, std::min<int64_t>(pairs, residentClusters)));
