@@ -1,4 +1,4 @@
-#include "kernels/attention/FastAttention.h"
+#include "kernels/attention/FusedAttentionStrategy.h"
 
 #include <exception>
 #include <memory>
@@ -7,17 +7,10 @@
 #include "core/util/Errors.h"
 #include "kernels/attention/FusedAttention.h"
 #include "kernels/runtime/CudaContext.h"
-#include "kernels/runtime/EnvFlag.h"
 #include "kernels/runtime/Gemm.h"
 #include "kernels/runtime/OpProfiler.h"
 
 namespace bertbench::cuda {
-
-namespace {
-bool hopperAllowedByEnvironment() { return envFlag("BERTBENCH_HOPPER_ATTENTION", true); }
-} // namespace
-
-FusedAttentionStrategy::FusedAttentionStrategy(bool packed) : packed_(packed), allowHopper_(hopperAllowedByEnvironment()) {}
 
 void FusedAttentionStrategy::checkSupported(int numHeads, int headDim, DType dtype) const
 {
@@ -79,19 +72,19 @@ void FusedAttentionStrategy::run(const AttentionShape& s, const AttentionArgs& a
     }
 }
 
-std::vector<AttentionStrategyInfo> fastAttentionStrategies()
+std::vector<AttentionStrategyInfo> fusedAttentionStrategies()
 {
     AttentionStrategyInfo sdpa;
     sdpa.name = "sdpa";
     sdpa.description = "fused attention (FlashAttention-2 kernel, key-padding mask) over the padded batch; fp16/bf16";
     sdpa.dtypes = {DType::Float16, DType::BFloat16};
-    sdpa.create = [] { return std::make_unique<FusedAttentionStrategy>(false); };
+    sdpa.create = [](const KernelOptions& o) { return std::make_unique<FusedAttentionStrategy>(false, o.hopperAttention); };
 
     AttentionStrategyInfo flash;
     flash.name = "flash_attention_2";
     flash.description = "padding-free encoder on real tokens + FlashAttention-2 on packed sequences; fp16/bf16";
     flash.dtypes = {DType::Float16, DType::BFloat16};
-    flash.create = [] { return std::make_unique<FusedAttentionStrategy>(true); };
+    flash.create = [](const KernelOptions& o) { return std::make_unique<FusedAttentionStrategy>(true, o.hopperAttention); };
     return {sdpa, flash};
 }
 

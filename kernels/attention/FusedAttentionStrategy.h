@@ -1,5 +1,5 @@
 #pragma once
-// The fast attention strategies (issue 4), offered to CudaBackends.cpp (kernels/README.md):
+// The fused-attention strategies, offered to CudaBackends.cpp (kernels/README.md):
 //
 //   cuda:sdpa               padded layout [B·S rows]; one fused attention kernel with the
 //                           key-padding mask given by lengths; S×S scores never materialised
@@ -7,9 +7,10 @@
 //                           after the embeddings, restored on the task output) and attention runs
 //                           on the packed sequences addressed by cuSeqlens
 //
-// Both are the kernel of FusedAttention.h (fp16/bf16, head dims 32/64/128), reading q, k, v straight
-// out of the QKV projection's [tokens, 3·hidden] rows and writing [tokens, hidden]: no split or
-// merge of heads, no workspace.
+// Both are the one fused-attention call of FusedAttention.h (fp16/bf16, head dims 32/64/128: the
+// Hopper kernel where it runs, else the FlashAttention-2 kernel), reading q, k, v straight out of
+// the QKV projection's [tokens, 3·hidden] rows and writing [tokens, hidden]: no split or merge of
+// heads, no workspace.
 #include <vector>
 
 #include "kernels/attention/FusedAttention.h"
@@ -19,9 +20,8 @@ namespace bertbench::cuda {
 
 class FusedAttentionStrategy final : public AttentionStrategy {
 public:
-    // allowHopper: use the sm_90a kernel where it runs (default: BERTBENCH_HOPPER_ATTENTION,
-    // unset or anything but 0 = yes); the kernel checks pass false to test the fallback too.
-    explicit FusedAttentionStrategy(bool packed);
+    // allowHopper: use the sm_90a kernel where it runs (KernelOptions::hopperAttention); the
+    // kernel checks pass false to check the FlashAttention-2 kernel on a Hopper GPU too.
     FusedAttentionStrategy(bool packed, bool allowHopper) : packed_(packed), allowHopper_(allowHopper) {}
 
     std::string name() const override { return packed_ ? "flash_attention_2" : "sdpa"; }
@@ -41,9 +41,9 @@ private:
     attention::FusedAttentionParams params(const AttentionShape& shape, const AttentionArgs& args) const;
 
     bool packed_;
-    bool allowHopper_ = true;
+    bool allowHopper_;
 };
 
-std::vector<AttentionStrategyInfo> fastAttentionStrategies();
+std::vector<AttentionStrategyInfo> fusedAttentionStrategies();
 
 } // namespace bertbench::cuda
