@@ -2,7 +2,7 @@
 //
 //   attn_bench --check            every (dtype, head dim, mode) on fresh random inputs: odd lengths,
 //                                 batch 1, pad 0.75, pad 0; poisoned outputs and guard rows;
-//                                 relative L2 and max abs error against AttentionReference.h
+//                                 relative L2 and max abs error against core/cpu/CpuAttention.h
 //   attn_bench --time             b128 h12 s512 d64 (and d32/d128 at the same hidden size): the
 //                                 library's kernels, varlen and padded, pad 0 and pad 0.5
 //   attn_bench --variants         the bench-only tile shapes (VARIANTS below), checked and timed
@@ -10,16 +10,14 @@
 //   --quick                       --check with the odd-length and pad-0.75 cases only (sanitizers)
 //   --lengths-dir DIR             where to write the pad-0.5 lengths that sdpa_peers.py reads
 //
-// Build (H100/H200; bench/attention/run_device.sh does this): the FlashAttention-2 files for
-// sm_90, the Hopper kernel for sm_90a, BERTBENCH_HAVE_HOPPER_ATTENTION so the dispatch sees it:
-//   nvcc -std=c++20 -O3 -I. -DBERTBENCH_HAVE_HOPPER_ATTENTION=1 -gencode arch=compute_90,code=sm_90
-//        bench/attention/attn_bench.cu kernels/attention/FusedAttention.cu kernels/attention/FlashFwd_*.cu
-//        kernels/attention/hopper/HopperAttention.cu (that one with -gencode arch=compute_90a,code=sm_90a)
+// Build (H100/H200): bench/attention/build_attn_bench.sh. The FlashAttention-2 files for sm_90,
+// the Hopper kernel for sm_90a, BERTBENCH_HAVE_HOPPER_ATTENTION so the dispatch sees it, and the
+// CPU twin (core/cpu/CpuAttention.h) linked from a CMake build tree's libbertbench_core.a with
+// OpenBLAS.
 //
 // Flop count: 4·H·D·Σ len² (QKᵀ and PV, 2 flops a multiply-add; real keys × real queries), so the
 // padded runs are credited only with real work; at pad 0 this is 4·B·H·S²·D.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -27,12 +25,12 @@
 #include <functional>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <cuda_runtime.h>
 
-#include "kernels/attention/AttentionReference.h"
+#include "core/cpu/CpuAttention.h"
+#include "core/cpu/ThreadPool.h"
 #include "kernels/attention/FlashAttentionLaunch.cuh"
 #include "kernels/attention/FusedAttention.h"
 
@@ -267,23 +265,21 @@ CheckResult checkOne(const Kernel& kernel, const CheckCase& c, bool varlen, int 
     CUDA_CHECK(cudaFree(dOut));
     CUDA_CHECK(cudaFree(dIdx));
 
-    // The CPU twin, one (sequence, head) per task on all cores; the same function as
-    // attentionReferenceVarlen / attentionReferencePadded, split finer so a check takes seconds.
+    // The CPU twin (core/cpu/CpuAttention.h, the CPU backends' attention): flash_attention_2's
+    // over the packed rows, sdpa's over the padded batch; one (sequence, head) per task on all cores.
+    std::vector<int> lengths(c.lengths.begin(), c.lengths.end());
+    std::vector<int64_t> offsets(cu.begin(), cu.end());
+    bertbench::cpu::AttentionShape cs;
+    cs.batch = batch;
+    cs.seqLen = c.seqLen;
+    cs.heads = numHeads;
+    cs.headDim = d;
+    cs.lengths = lengths.data();
+    cs.offsets = offsets.data();
     std::vector<float> ref(size_t(tokens * hidden), 0.f);
-    std::atomic<int> nextItem{0};
-    auto worker = [&] {
-        for (int item; (item = nextItem++) < batch * numHeads;) {
-            const int b = item / numHeads, h = item % numHeads;
-            const int64_t start = varlen ? cu[size_t(b)] : int64_t(b) * c.seqLen;
-            const int len = c.lengths[size_t(b)];
-            const float* q0 = qkv.data() + start * qkvStride + int64_t(h) * d;
-            attentionReferenceSequence(q0, q0 + hidden, q0 + 2 * hidden, qkvStride, qkvStride, qkvStride,
-                                       ref.data() + start * hidden + int64_t(h) * d, hidden, 1, d, p.softmaxScale, len, len);
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
+    std::vector<float> workspace(bertbench::cpu::streamingWorkspaceFloats(d) * size_t(bertbench::cpu::cpuPool().size()));
+    if (varlen) bertbench::cpu::flashAttention(cs, qkv.data(), ref.data(), workspace.data());
+    else bertbench::cpu::sdpaAttention(cs, qkv.data(), ref.data(), workspace.data());
 
     CheckResult r;
     double num = 0, den = 0;
@@ -310,7 +306,7 @@ CheckResult checkOne(const Kernel& kernel, const CheckCase& c, bool varlen, int 
 
 bool checkKernels(const std::vector<Kernel>& kernels, uint64_t seed, bool quick = false)
 {
-    std::printf("\n## Correctness (vs double-precision CPU reference; fp16 tol 2e-3, bf16 tol 1e-2 rel L2)\n\n");
+    std::printf("\n## Correctness (vs the fp32 CPU reference, core/cpu/CpuAttention.h; fp16 tol 2e-3, bf16 tol 1e-2 rel L2)\n\n");
     std::printf("| kernel | mode | case | heads | rel L2 | max abs | all written, finite | guards | ok |\n|---|---|---|---|---|---|---|---|---|\n");
     bool allOk = true;
     uint64_t s = seed;

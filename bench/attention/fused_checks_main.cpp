@@ -1,11 +1,12 @@
-// Runs runFusedAttentionChecks (kernels/attention/FusedAttentionChecks.h) alone, until it is part
-// of `bertbench-cli verify`. Link against a build tree's libraries, e.g. (device preset):
+// Runs runFusedAttentionChecks (kernels/verify/KernelChecks.h) alone: the fused-attention
+// strategies' part of `bertbench-cli verify`, without the rest. Link against a build tree's
+// libraries, e.g. (device preset):
 //   g++ -std=c++20 -O2 -I. -I/usr/local/cuda/include bench/attention/fused_checks_main.cpp
 //       build-attn/kernels/libbertbench_kernels.a build-attn/core/libbertbench_core.a
 //       /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.a -L/usr/local/cuda/lib64 -lcublasLt -lcublas -lcudart -o fused_checks
 #include <cstdio>
 
-#include "kernels/attention/FusedAttentionChecks.h"
+#include "kernels/verify/KernelChecks.h"
 
 int main()
 {

@@ -1,5 +1,6 @@
 #pragma once
-// Fused attention forward for the fast attention strategies (issue 4), as plain C++ calls.
+// The fused attention forward of the fused-attention strategies (FusedAttentionStrategy.h), as
+// plain C++ calls.
 //
 //   launchFlashAttentionVarlen  cuda:flash_attention_2 — packed, unpadded sequences addressed by
 //                               cumulative offsets; work follows real tokens.
@@ -9,7 +10,9 @@
 // Both run the same kernel; only the way a block finds its sequence differs. On a compute
 // capability 9.0 GPU with head dim 64 or 128 that is the Hopper kernel (hopper/: TMA, wgmma,
 // warp-specialised), elsewhere the FlashAttention-2 kernel (FlashAttentionKernel.cuh).
-// Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and accumulation, fp16 or bf16 in and out. The CPU twin is AttentionReference.h.
+// Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and accumulation, fp16 or bf16 in and out.
+// CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
+// Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention.
 //
 // Layout: the QKV projection's output, one row per token, [tokens, 3·hidden] with Q at column 0,
 // K at hidden, V at 2·hidden and head h at h·headDim inside each — i.e. q = qkv, k = qkv + hidden,
