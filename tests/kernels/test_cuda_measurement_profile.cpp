@@ -1,6 +1,7 @@
-// Issue 12 on the GPU: the cuda:* profiling forward (every category present, parts near the
-// plain forward, graphs on), the GEMM probe, the PCI bus id NVML needs, and one sweep through the
-// runner with real NVML. Without a GPU every case skips, naming why.
+// The measurement profile on the GPU (per-op breakdown, efficiency, energy): the cuda:* profiling
+// forward (every category present, parts near the plain forward, graphs on), the GEMM probe, the
+// PCI bus id NVML needs, and one sweep through the runner with real NVML. Without a GPU every case
+// skips, naming why.
 #include <QtTest>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "kernels/CudaBertBackend.h"
 #include "kernels/CudaTestSupport.h"
 #include "kernels/model/EagerAttention.h"
+#include "kernels/runtime/KernelOptions.h"
 
 using namespace bertbench;
 
@@ -26,14 +28,14 @@ double median(std::vector<double> v) {
 }
 } // namespace
 
-class CudaInsightTest : public QObject {
+class CudaMeasurementProfileTest : public QObject {
     Q_OBJECT
 private slots:
     void profileForwardCoversTheForward() {
         BB_REQUIRE_GPU();
         const BertWeights weights = randomWeights(presetConfig("bert-base"), 5);
         for (bool packed : {false, true}) {
-            cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(packed), 0);
+            cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(packed), 0, cuda::KernelOptions{});
             backend.setUseCudaGraphs(true);
             backend.loadModel(weights, DType::Float16);
             backend.prepare(Task::Encoder, makeBatch({32, 256, 0.5, 10, weights.config.vocabSize, 7}));
@@ -58,7 +60,7 @@ private slots:
 
     void gemmProbeAndPciId() {
         BB_REQUIRE_GPU();
-        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0);
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0, cuda::KernelOptions{});
         const double tflops = backend.gemmPeakTflops(DType::Float16);
         QVERIFY2(tflops > 10 && tflops < 5000, qPrintable(QString::number(tflops)));
         QCOMPARE(backend.gemmPeakTflops(DType::Float16), tflops);   // probed once per process
@@ -102,5 +104,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(CudaInsightTest)
-#include "test_cuda_insight.moc"
+QTEST_GUILESS_MAIN(CudaMeasurementProfileTest)
+#include "test_cuda_measurement_profile.moc"
