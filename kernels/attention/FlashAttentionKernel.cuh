@@ -41,6 +41,8 @@
 //
 // Rows past a sequence's end are zero-filled by cp.async (src-size 0): K and V padding is zero,
 // so masked keys contribute exp2(-inf) · 0 = 0 and never NaN, and nothing past the buffer is read.
+// CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
+// Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper false: this kernel).
 #include <cstdint>
 
 #include <cuda_bf16.h>

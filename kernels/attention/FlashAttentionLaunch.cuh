@@ -1,6 +1,8 @@
 #pragma once
 // Launch side of the FlashAttention-2 kernel: the tile shape shipped per head dim, and the one
 // launch template that every instantiation file (FlashFwd_hdim*_*.cu) instantiates once.
+// CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
+// Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper false: this kernel).
 #include <stdexcept>
 #include <string>
 

@@ -1,5 +1,7 @@
 // FusedAttention.h's calls: check the arguments, resolve the sequence addressing, dispatch to the
 // (head dim, dtype) instantiation. The kernels themselves are compiled in FlashFwd_hdim*_*.cu.
+// CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
+// Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention.
 #include "kernels/attention/FusedAttention.h"
 
 #include <cmath>

@@ -1,6 +1,7 @@
 #pragma once
 // The activations of the elementwise kernels, in fp32 (bias_act.cu, gated_act.cu).
-// CPU reference: core/cpu/CpuOps.cpp (geluInPlace: the same erf GELU).
+// CPU reference: core/cpu/CpuOps.cpp:geluInPlace (the same erf GELU); tanh and relu:
+// kernels/verify/OpReferences.h:activationReference. Check: kernels/verify/ActivationChecks.cpp.
 #include "kernels/ops/Ops.h"
 
 namespace bertbench::cuda::ops {

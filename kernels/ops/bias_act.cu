@@ -6,6 +6,8 @@
 // fallback path. Elementwise and memory-bound: each thread moves one 16-byte vector
 // per step of a grid-stride loop (one read, one write per element, the bias row stays in L1/L2);
 // a scalar loop handles widths that are not a multiple of the vector. Math in fp32.
+// CPU reference: core/cpu/CpuOps.cpp:geluInPlace (through kernels/verify/OpReferences.h:activationReference).
+// Check: kernels/verify/ActivationChecks.cpp:checkBiasActivation.
 #include "kernels/ops/Activation.cuh"
 #include "kernels/ops/Ops.h"
 #include "kernels/ops/Vec.cuh"

@@ -5,6 +5,7 @@
 // [tokens, hidden]). With rowToPadded the kernel also removes padding: output row r embeds
 // padded position rowToPadded[r], so the packed encoder never touches padding tokens.
 // Launch: LayerNormRow.cuh (rows on threadIdx.y, vectors in registers, fp32 statistics).
+// CPU reference: core/cpu/CpuBertModel.cpp:CpuBertModel::embed. Check: kernels/verify/NormChecks.cpp:checkEmbeddings.
 #include "kernels/ops/LayerNormRow.cuh"
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"

@@ -2,8 +2,8 @@
 // GEMM writes both halves in one [rows, 2·cols] output and this kernel combines them.
 // Elementwise and memory-bound: one thread per 16-byte vector of out (two vector reads, one write),
 // grid-stride; a scalar loop where cols is not a multiple of the vector. Math in fp32.
-// CPU reference: kernels/verify/OpReferences.h (gatedActivationReference). Check: kernels/verify
-// (checkGatedActivation).
+// CPU reference: kernels/verify/OpReferences.h:gatedActivationReference.
+// Check: kernels/verify/ActivationChecks.cpp:checkGatedActivation.
 #include "kernels/ops/Activation.cuh"
 #include "kernels/ops/Ops.h"
 #include "kernels/ops/Vec.cuh"

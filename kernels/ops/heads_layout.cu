@@ -5,6 +5,9 @@
 // One thread per 16-byte vector of the output; threads of one (s, h) read d contiguous
 // elements of the token's row. In the packed layout the padding positions are written as zeros.
 // mergeHeads: ctx [B, H, S, d] → out [tokens, H·d], one thread per output vector, coalesced writes.
+// CPU reference: core/cpu/CpuAttention.cpp:eagerAttention (split and merge, through the eager step).
+// Check: kernels/verify/AttentionChecks.cpp:checkEagerAttention; gather and scatter of rows:
+// kernels/verify/EncoderChecks.cpp:checkPackedEncoder (the packed encoder against the padded one).
 #include "kernels/ops/Ops.h"
 #include "kernels/ops/Vec.cuh"
 #include "kernels/runtime/CudaCheck.h"

@@ -5,6 +5,7 @@
 // instead of HF's 5 (bias add in the GEMM, residual add, LN read, LN write). The sum is formed
 // in fp32 and never rounded before the statistics. Launch: LayerNormRow.cuh (rows on
 // threadIdx.y, 16-byte vectors in registers, fp32 two-pass statistics).
+// CPU reference: core/cpu/CpuOps.cpp:addLayerNormRow. Check: kernels/verify/NormChecks.cpp:checkLayerNorm.
 #include "kernels/ops/DependentLaunch.cuh"
 #include "kernels/ops/LayerNormRow.cuh"
 #include "kernels/ops/Ops.h"

@@ -7,6 +7,8 @@
 // keys, zeros for masked keys (so PV may run over all S keys). Masked keys are never read, so
 // the work follows real tokens. Padding query rows (q ≥ lengths[b]) are only zeroed: they never
 // reach a real output. Longer rows fall back to a three-pass loop over global memory.
+// CPU reference: core/cpu/CpuOps.cpp:rowMax, expShiftedSum, scaleRow (CpuAttention.cpp's softmax of a row).
+// Check: kernels/verify/AttentionChecks.cpp:checkSoftmax.
 #include <cmath>
 
 #include "kernels/ops/Ops.h"

@@ -1,14 +1,16 @@
 // Attention against core's CPU attention (core/cpu/CpuAttention.h, the one CPU attention
-// reference): the masked softmax kernel, the eager strategy's whole step (split, QKᵀ, softmax, PV,
-// merge) against cpu::eagerAttention, and the fused-attention strategies against cpu::sdpaAttention
-// (padded) and cpu::flashAttention (packed). Real rows are compared; every row, padding included,
-// must be finite (padding rows become keys of later layers, and 0 × NaN is NaN).
+// reference): the masked softmax kernel against the CPU backends' softmax of a row (CpuOps.h),
+// the eager strategy's whole step (split, QKᵀ, softmax, PV, merge) against cpu::eagerAttention,
+// and the fused-attention strategies against cpu::sdpaAttention (padded) and cpu::flashAttention
+// (packed). Real rows are compared; every row, padding included, must be finite (padding rows
+// become keys of later layers, and 0 × NaN is NaN).
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "core/cpu/CpuAttention.h"
+#include "core/cpu/CpuOps.h"
 #include "core/cpu/ThreadPool.h"
 #include "kernels/attention/FusedAttention.h"
 #include "kernels/attention/FusedAttentionStrategy.h"
@@ -34,11 +36,10 @@ KernelCheck checkSoftmax(CheckDevice& dev, Rng& rng, DType dtype, int seqLen, co
         const int q = int(r % size_t(seqLen));
         const int len = lengths[r / size_t(seqLen) / size_t(heads)];
         if (q >= len) continue;
-        const float* s = scores.data() + r * size_t(ld);
-        double mx = -INFINITY, sum = 0;
-        for (int j = 0; j < len; ++j) mx = std::max(mx, double(s[j]) * scale);
-        for (int j = 0; j < len; ++j) sum += std::exp(double(s[j]) * scale - mx);
-        for (int j = 0; j < len; ++j) want[r * size_t(ld) + size_t(j)] = float(std::exp(double(s[j]) * scale - mx) / sum);
+        // The CPU backends' softmax of a row (core/cpu/CpuOps.h's building blocks), on its real keys.
+        float* p = want.data() + r * size_t(ld);
+        for (int j = 0; j < len; ++j) p[j] = scores[r * size_t(ld) + size_t(j)] * scale;
+        cpu::scaleRow(p, len, 1.f / cpu::expShiftedSum(p, len, cpu::rowMax(p, len)));
     }
     return compare("masked softmax S=" + std::to_string(seqLen), dtype, dev.download(d, want.size(), dtype), want);
 }

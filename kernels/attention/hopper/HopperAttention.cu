@@ -1,5 +1,7 @@
 // Host side of the Hopper attention kernel: the three TMA tensor maps, the persistent grid, and
 // the one instantiation per (head dim, dtype). Compiled for sm_90a only (kernels/CMakeLists.txt).
+// CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
+// Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper true, on an H100/H200).
 #include "kernels/attention/hopper/HopperAttention.h"
 
 #include <algorithm>

@@ -26,6 +26,8 @@
 // Rows past a sequence's end are the next sequence's (or TMA's zeros past the tensor): keys there
 // are masked to -inf, so P = 0 and finite V contributes nothing; query rows there are computed
 // and discarded.
+// CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
+// Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper true, on an H100/H200).
 #include <cstdint>
 
 #include <cuda.h>
