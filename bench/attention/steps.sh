@@ -4,16 +4,12 @@ ATTN_BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 attn_ready() { [ -x "$AB" ] || { say "SKIPPED (no attn_bench in $BIN: bash bench/device/build.sh attn): $1"; return 1; }; }
 
-step_attention() {  # attention: attn_bench --check --quick and --time (Hopper, FA2 kernel, no ping-pong) beside PyTorch flash/cuDNN/varlen
+step_attention() {  # attention: attn_bench --check --quick and --time (the sm_90a Hopper kernel, the FA2 kernel) beside PyTorch flash/cuDNN/varlen
   attn_ready attention && fits 45 "attention" || return
   timeout "$(limit 90)" "$AB" --check --quick > "$W/attn_check.log" 2>&1
   say "   attn_bench --check --quick: rc=$?"; grep -E "FAIL|PASSED" "$W/attn_check.log" | tail -n 3 | tee -a "$S"
   (cd "$W" && timeout "$(limit 60)" "$AB" --time --lengths-dir "$W") > "$W/attn_time.log" 2>&1
   say "   attn_bench --time: rc=$?"; grep -E "^\| (library|hopper)" "$W/attn_time.log" | tee -a "$S"
-  if fits 60 "attention without ping-pong"; then
-    (cd "$W" && BERTBENCH_HOPPER_PINGPONG=0 timeout "$(limit 60)" "$AB" --time) > "$W/attn_time_nopingpong.log" 2>&1
-    say "   BERTBENCH_HOPPER_PINGPONG=0: rc=$?"; grep -E "^\| hopper" "$W/attn_time_nopingpong.log" | tee -a "$S"
-  fi
   fits 40 "attention peers" || return
   timeout "$(limit 120)" "$PYTHON" "$ATTN_BENCH/sdpa_peers.py" --lengths "$W/lengths_b128_s512_pad0.5.txt" \
       > "$W/attn_peers.log" 2>&1

@@ -18,7 +18,7 @@ step_verify() {  # verify: tiny with kernel checks + graphs; bert-base every bac
     say "verify bert-large: rc=$?"; grep -E "FAIL|verify:" "$W/verify_large.log" | tail -n 3 | tee -a "$S"
   fi
   local knob
-  for knob in ${VERIFY_KNOBS:-}; do   # e.g. VERIFY_KNOBS="BERTBENCH_L2_PREFETCH=1 BERTBENCH_HOPPER_GEMM=1"
+  for knob in ${VERIFY_KNOBS:-}; do   # e.g. VERIFY_KNOBS="BERTBENCH_HOPPER_ATTENTION=0 BERTBENCH_GEMM_AUTOTUNE=0"
     fits 60 "verify with $knob" || return
     env "$knob" timeout "$(limit 150)" "$CLI" verify --model bert-base --seed 15 --no-kernel-checks --cuda-graphs \
         --backends cuda:sdpa,cuda:flash_attention_2 > "$W/verify_${knob%%=*}.log" 2>&1

@@ -25,7 +25,6 @@ FAMILIES = [  # (family, regex on the demangled kernel name), first match wins
     ("attention", r"ttention|flash|softmax|splitHeads|mergeHeads"),
     ("gemm (cuBLAS)", r"gemm|Gemm|sm90_xmma|sm80_xmma|cutlass|splitKreduce|ampere|hopper_gemm|nvjet"),
     ("bias / activation", r"bias|Activation|gelu"),
-    ("L2 prefetch", r"prefetch"),
     ("padding / heads", r"scatter|gather|fill"),
 ]
 

@@ -1,10 +1,11 @@
-# GEMM steps of bench/device/run.sh (sourced): the own Hopper GEMM and cuBLAS alone on BERT's
-# four linear layers (bench/gemm/hopper_gemm_bench.cu), and what Nsight Compute says about them.
+# GEMM steps of bench/device/run.sh (sourced): the own Hopper GEMM (a benchmark, not in the forward)
+# and cuBLAS alone on BERT's four linear layers (bench/gemm/hopper_gemm_bench.cu), and what Nsight
+# Compute says about them.
 GEMM_BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-step_gemm() {  # gemm: Hopper GEMM variants checked and timed beside cuBLAS; the forward with BERTBENCH_HOPPER_GEMM=0/1; verify with it on
+step_gemm() {  # gemm: the Hopper GEMM benchmark's variants (GEMM_VARIANTS, default "base direct tanh") checked and timed beside cuBLAS
   fits 200 "gemm" || return
-  CLI="$CLI" timeout -k 10 "$(limit 500)" bash "$GEMM_BENCH/run_device.sh" "$W/gemm" ${GEMM_VARIANTS:-} > "$W/gemm.log" 2>&1
+  timeout -k 10 "$(limit 500)" bash "$GEMM_BENCH/run_device.sh" "$W/gemm" "${GEMM_VARIANTS:-base direct tanh}" > "$W/gemm.log" 2>&1
   say "   gemm rc=$?"; tail -n 30 "$W/gemm.log" | cut -c1-160 | tee -a "$S"
 }
 
