@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Report back: the markdown tables of a device call, from bench/device/run.sh's logs.
 
-  python3 bench/device/report.py OUT [OUT ...] [--after TAG] [--before TAG] [--prefetch TAG] [--variants A,B,...]
+  python3 bench/device/report.py OUT [OUT ...] [--after TAG] [--before TAG] [--variants A,B,...]
   python3 bench/device/report.py --self-test
 
 OUT is a call's folder or its logs.tgz (unpacked into a temporary folder); several calls can be read
@@ -14,7 +14,7 @@ files exist (a part whose files are absent is skipped with a line saying so):
   2. the per-category breakdown of cuda:flash_attention_2 (the runner's graph-replayed parts), and
      the breakdown step's parts-vs-median, energy and %-of-GEMM-peak lines (breakdown/results.csv);
   3. attention alone (attention step): ours (attn_time.log) beside PyTorch (attn_peers.log);
-  4. the grid step's table (grid_table.md), the torch-grid and torch-agreement reports;
+  4. the grid step's table (grid_table.md), the torch-grid, torch-agreement and before-after reports;
   5. the verify and compute-sanitizer verdicts found in summary.txt.
 Numbers are copied, never recomputed from anything but the files.
 """
@@ -80,7 +80,7 @@ def before_after(old, new, digits):
     return f"{fmt(old, digits)} → {fmt(new, digits)}" if old is not None else fmt(new, digits)
 
 
-def cells_table(dirs, after, before, prefetch, out):
+def cells_table(dirs, after, before, out):
     peers = peer_rows(dirs)
     rows = []
     for part, model, b, s, pad, target in CELLS:
@@ -88,19 +88,17 @@ def cells_table(dirs, after, before, prefetch, out):
         if a is None:
             continue
         bf = run_row(dirs, before, part, b, s, pad) if before else None
-        pf = run_row(dirs, prefetch, part, b, s, pad) if prefetch else None
-        rows.append((part, model, b, s, pad, target, a, bf, pf))
+        rows.append((part, model, b, s, pad, target, a, bf))
     if not rows:
         out.append(f"(no run_{after}_*/results.csv: the cells table is skipped)")
         return {}
-    prefetch = prefetch if any(r[8] for r in rows) else ""   # a column only when it was run
     head = "| cell | " + " | ".join(name for _, name in PEERS) + " | cuda:sdpa | **cuda:flash_attention_2** |"
-    head += (" with L2 prefetch |" if prefetch else "") + " target | |"
+    head += " target | |"
     out.append(head)
-    out.append("| --- |" + " ---: |" * (len(PEERS) + 2 + (1 if prefetch else 0) + 1) + " --- |")
+    out.append("| --- |" + " ---: |" * (len(PEERS) + 2 + 1) + " --- |")
     verdicts = {}
     notes = []
-    for part, model, b, s, pad, target, a, bf, pf in rows:
+    for part, model, b, s, pad, target, a, bf in rows:
         d = digits_for(b)
         cell = f"{model} {b} × {s}, pad {pad:g}"
         peer_ms = [float(peers[(p, b, s, pad)]["median_ms"]) if (p, b, s, pad) in peers and model == "bert-base" else None
@@ -110,10 +108,7 @@ def cells_table(dirs, after, before, prefetch, out):
         line = f"| {cell} | " + " | ".join(fmt(v, d) for v in peer_ms)
         line += f" | {before_after(float(bf['baseline_median_ms']) if bf else None, sdpa, d)}"
         line += f" | {before_after(float(bf['candidate_median_ms']) if bf else None, ours, d)}"
-        best = min(ours, float(pf["candidate_median_ms"])) if pf else ours
-        if prefetch:
-            line += f" | {fmt(float(pf['candidate_median_ms']), d) if pf else '—'}"
-        met = best <= target
+        met = ours <= target
         verdicts[cell] = met
         line += f" | ≤ {target:g} | {'met' if met else '**missed**'} |"
         out.append(line)
@@ -121,7 +116,7 @@ def cells_table(dirs, after, before, prefetch, out):
         if known:
             fastest = min(known)
             name = PEERS[peer_ms.index(fastest)][1].rstrip("¹")
-            notes.append(f"- {cell}: the best peer ({name}, {fmt(fastest, d)} ms) over ours: **{fastest / best:.2f}×**")
+            notes.append(f"- {cell}: the best peer ({name}, {fmt(fastest, d)} ms) over ours: **{fastest / ours:.2f}×**")
     out.append("")
     out.append("¹ `nn.TransformerEncoder`'s nested-tensor fast path: the 12 layers only, no embeddings.")
     out.append("")
@@ -290,19 +285,20 @@ def breakdown_checks(dirs, out):
 def copied_sections(dirs, out):
     for name, title in (("grid_table.md", "The old script's grid, ours vs the peers"),
                         ("torch-grid/report.txt", "torch:* beside cuda:* (torch-grid)"),
-                        ("torch-agreement/report.txt", "torch:sdpa vs hf_sdpa (torch-agreement)")):
+                        ("torch-agreement/report.txt", "torch:sdpa vs hf_sdpa (torch-agreement)"),
+                        ("before-after/report.md", "The old build against the new (before-after)")):
         path = find(dirs, name)
         if path:
             with open(path) as f:
                 out += [f"\n### {title}", "", f.read().rstrip()]
 
 
-def report(dirs, after=None, before="before", prefetch="prefetch", variants=None):
+def report(dirs, after=None, before="before", variants=None):
     tags = variant_tags(dirs)
     if after is None:
         after = "default" if "default" in tags else "after"
     out = ["### Target cells (bert-base encoder fp16 unless said, `--cuda-graphs`, medians, ms)", ""]
-    verdicts = cells_table(dirs, after, before, prefetch, out)
+    verdicts = cells_table(dirs, after, before, out)
     if len(variants or tags) > 1:
         variants_table(dirs, variants or tags, out)
     out.append("\n### Per-category breakdown (graph-replayed parts, ms a forward)")
@@ -330,12 +326,11 @@ def self_test():
     assert "0.456 → 0.441" in text, text        # 1 × 128
     assert "11.23 → 10.15" in text, text        # bert-large
     assert verdicts["bert-base 128 × 512, pad 0"] is False
-    assert "with L2 prefetch" not in text      # no prefetch runs in that call: no column
     assert "(torch.compile, 29.79 ms) over ours: **1.17×**" in text, text
     assert "| ours: library d64 fp16 (128x64, 4 warps) | 271.2 | 271.7 | 165.3 | 158.6 |" in text, text
     assert "| PyTorch sdpa cuDNN | 404.4 | 246.6 | — | 61.1 |" in text, text
     assert "| before | bert-base 128 × 512 p0 |" in text, text   # the variants table
-    text, verdicts = report([hopper], after="hopper", before="fa2kernel", prefetch="")
+    text, verdicts = report([hopper], after="hopper", before="fa2kernel")
     assert "26.04 → 24.74" in text, text        # the Hopper-attention table
     assert "| qkv gemm |" in text and "| attention |" in text, text
     assert "peak memory" in verdicts and verdicts["peak memory"] is True, verdicts   # 654 / 1411
@@ -368,7 +363,7 @@ def main():
     if args == ["--self-test"]:
         self_test()
         return
-    opts = {"--after": None, "--before": "before", "--prefetch": "prefetch", "--variants": None}
+    opts = {"--after": None, "--before": "before", "--variants": None}
     dirs = []
     i = 0
     while i < len(args):
@@ -383,7 +378,7 @@ def main():
     if not dirs:
         sys.exit(__doc__)
     variants = opts["--variants"].split(",") if opts["--variants"] else None
-    text, _ = report(dirs, opts["--after"], opts["--before"], opts["--prefetch"], variants)
+    text, _ = report(dirs, opts["--after"], opts["--before"], variants)
     print(text)
 
 

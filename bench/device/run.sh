@@ -16,14 +16,17 @@
 #   OUT       where the files go (default /tmp/bench-out): summary.txt (every step's lines, the
 #             tables last), logs.tgz (every log and run), and the small logs the report reads
 #   VARIANTS  for the cells step: "name[:VAR=value,...] ..." (default "default"), e.g.
-#             VARIANTS="default before:BERTBENCH_FUSED_EPILOGUES=0,BERTBENCH_GEMM_AUTOTUNE=0"
+#             VARIANTS="default noautotune:BERTBENCH_GEMM_AUTOTUNE=0 fa2kernel:BERTBENCH_HOPPER_ATTENTION=0"
+#   BEFORE    for the before-after step: the old CLI (default $BIN/before/bertbench-cli; when only
+#             its .xz was carried, decompressed first; BEFORE_REF=<ref> bash bench/device/build.sh
+#             makes it); BA_VERIFY=0 skips that step's two verifies
 #   PYTHON    the interpreter with torch for the peers (default /opt/torch/.venv/bin/python3 if
 #             present, else python3)
 # Back here: python3 bench/device/report.py OUT (the folder, or its logs.tgz) prints the tables.
 set -uo pipefail
 BENCH=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
-for f in "$BENCH"/device/checks.sh "$BENCH"/end-to-end/steps.sh "$BENCH"/torch/steps.sh \
+for f in "$BENCH"/device/checks.sh "$BENCH"/device/steps.sh "$BENCH"/end-to-end/steps.sh "$BENCH"/torch/steps.sh \
          "$BENCH"/attention/steps.sh "$BENCH"/gemm/steps.sh "$BENCH"/multi-gpu/steps.sh; do
   # shellcheck source=/dev/null
   source "$f"
@@ -63,7 +66,7 @@ cli_run() {
   [ "$lim" -lt 10 ] && { say "SKIPPED (time): run $name"; return 1; }
   env "${envs[@]}" timeout -s INT -k 15 "$lim" "$CLI" run "$@" --out "$W/$name" > "$W/$name.log" 2>&1
   local rc=$?
-  say "   run $name: rc=$rc, $(grep -c ',ok,' "$W/$name/results.csv" 2> /dev/null || echo 0) ok rows${envs:+ (${envs[*]})}"
+  say "   run $name: rc=$rc, $(cat "$W/$name/results.csv" 2> /dev/null | grep -c ',ok,') ok rows${envs:+ (${envs[*]})}"
   grep -i -E "error|oom|problem" "$W/$name.log" | head -n 5 | tee -a "$S"
   return 0
 }
