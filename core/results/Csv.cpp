@@ -2,10 +2,10 @@
 // LF or CRLF line ends) and the matching field writer.
 #include "core/results/Csv.h"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 
+#include "core/sweep/RunAxes.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::csv {
@@ -146,29 +146,16 @@ SweepSpec specFromRows(const std::vector<ResultRow>& rows, DType dtype) {
     SweepSpec spec;
     spec.dtype = dtype;
     if (rows.empty()) return spec;
-    auto addOnce = [](auto& list, const auto& value) {
-        if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
-    };
-    spec.tasks.clear();
-    spec.candidates.clear();
-    spec.batchSizes.clear();
-    spec.seqLens.clear();
-    spec.pads.clear();
     spec.baseline = rows.front().baseline.backend;
     spec.numBatches = rows.front().numBatches;
-    for (const ResultRow& r : rows) {
-        addOnce(spec.tasks, r.cell.task);
-        addOnce(spec.candidates, r.candidate.backend);
-        addOnce(spec.batchSizes, r.cell.batchSize);
-        addOnce(spec.seqLens, r.cell.seqLen);
-        addOnce(spec.pads, r.cell.pad);
-    }
-    // Ascending, as sweeps list them: a file with holes (failed or skipped cells) still
-    // gives the right order.
-    std::sort(spec.batchSizes.begin(), spec.batchSizes.end());
-    std::sort(spec.seqLens.begin(), spec.seqLens.end());
-    std::sort(spec.pads.begin(), spec.pads.end(),
-              [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; });   // NaN last
+    // The same axes the GUI draws: a file with holes (failed or skipped cells) or rows out of
+    // order still gives ascending lists.
+    RunAxes axes = axesOfRows(rows);
+    spec.tasks = std::move(axes.tasks);
+    spec.candidates = std::move(axes.candidates);
+    spec.batchSizes = std::move(axes.batchSizes);
+    spec.seqLens = std::move(axes.seqLens);
+    spec.pads = std::move(axes.pads);
     return spec;
 }
 

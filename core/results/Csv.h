@@ -34,9 +34,9 @@ std::string fixed(double x, int decimals);
 // Whole-string parses: no surrounding spaces, no '+'; doubles also take nan/inf/infinity.
 std::optional<double> parseDouble(std::string_view s);
 std::optional<int64_t> parseInt(std::string_view s);
-// What a CSV file lacks, rebuilt from its rows: tasks and candidates in order of first
-// appearance, the first row's baseline and num_batches, batch sizes, seq lens and pads
-// ascending. The other fields keep their defaults.
+// What a CSV file lacks, rebuilt from its rows: the first row's baseline and num_batches, and
+// the axes as axesOfRows derives them (tasks and candidates in order of first appearance,
+// batch sizes, seq lens and pads ascending). The other fields keep their defaults.
 SweepSpec specFromRows(const std::vector<ResultRow>& rows, DType dtype);
 
 // "a/b/c.csv" -> "c.csv".

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/models/RunAxes.h"
+#include "ui/models/RowLookup.h"
 
 namespace bertbench::ui {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ui/models/HeatmapGrid.h"
-#include "ui/models/RunAxes.h"
+#include "ui/models/RowLookup.h"
 
 namespace bertbench::ui {
 

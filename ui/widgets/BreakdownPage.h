@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "ui/models/RunAxes.h"
+#include "ui/models/RowLookup.h"
 
 QT_BEGIN_NAMESPACE
 class QChart;

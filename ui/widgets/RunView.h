@@ -1,5 +1,6 @@
 #pragma once
-// One run on screen: a header (task, candidate, what the run is) over five tabs:
+// One run on screen: a header (task, candidate, what the run is, each backend's kernel options)
+// over five tabs:
 //   Heatmaps  — per max sequence length, speedup % and memory saved % (x batch size, y pad),
 //               and energy saved % where the run measured energy; throttled cells are marked;
 //               a click selects the cell for the Breakdown tab
@@ -16,7 +17,7 @@
 #include <optional>
 #include <vector>
 
-#include "ui/models/RunAxes.h"
+#include "ui/models/RowLookup.h"
 #include "ui/models/RunFigures.h"
 
 QT_BEGIN_NAMESPACE
@@ -37,6 +38,7 @@ class BreakdownPage;
 class ChartView;
 class HeatmapChart;
 class HeatmapGridModel;
+class KernelOptionsLabel;
 class LineChart;
 class ResultsFilterProxy;
 class ResultsTableModel;
@@ -117,6 +119,7 @@ private:
     QComboBox* taskBox_ = nullptr;
     QComboBox* candidateBox_ = nullptr;
     QLabel* headline_ = nullptr;
+    KernelOptionsLabel* kernelOptions_ = nullptr;   // under the headline: what each backend ran with
     QTabWidget* tabs_ = nullptr;
     QGridLayout* heatmapGrid_ = nullptr;
     QGridLayout* lineGrid_ = nullptr;

@@ -1,0 +1,35 @@
+#pragma once
+// The axes of a run: which tasks, candidates, batch sizes, seq lens and pads it covers. One
+// derivation for every reader (a CSV's rebuilt spec, the GUI's heatmaps and figures), so a run
+// read from a file and the same run on screen list its pads in the same order.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/sweep/Run.h"
+
+namespace bertbench {
+
+struct RunAxes {
+    std::vector<Task> tasks;               // the spec's order, then any only the rows have
+    std::vector<std::string> candidates;   // likewise
+    std::vector<int> batchSizes;           // ascending
+    std::vector<int> seqLens;              // ascending
+    std::vector<double> pads;              // ascending, NaN last; one per padKey
+
+    bool operator==(const RunAxes&) const = default;
+};
+
+// The spec's values, then those only the rows have (a loaded run with failed or hand-merged
+// cells, an old CSV with rows and no spec).
+RunAxes axesOf(const SweepSpec& spec, const std::vector<ResultRow>& rows);
+RunAxes axesOf(const Run& run);
+// The rows' values alone: what a file that records no spec (the CSVs) covers.
+RunAxes axesOfRows(const std::vector<ResultRow>& rows);
+// Adds `from`'s batch sizes, seq lens and pads to `into` (sorted, no repeats).
+void mergeGridAxes(RunAxes& into, const RunAxes& from);
+
+// Pad fractions are compared at 1e-6: the old CSVs print them as "0.1", specs hold 0.1.
+int64_t padKey(double pad);
+
+} // namespace bertbench
