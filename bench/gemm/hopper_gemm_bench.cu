@@ -1,4 +1,4 @@
-// The Hopper GEMM (kernels/hopper/) alone: correctness against a double-precision CPU twin, then
+// The own sm_90a GEMM (bench/gemm/HopperGemm*, on the primitives of kernels/hopper/) alone: correctness against a double-precision CPU twin, then
 // its time against cuBLAS on BERT's four linear layers.
 //
 //   hopper_gemm_bench --check         every (dtype, layer, epilogue) at 1000 rows (a partial last
