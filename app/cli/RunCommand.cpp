@@ -147,6 +147,204 @@ RunJournal openJournal(const std::optional<ResumeState>& resume, const std::stri
     return journal;
 }
 
+// What is measured and with what: the plan (the resumed run's spec when --resume), the
+// resumed state, and the registry (rebuilt with the torch:* backends when the plan names one).
+struct RunSetup {
+    RunPlan plan;
+    std::optional<ResumeState> resume;
+    BackendRegistry registry;
+};
+
+RunSetup setUpRun(const ParsedArgs& parsed) {
+    // Without torch:* backends first: probing Python (importing torch) costs seconds, and the plan's
+    // defaults never depend on them. Rebuilt with them when the plan names one.
+    app::RegistryOptions registryOptions;
+    registryOptions.torch = false;
+    RunSetup setup{RunPlan{}, std::nullopt, app::makeRegistry(registryOptions)};
+    RunPlan& plan = setup.plan;
+    plan = planRun(parsed, setup.registry);
+    if (parsed.has("--resume")) {
+        refuseSweepFlagsWithResume(parsed);
+        setup.resume = loadResumeState(*parsed.value("--resume"));
+        plan.spec = setup.resume->previous.spec;
+        plan.outDir = setup.resume->outDir;
+    }
+    if (namesTorchBackend(plan.spec)) {
+        if (plan.threads >= 0) setCpuThreads(plan.threads);   // the torch workers' CPU threads too
+        registryOptions.torch = true;
+        registryOptions.python = plan.python;
+        if (plan.deviceGiven && !setup.resume) registryOptions.torchDevice = plan.device;
+        setup.registry = app::makeRegistry(registryOptions);
+    }
+    return setup;
+}
+
+// Every problem at once; true when there were any (nothing is measured then).
+bool reportProblems(const std::string& command, const std::vector<std::string>& problems, std::ostream& err) {
+    if (problems.empty()) return false;
+    err << "bertbench-cli " << command << ": the sweep is not valid (" << problems.size()
+        << (problems.size() == 1 ? " problem" : " problems") << "):\n";
+    for (const std::string& p : problems) err << "  " << p << "\n";
+    err << "Nothing was measured. Try 'bertbench-cli " << command << " --help'.\n";
+    return true;
+}
+
+// The shard and the workers: as given, or as recorded by the run being resumed.
+void adoptResumedLayout(RunPlan& plan, const std::optional<ResumeState>& resume) {
+    if (!resume) return;
+    const Environment& was = resume->previous.environment;
+    if (was.shardCount > 0) plan.shard = Shard{was.shardIndex, was.shardCount};
+    if (plan.gpus.empty()) plan.gpus = was.workers;
+}
+
+// --gpus → worker processes; none when the run measures in this process.
+std::vector<WorkerSlot> workersFor(const RunPlan& plan) {
+    if (plan.gpus.empty()) return {};
+    const SweepSpec& spec = plan.spec;
+    WorkerRequest request;
+    request.gpus = plan.gpus;
+    std::vector<std::string> named{spec.baseline};
+    named.insert(named.end(), spec.candidates.begin(), spec.candidates.end());
+    for (const std::string& name : named) {
+        request.sweepUsesCuda = request.sweepUsesCuda || name.rfind("cuda:", 0) == 0;
+        request.sweepUsesCpu = request.sweepUsesCpu || name.rfind("cpu:", 0) == 0;
+    }
+    request.threads = plan.threads;
+    request.machineGpus = app::listGpus();
+    request.allowedCpus = allowedCpus();
+    return planWorkers(request);
+}
+
+// Cells not to measure: those the resumed run finished and those outside the shard.
+std::vector<Cell> cellsToSkip(const RunPlan& plan, const std::optional<ResumeState>& resume) {
+    std::vector<Cell> skip = resume ? resume->skip : std::vector<Cell>{};
+    if (plan.shard)
+        for (const Cell& c : cellsOutsideShard(plan.spec, *plan.shard)) skip.push_back(c);
+    return skip;
+}
+
+std::vector<Cell> cellsToMeasure(const SweepSpec& spec, const std::vector<Cell>& skip) {
+    std::vector<Cell> todo;
+    for (const Cell& c : cellsOf(spec))
+        if (std::find(skip.begin(), skip.end(), c) == skip.end()) todo.push_back(c);
+    return todo;
+}
+
+// The machine as described before the sweep, with the run's layout (graphs, shard, workers).
+Environment runEnvironment(const RunPlan& plan, const std::optional<ResumeState>& resume) {
+    Environment environment = app::machineEnvironment();
+    environment.cudaGraphs = plan.spec.cudaGraphs;
+    if (resume && !resume->previous.environment.startTime.empty())
+        environment.startTime = resume->previous.environment.startTime;
+    if (plan.shard) {
+        environment.shardIndex = plan.shard->index;
+        environment.shardCount = plan.shard->count;
+    }
+    environment.workers = plan.gpus;
+    return environment;
+}
+
+// What a sweep left: its rows, and why it stopped early, if it did.
+struct SweepOutcome {
+    Run run;
+    std::string failure;                  // the runner itself threw: keep what was measured
+    bool interrupted = false;
+    std::vector<std::string> incidents;   // workers that died
+};
+
+// One worker process per slot, each with its own journal (<out>/<worker>/run.journal); they
+// read the sweep from <out>/spec.json. Names the GPUs the workers measured on.
+SweepOutcome measureWithWorkers(const RunPlan& plan, const std::vector<WorkerSlot>& workers,
+                                const std::vector<Cell>& todo, bool resuming, const std::string& outDir,
+                                Environment& environment, std::ostream& out, std::ostream& err) {
+    const SweepSpec& spec = plan.spec;
+    const std::string specPath = (fs::path(outDir) / "spec.json").string();
+    saveSpecFile(spec, specPath);
+    const WorkerPoolConfig config{workerExecutable(), specPath, outDir, plan.gpus, resuming,
+                                  plan.shard ? toString(*plan.shard) : std::string()};
+    SweepOutcome outcome;
+    InterruptGuard guard;
+    RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, int(todo.size()));
+    try {
+        WorkerPoolResult result = runWorkerPool(config, workers, spec, todo, progress, g_cancel);
+        outcome.run.rows = std::move(result.rows);
+        outcome.failure = result.failure;
+        outcome.incidents = result.incidents;
+        std::vector<std::string> names;
+        for (const GpuIdentity& gpu : result.gpus)
+            if (std::find(names.begin(), names.end(), gpu.name) == names.end()) names.push_back(gpu.name);
+        if (!names.empty()) environment.gpu = joinStrings(names);
+    } catch (const std::exception& e) {
+        outcome.failure = e.what();
+        outcome.run.rows = progress.rows();
+    }
+    progress.finish();
+    outcome.interrupted = g_cancel.load();
+    return outcome;
+}
+
+// The sweep in this process, every finished row journaled before anyone sees it.
+SweepOutcome measureInProcess(const RunSetup& setup, const std::vector<Cell>& skip, int totalCells,
+                              const std::string& outDir, const Environment& environment, std::ostream& out,
+                              std::ostream& err) {
+    const SweepSpec& spec = setup.plan.spec;
+    RunJournal journal = openJournal(setup.resume, outDir, spec, environment);
+    SweepOutcome outcome;
+    InterruptGuard guard;
+    RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), setup.plan.quiet, totalCells);
+    SweepRunner runner(setup.registry);
+    if (const std::optional<GpuIdentity> gpu = app::cudaBackendGpu()) runner.setGpuIdentity(*gpu);
+    try {
+        JournalingObserver journaled(progress, journal);
+        outcome.run = runner.run(spec, journaled, g_cancel, skip);
+    } catch (const InputError&) {
+        if (progress.rows().empty()) throw;   // e.g. an unreadable checkpoint: bad input, exit 2
+        outcome.failure = "the sweep stopped early";
+        outcome.run.rows = progress.rows();
+    } catch (const std::exception& e) {
+        outcome.failure = e.what();
+        outcome.run.rows = progress.rows();
+    }
+    progress.finish();
+    outcome.interrupted = g_cancel.load();
+    return outcome;
+}
+
+// The run as saved: resumed rows merged in, the spec, and the environment described before the
+// sweep plus what only the sweep measured (the GEMM probe).
+void completeRun(Run& run, const SweepSpec& spec, const std::optional<ResumeState>& resume,
+                 const Environment& environment) {
+    if (resume) run.rows = mergeRows(spec, resume->previous.rows, run.rows);
+    run.spec = spec;
+    const Environment measured = run.environment;
+    run.environment = environment;
+    run.environment.gemmPeakTflops = measured.gemmPeakTflops;
+    run.environment.gemmProbeNote = measured.gemmProbeNote;
+    run.environment.kernelOptions = measured.kernelOptions;   // what each backend ran with
+    run.environment.endTime = isoTimeNow();
+}
+
+// The exit code, with a line saying why it is not 0.
+int exitCodeOf(const std::string& command, const SweepOutcome& outcome, int failedRows, std::ostream& err) {
+    const size_t rows = outcome.run.rows.size();
+    if (!outcome.failure.empty()) {
+        err << "bertbench-cli " << command << ": error: " << outcome.failure
+            << " (the rows measured before it were saved)\n";
+        return kExitFailedCell;
+    }
+    if (outcome.interrupted) {
+        err << "bertbench-cli " << command << ": interrupted; " << rows
+            << " rows were saved (status cancelled for the cell in flight)\n";
+        return kExitInterrupted;
+    }
+    if (failedRows > 0) {
+        err << "bertbench-cli " << command << ": " << failedRows << " of " << rows
+            << " rows failed (see the status column)\n";
+        return kExitFailedCell;
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 int executeRun(const std::string& command, const CommandHelp& help, const CommandArgs& args, std::ostream& out,
@@ -156,158 +354,32 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     if (!parsed.positionals.empty())
         throw UsageError("unexpected argument '" + parsed.positionals.front() + "' (options start with --)");
 
-    // Without torch:* backends first: probing Python (importing torch) costs seconds, and the plan's
-    // defaults never depend on them. Rebuilt with them when the plan names one.
-    app::RegistryOptions registryOptions;
-    registryOptions.torch = false;
-    BackendRegistry registry = app::makeRegistry(registryOptions);
-    RunPlan plan = planRun(parsed, registry);
-    std::optional<ResumeState> resume;
-    if (parsed.has("--resume")) {
-        refuseSweepFlagsWithResume(parsed);
-        resume = loadResumeState(*parsed.value("--resume"));
-        plan.spec = resume->previous.spec;
-        plan.outDir = resume->outDir;
-    }
-    if (namesTorchBackend(plan.spec)) {
-        if (plan.threads >= 0) setCpuThreads(plan.threads);   // the torch workers' CPU threads too
-        registryOptions.torch = true;
-        registryOptions.python = plan.python;
-        if (plan.deviceGiven && !resume) registryOptions.torchDevice = plan.device;
-        registry = app::makeRegistry(registryOptions);
-    }
-    const std::vector<std::string> problems = checkRunPlan(plan, registry);
-    if (!problems.empty()) {
-        err << "bertbench-cli " << command << ": the sweep is not valid (" << problems.size()
-            << (problems.size() == 1 ? " problem" : " problems") << "):\n";
-        for (const std::string& p : problems) err << "  " << p << "\n";
-        err << "Nothing was measured. Try 'bertbench-cli " << command << " --help'.\n";
-        return kExitBadInput;
-    }
-    // The shard and the workers: as given, or as recorded by the run being resumed.
-    if (resume) {
-        const Environment& was = resume->previous.environment;
-        if (was.shardCount > 0) plan.shard = Shard{was.shardIndex, was.shardCount};
-        if (plan.gpus.empty()) plan.gpus = was.workers;
-    }
-    const SweepSpec& spec = plan.spec;
-    std::vector<WorkerSlot> workers;
-    if (!plan.gpus.empty()) {
-        WorkerRequest request;
-        request.gpus = plan.gpus;
-        for (const std::string& name : [&] {
-                 std::vector<std::string> all{spec.baseline};
-                 all.insert(all.end(), spec.candidates.begin(), spec.candidates.end());
-                 return all;
-             }()) {
-            request.sweepUsesCuda = request.sweepUsesCuda || name.rfind("cuda:", 0) == 0;
-            request.sweepUsesCpu = request.sweepUsesCpu || name.rfind("cpu:", 0) == 0;
-        }
-        request.threads = plan.threads;
-        request.machineGpus = app::listGpus();
-        request.allowedCpus = allowedCpus();
-        workers = planWorkers(request);
-    }
+    RunSetup setup = setUpRun(parsed);
+    RunPlan& plan = setup.plan;
+    if (reportProblems(command, checkRunPlan(plan, setup.registry), err)) return kExitBadInput;
+    adoptResumedLayout(plan, setup.resume);
+    const std::vector<WorkerSlot> workers = workersFor(plan);
     for (const std::string& note : plan.notes) err << "note: " << note << "\n";
     if (plan.threads >= 0) setCpuThreads(plan.threads);
     const std::string outDir = prepareOutDir(plan.outDir);
 
-    std::vector<Cell> skip = resume ? resume->skip : std::vector<Cell>{};
-    if (plan.shard)
-        for (const Cell& c : cellsOutsideShard(spec, *plan.shard)) skip.push_back(c);
-    std::vector<Cell> todo;
-    for (const Cell& c : cellsOf(spec))
-        if (std::find(skip.begin(), skip.end(), c) == skip.end()) todo.push_back(c);
-    const int totalCells = int(todo.size());
-    if (resume && !plan.quiet)
-        out << "Resuming " << resume->outDir << ": " << resume->skip.size() << " finished cells kept\n";
-    if (!plan.quiet) out << planHeader(plan, totalCells, outDir, workers) << "\n" << std::flush;
+    const std::vector<Cell> skip = cellsToSkip(plan, setup.resume);
+    const std::vector<Cell> todo = cellsToMeasure(plan.spec, skip);
+    if (setup.resume && !plan.quiet)
+        out << "Resuming " << setup.resume->outDir << ": " << setup.resume->skip.size() << " finished cells kept\n";
+    if (!plan.quiet) out << planHeader(plan, int(todo.size()), outDir, workers) << "\n" << std::flush;
 
-    Environment environment = app::machineEnvironment();
-    environment.cudaGraphs = spec.cudaGraphs;
-    if (resume && !resume->previous.environment.startTime.empty())
-        environment.startTime = resume->previous.environment.startTime;
-    if (plan.shard) {
-        environment.shardIndex = plan.shard->index;
-        environment.shardCount = plan.shard->count;
-    }
-    environment.workers = plan.gpus;
-    Run run;
-    std::string failure;   // the runner itself threw: keep what was measured
-    bool interrupted = false;
-    std::vector<std::string> incidents;   // workers that died
-    if (!workers.empty()) {
-        // Each worker keeps its own journal (<out>/<worker>/run.journal); they read the sweep from here.
-        const std::string specPath = (fs::path(outDir) / "spec.json").string();
-        saveSpecFile(spec, specPath);
-        const WorkerPoolConfig config{workerExecutable(), specPath, outDir, plan.gpus, resume.has_value(),
-                                      plan.shard ? toString(*plan.shard) : std::string()};
-        InterruptGuard guard;
-        RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, totalCells);
-        try {
-            WorkerPoolResult result = runWorkerPool(config, workers, spec, todo, progress, g_cancel);
-            run.rows = std::move(result.rows);
-            failure = result.failure;
-            incidents = result.incidents;
-            std::vector<std::string> names;
-            for (const GpuIdentity& gpu : result.gpus)
-                if (std::find(names.begin(), names.end(), gpu.name) == names.end()) names.push_back(gpu.name);
-            if (!names.empty()) environment.gpu = joinStrings(names);
-        } catch (const std::exception& e) {
-            failure = e.what();
-            run.rows = progress.rows();
-        }
-        progress.finish();
-        interrupted = g_cancel.load();
-    } else {
-        RunJournal journal = openJournal(resume, outDir, spec, environment);
-        InterruptGuard guard;
-        RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, totalCells);
-        SweepRunner runner(registry);
-        if (const std::optional<GpuIdentity> gpu = app::cudaBackendGpu()) runner.setGpuIdentity(*gpu);
-        try {
-            JournalingObserver journaled(progress, journal);
-            run = runner.run(spec, journaled, g_cancel, skip);
-        } catch (const InputError&) {
-            if (progress.rows().empty()) throw;   // e.g. an unreadable checkpoint: bad input, exit 2
-            failure = "the sweep stopped early";
-            run.rows = progress.rows();
-        } catch (const std::exception& e) {
-            failure = e.what();
-            run.rows = progress.rows();
-        }
-        progress.finish();
-        interrupted = g_cancel.load();
-    }
-    if (resume) run.rows = mergeRows(spec, resume->previous.rows, run.rows);
-    run.spec = spec;
-    {
-        // The machine as described before the sweep, plus what only the sweep measured.
-        const Environment measured = run.environment;
-        run.environment = environment;
-        run.environment.gemmPeakTflops = measured.gemmPeakTflops;
-        run.environment.gemmProbeNote = measured.gemmProbeNote;
-    }
-    run.environment.endTime = isoTimeNow();
+    Environment environment = runEnvironment(plan, setup.resume);
+    SweepOutcome outcome =
+        workers.empty()
+            ? measureInProcess(setup, skip, int(todo.size()), outDir, environment, out, err)
+            : measureWithWorkers(plan, workers, todo, setup.resume.has_value(), outDir, environment, out, err);
+    completeRun(outcome.run, plan.spec, setup.resume, environment);
 
-    const int failedRows = printRunReport(run, writeRunFiles(run, outDir), out);
-    for (const std::string& incident : incidents) err << "bertbench-cli " << command << ": " << incident << "\n";
-
-    if (!failure.empty()) {
-        err << "bertbench-cli " << command << ": error: " << failure << " (the rows measured before it were saved)\n";
-        return kExitFailedCell;
-    }
-    if (interrupted) {
-        err << "bertbench-cli " << command << ": interrupted; " << run.rows.size()
-            << " rows were saved (status cancelled for the cell in flight)\n";
-        return kExitInterrupted;
-    }
-    if (failedRows > 0) {
-        err << "bertbench-cli " << command << ": " << failedRows << " of " << run.rows.size()
-            << " rows failed (see the status column)\n";
-        return kExitFailedCell;
-    }
-    return kExitOk;
+    const int failedRows = printRunReport(outcome.run, writeRunFiles(outcome.run, outDir), out);
+    for (const std::string& incident : outcome.incidents)
+        err << "bertbench-cli " << command << ": " << incident << "\n";
+    return exitCodeOf(command, outcome, failedRows, err);
 }
 
 int runCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {

@@ -32,7 +32,7 @@ extern const std::vector<int> kSweepBatchSizes;
 extern const std::vector<int> kSweepSeqLens;
 extern const std::vector<double> kSweepPads;
 
-// The options of `run` (and `demo`) and its --help text.
+// The options of `run` (and `demo`) and its --help text (RunOptions.cpp).
 const CommandHelp& runHelp();
 
 // Builds the plan. Throws UsageError for a malformed value or conflicting flags, and
@@ -40,13 +40,18 @@ const CommandHelp& runHelp();
 RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry);
 
 // Every problem with the plan at once (model, every spec field, backends and their dtypes),
-// each line naming the flag, the value and the allowed range. Empty = ready to run.
+// each line naming the flag, the value and the allowed range. Empty = ready to run (RunPlanCheck.cpp).
 std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry& registry);
 
 // "bert-base-uncased", "google-bert/bert-base-uncased" → "bert-base"; presets and folders unchanged.
 std::string normalizeModelName(const std::string& name);
 // "sdpa" → "<device>:sdpa"; names that already carry a device are unchanged.
 std::string qualifyBackend(const std::string& name, const std::string& device);
+// Whether this build and machine offer BertBench's own backends of `device` ("cuda:*");
+// torch:* backends on the GPU do not count.
+bool registryHasDevice(const BackendRegistry& registry, const std::string& device);
+// "cuda:sdpa" → "cuda"; "" for a name without a device.
+std::string deviceOf(const std::string& backend);
 // Whether the plan's baseline or candidates include a torch:* backend (then the registry must
 // carry them, which means probing the Python interpreter).
 bool namesTorchBackend(const SweepSpec& spec);

@@ -82,6 +82,131 @@ std::vector<T> parseList(const ParsedArgs& parsed, const std::string& flag, Pars
     return values;
 }
 
+// BertBench's own GPU backends only: the torch:* ones are HF's code, compared by `run` (rel_error).
+std::vector<std::string> gpuBackendsOf(const BackendRegistry& registry) {
+    std::vector<std::string> names;
+    for (const BackendInfo& info : registry.all())
+        if (info.device == "cuda") names.push_back(info.name);
+    return names;
+}
+
+// --backends, each checked to be one of this build's GPU backends; all of them by default.
+std::vector<std::string> backendsToVerify(const ParsedArgs& parsed, const BackendRegistry& registry,
+                                          const std::vector<std::string>& gpuBackends) {
+    const auto list = parsed.value("--backends");
+    if (!list) return gpuBackends;
+    std::vector<std::string> names = splitList(parsed.spelling("--backends"), *list);
+    for (const std::string& name : names) {
+        if (name.rfind("torch:", 0) == 0)
+            throw UsageError("--backends: verify checks BertBench's own CUDA kernels; compare " + name +
+                             " with `run --baseline cuda:eager --backends " + name +
+                             "` (its rel_error column), as bench/torch/grid.sh does");
+        const BackendInfo* info = registry.find(name);
+        if (!info) throw UsageError("unknown backend '" + name + "' (list-backends shows them)");
+        if (info->device != "cuda") throw UsageError("backend " + name + " is not a GPU backend");
+    }
+    return names;
+}
+
+cuda::VerifyOptions verifyOptions(const ParsedArgs& parsed, const BackendRegistry& registry,
+                                  const std::vector<std::string>& gpuBackends) {
+    cuda::VerifyOptions options;
+    options.tasks = parseList<Task>(parsed, "--tasks", parseTask, allTasks());
+    options.dtypes = parseList<DType>(parsed, "--dtypes", parseDType,
+                                      {DType::Float32, DType::Float16, DType::BFloat16});
+    options.backends = backendsToVerify(parsed, registry, gpuBackends);
+    options.cases = cuda::parseVerifyCases(parsed.value("--cases").value_or(cuda::defaultVerifyCases()));
+    options.cudaGraphs = parsed.has("--cuda-graphs");
+    if (const auto s = parsed.value("--seed")) {
+        options.seed = parseUnsigned("--seed", *s);
+    } else {
+        options.seed = std::random_device{}() % 1000000u;   // fresh inputs every run; printed to reproduce
+    }
+    for (auto [flag, dtype] : {std::pair{"--tol-fp32", DType::Float32}, std::pair{"--tol-fp16", DType::Float16},
+                               std::pair{"--tol-bf16", DType::BFloat16}}) {
+        if (const auto t = parsed.value(flag)) options.tolerance[dtype] = parseNumber(flag, *t, 0, 1);
+    }
+    return options;
+}
+
+void printVerifyHeader(std::ostream& out, const std::string& model, const ModelConfig& config,
+                       const cuda::VerifyOptions& options) {
+    const Environment env = app::machineEnvironment();
+    out << "verify: model " << model << " (" << config.numLayers << " layers, hidden " << config.hiddenSize << ", "
+        << config.numHeads << " heads), seed " << options.seed << ", reference cpu:eager fp32\n";
+    out << "device: " << env.gpu << ", driver " << env.driver << ", CUDA runtime " << env.cudaRuntime
+        << (options.cudaGraphs ? ", CUDA graphs on" : "") << "\n";
+    std::string caseText;
+    for (const auto& c : options.cases) caseText += (caseText.empty() ? "" : ", ") + c.label();
+    out << "cases: " << caseText << " (lengths ~ Normal((1-pad)*S, 10), clamped)\n" << std::flush;
+}
+
+// How many checks ran and failed, and the error text of those that could not run.
+struct CheckTally {
+    int failed = 0;
+    int total = 0;
+    std::vector<std::string> failures;
+};
+
+using Align = TextTable::Align;
+
+template <typename Rows>
+void printPerCase(std::ostream& out, const Rows& rows) {
+    TextTable perCase({{"case", Align::Left}, {"task", Align::Left}, {"backend", Align::Left}, {"dtype", Align::Left},
+                       {"max abs", Align::Right}, {"rel L2", Align::Right}, {"", Align::Left}});
+    for (const auto& r : rows) {
+        perCase.addRow({r.verifyCase.label(), toString(r.task), r.backend, toString(r.dtype),
+                        r.failure.empty() ? sci(r.error.maxAbs) : "-", r.failure.empty() ? sci(r.error.relL2) : "-",
+                        !r.failure.empty() ? "ERROR: " + r.failure : r.pass ? "" : "(above tolerance alone)"});
+    }
+    out << "\nPer case:\n" << perCase.str("  ");
+}
+
+template <typename Rows>
+void printModelSummary(std::ostream& out, const Rows& rows, CheckTally& tally) {
+    TextTable table({{"task", Align::Left}, {"backend", Align::Left}, {"dtype", Align::Left},
+                     {"max abs", Align::Right}, {"rel L2", Align::Right}, {"tolerance", Align::Right},
+                     {"worst case", Align::Left}, {"(its rel L2)", Align::Right}, {"result", Align::Left}});
+    for (const auto& s : cuda::summarizeVerify(rows)) {
+        ++tally.total;
+        if (!s.pass) ++tally.failed;
+        table.addRow({toString(s.task), s.backend, toString(s.dtype), sci(s.maxAbs), sci(s.relL2), sci(s.tolerance),
+                      s.worstCase, sci(s.worstCaseRelL2), s.pass ? "ok" : s.failure.empty() ? "FAIL" : "ERROR"});
+        if (!s.failure.empty()) tally.failures.push_back(s.backend + " " + toString(s.dtype) + ": " + s.failure);
+    }
+    out << "\nModel outputs vs cpu:eager fp32 (rel L2 pooled over the cases' real positions, the reference's\n"
+           "RMS floored at 0.25; max abs and the worst single case beside it):\n"
+        << table.str("  ");
+}
+
+void printKernelChecks(std::ostream& out, uint64_t seed, CheckTally& tally) {
+    TextTable kt({{"kernel check", Align::Left}, {"dtype", Align::Left}, {"max abs", Align::Right},
+                  {"rel L2", Align::Right}, {"tolerance", Align::Right}, {"result", Align::Left}});
+    for (const auto& c : cuda::runKernelChecks(seed)) {
+        ++tally.total;
+        if (!c.pass) {
+            ++tally.failed;
+            if (!c.failure.empty()) tally.failures.push_back(c.name + " " + toString(c.dtype) + ": " + c.failure);
+        }
+        const bool numeric = c.tolerance > 0;
+        kt.addRow({c.name, numeric ? toString(c.dtype) : "-", numeric ? sci(c.maxAbs) : "-",
+                   numeric ? sci(c.relL2) : "-", numeric ? sci(c.tolerance) : "-",
+                   c.pass ? "ok" : c.failure.empty() ? "FAIL" : "ERROR"});
+    }
+    out << "\nKernels vs their CPU twins (fresh random inputs, outputs poisoned with NaN first):\n" << kt.str("  ");
+}
+
+int verdict(std::ostream& out, const CheckTally& tally, double seconds, uint64_t seed) {
+    for (const std::string& f : tally.failures) out << "  error: " << f << "\n";
+    if (tally.failed == 0) {
+        out << "\nverify: PASS, " << tally.total << " checks in " << fixed(seconds, 1) << " s\n";
+        return kExitOk;
+    }
+    out << "\nverify: FAIL, " << tally.failed << " of " << tally.total << " checks past tolerance or failed (seed "
+        << seed << ")\n";
+    return kExitFailedCell;
+}
+
 int runVerify(const ParsedArgs& parsed, std::ostream& out, std::ostream& err) {
     if (!parsed.positionals.empty()) throw UsageError("unexpected argument '" + parsed.positionals.front() + "'");
     if (const auto device = parsed.value("--device"); device && *device != "cuda") {
@@ -90,124 +215,34 @@ int runVerify(const ParsedArgs& parsed, std::ostream& out, std::ostream& err) {
     }
     if (const auto threads = parsed.value("--threads")) setCpuThreads(int(parseInteger("--threads", *threads, 1, 1024)));
 
-    // BertBench's own GPU backends only: the torch:* ones are HF's code, compared by `run` (rel_error).
     app::RegistryOptions registryOptions;
     registryOptions.torch = false;
     const BackendRegistry registry = app::makeRegistry(registryOptions);
-    std::vector<std::string> gpuBackends;
-    for (const BackendInfo& info : registry.all())
-        if (info.device == "cuda") gpuBackends.push_back(info.name);
+    const std::vector<std::string> gpuBackends = gpuBackendsOf(registry);
     if (gpuBackends.empty()) {
         err << "bertbench-cli verify: no GPU backends to verify on this machine.\n";
         for (const std::string& line : cudaInfoLines()) err << "  " << line << "\n";
         return kExitBadInput;
     }
-
-    cuda::VerifyOptions options;
-    options.tasks = parseList<Task>(parsed, "--tasks", parseTask, allTasks());
-    options.dtypes = parseList<DType>(parsed, "--dtypes", parseDType,
-                                      {DType::Float32, DType::Float16, DType::BFloat16});
-    options.backends = gpuBackends;
-    if (const auto list = parsed.value("--backends")) {
-        options.backends = splitList(parsed.spelling("--backends"), *list);
-        for (const std::string& name : options.backends) {
-            if (name.rfind("torch:", 0) == 0)
-                throw UsageError("--backends: verify checks BertBench's own CUDA kernels; compare " + name +
-                                 " with `run --baseline cuda:eager --backends " + name +
-                                 "` (its rel_error column), as bench/torch_grid.sh does");
-            const BackendInfo* info = registry.find(name);
-            if (!info) throw UsageError("unknown backend '" + name + "' (list-backends shows them)");
-            if (info->device != "cuda") throw UsageError("backend " + name + " is not a GPU backend");
-        }
-    }
-    options.cases = cuda::parseVerifyCases(parsed.value("--cases").value_or(cuda::defaultVerifyCases()));
-    options.cudaGraphs = parsed.has("--cuda-graphs");
-    uint64_t seed = 0;
-    if (const auto s = parsed.value("--seed")) {
-        seed = parseUnsigned("--seed", *s);
-    } else {
-        seed = std::random_device{}() % 1000000u;   // fresh inputs every run; printed to reproduce
-    }
-    options.seed = seed;
-    for (auto [flag, dtype] : {std::pair{"--tol-fp32", DType::Float32}, std::pair{"--tol-fp16", DType::Float16},
-                               std::pair{"--tol-bf16", DType::BFloat16}}) {
-        if (const auto t = parsed.value(flag)) options.tolerance[dtype] = parseNumber(flag, *t, 0, 1);
-    }
+    const cuda::VerifyOptions options = verifyOptions(parsed, registry, gpuBackends);
     const bool verbose = parsed.has("--verbose");
 
     SweepSpec spec;
     spec.model = parsed.value("--model").value_or("bert-base");
-    spec.seed = seed;
+    spec.seed = options.seed;
     const auto started = std::chrono::steady_clock::now();
     const BertWeights weights = loadWeightsFor(spec);
-    const ModelConfig& config = weights.config;
-
-    const Environment env = app::machineEnvironment();
-    out << "verify: model " << spec.model << " (" << config.numLayers << " layers, hidden " << config.hiddenSize
-        << ", " << config.numHeads << " heads), seed " << seed << ", reference cpu:eager fp32\n";
-    out << "device: " << env.gpu << ", driver " << env.driver << ", CUDA runtime " << env.cudaRuntime
-        << (options.cudaGraphs ? ", CUDA graphs on" : "") << "\n";
-    std::string caseText;
-    for (const auto& c : options.cases) caseText += (caseText.empty() ? "" : ", ") + c.label();
-    out << "cases: " << caseText << " (lengths ~ Normal((1-pad)*S, 10), clamped)\n" << std::flush;
+    printVerifyHeader(out, spec.model, weights.config, options);
 
     const auto rows = cuda::verifyBackends(weights, registry, options, [&](const std::string& line) {
         if (verbose) out << line << "\n" << std::flush;
     });
-
-    using A = TextTable::Align;
-    int failed = 0, total = 0;
-    std::vector<std::string> failures;
-    if (verbose) {
-        TextTable perCase({{"case", A::Left}, {"task", A::Left}, {"backend", A::Left}, {"dtype", A::Left},
-                           {"max abs", A::Right}, {"rel L2", A::Right}, {"", A::Left}});
-        for (const auto& r : rows) {
-            perCase.addRow({r.verifyCase.label(), toString(r.task), r.backend, toString(r.dtype),
-                            r.failure.empty() ? sci(r.error.maxAbs) : "-", r.failure.empty() ? sci(r.error.relL2) : "-",
-                            !r.failure.empty() ? "ERROR: " + r.failure : r.pass ? "" : "(above tolerance alone)"});
-        }
-        out << "\nPer case:\n" << perCase.str("  ");
-    }
-    TextTable table({{"task", A::Left}, {"backend", A::Left}, {"dtype", A::Left}, {"max abs", A::Right},
-                     {"rel L2", A::Right}, {"tolerance", A::Right}, {"worst case", A::Left}, {"(its rel L2)", A::Right},
-                     {"result", A::Left}});
-    for (const auto& s : cuda::summarizeVerify(rows)) {
-        ++total;
-        if (!s.pass) ++failed;
-        table.addRow({toString(s.task), s.backend, toString(s.dtype), sci(s.maxAbs), sci(s.relL2), sci(s.tolerance),
-                      s.worstCase, sci(s.worstCaseRelL2), s.pass ? "ok" : s.failure.empty() ? "FAIL" : "ERROR"});
-        if (!s.failure.empty()) failures.push_back(s.backend + " " + toString(s.dtype) + ": " + s.failure);
-    }
-    out << "\nModel outputs vs cpu:eager fp32 (rel L2 pooled over the cases' real positions, the reference's\n"
-           "RMS floored at 0.25; max abs and the worst single case beside it):\n"
-        << table.str("  ");
-
-    if (!parsed.has("--no-kernel-checks")) {
-        const auto checks = cuda::runKernelChecks(seed);
-        TextTable kt({{"kernel check", A::Left}, {"dtype", A::Left}, {"max abs", A::Right}, {"rel L2", A::Right},
-                      {"tolerance", A::Right}, {"result", A::Left}});
-        for (const auto& c : checks) {
-            ++total;
-            if (!c.pass) {
-                ++failed;
-                if (!c.failure.empty()) failures.push_back(c.name + " " + toString(c.dtype) + ": " + c.failure);
-            }
-            const bool numeric = c.tolerance > 0;
-            kt.addRow({c.name, numeric ? toString(c.dtype) : "-", numeric ? sci(c.maxAbs) : "-",
-                       numeric ? sci(c.relL2) : "-", numeric ? sci(c.tolerance) : "-",
-                       c.pass ? "ok" : c.failure.empty() ? "FAIL" : "ERROR"});
-        }
-        out << "\nKernels vs their CPU twins (fresh random inputs, outputs poisoned with NaN first):\n" << kt.str("  ");
-    }
-    for (const std::string& f : failures) out << "  error: " << f << "\n";
+    CheckTally tally;
+    if (verbose) printPerCase(out, rows);
+    printModelSummary(out, rows, tally);
+    if (!parsed.has("--no-kernel-checks")) printKernelChecks(out, options.seed, tally);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (failed == 0) {
-        out << "\nverify: PASS, " << total << " checks in " << fixed(seconds, 1) << " s\n";
-        return kExitOk;
-    }
-    out << "\nverify: FAIL, " << failed << " of " << total << " checks past tolerance or failed (seed " << seed
-        << ")\n";
-    return kExitFailedCell;
+    return verdict(out, tally, seconds, options.seed);
 }
 
 #endif

@@ -1,0 +1,151 @@
+// `run`'s options and --help text (also `demo`'s, which shows the same options).
+#include "app/cli/RunPlan.h"
+
+namespace bertbench::cli {
+namespace {
+
+const char* const kOldGroup = "The old script's flags (benchmark_Bert.py)";
+const char* const kSweepGroup = "Sweep";
+const char* const kOutputGroup = "Output and machine";
+const char* const kScaleGroup = "Several GPUs, clusters";
+
+std::vector<OptionDef> makeRunOptions() {
+    return {
+        {"--num-batches", "N", "timed forwards per backend per cell (default 50)", {}, kOldGroup},
+        {"--batch-size", "N", "single-cell mode: the batch size (default 64)", {}, kOldGroup},
+        {"--avg-seqlen", "N",
+         "single-cell mode: mean real length; pad fraction = 1 - avg/max\n(default 512, i.e. no padding)",
+         {}, kOldGroup},
+        {"--max-seqlen", "N", "single-cell mode: padded sequence length (default 512)", {}, kOldGroup},
+        {"--seqlen-stdev", "X", "stdev of the per-row real lengths (default 10)", {}, kOldGroup},
+        {"--use-cuda", "", "same as --device cuda", {}, kOldGroup},
+        {"--use-half", "", "same as --dtype fp16", {}, kOldGroup},
+        {"--use-mask", "",
+         "accepted for compatibility; BertBench always applies the attention\nmask (the old script dropped it at "
+         "batch size 1 without this flag)",
+         {}, kOldGroup},
+        {"--sweep", "",
+         "batch sizes 1,2,4,...,128 x seq lens 128,256,512 x pads\n0,0.1,0.2,0.5,0.75 (120 cells a task)",
+         {}, kOldGroup},
+        {"--tasks", "LIST",
+         "comma-separated tasks, or all (default encoder):\n"
+         "  encoder  bare BertModel: what the old script's --task mlm measured\n"
+         "  mlm      the real masked-LM head (logits over the vocabulary)\n"
+         "  classification, token_classification, qa",
+         {"--task"}, kOldGroup},
+        {"--optimization", "NAME",
+         "the candidate's attention: sdpa (default) or flash_attention_2;\nthe candidate is <device>:NAME",
+         {}, kOldGroup},
+        {"--model-name", "NAME", "same as --model; HuggingFace names map to presets\n(bert-base-uncased -> bert-base)",
+         {}, kOldGroup},
+        {"--max_token", "N", "ignored (the old script's option for generate())", {}, kOldGroup},
+
+        {"--device", "cpu|cuda",
+         "device of the default baseline and candidate (default cuda when a\nCUDA backend is available, else cpu)", {},
+         kSweepGroup},
+        {"--model", "PRESET|DIR",
+         "tiny, bert-base, bert-large, bert-base-cased, bert-large-cased, or a\n"
+         "HuggingFace checkpoint folder (config.json + model.safetensors);\n"
+         "default tiny on cpu, bert-base on cuda",
+         {}, kSweepGroup},
+        {"--baseline", "NAME", "backend every candidate is compared with (default <device>:eager)", {}, kSweepGroup},
+        {"--backends", "LIST",
+         "candidate backends, comma-separated (default <device>:<optimization>);\na name without a device gets "
+         "--device's (sdpa -> cpu:sdpa)",
+         {"--candidates"}, kSweepGroup},
+        {"--batch-sizes", "LIST", "batch sizes, e.g. 1,4,16 (overrides --sweep / --batch-size)", {}, kSweepGroup},
+        {"--seq-lens", "LIST", "padded sequence lengths, e.g. 128,512 (overrides --max-seqlen)", {}, kSweepGroup},
+        {"--pads", "LIST", "pad fractions in [0,1), e.g. 0,0.5 (overrides --avg-seqlen)", {}, kSweepGroup},
+        {"--warmup", "N", "untimed warm-up forwards per backend per cell (default 2)", {}, kSweepGroup},
+        {"--seed", "N", "seed of the weights and the batches (default 0)", {}, kSweepGroup},
+        {"--dtype", "fp32|fp16|bf16", "compute type (default fp32 on cpu, fp16 on cuda)", {}, kSweepGroup},
+        {"--cuda-graphs", "", "capture the CUDA backends' forwards in CUDA graphs", {}, kSweepGroup},
+        {"--no-profile", "",
+         "skip the per-operation profiling forward that follows each backend's\ntimed forwards (spec key profile; "
+         "the rows then have no breakdown)",
+         {}, kSweepGroup},
+        {"--memory-limit-mb", "MB", "cap every backend's allocator; allocations past it make the row\noom (default 0 = none)",
+         {}, kSweepGroup},
+        {"--cell-timeout", "S", "seconds a cell may take before it becomes an error row (0 = none)", {}, kSweepGroup},
+        {"--spec", "FILE.json", "read the sweep from a spec file; flags given here override it", {}, kSweepGroup},
+
+        {"--out", "DIR", "folder for run.json, results.csv and the seed CSVs\n(default ./bertbench-runs/<local time>/)",
+         {}, kOutputGroup},
+        {"--threads", "N", "threads of the CPU backends (default: all cores; 0 = all)", {}, kOutputGroup},
+        {"--python", "PATH",
+         "the Python interpreter of the torch:* backends (HuggingFace transformers;\ndefault python3); "
+         "they run on --device when given, else on CUDA when torch sees a GPU",
+         {}, kOutputGroup},
+        {"--quiet", "", "print no per-row lines and no progress, only the summary", {"-q"}, kOutputGroup},
+        {"--gpus", "LIST|all|cpu:N",
+         "one worker process per GPU (0,1,3 or all), each measuring whole\ncells, rows merged into this run; cpu:N = N "
+         "CPU workers, each\npinned to its own share of the cores",
+         {}, kScaleGroup},
+        {"--shard", "I/N", "measure only shard I of N (0-based) of the sweep's cells: a\ncluster job's part; `merge` "
+         "joins the shards",
+         {}, kScaleGroup},
+        {"--resume", "RUN", "continue an interrupted run (its folder, run.journal or run.json):\nfinished cells are kept, the rest measured; only --threads,\n--quiet and --gpus may accompany it", {}, kOutputGroup},
+    };
+}
+
+const char* const kRunNotes =
+    "Modes:\n"
+    "  single cell (default)  batch --batch-size, length --max-seqlen, pad 1 - avg/max\n"
+    "  --sweep                the old script's grid; --batch-sizes/--seq-lens/--pads override its axes\n"
+    "  --spec FILE.json       any grid; explicit flags override the file's values\n"
+    "\n"
+    "Tasks: --task encoder reproduces the old script's --task mlm rows (it timed a bare\n"
+    "BertModel); --task mlm here is the real masked-LM head, logits over the vocabulary.\n"
+    "\n"
+    "Every cell measures the baseline and each candidate on the same seeded batch; the\n"
+    "speedup is (t_baseline / t_candidate - 1) x 100 (median times), memory saved likewise\n"
+    "with peak allocator bytes.\n"
+    "\n"
+    "Each measurement also records: model FLOPs (real and padded tokens), TFLOP/s, tokens/s\n"
+    "and, on the GPU, % of a sweep-start GEMM probe's rate; NVML energy over the timed\n"
+    "forwards (the window is extended with extra forwards to >= 200 ms; the latency\n"
+    "statistics stay those of the timed ones), mean power, SM clock and temperature, and a\n"
+    "throttled flag (SM clock down > 10%); and, unless --no-profile, a per-operation\n"
+    "breakdown measured after the timed forwards: one profiling forward with an event\n"
+    "pair per operation, or, with --cuda-graphs, each category's launches replayed alone\n"
+    "as a CUDA graph of their own (as the timed forwards are replayed).\n"
+    "\n"
+    "Files written into --out: run.json (native run: spec, machine, rows), results.csv\n"
+    "(native CSV) and log_Bert_<attention>_<task>.csv (the old script's format, task\n"
+    "encoder written as mlm). They are written even when cells fail.\n"
+    "\n"
+    "--gpus: every worker measures whole cells and keeps its own journal (<out>/gpu<k>/);\n"
+    "a worker that dies loses only its cell in flight, which the others measure again.\n"
+    "\n"
+    "Ctrl-C stops after the forward in flight: finished rows are kept, the files are\n"
+    "written and the exit code is 130. A second Ctrl-C quits at once.\n"
+    "\n"
+    "Backends torch:eager, torch:sdpa, torch:flash_attention_2 and torch:sdpa+compile run\n"
+    "HuggingFace transformers itself in a Python worker (--python PATH); list-backends says\n"
+    "which this interpreter can run, and why not. torch:sdpa+compile's compile time is kept out\n"
+    "of its latency and written as compile_ms.\n"
+    "\n"
+    "Exit codes: 0 every row ok, 1 some row failed (oom/error), 2 bad input, 130 interrupted.\n"
+    "\n"
+    "Examples:\n"
+    "  bertbench-cli run --device cpu --model tiny --sweep --num-batches 3\n"
+    "  bertbench-cli run --use-cuda --use-half --sweep --task encoder --optimization flash_attention_2\n"
+    "  bertbench-cli run --backends sdpa,flash_attention_2 --batch-sizes 1,8 --seq-lens 128 --pads 0,0.5\n"
+    "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n"
+    "  bertbench-cli run --device cuda --baseline torch:eager --backends torch:sdpa,cuda:flash_attention_2 \\\n"
+    "      --python /opt/torch/.venv/bin/python3 --sweep --num-batches 10\n"
+    "  bertbench-cli run --spec sweep.json --gpus all --out runs/big      (one worker per GPU)\n"
+    "  bertbench-cli run --spec sweep.json --shard 0/4 --out runs/shard-0  (then: merge)\n";
+
+} // namespace
+
+const CommandHelp& runHelp() {
+    static const CommandHelp help{
+        "bertbench-cli run [options]",
+        "Measure BERT inference with a baseline attention backend against one or more\n"
+        "candidates over a sweep of (task, batch size, sequence length, pad fraction) cells.",
+        makeRunOptions(), kRunNotes};
+    return help;
+}
+
+} // namespace bertbench::cli

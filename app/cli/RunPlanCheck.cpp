@@ -1,0 +1,99 @@
+// The whole-plan check before anything is measured: the model, every spec field (named by the
+// flag that sets it), and whether each backend can run here in the plan's dtype.
+#include "app/cli/RunPlan.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "app/cli/CliSupport.h"
+#include "core/model/ModelConfig.h"
+
+namespace bertbench::cli {
+namespace {
+
+// The spec field a validateSpec problem names → the flag that sets it.
+std::string flagForField(const std::string& field) {
+    static const std::vector<std::pair<std::string, std::string>> kFlags{
+        {"model", "--model"},           {"tasks", "--tasks"},
+        {"baseline", "--baseline"},     {"candidates", "--backends"},
+        {"dtype", "--dtype"},           {"batch_sizes", "--batch-sizes"},
+        {"seq_lens", "--seq-lens"},     {"pads", "--pads"},
+        {"seqlen_stdev", "--seqlen-stdev"}, {"warmup", "--warmup"},
+        {"num_batches", "--num-batches"}, {"seed", "--seed"},
+        {"cuda_graphs", "--cuda-graphs"}, {"memory_limit_mb", "--memory-limit-mb"},
+        {"cell_timeout_s", "--cell-timeout"}, {"profile", "--no-profile"},
+    };
+    const std::string key = field.substr(0, field.find('['));
+    for (const auto& [name, flag] : kFlags)
+        if (name == key) return flag;
+    return field;
+}
+
+// The model's max positions (for the length check), or a problem naming --model.
+int modelMaxPositions(const std::string& model, std::vector<std::string>& problems) {
+    namespace fs = std::filesystem;
+    try {
+        if (isPreset(model)) return presetConfig(model).maxPositions;
+        std::error_code ec;
+        if (fs::is_directory(model, ec)) {
+            const fs::path config = fs::path(model) / "config.json";
+            const fs::path weights = fs::path(model) / "model.safetensors";
+            if (!fs::exists(config, ec)) {
+                problems.push_back("--model: folder '" + model +
+                                   "' has no config.json (a HuggingFace checkpoint folder holds config.json + "
+                                   "model.safetensors)");
+                return 0;
+            }
+            if (!fs::exists(weights, ec))
+                problems.push_back("--model: folder '" + model + "' has no model.safetensors");
+            return loadHfConfig(config.string()).maxPositions;
+        }
+        problems.push_back("--model: '" + model + "' is neither a preset (" + joinStrings(presetNames()) +
+                           ") nor a checkpoint folder");
+    } catch (const std::exception& e) {
+        problems.push_back(std::string("--model: ") + e.what());
+    }
+    return 0;
+}
+
+} // namespace
+
+std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry& registry) {
+    std::vector<std::string> problems;
+    const SweepSpec& spec = plan.spec;
+    const int maxPositions = modelMaxPositions(spec.model, problems);
+
+    std::vector<std::string> named{spec.baseline};
+    named.insert(named.end(), spec.candidates.begin(), spec.candidates.end());
+    bool wantsCuda = false;
+    for (const std::string& name : named) wantsCuda = wantsCuda || deviceOf(name) == "cuda";
+    if (wantsCuda && !registryHasDevice(registry, "cuda"))
+        problems.push_back("--device: no CUDA backend in this build and machine (bertbench-cli info says why); "
+                           "use --device cpu");
+
+    for (const SpecProblem& p : validateSpec(spec, maxPositions, registry.names()))
+        problems.push_back(flagForField(p.field) + ": " + p.message + " (spec field " + p.field + ")");
+
+    for (const std::string& name : named) {
+        const BackendInfo* info = registry.find(name);
+        if (info == nullptr) continue;   // reported above
+        if (!info->unavailableReason.empty()) {
+            const std::string flag = name == spec.baseline ? "--baseline" : "--backends";
+            problems.push_back(flag + ": " + name + " cannot run here: " + info->unavailableReason);
+            continue;
+        }
+        if (std::find(info->dtypes.begin(), info->dtypes.end(), spec.dtype) == info->dtypes.end()) {
+            std::vector<std::string> supported;
+            for (DType d : info->dtypes) supported.push_back(toString(d));
+            problems.push_back("--dtype: " + name + " does not support " + toString(spec.dtype) + " (it supports " +
+                               joinStrings(supported) + ")");
+        }
+    }
+    // One line per problem, without repeats (a backend both unknown and the baseline, say).
+    std::vector<std::string> unique;
+    for (const std::string& p : problems)
+        if (std::find(unique.begin(), unique.end(), p) == unique.end()) unique.push_back(p);
+    return unique;
+}
+
+} // namespace bertbench::cli
