@@ -53,12 +53,14 @@ std::vector<float> readFloat32File(const std::string& path, int64_t count) {
 }
 
 std::string writeWorkerScript(const std::string& folder) {
-    const std::string path = folder + "/bertbench_torch_worker.py";
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << embeddedWorkerScript();
-    out.close();
-    if (!out) throw BackendError(path + ": cannot write the torch worker script");
-    return path;
+    for (const WorkerFile& file : embeddedWorkerFiles()) {
+        const std::string path = folder + "/" + file.name;
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << file.text;
+        out.close();
+        if (!out) throw BackendError(path + ": cannot write the torch worker script");
+    }
+    return folder + "/" + embeddedWorkerFiles().front().name;
 }
 
 } // namespace bertbench::torch

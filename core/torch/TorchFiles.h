@@ -27,9 +27,16 @@ void writeInt32File(const std::string& path, const std::vector<int32_t>& values)
 // the sizes when the file is missing or has another size.
 std::vector<float> readFloat32File(const std::string& path, int64_t count);
 
-// The worker (resources/python/bertbench_torch_worker.py, compiled into the library so that a
-// binary carries its own worker), and writing it to `folder`; returns the script's path.
+// The worker (resources/python/bertbench_torch_worker.py, the protocol side, and
+// bertbench_torch_model.py, which it imports), compiled into the library so that a binary
+// carries its own worker. The first file is the script Python runs.
+struct WorkerFile {
+    std::string name;
+    std::string text;
+};
+const std::vector<WorkerFile>& embeddedWorkerFiles();
 const std::string& embeddedWorkerScript();
+// Writes every worker file into `folder`; returns the script's path.
 std::string writeWorkerScript(const std::string& folder);
 
 } // namespace bertbench::torch

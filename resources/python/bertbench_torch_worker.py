@@ -8,33 +8,18 @@ attention mask, outputs) travel through raw little-endian files named in the JSO
 The protocol channel is the process's original stdout, duplicated before anything else runs; fd 1
 is then pointed at stderr, so whatever a library prints (Python or C code) lands on stderr, which
 bertbench keeps as the worker's log. Only the standard library is needed to start and to answer
-`hello`, so that a missing torch is reported rather than crashing the probe.
+`hello`, so that a missing torch is reported rather than crashing the probe. The model itself is
+bertbench_torch_model.py, written beside this script (both are compiled into bertbench_core).
 """
 import json
 import os
 import sys
-import time
 import traceback
+
+from bertbench_torch_model import MIN_TORCH, MIN_TRANSFORMERS, RequestError, Worker, error_text
 
 PROTOCOL_VERSION = 1
 REPLY_MARKER = "@bertbench-reply "
-MIN_TORCH = (2, 0)           # scaled_dot_product_attention, torch.compile
-MIN_TRANSFORMERS = (4, 36)   # from_pretrained(attn_implementation=...)
-COMPILE_CALLS = 3            # first calls of a compiled model: trace, compile, record the CUDA graph
-
-TASK_CLASSES = {
-    "encoder": "BertModel",
-    "mlm": "BertForMaskedLM",
-    "classification": "BertForSequenceClassification",
-    "token_classification": "BertForTokenClassification",
-    "qa": "BertForQuestionAnswering",
-}
-DTYPES = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
-INPUT_DTYPES = {"i32": 4}
-
-
-class RequestError(Exception):
-    """A request the worker refuses: the reply says why, the worker stays usable."""
 
 
 def open_protocol_channel():
@@ -42,77 +27,6 @@ def open_protocol_channel():
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     return proto
-
-
-def version_tuple(text):
-    parts = []
-    for piece in text.split("+")[0].split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
-
-
-def error_text(exc):
-    return f"{type(exc).__name__}: {exc}".strip()
-
-
-def read_array_file(spec, name):
-    """A raw little-endian array described by {"path", "shape", "dtype"}: bytes, shape."""
-    if not isinstance(spec, dict):
-        raise RequestError(f"{name}: expected an object with path, shape and dtype")
-    path, shape, dtype = spec.get("path"), spec.get("shape"), spec.get("dtype")
-    if not isinstance(path, str) or not path:
-        raise RequestError(f"{name}: path must be a non-empty string")
-    if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
-        raise RequestError(f"{name}: shape must be a list of non-negative integers, got {shape!r}")
-    if dtype not in INPUT_DTYPES:
-        raise RequestError(f"{name}: dtype {dtype!r} is not one of {sorted(INPUT_DTYPES)}")
-    count = 1
-    for d in shape:
-        count *= d
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) != count * INPUT_DTYPES[dtype]:
-        raise RequestError(f"{name}: {path} holds {len(data)} bytes, shape {shape} of {dtype} needs "
-                           f"{count * INPUT_DTYPES[dtype]}")
-    return data, shape
-
-
-def read_safetensors_f32(path):
-    """The F32 tensors of a small safetensors file (the token classifier), without the safetensors package."""
-    import torch
-    with open(path, "rb") as f:
-        blob = f.read()
-    header_len = int.from_bytes(blob[:8], "little")
-    header = json.loads(blob[8:8 + header_len].decode("utf-8"))
-    start = 8 + header_len
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        if entry["dtype"] != "F32":
-            raise RequestError(f"{path}: tensor {name} is {entry['dtype']}, expected F32")
-        begin, end = entry["data_offsets"]
-        raw = bytearray(blob[start + begin:start + end])
-        tensors[name] = torch.frombuffer(raw, dtype=torch.float32).reshape(entry["shape"]).clone()
-    return tensors
-
-
-def write_f32_file(tensor, path):
-    """Row-major little-endian float32, the layout bertbench reads back."""
-    flat = tensor.detach().float().cpu().contiguous().reshape(-1)
-    try:
-        data = flat.numpy().astype("<f4", copy=False).tobytes()
-    except Exception:   # torch without numpy
-        import array
-        values = array.array("f", flat.tolist())
-        if sys.byteorder != "little":
-            values.byteswap()
-        data = values.tobytes()
-    with open(path, "wb") as f:
-        f.write(data)
 
 
 def probe():
@@ -165,251 +79,25 @@ def probe():
     return info
 
 
-class Worker:
-    def __init__(self):
-        self.settings = None      # the load request
-        self.model = None
-        self.model_task = None
-        self.runner = None        # the callable timed (the model, or its compiled form)
-        self.inputs = None
-        self.task = None
-        self.last = None          # the last forward's output (its model output object)
-        self.device = None
-        self.dtype = None
-        self.torch = None
-        self.token_classifier = None
-
-    # ---- load: settings + the encoder, so that an unusable attention fails here, untimed ----------
-    def load(self, req):
-        import torch
-        self.torch = torch
-        if version_tuple(torch.__version__) < MIN_TORCH:
-            raise RequestError(f"torch {torch.__version__} is older than {'.'.join(map(str, MIN_TORCH))}")
-        import transformers
-        if version_tuple(transformers.__version__) < MIN_TRANSFORMERS:
-            raise RequestError(f"transformers {transformers.__version__} is older than "
-                               f"{'.'.join(map(str, MIN_TRANSFORMERS))}")
-        checkpoint = req.get("checkpoint")
-        if not isinstance(checkpoint, str) or not os.path.isfile(os.path.join(checkpoint, "config.json")):
-            raise RequestError(f"checkpoint {checkpoint!r} is not a folder with config.json")
-        dtype = req.get("dtype")
-        if dtype not in DTYPES:
-            raise RequestError(f"dtype {dtype!r} is not one of {sorted(DTYPES)}")
-        device = req.get("device")
-        if device not in ("cuda", "cpu"):
-            raise RequestError(f"device {device!r} is not cuda or cpu")
-        if device == "cuda" and not torch.cuda.is_available():
-            raise RequestError("device cuda asked for, but torch.cuda.is_available() is False")
-        attention = req.get("attention")
-        if attention not in ("eager", "sdpa", "flash_attention_2"):
-            raise RequestError(f"attention {attention!r} is not eager, sdpa or flash_attention_2")
-        threads = req.get("cpu_threads", 0)
-        if isinstance(threads, int) and threads > 0:
-            torch.set_num_threads(threads)
-        token = req.get("token_classifier") or ""
-        self.token_classifier = read_safetensors_f32(token) if token else None
-        self.settings = dict(req)
-        self.device = torch.device(device)
-        if self.device.type == "cuda" and self.device.index is None:
-            # torch.cuda's memory statistics want an indexed device ("cuda" alone is refused).
-            self.device = torch.device("cuda", torch.cuda.current_device())
-        self.dtype = getattr(torch, DTYPES[dtype])
-        self.ensure_model("encoder")
-        return {"device_name": self.device_name(), "pci_bus_id": self.pci_bus_id(),
-                "parameters": sum(p.numel() for p in self.model.parameters()),
-                "attn_implementation": getattr(self.model.config, "_attn_implementation", attention)}
-
-    def pci_bus_id(self):
-        """"0000:19:00.0" as NVML and cudaDeviceGetPCIBusId spell it; "" on the CPU or an older torch."""
-        if self.device.type != "cuda":
-            return ""
-        props = self.torch.cuda.get_device_properties(self.device)
-        bus, dev, dom = (getattr(props, n, None) for n in ("pci_bus_id", "pci_device_id", "pci_domain_id"))
-        if not all(isinstance(v, int) for v in (bus, dev, dom)):
-            return ""
-        return f"{dom:04X}:{bus:02X}:{dev:02X}.0"
-
-    def device_name(self):
-        torch = self.torch
-        if self.device.type == "cuda":
-            return f"{torch.cuda.get_device_name(self.device)} (torch {torch.__version__})"
-        return f"CPU, {torch.get_num_threads()} threads (torch {torch.__version__})"
-
-    def free_model(self):
-        torch = self.torch
-        self.model = self.runner = self.last = None
-        self.model_task = None
-        if self.settings and self.settings.get("compile"):
-            torch._dynamo.reset()
-            try:
-                torch._inductor.cudagraph_trees.reset_cudagraph_trees()
-            except Exception:
-                pass
-        import gc
-        gc.collect()
-        if self.device is not None and self.device.type == "cuda":
-            torch.cuda.empty_cache()
-
-    def ensure_model(self, task):
-        """One task model at a time, so that the peak holds one model's weights."""
-        if self.model_task == task:
-            return
-        self.free_model()
-        torch = self.torch
-        import transformers
-        cls = getattr(transformers, TASK_CLASSES[task])
-        kwargs = {"attn_implementation": self.settings["attention"], "output_loading_info": True}
-        if task == "encoder":
-            kwargs["add_pooling_layer"] = False   # BertBench's encoder: the last hidden state, no pooler
-        try:
-            model, info = cls.from_pretrained(self.settings["checkpoint"], **kwargs)
-        except TypeError as e:   # a transformers without output_loading_info: no missing-key check
-            if "output_loading_info" not in str(e):
-                raise
-            del kwargs["output_loading_info"]
-            model, info = cls.from_pretrained(self.settings["checkpoint"], **kwargs), {}
-        # A head missing from the checkpoint would be randomly initialised: refuse, the output would
-        # not be the one the other backends compute.
-        missing = [k for k in info.get("missing_keys", [])
-                   if not k.endswith(("position_ids", "decoder.weight", "decoder.bias"))]
-        if missing:
-            raise RequestError(f"the checkpoint has no weights for {', '.join(sorted(missing)[:6])} "
-                               f"({TASK_CLASSES[task]} would initialise them randomly)")
-        if task == "token_classification" and self.token_classifier is not None:
-            with torch.no_grad():
-                model.classifier.weight.copy_(self.token_classifier["classifier.weight"])
-                model.classifier.bias.copy_(self.token_classifier["classifier.bias"])
-        got = getattr(model.config, "_attn_implementation", self.settings["attention"])
-        if got != self.settings["attention"]:
-            raise RequestError(f"asked for attn_implementation={self.settings['attention']}, transformers chose {got}")
-        model = model.to(device=self.device, dtype=self.dtype).eval()
-        self.model = model
-        self.model_task = task
-        self.runner = model
-
-    # ---- prepare: inputs on the device, compile (timed apart), peak reset ------------------------------
-    def prepare(self, req):
-        if self.settings is None:
-            raise RequestError("prepare before load")
-        torch = self.torch
-        task = req.get("task")
-        if task not in TASK_CLASSES:
-            raise RequestError(f"task {task!r} is not one of {sorted(TASK_CLASSES)}")
-        ids_bytes, shape = read_array_file(req.get("input_ids"), "input_ids")
-        mask_bytes, mask_shape = read_array_file(req.get("attention_mask"), "attention_mask")
-        if len(shape) != 2 or mask_shape != shape:
-            raise RequestError(f"input_ids {shape} and attention_mask {mask_shape} must be one [batch, seq] shape")
-        self.release()
-        self.ensure_model(task)
-        if self.device.type == "cuda":
-            limit = int(req.get("memory_limit_bytes", 0) or 0)
-            total = torch.cuda.get_device_properties(self.device).total_memory
-            torch.cuda.set_per_process_memory_fraction(min(1.0, limit / total) if limit > 0 else 1.0, self.device)
-        # int64 like a tokenizer's output (and hf_peers.py), so that HF runs its usual path.
-        ids = torch.frombuffer(bytearray(ids_bytes), dtype=torch.int32).reshape(shape).to(torch.int64)
-        mask = torch.frombuffer(bytearray(mask_bytes), dtype=torch.int32).reshape(shape).to(torch.int64)
-        self.inputs = {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
-        self.task = task
-        compile_ms = -1.0
-        if self.device.type == "cuda":
-            torch.cuda.synchronize()
-            # The compiled model's CUDA-graph pool is filled while it records; a peak over the replays
-            # alone would omit it, so its peak starts before the compiling calls (as in hf_peers.py).
-            torch.cuda.reset_peak_memory_stats(self.device)
-        if self.settings.get("compile"):
-            compile_ms = self.compile_for_cell()
-        return {"compile_ms": compile_ms}
-
-    def compile_for_cell(self):
-        """torch.compile(mode="reduce-overhead") for this cell's shape; the first calls' time is returned."""
-        torch = self.torch
-        # One shape per cell, compiled afresh (dynamic=False): static-shape kernels and CUDA graphs, and
-        # no recompile limit reached over a long sweep.
-        torch._dynamo.reset()
-        try:
-            torch._inductor.cudagraph_trees.reset_cudagraph_trees()
-        except Exception:
-            pass
-        compiled = torch.compile(self.model, mode="reduce-overhead", dynamic=False)
-        t0 = time.perf_counter()
-        with torch.inference_mode():
-            for _ in range(COMPILE_CALLS):
-                if hasattr(torch, "compiler") and hasattr(torch.compiler, "cudagraph_mark_step_begin"):
-                    torch.compiler.cudagraph_mark_step_begin()
-                compiled(**self.inputs)
-        if self.device.type == "cuda":
-            torch.cuda.synchronize()
-        self.runner = compiled
-        return (time.perf_counter() - t0) * 1e3
-
-    # ---- forward: warm-up untimed, then each timed forward on the device -----------------------------
-    def forward(self, req):
-        if self.inputs is None:
-            raise RequestError("forward before prepare")
-        warmup, timed = req.get("warmup", 0), req.get("timed", 1)
-        if not (isinstance(warmup, int) and isinstance(timed, int) and warmup >= 0 and timed >= 1):
-            raise RequestError(f"warmup {warmup!r} and timed {timed!r} must be integers >= 0 and >= 1")
-        torch = self.torch
-        compiled = bool(self.settings.get("compile"))
-        mark = getattr(getattr(torch, "compiler", None), "cudagraph_mark_step_begin", None)
-
-        def call():
-            if compiled and mark is not None:
-                mark()
-            return self.runner(**self.inputs)
-
-        samples = []
-        with torch.inference_mode():
-            for _ in range(warmup):
-                self.last = call()
-            if self.device.type == "cuda":
-                start = torch.cuda.Event(enable_timing=True)
-                stop = torch.cuda.Event(enable_timing=True)
-                for _ in range(timed):
-                    start.record()
-                    self.last = call()
-                    stop.record()
-                    stop.synchronize()
-                    samples.append(start.elapsed_time(stop))
-            else:
-                for _ in range(timed):
-                    t0 = time.perf_counter_ns()
-                    self.last = call()
-                    samples.append((time.perf_counter_ns() - t0) / 1e6)
-        peak = torch.cuda.max_memory_allocated(self.device) if self.device.type == "cuda" else 0
-        return {"samples_ms": samples, "peak_bytes": int(peak)}
-
-    # ---- output: the task's tensor in BertBench's padded layout, fp32, to a file -----------------------
-    def output(self, req):
-        if self.last is None:
-            raise RequestError("output before forward")
-        path = req.get("path")
-        if not isinstance(path, str) or not path:
-            raise RequestError("output: path must be a non-empty string")
-        torch = self.torch
-        out = self.last
-        if self.task == "encoder":
-            tensor, per_position = out.last_hidden_state, True
-        elif self.task == "qa":
-            tensor, per_position = torch.stack([out.start_logits, out.end_logits], dim=-1), True
-        elif self.task == "classification":
-            tensor, per_position = out.logits, False
-        else:   # mlm, token_classification: [B, S, V] / [B, S, L]
-            tensor, per_position = out.logits, True
-        write_f32_file(tensor, path)
-        return {"shape": list(tensor.shape), "dtype": "f32", "per_position": per_position}
-
-    def release(self, _req=None):
-        self.inputs = None
-        self.last = None
-        if self.settings and self.settings.get("compile") and self.model is not None:
-            self.runner = self.model
-        return {}
+def failure_kind(exc, worker):
+    """"oom" for an out-of-memory failure (the cell's tensors are freed then), else "error"."""
+    torch = sys.modules.get("torch")
+    oom_type = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None) if torch else None
+    if not ((oom_type is not None and isinstance(exc, oom_type)) or "out of memory" in str(exc).lower()):
+        return "error"
+    worker.release()
+    try:
+        torch.cuda.empty_cache()
+    except Exception:
+        pass
+    return "oom"
 
 
 def main():
     proto = open_protocol_channel()
     worker = Worker()
+    commands = {"hello": lambda _req: probe(), "load": worker.load, "prepare": worker.prepare,
+                "forward": worker.forward, "output": worker.output, "release": worker.release}
 
     def reply(obj):
         proto.write(REPLY_MARKER + json.dumps(obj, separators=(",", ":")) + "\n")
@@ -427,41 +115,20 @@ def main():
             reply({"id": None, "ok": False, "kind": "error", "error": f"malformed request: {e}"})
             continue
         rid, cmd = req.get("id"), req.get("cmd")
+        if cmd == "shutdown":
+            reply({"id": rid, "ok": True})
+            return 0
         try:
-            if cmd == "hello":
-                body = probe()
-            elif cmd == "load":
-                body = worker.load(req)
-            elif cmd == "prepare":
-                body = worker.prepare(req)
-            elif cmd == "forward":
-                body = worker.forward(req)
-            elif cmd == "output":
-                body = worker.output(req)
-            elif cmd == "release":
-                body = worker.release(req)
-            elif cmd == "shutdown":
-                reply({"id": rid, "ok": True})
-                return 0
-            else:
+            if cmd not in commands:
                 raise RequestError(f"unknown command {cmd!r}")
+            body = commands[cmd](req)
             body.update({"id": rid, "ok": True})
             reply(body)
         except RequestError as e:
             reply({"id": rid, "ok": False, "kind": "error", "error": str(e)})
         except Exception as e:
             traceback.print_exc(file=sys.stderr)
-            kind = "error"
-            torch = sys.modules.get("torch")
-            oom_type = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None) if torch else None
-            if (oom_type is not None and isinstance(e, oom_type)) or "out of memory" in str(e).lower():
-                kind = "oom"
-                worker.release()
-                try:
-                    torch.cuda.empty_cache()
-                except Exception:
-                    pass
-            reply({"id": rid, "ok": False, "kind": kind, "error": error_text(e)[:2000]})
+            reply({"id": rid, "ok": False, "kind": failure_kind(e, worker), "error": error_text(e)[:2000]})
     return 0   # stdin closed: bertbench went away
 
 

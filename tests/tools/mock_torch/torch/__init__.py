@@ -1,4 +1,4 @@
-"""A stand-in for the few torch APIs bertbench_torch_worker.py uses, for tests/core/test_torch_worker.cpp.
+"""A stand-in for the few torch APIs the real worker uses, for tests/core/test_torch_worker_script.cpp.
 
 Standard library only: it lets the REAL worker (not the fake one) run load → prepare → forward →
 output → release on a machine without torch, so its plumbing is tested everywhere. Tensors are flat
