@@ -1,5 +1,5 @@
-// bertbench-cli, in process: the dispatcher, flag parsing and its errors, run (single cell,
-// --sweep, --spec + overrides, failing cells), list-backends, info, summary and convert.
+// bertbench-cli, in process, up to the plan: the dispatcher, every command's help, flag parsing
+// and its errors, and run's flags → spec (defaults, --spec + overrides, torch:* names).
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -8,55 +8,16 @@
 #include <fstream>
 #include <sstream>
 
-#include "app/cli/ArgParser.h"
+#include "app/CliSuiteHelpers.h"
 #include "app/cli/Command.h"
-#include "app/CliTestSupport.h"
-#include "app/cli/RunPlan.h"
-#include "app/common/Backends.h"
 #include "core/results/RunFiles.h"
 
 using namespace bertbench;
 using namespace bertbench::cli;
+using namespace bertbench::cli::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-const std::string kSeedFixtures = std::string(BERTBENCH_FIXTURES_DIR) + "/seed-csv";
-
 using Result = test::CliResult;
-using test::contains;
-using test::runCliCaptured;
-
-std::vector<std::string> fileLines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(line);
-    return lines;
-}
-
-RunPlan plan(const CommandArgs& args) {
-    static const BackendRegistry registry = app::makeRegistry();
-    return planRun(parseArgs(args, runHelp().options), registry);
-}
-
-std::string dir(const QTemporaryDir& tmp, const std::string& name = "") {
-    return (fs::path(tmp.path().toStdString()) / name).string();
-}
-
-// A small, quick single-cell run's flags (CPU, tiny).
-CommandArgs quickRun(const std::string& out) {
-    return {"run", "--device", "cpu", "--model", "tiny", "--batch-size", "2", "--max-seqlen", "32", "--avg-seqlen",
-            "16", "--num-batches", "2", "--warmup", "1", "--threads", "2", "--quiet", "--out", out};
-}
-
-} // namespace
-
-QString notFound(const std::string& text, const std::string& part) {
-    return QStringLiteral("'%1' not in:\n%2").arg(QString::fromStdString(part), QString::fromStdString(text));
-}
-
-#define EXPECT_CONTAINS(text, part) QVERIFY2(contains(text, part), qPrintable(notFound(text, part)))
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -255,134 +216,6 @@ private slots:
         QVERIFY2(!fs::exists(out), "nothing may be written for bad input");
     }
 
-    // --- run: measuring ---------------------------------------------------------------------------
-    void singleCellRunWritesAllFiles() {
-        QTemporaryDir tmp;
-        const std::string out = dir(tmp, "single");
-        CommandArgs args = quickRun(out);
-        args.erase(std::find(args.begin(), args.end(), "--quiet"));
-        const Result r = runCliCaptured(args);
-        QVERIFY2(r.code == kExitOk, qPrintable(QString::fromStdString(r.err)));
-        // The per-row line, the summary and the file paths.
-        EXPECT_CONTAINS(r.out, "speedup");
-        EXPECT_CONTAINS(r.out, "cpu:sdpa");
-        EXPECT_CONTAINS(r.out, out + "/run.json");
-        EXPECT_CONTAINS(r.out, out + "/results.csv");
-        EXPECT_CONTAINS(r.out, "log_Bert_sdpa_mlm.csv");
-        // Plain progress lines, not a redrawn bar, when stderr is not a terminal.
-        EXPECT_CONTAINS(r.err, "[1/1] encoder batch 2, seq 32, pad 0.50");
-        QVERIFY(!contains(r.err, "\r"));
-
-        const Run run = readRunFile(out + "/run.json");
-        QCOMPARE(run.rows.size(), size_t(1));
-        QCOMPARE(run.rows[0].cell, (Cell{Task::Encoder, 2, 32, 0.5}));
-        QCOMPARE(toString(run.rows[0].status), std::string("ok"));
-        QVERIFY(run.rows[0].relError >= 0 && run.rows[0].relError < 1e-4);
-        QVERIFY(!run.environment.cpu.empty());
-        QCOMPARE(readRunFile(out + "/results.csv").rows.size(), size_t(1));
-        QCOMPARE(fileLines(out + "/log_Bert_sdpa_mlm.csv").front(), std::string(kSeedCsvHeader));
-    }
-
-    // The issue's check is `run --device cpu --model tiny --sweep --num-batches 3`, as is: about
-    // 1 min 50 s on 2 idle cores (batch 128 × 512 eager forwards take ~0.6 s each). The short
-    // variant (lengths 8/16/32, the same 120 cells a task) checks the same files in seconds.
-    void oldScriptSweepGivesTheOldCsv_data() {
-        QTest::addColumn<bool>("full");
-        QTest::newRow("sweep, lengths 8/16/32") << false;
-        QTest::newRow("sweep as in the issue") << true;
-    }
-
-    void oldScriptSweepGivesTheOldCsv() {
-        QFETCH(bool, full);
-        QTemporaryDir tmp;
-        const std::string out = dir(tmp, "sweep");
-        CommandArgs args{"run", "--device", "cpu", "--model", "tiny", "--sweep", "--num-batches", "3",
-                         "--threads", "2", "--quiet", "--out", out};
-        if (!full) args.insert(args.end(), {"--seq-lens", "8,16,32"});
-        QElapsedTimer timer;
-        timer.start();
-        const Result r = runCliCaptured(args);
-        qInfo("run --device cpu --model tiny --sweep --num-batches 3%s took %.1f s", full ? "" : " --seq-lens 8,16,32",
-              double(timer.elapsed()) / 1000.0);
-        QVERIFY2(r.code == kExitOk, qPrintable(QString::fromStdString(r.err)));
-
-        const std::vector<std::string> lines = fileLines(out + "/log_Bert_sdpa_mlm.csv");
-        QCOMPARE(lines.size(), size_t(121));
-        QCOMPARE(lines.front(), std::string(kSeedCsvHeader));
-        QCOMPARE(lines.front(),
-                 std::string("num_batches, batch_size, seq_len, is cuda, is half, use mask, pad percentage, Latency "
-                             "eager (ms), Latency BT (ms), Speedup (%), Mem eager (MB), Mem BT (MB), Mem saved (%)"));
-        const Run seed = readRunFile(out + "/log_Bert_sdpa_mlm.csv");
-        QCOMPARE(seed.rows.size(), size_t(120));
-        QCOMPARE(seed.rows.front().numBatches, 3);
-        QCOMPARE(readRunFile(out + "/run.json").rows.size(), size_t(120));
-    }
-
-    void failedCellsExitOneAndStillWriteFiles() {
-        QTemporaryDir tmp;
-        const std::string out = dir(tmp, "oom");
-        CommandArgs args = quickRun(out);
-        args.insert(args.end(), {"--memory-limit-mb", "1"});
-        const Result r = runCliCaptured(args);
-        QCOMPARE(r.code, kExitFailedCell);
-        EXPECT_CONTAINS(r.err, "rows failed");
-        for (const char* file : {"/run.json", "/results.csv", "/log_Bert_sdpa_mlm.csv"})
-            QVERIFY2(fs::exists(out + file), file);
-        const Run run = readRunFile(out + "/run.json");
-        QCOMPARE(run.rows.size(), size_t(1));
-        QCOMPARE(toString(run.rows[0].status), std::string("oom"));
-        EXPECT_CONTAINS(r.out, "oom");
-    }
-
-    // --- list-backends, info -----------------------------------------------------------------------
-    void listBackendsAndInfo() {
-        Result r = runCliCaptured({"list-backends"});
-        QCOMPARE(r.code, kExitOk);
-        for (const char* name : {"cpu:eager", "cpu:sdpa", "cpu:flash_attention_2"}) EXPECT_CONTAINS(r.out, name);
-        EXPECT_CONTAINS(r.out, "fp32");
-        EXPECT_CONTAINS(r.out, "attention");
-
-        r = runCliCaptured({"list-backends", "--names"});
-        QCOMPARE(r.code, kExitOk);
-        std::vector<std::string> names;
-        std::istringstream in(r.out);
-        for (std::string line; std::getline(in, line);) names.push_back(line);
-        std::vector<std::string> runnable;   // --names lists what can run here
-        const BackendRegistry registry = app::makeRegistry();
-        for (const BackendInfo& info : registry.all())
-            if (info.unavailableReason.empty()) runnable.push_back(info.name);
-        QCOMPARE(names, runnable);
-
-        r = runCliCaptured({"info"});
-        QCOMPARE(r.code, kExitOk);
-        EXPECT_CONTAINS(r.out, "CPU");
-        EXPECT_CONTAINS(r.out, "BLAS");
-        QCOMPARE(runCliCaptured({"info", "--verbose"}).code, kExitBadInput);
-    }
-
-    // --- torch:* backends: listed with why they cannot run; a run naming one is refused up front --------
-    void torchBackendsSayWhyTheyCannotRun() {
-        Result r = runCliCaptured({"list-backends", "--python", "/nonexistent/python3"});
-        QCOMPARE(r.code, kExitOk);
-        for (const char* name : {"torch:eager", "torch:sdpa", "torch:flash_attention_2", "torch:sdpa+compile"})
-            EXPECT_CONTAINS(r.out, name);
-        EXPECT_CONTAINS(r.out, "unavailable: the Python worker did not start: cannot run '/nonexistent/python3'");
-        r = runCliCaptured({"list-backends", "--names", "--python", "/nonexistent/python3"});
-        QVERIFY(r.out.find("torch:") == std::string::npos);
-        QCOMPARE(runCliCaptured({"list-backends", "--python", ""}).code, kExitBadInput);
-
-        QTemporaryDir tmp;
-        r = runCliCaptured({"run", "--device", "cpu", "--baseline", "cpu:eager", "--backends", "torch:sdpa",
-                            "--python", "/nonexistent/python3", "--batch-sizes", "1", "--seq-lens", "8",
-                            "--num-batches", "1", "--out", dir(tmp, "run")});
-        QCOMPARE(r.code, kExitBadInput);
-        EXPECT_CONTAINS(r.err, "--backends: torch:sdpa cannot run here: the Python worker did not start");
-
-        r = runCliCaptured({"info", "--python", "/nonexistent/python3"});
-        QCOMPARE(r.code, kExitOk);
-        EXPECT_CONTAINS(r.out, "Torch backends: /nonexistent/python3: cannot run the torch worker");
-    }
-
     void torchPlanKeepsTorchNames() {
         // --device moves a spec file's cpu:/cuda: backends, never torch:* ones.
         QTemporaryDir tmp;
@@ -402,72 +235,6 @@ private slots:
         QVERIFY(q.device == "cpu" || q.device == "cuda");
         QVERIFY(!q.deviceGiven);
         QVERIFY(!namesTorchBackend(plan({"--device", "cpu"}).spec));
-    }
-
-    // --- summary, convert ----------------------------------------------------------------------------
-    void summaryOfEveryFormat() {
-        Result r = runCliCaptured({"summary", kSeedFixtures});
-        QVERIFY2(r.code == kExitOk, qPrintable(QString::fromStdString(r.err)));
-        for (const char* part : {"classification", "encoder", "flash_attention_2", "sdpa", "120", "geo-mean"})
-            EXPECT_CONTAINS(r.out, part);
-
-        r = runCliCaptured({"summary", "--rows", kSeedFixtures + "/log_Bert_sdpa_mlm.csv"});
-        QCOMPARE(r.code, kExitOk);
-        EXPECT_CONTAINS(r.out, "8.499");   // the first row's eager latency
-
-        QTemporaryDir tmp;
-        QCOMPARE(runCliCaptured({"convert", kSeedFixtures, "--to", "native", dir(tmp, "seed.json")}).code, kExitOk);
-        QCOMPARE(runCliCaptured({"convert", kSeedFixtures, "--to", "csv", dir(tmp, "seed.csv")}).code, kExitOk);
-        for (const char* file : {"seed.json", "seed.csv"}) {
-            r = runCliCaptured({"summary", dir(tmp, file)});
-            QCOMPARE(r.code, kExitOk);
-            EXPECT_CONTAINS(r.out, "flash_attention_2");
-        }
-
-        r = runCliCaptured({"summary", dir(tmp, "missing.json")});
-        QCOMPARE(r.code, kExitBadInput);
-        EXPECT_CONTAINS(r.err, "missing.json");
-        std::ofstream(dir(tmp, "garbage.csv")) << "not,a,run\n1,2\n";
-        QCOMPARE(runCliCaptured({"summary", dir(tmp, "garbage.csv")}).code, kExitBadInput);
-    }
-
-    void convertRoundTripsTheSeedFixtures() {
-        QTemporaryDir tmp;
-        // seed CSVs → native run → native CSV → seed CSVs again.
-        QCOMPARE(runCliCaptured({"convert", kSeedFixtures, "--to", "native", dir(tmp, "run.json")}).code, kExitOk);
-        QCOMPARE(runCliCaptured({"convert", dir(tmp, "run.json"), "--to", "csv", dir(tmp, "run.csv")}).code, kExitOk);
-        const Result r = runCliCaptured({"convert", dir(tmp, "run.csv"), "--to", "seed", dir(tmp, "seed")});
-        QVERIFY2(r.code == kExitOk, qPrintable(QString::fromStdString(r.err)));
-
-        int files = 0;
-        for (const fs::directory_entry& original : fs::directory_iterator(kSeedFixtures)) {
-            const std::string name = original.path().filename().string();
-            const std::string copy = dir(tmp, "seed/" + name);
-            QVERIFY2(fs::exists(copy), qPrintable(QString::fromStdString(copy)));
-            ++files;
-            const Run a = readRunFile(original.path().string());
-            const Run b = readRunFile(copy);
-            QCOMPARE(fileLines(copy).front(), std::string(kSeedCsvHeader));
-            QCOMPARE(b.rows.size(), a.rows.size());
-            for (size_t i = 0; i < a.rows.size(); ++i) {
-                const ResultRow &x = a.rows[i], &y = b.rows[i];
-                QCOMPARE(y.cell, x.cell);
-                QCOMPARE(y.candidate.backend, x.candidate.backend);
-                QVERIFY(std::abs(y.baseline.latency.medianMs - x.baseline.latency.medianMs) < 1e-9);
-                QVERIFY(std::abs(y.candidate.latency.medianMs - x.candidate.latency.medianMs) < 1e-9);
-                QVERIFY(std::abs(y.baseline.peakMemMb - x.baseline.peakMemMb) < 1e-9);
-                QVERIFY(std::abs(y.candidate.peakMemMb - x.candidate.peakMemMb) < 1e-9);
-            }
-        }
-        QCOMPARE(files, 4);
-
-        // Usage errors name what is wrong.
-        Result bad = runCliCaptured({"convert", kSeedFixtures, dir(tmp, "x")});
-        QCOMPARE(bad.code, kExitBadInput);
-        EXPECT_CONTAINS(bad.err, "--to is required");
-        bad = runCliCaptured({"convert", kSeedFixtures, "--to", "xlsx", dir(tmp, "x")});
-        QCOMPARE(bad.code, kExitBadInput);
-        EXPECT_CONTAINS(bad.err, "native, csv, seed");
     }
 };
 
