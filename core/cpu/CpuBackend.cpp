@@ -84,9 +84,10 @@ std::optional<OpBreakdown> CpuBackend::profileForward() {
 }
 
 std::vector<KernelOption> CpuBackend::kernelOptions() const {
-    return {{"threads", std::to_string(cpuThreads())},
-            {"blas", blasLibrary()},
-            {"attention", attentionStrategy(kind_)}};
+    // Attention first: it is what tells the CPU backends apart; the BLAS string is long.
+    return {{"attention", attentionStrategy(kind_)},
+            {"threads", std::to_string(cpuThreads())},
+            {"blas", blasLibrary()}};
 }
 
 TaskOutput CpuBackend::output() { return model_.output(); }

@@ -26,8 +26,8 @@ public:
     void setMemoryLimitBytes(int64_t limit) override { tracker_.setLimit(limit); }
     // One forward with steady-clock scopes per category (OpCategory.h).
     std::optional<OpBreakdown> profileForward() override;
-    // threads (the pool the forwards ran on), blas (the library this build links) and attention
-    // (the strategy and what it materialises).
+    // attention (the strategy and what it materialises), threads (the pool the forwards ran on)
+    // and blas (the library this build links).
     std::vector<KernelOption> kernelOptions() const override;
 
     int64_t currentMemoryBytes() const { return tracker_.currentBytes(); }

@@ -78,6 +78,7 @@ public:
     int64_t peakMemoryBytes() const override { return inner_->peakMemoryBytes(); }
     void resetPeakMemory() override { inner_->resetPeakMemory(); }
     void setMemoryLimitBytes(int64_t limit) override { inner_->setMemoryLimitBytes(limit); }
+    std::vector<KernelOption> kernelOptions() const override { return inner_->kernelOptions(); }
 
 private:
     std::unique_ptr<Backend> inner_;

@@ -26,6 +26,7 @@
 #include "ui/report/ReportRenderer.h"
 #include "ui/widgets/BreakdownPage.h"
 #include "ui/widgets/ChartView.h"
+#include "ui/widgets/KernelOptionsLabel.h"
 
 namespace bertbench::ui {
 namespace {
@@ -93,6 +94,8 @@ void RunView::buildUi() {
     headline_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     header->addWidget(headline_, 1);
     layout->addLayout(header);
+    kernelOptions_ = new KernelOptionsLabel;
+    layout->addWidget(kernelOptions_);
 
     tabs_ = new QTabWidget;
     tabs_->setObjectName(QStringLiteral("runTabs"));
@@ -328,6 +331,7 @@ void RunView::refreshHeader() {
                            .arg(modelText(run).toHtmlEscaped(), qstr(run.spec.baseline).toHtmlEscaped(),
                                 deviceText(run).toHtmlEscaped(), state));
     headline_->setToolTip(document_->sourcePaths().join(QLatin1Char('\n')));
+    kernelOptions_->setOptions(run.environment.kernelOptions);
 }
 
 void RunView::setTask(Task task) {
