@@ -1,4 +1,4 @@
-// CudaBertBackend's issue-12 side: the profiling forward, the GEMM probe and the PCI bus id.
+// CudaBertBackend's measurement-profile side: the profiling forward, the GEMM probe and the PCI bus id.
 #include <algorithm>
 #include <cmath>
 #include <functional>

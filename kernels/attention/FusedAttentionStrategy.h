@@ -36,6 +36,10 @@ public:
 
     // Whether a run of this shape takes the Hopper kernel (reports, checks).
     bool usesHopper(const AttentionShape& shape, const AttentionArgs& args) const;
+    // "hopper_sm90a" or "flash_attention_2_kernel", as usesHopper says.
+    std::string kernelName(const AttentionShape& shape, const AttentionArgs& args) const override {
+        return usesHopper(shape, args) ? "hopper_sm90a" : "flash_attention_2_kernel";
+    }
 
 private:
     attention::FusedAttentionParams params(const AttentionShape& shape, const AttentionArgs& args) const;

@@ -1,5 +1,5 @@
 #pragma once
-// The sweep-start GEMM probe (issue 12): this GPU's attainable dense GEMM rate in one dtype,
+// The sweep-start GEMM probe: this GPU's attainable dense GEMM rate in one dtype,
 // the denominator of every cell's "% of peak". A square cublasGemmEx (n = 8192, fp32
 // accumulation, the model's math mode: no TF32 for fp32), random finite inputs, a few untimed
 // repeats to settle clocks and plans, then the best of the timed repeats (CUDA events).

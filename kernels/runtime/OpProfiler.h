@@ -1,7 +1,7 @@
 #pragma once
 // Per-operation timing of a forward: CUDA events around each op, summed per category with the
 // bytes the op must move and its flops, so the bench can report time shares, GEMM rates and
-// achieved bandwidth, and the sweep's profiling forward gets its per-op breakdown (issue 12).
+// achieved bandwidth, and the sweep's profiling forward gets its per-op breakdown.
 //
 // Scopes nest. totals() holds the outermost scopes only: CudaBertModel::forward's categories,
 // which tile the forward exactly (the OpCategory names of core/profile: "embeddings",
