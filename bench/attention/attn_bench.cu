@@ -10,10 +10,8 @@
 //   --quick                       --check with the odd-length and pad-0.75 cases only (sanitizers)
 //   --lengths-dir DIR             where to write the pad-0.5 lengths that sdpa_peers.py reads
 //
-// Build (H100/H200): bench/attention/build_attn_bench.sh. The FlashAttention-2 files for sm_90,
-// the Hopper kernel for sm_90a, BERTBENCH_HAVE_HOPPER_ATTENTION so the dispatch sees it, and the
-// CPU twin (core/cpu/CpuAttention.h) linked from a CMake build tree's libbertbench_core.a with
-// OpenBLAS.
+// Build: the CMake target bertbench-attn-bench (kernels/CMakeLists.txt: linked with the kernels
+// library, which carries the sm_90a kernel, and core's CPU twin); bench/device/build.sh attn.
 //
 // Flop count: 4·H·D·Σ len² (QKᵀ and PV, 2 flops a multiply-add; real keys × real queries), so the
 // padded runs are credited only with real work; at pad 0 this is 4·B·H·S²·D.

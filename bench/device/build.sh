@@ -6,7 +6,7 @@
 #   bash bench/device/build.sh [PARTS...]        default: cli attn
 #     cli    cmake --preset device -DCMAKE_CUDA_ARCHITECTURES=90-real, ninja bertbench-cli and
 #            bertbench-hopper-gemm-bench (sm_90a, when nvcc >= 12.3), copied to .device-bench/
-#     attn   bench/attention/build_attn_bench.sh .device-bench/attn_bench (every attention kernel)
+#     attn   the bertbench-attn-bench target (every attention kernel) as .device-bench/attn_bench
 #     before the CLI of BEFORE_REF (a git ref) for run.sh's before-after step: built the same way in
 #            a git worktree outside the repo (under /tmp, removed afterwards), stripped, xz-compressed
 #            to .device-bench/before/bertbench-cli.xz (the carry holds 64 MiB); added to PARTS
@@ -48,7 +48,9 @@ for part in $PARTS; do
         echo "build failed:"; tail -n 30 "$DEST/build.log"; rc=1
       fi ;;
     attn)
-      if bash "$ROOT/bench/attention/build_attn_bench.sh" "$DEST/attn_bench" > "$DEST/attn_build.log" 2>&1; then
+      if configure "$ROOT" "$DEST/configure.log" &&
+         ninja -C "$ROOT/build-device" -j "$JOBS" bertbench-attn-bench > "$DEST/attn_build.log" 2>&1 &&
+         cp "$ROOT/build-device/kernels/bertbench-attn-bench" "$DEST/attn_bench"; then
         echo "built attn_bench -> $DEST"
       else
         echo "attn_bench build failed:"; tail -n 20 "$DEST/attn_build.log"; rc=1

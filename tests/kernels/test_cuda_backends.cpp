@@ -1,6 +1,6 @@
 // Registration and the Backend contract on the GPU: what registerCudaBackends offers (nothing,
 // with a reason, without a GPU), peak memory, the memory limit → OutOfMemoryError → recovery,
-// CUDA graphs, the L2 weight prefetch, missing heads, inputs out of range, the forward's profiler
+// CUDA graphs, the kernel options, missing heads, inputs out of range, the forward's profiler
 // categories.
 #include <QtTest>
 
