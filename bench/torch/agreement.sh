@@ -31,14 +31,14 @@ while [ $# -gt 0 ]; do
         --timed) TIMED=$2; shift 2 ;;
         --out) OUTD=$2; shift 2 ;;
         -h|--help) sed -n "2,/^set -uo/p" "$0" | sed "$ d"; exit 0 ;;
-        *) echo "torch_peer_agreement.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+        *) echo "agreement.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
-[ -n "$CLI" ] && [ -x "$CLI" ] || { echo "torch_peer_agreement.sh: --cli PATH to a built bertbench-cli is required" >&2; exit 2; }
-case "$ROUNDS" in ''|*[!0-9]*) echo "torch_peer_agreement.sh: --rounds must be a whole number" >&2; exit 2 ;; esac
-case "$TIMED" in ''|*[!0-9]*|0) echo "torch_peer_agreement.sh: --timed must be a whole number >= 1" >&2; exit 2 ;; esac
+[ -n "$CLI" ] && [ -x "$CLI" ] || { echo "agreement.sh: --cli PATH to a built bertbench-cli is required" >&2; exit 2; }
+case "$ROUNDS" in ''|*[!0-9]*) echo "agreement.sh: --rounds must be a whole number" >&2; exit 2 ;; esac
+case "$TIMED" in ''|*[!0-9]*|0) echo "agreement.sh: --timed must be a whole number >= 1" >&2; exit 2 ;; esac
 IFS=: read -r CB CS CP <<<"$CELLS"
-[ -n "$CB" ] && [ -n "$CS" ] && [ -n "$CP" ] || { echo "torch_peer_agreement.sh: --cells is B,..:S,..:P,.." >&2; exit 2; }
+[ -n "$CB" ] && [ -n "$CS" ] && [ -n "$CP" ] || { echo "agreement.sh: --cells is B,..:S,..:P,.." >&2; exit 2; }
 if [ -z "$PYTHON" ]; then
     if [ -x /opt/torch/.venv/bin/python3 ]; then PYTHON=/opt/torch/.venv/bin/python3; else PYTHON=python3; fi
 fi

@@ -44,10 +44,10 @@ while [ $# -gt 0 ]; do
         --cli) CLI=$2; shift 2 ;;
         --out) OUTD=$2; shift 2 ;;
         -h|--help) sed -n "2,/^set -uo/p" "$0" | sed "$ d"; exit 0 ;;
-        *) echo "torch_grid.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+        *) echo "grid.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
-case "$DEVICE" in cuda|cpu) ;; *) echo "torch_grid.sh: --device must be cuda or cpu, got '$DEVICE'" >&2; exit 2 ;; esac
+case "$DEVICE" in cuda|cpu) ;; *) echo "grid.sh: --device must be cuda or cpu, got '$DEVICE'" >&2; exit 2 ;; esac
 if [ -z "$PYTHON" ]; then
     if [ -x /opt/torch/.venv/bin/python3 ]; then PYTHON=/opt/torch/.venv/bin/python3; else PYTHON=python3; fi
 fi
