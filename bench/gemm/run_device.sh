@@ -27,7 +27,7 @@ for v in $variants; do
     f=$(flags "$v") || exit 2
     # shellcheck disable=SC2086
     nvcc -std=c++20 -O3 -I. -lineinfo -gencode arch=compute_90a,code=sm_90a $f bench/gemm/hopper_gemm_bench.cu \
-        bench/gemm/HopperGemm.cu -lcublasLt -lcublas -o "$out/bin/$v" > "$out/$v.build.txt" 2>&1 &
+        bench/gemm/hopper_gemm_bench_timing.cu bench/gemm/HopperGemm.cu -lcublasLt -lcublas -o "$out/bin/$v" > "$out/$v.build.txt" 2>&1 &
     pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" || { echo "a build failed:"; cat "$out"/*.build.txt; exit 1; }; done
