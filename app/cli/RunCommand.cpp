@@ -268,6 +268,7 @@ SweepOutcome measureWithWorkers(const RunPlan& plan, const std::vector<WorkerSlo
     try {
         WorkerPoolResult result = runWorkerPool(config, workers, spec, todo, progress, g_cancel);
         outcome.run.rows = std::move(result.rows);
+        outcome.run.environment.kernelOptions = std::move(result.kernelOptions);
         outcome.failure = result.failure;
         outcome.incidents = result.incidents;
         std::vector<std::string> names;

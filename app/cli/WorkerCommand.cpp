@@ -145,8 +145,10 @@ int runWorker(const ParsedArgs& parsed, ParentLink& link) {
         inFlight = long(parseInteger("cell", payload, 0, long(cells.size()) - 1));
         return cells[size_t(*inFlight)];
     };
-    runner.runCells(spec, journaled, g_workerCancel, next, -1);
+    const Run measured = runner.runCells(spec, journaled, g_workerCancel, next, -1);
     if (inFlight) link.send("done", std::to_string(*inFlight));   // a stopped cell: its rows are cancelled ones
+    if (!measured.environment.kernelOptions.empty())
+        link.send("options", kernelOptionsToJsonLine(measured.environment.kernelOptions));
     return kExitOk;
 }
 

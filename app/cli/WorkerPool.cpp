@@ -205,6 +205,13 @@ private:
             w.pending.push_back(rowFromJsonLine(payload, "worker " + w.slot.label));
         } else if (word == "done") {
             finishCell(w, payload);
+        } else if (word == "options") {
+            try {
+                for (auto& [backend, options] : kernelOptionsFromJsonLine(payload, "worker " + w.slot.label))
+                    result_.kernelOptions[backend] = std::move(options);
+            } catch (const std::exception& e) {   // a description must not cost the measured rows
+                observer_.log("worker " + w.slot.label + " sent unreadable kernel options: " + e.what());
+            }
         } else if (word == "log") {
             observer_.log(w.slot.label + ": " + payload);
         } else if (word == "fatal") {

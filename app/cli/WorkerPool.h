@@ -10,6 +10,7 @@
 // nothing beside a cell (milliseconds to minutes). The costliest cells go first (longest
 // processing time first), which shortens the tail where one worker finishes a big cell alone.
 #include <atomic>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct WorkerPoolConfig {
 struct WorkerPoolResult {
     std::vector<ResultRow> rows;      // every completed cell's rows, in arrival order
     std::vector<GpuIdentity> gpus;    // the GPUs the workers reported
+    // What each backend ran with, as the workers reported it (the last report of a backend wins).
+    std::map<std::string, std::vector<KernelOption>> kernelOptions;
     std::string failure;              // set when cells were left (every worker died or failed)
     bool workerFailedToStart = false; // no worker got as far as loading the model
     std::vector<std::string> incidents;   // workers that died or failed, and what became of their cells

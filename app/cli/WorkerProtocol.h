@@ -6,6 +6,8 @@
 //                     "gpu <index>\t<name>\t<uuid>" the GPU it measures on (GPU workers)
 //                     "row <json>"                  a finished row, already in its journal
 //                     "done <k>"                    every row of cell k has been sent
+//                     "options <json>"              what each backend ran with (its kernel options),
+//                                                   once the worker's cells are done
 //                     "log <text>"                  a progress note
 //                     "fatal <text>"                it cannot go on (then it exits 1)
 // A worker holds one cell at a time, so a worker that dies loses at most that cell.

@@ -120,6 +120,11 @@ private slots:
         QCOMPARE(int(run.rows.size()), 12);
         QCOMPARE(int(seen.size()), 12);
         QCOMPARE(run.environment.workers, std::string("cpu:2"));
+        // The surviving worker reported what its backends ran with: the run records it.
+        QVERIFY2(run.environment.kernelOptions.count("cpu:eager") == 1, "no kernel options from the workers");
+        bool threads = false;
+        for (const KernelOption& o : run.environment.kernelOptions.at("cpu:eager")) threads |= o.name == "threads";
+        QVERIFY(threads);
         // What the killed worker finished and reported before it died is in the run exactly as it
         // measured it (its last journaled row may be the cell in flight, measured again).
         const Run victimRun = readJournal(victimJournal).run;
