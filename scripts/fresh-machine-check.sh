@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the README on a machine that has never seen BertBench: makes a clean Debian 12 root
 # with mmdebstrap, clones the commit under test into it, and runs the README's two commands
-# there, verbatim (they are read out of README.md, never restated here), as root.
+# there, verbatim (they are read out of README.md, never restated here), as root. Then it builds
+# the Debian package, installs it with apt and runs both binaries from /usr/bin in an empty folder.
 #
 # Why a root of its own: CI's machine and a developer's keep what earlier runs installed and may
 # have files beside the checkout; a green run there says nothing about a new user's clone.
@@ -138,6 +139,26 @@ main_job_output() {   # the headless main job must have written a run: CSV and P
     [ -n "$(find "$run" -type f -name '*.csv')" ] || { echo "no CSV under $run"; return 1; }
     [ -n "$(find "$run" -type f -name '*.png')" ] || { echo "no PNG under $run"; return 1; }
 }
+# The package: built from the README's build folder, installed with apt as a user would, then both
+# binaries run from /usr/bin in an empty folder, far from the clone: they must need nothing of it.
+build_package() { in_root "cd build && cpack -G DEB && ls -l bertbench_*.deb && dpkg-deb --info bertbench_*.deb && dpkg-deb --contents bertbench_*.deb"; }
+install_package() { in_root "DEBIAN_FRONTEND=noninteractive apt-get install -y ./build/bertbench_*.deb"; }
+installed_binaries_run() {
+    in_root 'set -e; dir=$(mktemp -d /tmp/bertbench-installed.XXXXXX); cd "$dir"
+        test "$(command -v bertbench-cli)" = /usr/bin/bertbench-cli
+        /usr/bin/bertbench-cli --version
+        /usr/bin/bertbench-cli demo --out demo-run
+        test -s demo-run/run.json
+        /usr/bin/bertbench --headless
+        ls bertbench-runs/*/*.png bertbench-runs/*/*.csv
+        man -w bertbench-cli bertbench 2>/dev/null || ls /usr/share/man/man1/bertbench*'
+}
+desktop_entry() {
+    in_root "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends desktop-file-utils &&
+        desktop-file-validate /usr/share/applications/bertbench.desktop &&
+        grep -x 'Exec=bertbench %F' /usr/share/applications/bertbench.desktop &&
+        ls /usr/share/icons/hicolor/*/apps/bertbench.*"
+}
 
 # The steps run from one function, read whole before it starts: editing this file while a
 # check runs (it takes minutes) cannot change what the running check does.
@@ -151,8 +172,12 @@ main() {
     step "main job wrote a run with CSV and PNG" main_job_output
     step "README command 2 (tests)" in_root "${COMMANDS[1]}"
     grep -E 'tests passed|tests failed' "$LOGS"/README-command-2*.log | tail -n 1 || true
+    step "build the Debian package (cpack -G DEB)" build_package
+    step "apt-get install ./bertbench_*.deb" install_package
+    step "installed binaries run from /usr/bin in an empty folder" installed_binaries_run
+    step "installed desktop entry validates (desktop-file-validate)" desktop_entry
     echo "== stage times"
     printf '%s\n' "${TIMES[@]}"
-    echo "total $(( $(date +%s) - TOTAL_START )) s: README's two commands pass on a fresh Debian $SUITE root"
+    echo "total $(( $(date +%s) - TOTAL_START )) s: README's two commands and the package pass on a fresh Debian $SUITE root"
 }
 main; exit $?

@@ -3,6 +3,9 @@
 # scripts/fresh-machine-check.sh proves the list on a clean root: a package missing here fails it.
 #   libqt6opengl6-dev  Qt6Charts' CMake package requires Qt6OpenGL
 #   python3            the torch:* backends' worker and the tests' protocol-faithful fake worker
+#   help2man           the man pages, generated from each binary's --help at build time
+#   file               `cpack -G DEB` (CPACK_DEBIAN_PACKAGE_SHLIBDEPS finds the binaries with it;
+#                      dpkg-shlibdeps itself comes with build-essential's dpkg-dev)
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -12,4 +15,5 @@ $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build pkg-config \
   qt6-base-dev libqt6charts6-dev libqt6opengl6-dev libqt6svg6-dev libgl-dev \
   nlohmann-json3-dev libopenblas-dev \
-  python3 xvfb xauth fonts-dejavu-core
+  python3 xvfb xauth fonts-dejavu-core \
+  help2man file

@@ -111,7 +111,8 @@ std::string runHeader(const Run& run) {
     const bool oldCsv = env.source.rfind("seed-csv", 0) == 0;
     std::ostringstream out;
     out << "Model " << (oldCsv ? std::string("not recorded (the old script's CSV)") : spec.model) << ", "
-        << toString(spec.dtype) << ", baseline " << spec.baseline << " vs " << joinStrings(spec.candidates) << "\n";
+        << toString(spec.dtype) << ", baseline " << spec.baseline << " vs " << joinStrings(spec.candidates)
+        << (oldCsv ? " (from the old script's CSV: HuggingFace transformers)" : "") << "\n";
     out << "Tasks " << joinStrings(tasks) << "; batch sizes " << joinInts(spec.batchSizes) << "; seq lens "
         << joinInts(spec.seqLens) << "; pads " << joinNumbers(spec.pads) << "; " << spec.numBatches
         << " timed forwards a cell";

@@ -2,6 +2,7 @@
 // Doubles are written with the shortest text that reads back exactly, so rows round-trip.
 // The reader finds columns by header name (any order, unknown columns ignored) and is strict
 // about values: every error names the line and the column.
+#include <cmath>
 #include <limits>
 #include <map>
 
@@ -213,9 +214,13 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
         in.int64("real_tokens", r.realTokens);
         in.measurement("baseline", r.baseline);
         in.measurement("candidate", r.candidate);
-        double derived = 0;   // speedup / memory saved follow from the latencies; checked, not kept
-        in.number("speedup_pct", derived);
-        in.number("mem_saved_pct", derived);
+        // Speedup and memory saved follow from the latencies; a value that differs was recorded by an
+        // imported file (the old script's CSV rounds latencies, not its percentages): kept as written.
+        double speedup = std::nan(""), memSaved = std::nan("");
+        in.number("speedup_pct", speedup);
+        in.number("mem_saved_pct", memSaved);
+        if (std::isfinite(speedup) && speedup != r.speedupPercent()) r.recordedSpeedupPct = speedup;
+        if (std::isfinite(memSaved) && memSaved != r.memorySavedPercent()) r.recordedMemSavedPct = memSaved;
         in.number("max_abs_error", r.maxAbsError);
         in.number("rel_error", r.relError);
         {

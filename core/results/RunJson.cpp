@@ -3,6 +3,7 @@
 // and the environment's GEMM probe; version-1 files still load, those fields "not recorded".
 // Lossless: doubles are written with the shortest text that reads back exactly (non-finite
 // ones as "NaN"/"Infinity"/"-Infinity"), every field of Run has a key.
+#include <cmath>
 #include <limits>
 
 #include "core/results/KernelOptionsJson.h"
@@ -80,6 +81,9 @@ Json rowToValue(const ResultRow& r) {
     j["status"] = toString(r.status);
     j["message"] = r.message;
     // Optional: only rows that know their GPU carry it (old readers ignore it, old files lack it).
+    // Optional: percentages as an imported file wrote them (absent = they follow from the latencies).
+    if (std::isfinite(r.recordedSpeedupPct)) j["recorded_speedup_pct"] = r.recordedSpeedupPct;
+    if (std::isfinite(r.recordedMemSavedPct)) j["recorded_mem_saved_pct"] = r.recordedMemSavedPct;
     if (r.gpu != GpuIdentity{}) j["gpu"] = Json{{"name", r.gpu.name}, {"uuid", r.gpu.uuid}, {"index", r.gpu.index}};
     return j;
 }
@@ -217,6 +221,8 @@ ResultRow rowFromValue(const Json& v, const std::string& path) {
         r.status = *st;
     }
     o.optString("message", r.message);
+    o.optNumber("recorded_speedup_pct", r.recordedSpeedupPct);
+    o.optNumber("recorded_mem_saved_pct", r.recordedMemSavedPct);
     if (const Json* gpu = o.find("gpu")) {
         const ObjectReader g(*gpu, o.pathOf("gpu"));
         g.optString("name", r.gpu.name);

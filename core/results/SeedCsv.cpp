@@ -2,6 +2,10 @@
 // task × attention, with the candidate and task only in the file name
 // (log_Bert_<attention>_<task>.csv; the old "mlm" task is our encoder).
 //
+// The old script timed HuggingFace transformers (eager vs attn_implementation), so its rows are
+// labelled as BertBench's torch:* backends, which measure the same thing; the run's source
+// ("seed-csv:<file>") says they come from the old script's CSV.
+//
 // Export notes: latencies are the medians (the statistic speedupPercent() uses); rows whose
 // status is not `ok` are left out, as the format has no way to mark a failed cell; our real
 // masked-LM task is written as "mlm_head", since "mlm" already names the encoder.
@@ -26,6 +30,8 @@ namespace {
 
 constexpr size_t kSeedColumns = 13;
 constexpr const char* kFilePrefix = "log_Bert_";
+const std::string kOldScriptBackendPrefix = "torch:";   // HuggingFace transformers, as torch:* measures it
+const std::string kOldScriptBaseline = "torch:eager";
 
 std::vector<std::string> seedColumnNames() {
     std::vector<std::string> names;
@@ -184,13 +190,13 @@ Run runFromSeedCsv(const std::string& text, const std::string& fileName) {
         r.cell.pad = number(6);
         const double baseMs = number(7);
         const double candMs = number(8);
-        number(9);   // speedup %: follows from the latencies
+        // Kept as written: the old script computed them from unrounded latencies.
+        r.recordedSpeedupPct = number(9);
         r.baseline.peakMemMb = number(10);
         r.candidate.peakMemMb = number(11);
-        number(12);  // memory saved %: likewise
-        const std::string device = r.isCuda ? "cuda:" : "cpu:";
-        r.baseline.backend = device + "eager";
-        r.candidate.backend = device + name.attention;
+        r.recordedMemSavedPct = number(12);
+        r.baseline.backend = kOldScriptBaseline;
+        r.candidate.backend = kOldScriptBackendPrefix + name.attention;
         for (auto [m, ms] : {std::pair{&r.baseline, baseMs}, std::pair{&r.candidate, candMs}}) {
             m->hasStats = false;
             m->latency.samples = r.numBatches;
@@ -206,8 +212,8 @@ Run runFromSeedCsv(const std::string& text, const std::string& fileName) {
     run.spec = csv::specFromRows(run.rows, half ? DType::Float16 : DType::Float32);
     if (run.rows.empty()) {   // nothing to rebuild from: at least keep what the name says
         run.spec.tasks = {name.task};
-        run.spec.candidates = {"cuda:" + name.attention};
-        run.spec.baseline = "cuda:eager";
+        run.spec.candidates = {kOldScriptBackendPrefix + name.attention};
+        run.spec.baseline = kOldScriptBaseline;
     }
     run.environment.source = "seed-csv:" + csv::baseName(fileName);
     return run;

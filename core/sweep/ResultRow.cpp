@@ -52,12 +52,14 @@ LatencyStats summarize(std::vector<double> samplesMs) {
 }
 
 double ResultRow::speedupPercent() const {
+    if (std::isfinite(recordedSpeedupPct)) return recordedSpeedupPct;
     const double t = candidate.latency.medianMs;
     if (!(t > 0)) return std::nan("");
     return (baseline.latency.medianMs / t - 1.0) * 100.0;
 }
 
 double ResultRow::memorySavedPercent() const {
+    if (std::isfinite(recordedMemSavedPct)) return recordedMemSavedPct;
     const double m = candidate.peakMemMb;
     if (!(m > 0)) return std::nan("");
     return (baseline.peakMemMb / m - 1.0) * 100.0;

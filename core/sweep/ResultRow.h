@@ -1,5 +1,6 @@
 #pragma once
 // One measured (cell × candidate) row, with the baseline measured in the same cell.
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,9 +59,13 @@ struct ResultRow {
     RowStatus status = RowStatus::Ok;
     std::string message;
     GpuIdentity gpu;           // who measured it; default when unknown
+    // Speedup and memory saved as an imported file wrote them (the old script's CSV computed them
+    // from unrounded latencies); NaN = not recorded, they then follow from the latencies.
+    double recordedSpeedupPct = std::numeric_limits<double>::quiet_NaN();
+    double recordedMemSavedPct = std::numeric_limits<double>::quiet_NaN();
 
-    double speedupPercent() const;      // (t_base / t_cand − 1)·100
-    double memorySavedPercent() const;  // (peak_base / peak_cand − 1)·100
+    double speedupPercent() const;      // (t_base / t_cand − 1)·100, or the recorded value
+    double memorySavedPercent() const;  // (peak_base / peak_cand − 1)·100, or the recorded value
     double energySavedPercent() const;  // (J_base / J_cand − 1)·100 per forward; NaN unless both available
 };
 

@@ -78,6 +78,10 @@ private slots:
         QVERIFY2(r.code == kExitOk, qPrintable(QString::fromStdString(r.err)));
         for (const char* part : {"classification", "encoder", "flash_attention_2", "sdpa", "120", "geo-mean"})
             EXPECT_CONTAINS(r.out, part);
+        // HuggingFace transformers measurements: named as the torch:* backends, never as cuda:*.
+        for (const char* part : {"baseline torch:eager vs torch:", "torch:flash_attention_2", "from the old script's CSV"})
+            EXPECT_CONTAINS(r.out, part);
+        QVERIFY2(r.out.find("cuda:") == std::string::npos, r.out.c_str());
 
         r = runCliCaptured({"summary", "--rows", kSeedFixtures + "/log_Bert_sdpa_mlm.csv"});
         QCOMPARE(r.code, kExitOk);
@@ -89,7 +93,7 @@ private slots:
         for (const char* file : {"seed.json", "seed.csv"}) {
             r = runCliCaptured({"summary", dir(tmp, file)});
             QCOMPARE(r.code, kExitOk);
-            EXPECT_CONTAINS(r.out, "flash_attention_2");
+            EXPECT_CONTAINS(r.out, "torch:flash_attention_2");
         }
 
         r = runCliCaptured({"summary", dir(tmp, "missing.json")});

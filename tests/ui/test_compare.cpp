@@ -71,7 +71,7 @@ private slots:
         QCOMPARE(views.size(), 1);
         RunDocument* doc = views.front()->document();
         CompareView* compare = window.showCompare();
-        compare->setSides(doc, "cuda:sdpa", doc, "cuda:flash_attention_2");
+        compare->setSides(doc, "torch:sdpa", doc, "torch:flash_attention_2");
         QCOMPARE(compare->cells().size(), size_t(120));
         QCOMPARE(compare->axes().seqLens, (std::vector<int>{128, 256, 512}));
 
@@ -84,8 +84,8 @@ private slots:
                 for (size_t x = 0; x < compare->axes().batchSizes.size(); ++x) {
                     const int batch = compare->axes().batchSizes[x];
                     const double pad = compare->axes().pads[y];
-                    const ResultRow* ra = rows.find(Task::Encoder, "cuda:sdpa", batch, seq, pad);
-                    const ResultRow* rb = rows.find(Task::Encoder, "cuda:flash_attention_2", batch, seq, pad);
+                    const ResultRow* ra = rows.find(Task::Encoder, "torch:sdpa", batch, seq, pad);
+                    const ResultRow* rb = rows.find(Task::Encoder, "torch:flash_attention_2", batch, seq, pad);
                     QVERIFY(ra && rb);
                     const double ratio = rb->candidate.latency.medianMs / ra->candidate.latency.medianMs;
                     logSum += std::log(ratio);

@@ -56,15 +56,15 @@ private slots:
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
         QCOMPARE(views.size(), 1);
         RunView* view = views.front();
-        QCOMPARE(view->axes().candidates, (std::vector<std::string>{"cuda:sdpa", "cuda:flash_attention_2"}));
+        QCOMPARE(view->axes().candidates, (std::vector<std::string>{"torch:sdpa", "torch:flash_attention_2"}));
         QCOMPARE(view->axes().seqLens, (std::vector<int>{128, 256, 512}));
         QCOMPARE(view->axes().batchSizes.size(), size_t(8));
         QCOMPARE(view->axes().pads.size(), size_t(5));
         QCOMPARE(view->tableModel()->rowCount(), 240);
         QVERIFY(window.recentFiles().contains(QDir::cleanPath(sdpa)));
 
-        for (const auto& [path, candidate] : {std::pair{sdpa, std::string("cuda:sdpa")},
-                                              std::pair{flash, std::string("cuda:flash_attention_2")}}) {
+        for (const auto& [path, candidate] : {std::pair{sdpa, std::string("torch:sdpa")},
+                                              std::pair{flash, std::string("torch:flash_attention_2")}}) {
             view->setCandidate(candidate);
             int checked = 0;
             for (const SeedLine& line : readSeed(path)) {
@@ -97,7 +97,7 @@ private slots:
         QCOMPARE(views.size(), 1);
         QCOMPARE(views.front()->axes().tasks, (std::vector<Task>{Task::Encoder, Task::Classification}));
         views.front()->setTask(Task::Classification);
-        views.front()->setCandidate("cuda:sdpa");
+        views.front()->setCandidate("torch:sdpa");
         // First line of log_Bert_sdpa_classification.csv: batch 1, seq 128, pad 0, speedup 25.915.
         const double v = views.front()->heatmapModel(0, Metric::Speedup)->index(0, 0).data(HeatmapGridModel::ValueRole).toDouble();
         QVERIFY2(std::fabs(v - 25.915) < 0.05, qPrintable(QString::number(v)));
