@@ -27,6 +27,9 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
 // convert IN --to native|csv|seed OUT (ConvertCommand.cpp).
 int convertCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 
+// workload FILE: a workload's length distribution, or each example's token count (WorkloadCommand.cpp).
+int workloadCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
+
 // merge RUN... --out DIR: one run from the shards of a sweep (MergeCommand.cpp).
 int mergeCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 // slurm SPEC --array N --out DIR: sbatch scripts for a job array of shards + a merge job (SlurmCommand.cpp).
