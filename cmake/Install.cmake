@@ -31,7 +31,8 @@ if(BERTBENCH_GUI)
   add_custom_command(OUTPUT ${_icon_pngs}
                      COMMAND render-icon-pngs ${PROJECT_SOURCE_DIR}/resources/icons/bertbench.svg ${_icon_dir} ${_icon_sizes}
                      DEPENDS render-icon-pngs ${PROJECT_SOURCE_DIR}/resources/icons/bertbench.svg
-                     COMMENT "Rendering the hicolor icon PNGs")
+                     COMMENT "Rendering the hicolor icon PNGs"
+                     VERBATIM)
   add_custom_target(bertbench_icon_pngs ALL DEPENDS ${_icon_pngs})
 endif()
 
@@ -44,7 +45,7 @@ if(BERTBENCH_HELP2MAN AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
   set(_man_bertbench-cli "the headless BERT attention benchmark: sweeps, summaries, conversions")
   if(BERTBENCH_GUI)
     list(APPEND _man_targets bertbench)
-    set(_man_bertbench "the BERT attention benchmark workbench (Qt desktop application)")
+    set(_man_bertbench "the BERT attention benchmark workbench, a Qt desktop application")
   endif()
   set(_man_pages)
   foreach(target IN LISTS _man_targets)
@@ -53,10 +54,11 @@ if(BERTBENCH_HELP2MAN AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
     add_custom_command(OUTPUT ${_page}
                        COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
                        COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen
-                               ${BERTBENCH_HELP2MAN} --no-info --no-discard-stderr "--name=${_man_${target}}"
+                               ${BERTBENCH_HELP2MAN} --no-info "--name=${_man_${target}}" "--version-string=${target} ${PROJECT_VERSION}"
                                --output=${_page} $<TARGET_FILE:${target}>
                        DEPENDS ${target}
-                       COMMENT "Generating the ${target}(1) man page with help2man")
+                       COMMENT "Generating the ${target}(1) man page with help2man"
+                       VERBATIM)
     list(APPEND _man_pages ${_page})
     install(FILES ${_page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
   endforeach()

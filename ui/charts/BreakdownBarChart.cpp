@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "ui/charts/CategoryColors.h"
+#include "ui/charts/FittedTitle.h"
 
 namespace bertbench::ui {
 
@@ -22,7 +23,9 @@ BreakdownBarChart::BreakdownBarChart(QGraphicsItem* parent) : QChart(parent) {
     titleFont.setPointSizeF(10.5);
     titleFont.setBold(true);
     setTitleFont(titleFont);
-    legend()->setAlignment(Qt::AlignBottom);
+    // On the right, one entry a line: a row under the plot would cut the long names
+    // ("other (launch overhead, gaps)") in a narrow window.
+    legend()->setAlignment(Qt::AlignRight);
     note_ = new QGraphicsTextItem(this);
     note_->setZValue(20);
     note_->setDefaultTextColor(QColor(0x60, 0x60, 0x60));
@@ -37,8 +40,7 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
         removeAxis(axis);
         delete axis;
     }
-    setTitle(QStringLiteral("%1<br><span style=\"font-weight:normal; font-size:8.5pt; color:#555555\">%2</span>")
-                 .arg(data_.title.toHtmlEscaped(), data_.subtitle.toHtmlEscaped()));
+    setFittedTitle(this, data_.title, data_.subtitle);
 
     // Qt draws the first category at the bottom; the baseline reads best on top.
     std::vector<const BreakdownBar*> order;
@@ -73,15 +75,17 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
         const BreakdownBar& bar = *order[i];
         QString label = bar.backend + (bar.isBaseline ? QStringLiteral(" (baseline)") : QString());
         if (bar.state == BreakdownState::Measured) {
-            label += QStringLiteral(" · %1 ms").arg(bar.forwardMs, 0, 'f', bar.forwardMs < 10 ? 2 : 1);
+            // The time on a line of its own (axis labels are rich text): the backend's name
+            // alone sets the axis' width, narrow enough for a narrow window.
+            label += QStringLiteral("<br>%1 ms").arg(bar.forwardMs, 0, 'f', bar.forwardMs < 10 ? 2 : 1);
             if (bar.throttled) label += QStringLiteral(" ⚠ throttled");
             // Parts past the median: the one profiling forward was slower than the timed ones.
             if (bar.otherMs < -0.05 * bar.forwardMs)
-                label += QStringLiteral("\n(profiling forward +%1 ms)").arg(-bar.otherMs, 0, 'f', bar.forwardMs < 10 ? 2 : 1);
+                label += QStringLiteral("<br>(profiling forward +%1 ms)").arg(-bar.otherMs, 0, 'f', bar.forwardMs < 10 ? 2 : 1);
             *median << QPointF(bar.forwardMs, double(i));
             maxMs = std::max({maxMs, bar.forwardMs, bar.sumMs});
         } else {
-            label += QStringLiteral(" — ") + toDisplayString(bar.state);
+            label += QStringLiteral("<br>") + toDisplayString(bar.state);
         }
         labels << label;
     }

@@ -4,6 +4,7 @@
 #include <QLineSeries>
 #include <cmath>
 
+#include "ui/charts/FittedTitle.h"
 #include "ui/charts/HeatmapItems.h"
 #include "ui/models/HeatmapGridModel.h"
 
@@ -122,11 +123,7 @@ void HeatmapChart::syncStructure() {
     anchor_->replace(QList<QPointF>{{0, 0}, {double(std::max<qsizetype>(1, x.size())),
                                              double(std::max<qsizetype>(1, y.size()))}});
     if (g) {
-        QString text = g->title.toHtmlEscaped();
-        if (showSubtitle_ && !g->subtitle.isEmpty())
-            text += QStringLiteral("<br><span style=\"font-weight:normal; font-size:8.5pt; color:#555555\">%1</span>")
-                        .arg(g->subtitle.toHtmlEscaped());
-        if (title() != text) setTitle(text);
+        setFittedTitle(this, g->title, showSubtitle_ ? g->subtitle : QString());
         if (xAxis_->titleText() != g->xTitle) xAxis_->setTitleText(g->xTitle);
         if (yAxis_->titleText() != g->yTitle) yAxis_->setTitleText(g->yTitle);
     }

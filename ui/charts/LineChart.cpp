@@ -1,5 +1,7 @@
 #include "ui/charts/LineChart.h"
 
+#include "ui/charts/FittedTitle.h"
+
 #include <QAreaSeries>
 #include <QCursor>
 #include <QFontMetricsF>
@@ -37,20 +39,21 @@ public:
         return QRectF(0, size.height() - height(), size.width(), height());
     }
 
-    void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
-        const LinePanelData& panel = chart_->panel();
+    struct Entry {
+        QPen pen;
+        QBrush band;
+        QString text;
+    };
+    static constexpr double kSample = 26, kGap = 5, kSpacing = 14;
+
+    QFont legendFont() const {
         QFont font = chart_->font();
         font.setPixelSize(11);
-        p->setFont(font);
-        const QFontMetricsF fm(font);
-        const QRectF area = boundingRect();
-        constexpr double sample = 26, gap = 5, spacing = 14;
-
-        struct Entry {
-            QPen pen;
-            QBrush band;
-            QString text;
-        };
+        return font;
+    }
+    // The rows: candidates' line styles (and the band) when there are several, then the pads.
+    std::vector<std::vector<Entry>> entryRows() const {
+        const LinePanelData& panel = chart_->panel();
         std::vector<std::vector<Entry>> rows;
         if (rows_() == 2) {
             std::vector<Entry> styles;
@@ -63,14 +66,37 @@ public:
         for (int i = 0; i < panel.padLabels.size(); ++i)
             pads.push_back({QPen(LineChart::padColor(i, panel.padCount), 3), {}, panel.padLabels[i]});
         rows.push_back(pads);
+        return rows;
+    }
+    double rowWidth(const std::vector<Entry>& row, const QString& lead, const QFontMetricsF& fm) const {
+        double width = lead.isEmpty() ? 0 : fm.horizontalAdvance(lead) + kGap;
+        for (const Entry& e : row) width += kSample + kGap + fm.horizontalAdvance(e.text) + kSpacing;
+        return width - kSpacing;
+    }
+    // The widest row plus the side margins: what the chart's width must hold.
+    double requiredWidth() const {
+        const QFontMetricsF fm(legendFont());
+        const auto rows = entryRows();
+        double widest = 0;
+        for (size_t r = 0; r < rows.size(); ++r)
+            widest = std::max(widest, rowWidth(rows[r], r + 1 == rows.size() ? QStringLiteral("pad") : QString(), fm));
+        return widest + 8;
+    }
+
+    void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
+        const QFont font = legendFont();
+        p->setFont(font);
+        const QFontMetricsF fm(font);
+        const QRectF area = boundingRect();
+        constexpr double sample = kSample, gap = kGap, spacing = kSpacing;
+        const std::vector<std::vector<Entry>> rows = entryRows();
 
         double y = area.top() + 3;
         for (size_t r = 0; r < rows.size(); ++r) {
             const bool padRow = r + 1 == rows.size();
             const QString lead = padRow ? QStringLiteral("pad") : QString();
-            double width = lead.isEmpty() ? 0 : fm.horizontalAdvance(lead) + gap;
-            for (const Entry& e : rows[r]) width += sample + gap + fm.horizontalAdvance(e.text) + spacing;
-            double x = area.left() + std::max(4.0, (area.width() - width + spacing) / 2);
+            const double width = rowWidth(rows[r], lead, fm);
+            double x = area.left() + std::max(4.0, (area.width() - width) / 2);
             p->setPen(QColor(0x30, 0x30, 0x30));
             if (!lead.isEmpty()) {
                 p->drawText(QRectF(x, y, fm.horizontalAdvance(lead) + 2, kRowHeight), Qt::AlignVCenter, lead);
@@ -152,12 +178,14 @@ Qt::PenStyle LineChart::candidateStyle(int candidateIndex) {
     return styles[size_t(candidateIndex) % styles.size()];
 }
 
+double LineChart::legendWidth() const { return legendItem_->requiredWidth(); }
+
 void LineChart::setPanel(const LinePanelData& panel) {
     panel_ = panel;
     removeAllSeries();
     setMargins(QMargins(4, 4, 8, 4 + int(legendItem_->height())));
     legendItem_->relayout();
-    setTitle(panel.title);
+    setFittedTitle(this, panel.title);
     yAxis_->setTitleText(panel.yTitle);
 
     double lo = 0, hi = 0;   // the zero line is always in view

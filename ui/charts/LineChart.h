@@ -24,6 +24,8 @@ public:
 
     void setPanel(const LinePanelData& panel);
     const LinePanelData& panel() const { return panel_; }
+    // The width the legend under the plot needs (its widest row); wider than the chart = cut off.
+    double legendWidth() const;
 
     static QColor padColor(int padIndex, int padCount);
     static Qt::PenStyle candidateStyle(int candidateIndex);

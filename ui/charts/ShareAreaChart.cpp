@@ -1,5 +1,7 @@
 #include "ui/charts/ShareAreaChart.h"
 
+#include "ui/charts/FittedTitle.h"
+
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QGraphicsTextItem>
@@ -36,8 +38,7 @@ void ShareAreaChart::setShares(const BreakdownShares& shares) {
         removeAxis(axis);
         delete axis;
     }
-    setTitle(QStringLiteral("%1<br><span style=\"font-weight:normal; font-size:8pt; color:#555555\">%2</span>")
-                 .arg(data_.title.toHtmlEscaped(), data_.subtitle.toHtmlEscaped()));
+    setFittedTitle(this, data_.title, data_.subtitle, 8);
 
     // x = the batch size's index, labelled with the batch size: even spacing, like the heatmaps.
     const int n = int(data_.batchSizes.size());
@@ -50,7 +51,9 @@ void ShareAreaChart::setShares(const BreakdownShares& shares) {
     y->setRange(0, 100);
     y->setTickCount(6);
     y->setLabelFormat(QStringLiteral("%d %"));
-    y->setTitleText(QStringLiteral("share of the forward"));
+    // Short: the vertical title of a low chart has little room, and the chart's title says
+    // "shares of the forward".
+    y->setTitleText(QStringLiteral("share"));
     addAxis(x, Qt::AlignBottom);
     addAxis(y, Qt::AlignLeft);
 
