@@ -143,6 +143,7 @@ private slots:
         QCOMPARE(opened.size(), 1);
         QCOMPARE(torch.size(), 1);
         QCOMPARE(opened.front()->document()->run().spec.baseline, std::string("torch:eager"));
+        QCOMPARE(opened.front()->document()->title(), QStringLiteral("log_Bert_sdpa_mlm (the old script's CSV)"));
         CompareView* compare = window.showCompare();
         compare->setSides(opened.front()->document(), "torch:sdpa", torch.front()->document(), "torch:sdpa");
         QTest::qWait(150);

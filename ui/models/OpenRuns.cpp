@@ -68,7 +68,12 @@ std::vector<OpenedRun> openRunFiles(const QStringList& paths, QStringList* error
             if (errors) errors->push_back(QFileInfo(path).fileName() + QStringLiteral(": ") + qstr(e.what()));
         }
     }
-    return mergeCompatible(std::move(runs));
+    std::vector<OpenedRun> groups = mergeCompatible(std::move(runs));
+    // Its torch:* rows are HuggingFace transformers measurements from the old script, not ours:
+    // the tab and Compare's run list say so.
+    for (OpenedRun& g : groups)
+        if (isFromSeedCsv(g.run)) g.title += QStringLiteral(" (the old script's CSV)");
+    return groups;
 }
 
 std::vector<OpenedRun> mergeCompatible(std::vector<OpenedRun> runs) {
