@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "app/cli/CliSupport.h"
 #include "core/model/ModelConfig.h"
@@ -29,11 +30,11 @@ std::string flagForField(const std::string& field) {
     return field;
 }
 
-// The model's max positions (for the length check), or a problem naming --model.
-int modelMaxPositions(const std::string& model, std::vector<std::string>& problems) {
+// The model's config (for the length and backend checks), or a problem naming --model.
+std::optional<ModelConfig> modelConfigOf(const std::string& model, std::vector<std::string>& problems) {
     namespace fs = std::filesystem;
     try {
-        if (isPreset(model)) return presetConfig(model).maxPositions;
+        if (isPreset(model)) return presetConfig(model);
         std::error_code ec;
         if (fs::is_directory(model, ec)) {
             const fs::path config = fs::path(model) / "config.json";
@@ -42,18 +43,18 @@ int modelMaxPositions(const std::string& model, std::vector<std::string>& proble
                 problems.push_back("--model: folder '" + model +
                                    "' has no config.json (a HuggingFace checkpoint folder holds config.json + "
                                    "model.safetensors)");
-                return 0;
+                return std::nullopt;
             }
             if (!fs::exists(weights, ec))
                 problems.push_back("--model: folder '" + model + "' has no model.safetensors");
-            return loadHfConfig(config.string()).maxPositions;
+            return loadHfConfig(config.string());
         }
         problems.push_back("--model: '" + model + "' is neither a preset (" + joinStrings(presetNames()) +
                            ") nor a checkpoint folder");
     } catch (const std::exception& e) {
         problems.push_back(std::string("--model: ") + e.what());
     }
-    return 0;
+    return std::nullopt;
 }
 
 } // namespace
@@ -61,7 +62,8 @@ int modelMaxPositions(const std::string& model, std::vector<std::string>& proble
 std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry& registry) {
     std::vector<std::string> problems;
     const SweepSpec& spec = plan.spec;
-    const int maxPositions = modelMaxPositions(spec.model, problems);
+    const std::optional<ModelConfig> model = modelConfigOf(spec.model, problems);
+    const int maxPositions = model ? model->maxSequenceLength() : 0;
 
     std::vector<std::string> named{spec.baseline};
     named.insert(named.end(), spec.candidates.begin(), spec.candidates.end());
@@ -77,9 +79,15 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
     for (const std::string& name : named) {
         const BackendInfo* info = registry.find(name);
         if (info == nullptr) continue;   // reported above
+        const std::string flag = name == spec.baseline ? "--baseline" : "--backends";
         if (!info->unavailableReason.empty()) {
-            const std::string flag = name == spec.baseline ? "--baseline" : "--backends";
             problems.push_back(flag + ": " + name + " cannot run here: " + info->unavailableReason);
+            continue;
+        }
+        // The family runs on the CPU reference; the GPU kernels and the torch worker take BERT so far.
+        if (model && model->modelType != "bert" && name.rfind("cpu:", 0) != 0) {
+            problems.push_back(flag + ": " + name + " runs BERT checkpoints only so far, the model's model_type is '" +
+                               model->modelType + "' (the cpu:* backends run it)");
             continue;
         }
         if (std::find(info->dtypes.begin(), info->dtypes.end(), spec.dtype) == info->dtypes.end()) {

@@ -12,6 +12,7 @@
 
 #include "app/cli/CliSupport.h"
 #include "app/cli/TextTable.h"
+#include "app/cli/VerifyReference.h"
 #include "app/common/Backends.h"
 #include "core/cpu/CpuBackends.h"
 #include "core/model/ModelConfig.h"
@@ -53,6 +54,9 @@ const CommandHelp& verifyHelp() {
             {"--no-kernel-checks", "", "skip the per-kernel checks"},
             {"--threads", "N", "CPU threads of the reference (default: all cores)"},
             {"--verbose", "", "one row per case as well, and progress lines"},
+            {"--reference", "FILE", "HF's own outputs for --model DIR (safetensors: input_ids, attention_mask,\n"
+                                    "[token_type_ids], last_hidden_state | logits | start_logits + end_logits):\n"
+                                    "every backend of this build, CPU ones included, on those inputs"},
         },
         "Exit codes: 0 every check within tolerance, 1 a check failed, 2 bad input or no usable GPU.\n"
         "Example: bertbench-cli verify --model bert-large --tasks mlm,qa --dtypes fp16"};
@@ -253,6 +257,7 @@ int verifyCommand(const CommandArgs& args, std::ostream& out, std::ostream& err)
     return guardedCommand("verify", err, [&] {
         ParsedArgs parsed;
         if (parseOrHelp(args, verifyHelp(), out, parsed)) return kExitOk;
+        if (parsed.has("--reference")) return verifyAgainstReference(parsed, out, err);
 #ifdef BERTBENCH_HAVE_CUDA
         return runVerify(parsed, out, err);
 #else

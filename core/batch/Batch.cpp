@@ -23,7 +23,10 @@ Batch makeBatch(const BatchSpec& spec) {
     batch.batchSize = spec.batchSize;
     batch.maxSeqLen = spec.maxSeqLen;
     const size_t total = size_t(spec.batchSize) * size_t(spec.maxSeqLen);
-    batch.inputIds.assign(total, 0);
+    // Padding positions hold the model's padding id (RoBERTa's is 1), real ones never do: the
+    // RoBERTa family counts positions over the ids that are not padding.
+    const int32_t pad = spec.padTokenId >= 0 ? spec.padTokenId : 0;
+    batch.inputIds.assign(total, pad);
     batch.tokenTypeIds.assign(total, 0);
     batch.attentionMask.assign(total, 0);
     batch.lengths.resize(size_t(spec.batchSize));
@@ -38,7 +41,9 @@ Batch makeBatch(const BatchSpec& spec) {
         batch.lengths[size_t(row)] = length;
         for (int pos = 0; pos < length; ++pos) {
             const size_t i = size_t(row) * size_t(spec.maxSeqLen) + size_t(pos);
-            batch.inputIds[i] = int32_t(rng.uniformInt(1, spec.vocabSize - 2));
+            int32_t id = int32_t(rng.uniformInt(1, spec.vocabSize - 2));
+            if (id == pad) ++id;   // never the padding id on a real position (still < vocab)
+            batch.inputIds[i] = id;
             batch.attentionMask[i] = 1;
         }
     }

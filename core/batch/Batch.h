@@ -11,8 +11,10 @@ struct BatchSpec {
     int maxSeqLen = 128;
     double padFraction = 0.0;   // lengths ~ Normal((1 − pad)·max, stdev), toward zero, clamped [1, max]
     double seqlenStdev = 10.0;
-    int vocabSize = 30522;      // ids uniform in [1, vocab − 2] on real positions, 0 on padding
+    int vocabSize = 30522;      // ids uniform in [1, vocab − 2] on real positions (the padding id
+                                // drawn becomes the next id), padTokenId on padding
     uint64_t seed = 0;
+    int padTokenId = 0;         // the model's pad_token_id (-1: none, 0 is used); last: {B, S, ...} inits
 };
 
 struct Batch {

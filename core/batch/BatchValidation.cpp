@@ -25,9 +25,13 @@ void validateBatch(const Batch& batch, const ModelConfig& config) {
     const int B = batch.batchSize, S = batch.maxSeqLen;
     if (B < 1) throw InputError("batch size " + std::to_string(B) + ": an empty batch (at least 1 row)");
     if (S < 1) throw InputError("batch sequence length " + std::to_string(S) + ": an empty batch (at least 1 position)");
-    if (S > config.maxPositions) {
+    if (S > config.maxSequenceLength()) {
+        const std::string offset = config.positionOffset > 0 ? " less the first position id " +
+                                                                   std::to_string(config.positionOffset)
+                                                             : std::string();
         throw InputError("batch sequence length " + std::to_string(S) + " is longer than the model's " +
-                         std::to_string(config.maxPositions) + " positions (max_position_embeddings)");
+                         std::to_string(config.maxSequenceLength()) + " positions (max_position_embeddings" +
+                         offset + ")");
     }
     const size_t cells = size_t(B) * size_t(S);
     checkSize("lengths", batch.lengths.size(), size_t(B), "one per row");
@@ -58,7 +62,8 @@ void validateBatch(const Batch& batch, const ModelConfig& config) {
                 throw InputError("batch input_ids at " + at(b, p) + ": token id " + std::to_string(id) +
                                  " is outside the vocabulary 0.." + std::to_string(config.vocabSize - 1));
             }
-            if (!batch.tokenTypeIds.empty()) {
+            // An architecture without token types (DistilBERT) ignores them.
+            if (!batch.tokenTypeIds.empty() && config.hasTokenTypes()) {
                 const int32_t type = batch.tokenTypeIds[i];
                 if (type < 0 || type >= config.typeVocabSize) {
                     throw InputError("batch token_type_ids at " + at(b, p) + ": token type " + std::to_string(type) +

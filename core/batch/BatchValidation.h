@@ -7,9 +7,10 @@
 namespace bertbench {
 
 // Throws InputError naming the field, row and position when the batch cannot go through a model of
-// this config: empty batch, sequence longer than config.maxPositions, array sizes, a row length
+// this config: empty batch, sequence longer than config.maxSequenceLength(), array sizes, a row length
 // outside 1..S, an attention mask that is not 1 on exactly the first length positions (when present),
-// a token id outside 0..vocab-1, a token type outside 0..typeVocabSize-1.
+// a token id outside 0..vocab-1, a token type outside 0..typeVocabSize-1 (where the architecture has
+// token types).
 void validateBatch(const Batch& batch, const ModelConfig& config);
 
 } // namespace bertbench

@@ -49,14 +49,19 @@ void CpuBertModel::load(const BertWeights& w) {
     }
     eps_ = float(config_.layerNormEps);
     const int64_t h = config_.hiddenSize, inter = config_.intermediateSize, v = config_.vocabSize;
-    const int64_t labels = config_.numLabels;
+    const int64_t labels = config_.numLabels, e = config_.embeddingWidth();
     MemoryTracker& t = tracker_;
 
-    wordEmb_ = copyWeight(t, w.wordEmb, v * h, "word embeddings");
-    posEmb_ = copyWeight(t, w.posEmb, int64_t(config_.maxPositions) * h, "position embeddings");
-    typeEmb_ = copyWeight(t, w.typeEmb, int64_t(config_.typeVocabSize) * h, "token type embeddings");
-    embLnGamma_ = copyWeight(t, w.embLnGamma, h, "embedding LayerNorm weight");
-    embLnBeta_ = copyWeight(t, w.embLnBeta, h, "embedding LayerNorm bias");
+    wordEmb_ = copyWeight(t, w.wordEmb, v * e, "word embeddings");
+    posEmb_ = copyWeight(t, w.posEmb, int64_t(config_.maxPositions) * e, "position embeddings");
+    if (config_.hasTokenTypes())
+        typeEmb_ = copyWeight(t, w.typeEmb, int64_t(config_.typeVocabSize) * e, "token type embeddings");
+    embLnGamma_ = copyWeight(t, w.embLnGamma, e, "embedding LayerNorm weight");
+    embLnBeta_ = copyWeight(t, w.embLnBeta, e, "embedding LayerNorm bias");
+    if (e != h) {
+        embProjW_ = copyWeight(t, w.embProjW, h * e, "embedding projection weight");
+        embProjB_ = copyWeight(t, w.embProjB, h, "embedding projection bias");
+    }
     if (w.layers.size() != size_t(config_.numLayers)) {
         throw BackendError("weights: " + std::to_string(w.layers.size()) + " layers, the config has " +
                            std::to_string(config_.numLayers));
@@ -93,10 +98,10 @@ void CpuBertModel::load(const BertWeights& w) {
     }
     poolerW_ = copyOptional(t, w.poolerW, h * h, "pooler weight");
     poolerB_ = copyOptional(t, w.poolerB, h, "pooler bias");
-    mlmW_ = copyOptional(t, w.mlmTransformW, h * h, "MLM transform weight");
-    mlmB_ = copyOptional(t, w.mlmTransformB, h, "MLM transform bias");
-    mlmLnGamma_ = copyOptional(t, w.mlmLnGamma, h, "MLM LayerNorm weight");
-    mlmLnBeta_ = copyOptional(t, w.mlmLnBeta, h, "MLM LayerNorm bias");
+    mlmW_ = copyOptional(t, w.mlmTransformW, e * h, "MLM transform weight");
+    mlmB_ = copyOptional(t, w.mlmTransformB, e, "MLM transform bias");
+    mlmLnGamma_ = copyOptional(t, w.mlmLnGamma, e, "MLM LayerNorm weight");
+    mlmLnBeta_ = copyOptional(t, w.mlmLnBeta, e, "MLM LayerNorm bias");
     decoderB_ = copyOptional(t, w.mlmDecoderB, v, "MLM decoder bias");
     classifierW_ = copyOptional(t, w.classifierW, labels * h, "classifier weight");
     classifierB_ = copyOptional(t, w.classifierB, labels, "classifier bias");
@@ -108,7 +113,8 @@ void CpuBertModel::load(const BertWeights& w) {
 
 void CpuBertModel::unload() {
     releaseCell();
-    for (TrackedBuffer* b : {&wordEmb_, &posEmb_, &typeEmb_, &embLnGamma_, &embLnBeta_, &poolerW_, &poolerB_, &mlmW_,
+    for (TrackedBuffer* b : {&wordEmb_, &posEmb_, &typeEmb_, &embLnGamma_, &embLnBeta_, &embProjW_, &embProjB_,
+                             &poolerW_, &poolerB_, &mlmW_,
                              &mlmB_, &mlmLnGamma_, &mlmLnBeta_, &decoderB_, &classifierW_, &classifierB_,
                              &tokenClassifierW_, &tokenClassifierB_, &qaW_, &qaB_}) {
         b->reset();
@@ -167,14 +173,17 @@ void CpuBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind
             const size_t at = size_t(b) * S + size_t(p);
             rowToken_[size_t(r)] = batch.inputIds[at];
             rowType_[size_t(r)] = batch.tokenTypeIds.empty() ? 0 : batch.tokenTypeIds[at];
-            rowPos_[size_t(r)] = p;
+            rowPos_[size_t(r)] = config_.positionOffset + p;
         }
     }
 
     hidden_ = TrackedBuffer(t, size_t(rows_ * H), "hidden states");
+    if (config_.embeddingWidth() != H)
+        embedded_ = TrackedBuffer(t, size_t(rows_ * config_.embeddingWidth()), "embeddings before the projection");
     qkv_ = TrackedBuffer(t, size_t(rows_ * 3 * H), "query/key/value");
     ctx_ = TrackedBuffer(t, size_t(rows_ * H), "attention context");
-    tmp_ = TrackedBuffer(t, size_t(rows_ * H), "projection output");
+    // The projections' outputs, and the MLM transform's (E wide in ELECTRA).
+    tmp_ = TrackedBuffer(t, size_t(rows_ * std::max<int64_t>(H, config_.embeddingWidth())), "projection output");
     inter_ = TrackedBuffer(t, size_t(rows_ * I), "intermediate activations");
     const AttentionShape shape{B, S, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
     if (kind == AttentionKind::Eager) {
@@ -212,7 +221,7 @@ void CpuBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind
 void CpuBertModel::releaseCell() {
     prepared_ = false;
     for (TrackedBuffer* b : {&hidden_, &qkv_, &ctx_, &tmp_, &inter_, &attnWorkspace_, &pooledIn_, &pooled_,
-                             &outputBuf_}) {
+                             &outputBuf_, &embedded_}) {
         b->reset();
     }
     rowToken_.reset();
@@ -221,15 +230,34 @@ void CpuBertModel::releaseCell() {
 }
 
 void CpuBertModel::embed() {
-    const int H = config_.hiddenSize;
+    const int E = config_.embeddingWidth(), H = config_.hiddenSize;
+    const bool types = config_.hasTokenTypes();
+    float* out = E == H ? hidden_.data() : embedded_.data();
     forRows(rows_, [&](int64_t r) {
-        const float* w = wordEmb_.data() + int64_t(rowToken_[size_t(r)]) * H;
-        const float* p = posEmb_.data() + int64_t(rowPos_[size_t(r)]) * H;
-        const float* ty = typeEmb_.data() + int64_t(rowType_[size_t(r)]) * H;
-        float* x = hidden_.data() + r * H;
-        for (int j = 0; j < H; ++j) x[j] = (w[j] + ty[j]) + p[j];   // HF's order: word + type, then position
-        addLayerNormRow(x, nullptr, x, H, embLnGamma_.data(), embLnBeta_.data(), eps_);
+        const float* w = wordEmb_.data() + int64_t(rowToken_[size_t(r)]) * E;
+        const float* p = posEmb_.data() + int64_t(rowPos_[size_t(r)]) * E;
+        float* x = out + r * E;
+        if (types) {
+            const float* ty = typeEmb_.data() + int64_t(rowType_[size_t(r)]) * E;
+            for (int j = 0; j < E; ++j) x[j] = (w[j] + ty[j]) + p[j];   // HF's order: word + type, then position
+        } else {
+            for (int j = 0; j < E; ++j) x[j] = w[j] + p[j];
+        }
+        addLayerNormRow(x, nullptr, x, E, embLnGamma_.data(), embLnBeta_.data(), eps_);
     });
+    // ELECTRA: the encoder runs at hidden_size, after a projection of the embeddings.
+    if (E != H) linear(embedded_.data(), rows_, E, embProjW_.data(), embProjB_.data(), H, hidden_.data());
+}
+
+void CpuBertModel::classifierActivation(float* x, int64_t n) const {
+    const std::string& act = config_.classifierActivation;
+    if (act == "gelu") {
+        geluInPlace(x, n);
+    } else if (act == "relu") {
+        for (int64_t i = 0; i < n; ++i) x[i] = std::max(x[i], 0.0f);
+    } else {
+        for (int64_t i = 0; i < n; ++i) x[i] = std::tanh(x[i]);
+    }
 }
 
 void CpuBertModel::attention() {
@@ -310,15 +338,17 @@ void CpuBertModel::head() {
         }
         break;
     case Task::Mlm: {
+        // The transform's width is the embeddings' (ELECTRA's generator head maps hidden → E).
+        const int E = config_.embeddingWidth();
         float* tmp = tmp_.data();
-        linear(hidden_.data(), rows_, H, mlmW_.data(), mlmB_.data(), H, tmp, [&](int64_t b, int64_t e) {
-            geluInPlace(tmp + b * H, (e - b) * H);
+        linear(hidden_.data(), rows_, H, mlmW_.data(), mlmB_.data(), E, tmp, [&](int64_t b, int64_t e) {
+            geluInPlace(tmp + b * E, (e - b) * E);
             for (int64_t r = b; r < e; ++r) {
-                addLayerNormRow(tmp + r * H, nullptr, tmp + r * H, H, mlmLnGamma_.data(), mlmLnBeta_.data(), eps_);
+                addLayerNormRow(tmp + r * E, nullptr, tmp + r * E, E, mlmLnGamma_.data(), mlmLnBeta_.data(), eps_);
             }
         });
-        // Decoder tied to the word embeddings: logits = t · Eᵀ + bias.
-        linear(tmp, H, wordEmb_.data(), decoderB_.data(), config_.vocabSize, outputBuf_.data(), segments);
+        // Decoder tied to the word embeddings: logits = t · Embᵀ + bias.
+        linear(tmp, E, wordEmb_.data(), decoderB_.data(), config_.vocabSize, outputBuf_.data(), segments);
         break;
     }
     case Task::TokenClassification:
@@ -335,7 +365,7 @@ void CpuBertModel::head() {
         }
         float* pooled = pooled_.data();
         linear(pooledIn_.data(), batch_, H, poolerW_.data(), poolerB_.data(), H, pooled, [&](int64_t b, int64_t e) {
-            for (int64_t i = b * H; i < e * H; ++i) pooled[i] = std::tanh(pooled[i]);
+            classifierActivation(pooled + b * H, (e - b) * H);
         });
         linear(pooled, batch_, H, classifierW_.data(), classifierB_.data(), outWidth_, outputBuf_.data());
         break;

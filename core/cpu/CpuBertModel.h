@@ -43,6 +43,8 @@ private:
 
     void prepareCell(Task task, const Batch& batch, AttentionKind kind);
     void embed();
+    // The sequence classifier's activation after its first dense layer, in place.
+    void classifierActivation(float* x, int64_t n) const;
     void encoderLayer(const Layer& layer);
     void attention();
     void head();
@@ -53,6 +55,7 @@ private:
     ModelConfig config_;
     float eps_ = 1e-12f;
     TrackedBuffer wordEmb_, posEmb_, typeEmb_, embLnGamma_, embLnBeta_;
+    TrackedBuffer embProjW_, embProjB_;   // ELECTRA's embeddings → hidden projection (else empty)
     std::vector<Layer> layers_;
     TrackedBuffer poolerW_, poolerB_, mlmW_, mlmB_, mlmLnGamma_, mlmLnBeta_, decoderB_;
     TrackedBuffer classifierW_, classifierB_, tokenClassifierW_, tokenClassifierB_, qaW_, qaB_;
@@ -67,6 +70,7 @@ private:
     std::vector<int64_t> offsets_;          // packed row offsets [B + 1]
     TrackedArray<int32_t> rowToken_, rowType_, rowPos_;
     TrackedBuffer hidden_, qkv_, ctx_, tmp_, inter_, attnWorkspace_;
+    TrackedBuffer embedded_;   // [rows, E] before ELECTRA's projection (E ≠ H only)
     TrackedBuffer pooledIn_, pooled_, outputBuf_;
     std::vector<int64_t> outShape_;
     int outWidth_ = 0;

@@ -7,7 +7,8 @@
 namespace bertbench {
 
 int64_t BertWeights::parameterBytes() const {
-    int64_t n = wordEmb.numel() + posEmb.numel() + typeEmb.numel() + embLnGamma.numel() + embLnBeta.numel();
+    int64_t n = wordEmb.numel() + posEmb.numel() + typeEmb.numel() + embLnGamma.numel() + embLnBeta.numel() +
+                embProjW.numel() + embProjB.numel();
     for (const LayerWeights& l : layers) {
         for (const Tensor* t : {&l.queryW, &l.queryB, &l.keyW, &l.keyB, &l.valueW, &l.valueB, &l.attnOutW,
                                 &l.attnOutB, &l.attnLnGamma, &l.attnLnBeta, &l.interW, &l.interB, &l.outW,
@@ -39,16 +40,17 @@ BertWeights randomWeights(const ModelConfig& config, uint64_t seed) {
     config.validate();
     const int64_t h = config.hiddenSize, inter = config.intermediateSize, v = config.vocabSize;
     const int64_t labels = config.numLabels;
+    const int64_t e = config.embeddingWidth();   // hidden_size but in ELECTRA
 
     BertWeights w;
     w.config = config;
     std::vector<Tensor*> normal;   // every tensor drawn from N(0, 0.02), in a fixed order (seeds)
 
-    w.wordEmb = Tensor({v, h});
-    w.posEmb = Tensor({config.maxPositions, h});
-    w.typeEmb = Tensor({config.typeVocabSize, h});
-    w.embLnGamma = filled({h}, 1.0f);
-    w.embLnBeta = filled({h}, 0.0f);
+    w.wordEmb = Tensor({v, e});
+    w.posEmb = Tensor({config.maxPositions, e});
+    w.typeEmb = Tensor({config.typeVocabSize, e});
+    w.embLnGamma = filled({e}, 1.0f);
+    w.embLnBeta = filled({e}, 0.0f);
     normal.insert(normal.end(), {&w.wordEmb, &w.posEmb, &w.typeEmb});
 
     w.layers.resize(size_t(config.numLayers));
@@ -74,10 +76,10 @@ BertWeights randomWeights(const ModelConfig& config, uint64_t seed) {
 
     w.poolerW = Tensor({h, h});
     w.poolerB = filled({h}, 0.0f);
-    w.mlmTransformW = Tensor({h, h});
-    w.mlmTransformB = filled({h}, 0.0f);
-    w.mlmLnGamma = filled({h}, 1.0f);
-    w.mlmLnBeta = filled({h}, 0.0f);
+    w.mlmTransformW = Tensor({e, h});
+    w.mlmTransformB = filled({e}, 0.0f);
+    w.mlmLnGamma = filled({e}, 1.0f);
+    w.mlmLnBeta = filled({e}, 0.0f);
     w.mlmDecoderB = filled({v}, 0.0f);
     w.classifierW = Tensor({labels, h});
     w.classifierB = filled({labels}, 0.0f);
@@ -86,6 +88,11 @@ BertWeights randomWeights(const ModelConfig& config, uint64_t seed) {
     w.qaW = Tensor({2, h});
     w.qaB = filled({2}, 0.0f);
     normal.insert(normal.end(), {&w.poolerW, &w.mlmTransformW, &w.classifierW, &w.tokenClassifierW, &w.qaW});
+    if (e != h) {   // ELECTRA's projection from the embeddings to the encoder (last: BERT's draws stay)
+        w.embProjW = Tensor({h, e});
+        w.embProjB = filled({h}, 0.0f);
+        normal.push_back(&w.embProjW);
+    }
 
     std::vector<NormalFillJob> jobs;
     for (size_t i = 0; i < normal.size(); ++i) {

@@ -1,6 +1,9 @@
 #pragma once
-// All parameters of a BERT model and its five task heads, host fp32, HF layout:
-// a Linear weight is [out_features, in_features] row-major (y = x·Wᵀ + b).
+// All parameters of a BERT-family model and its five task heads, host fp32, HF layout:
+// a Linear weight is [out_features, in_features] row-major (y = x·Wᵀ + b). E is the embedding
+// width: hidden_size, or ELECTRA's embedding_size. Each architecture's weight names map onto these
+// fields (core/model/CheckpointNames.cpp): RoBERTa's classifier.dense and DistilBERT's
+// pre_classifier are the "pooler", ELECTRA's generator_predictions the MLM transform.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,16 +22,17 @@ struct LayerWeights {
 
 struct BertWeights {
     ModelConfig config;
-    Tensor wordEmb;      // [V,H]
-    Tensor posEmb;       // [P,H]
-    Tensor typeEmb;      // [T,H]
-    Tensor embLnGamma, embLnBeta;
+    Tensor wordEmb;      // [V,E]
+    Tensor posEmb;       // [P,E]
+    Tensor typeEmb;      // [T,E]; empty when the architecture has no token types
+    Tensor embLnGamma, embLnBeta;   // [E]
+    Tensor embProjW, embProjB;      // [H,E], [H]: ELECTRA when E ≠ H, else empty
     std::vector<LayerWeights> layers;
 
     // Heads; an empty tensor means "this checkpoint has no such head".
-    Tensor poolerW, poolerB;                          // [H,H], [H]   (classification)
-    Tensor mlmTransformW, mlmTransformB;              // [H,H], [H]   (cls.predictions.transform.dense)
-    Tensor mlmLnGamma, mlmLnBeta;                     // [H]          (cls.predictions.transform.LayerNorm)
+    Tensor poolerW, poolerB;                          // [H,H], [H]   (classification, on the first token)
+    Tensor mlmTransformW, mlmTransformB;              // [E,H], [E]   (cls.predictions.transform.dense)
+    Tensor mlmLnGamma, mlmLnBeta;                     // [E]          (cls.predictions.transform.LayerNorm)
     Tensor mlmDecoderB;                               // [V]; decoder weight is tied to wordEmb
     Tensor classifierW, classifierB;                  // [L,H], [L]   (sequence classification)
     Tensor tokenClassifierW, tokenClassifierB;        // [L,H], [L]
@@ -43,11 +47,11 @@ struct BertWeights {
 // All heads are filled. Deterministic for a seed on every platform.
 BertWeights randomWeights(const ModelConfig& config, uint64_t seed);
 
-// A HuggingFace checkpoint folder: config.json + model.safetensors (fp32/fp16/bf16).
-// Accepts names with or without the "bert." prefix and the heads' names
-// (cls.predictions.*, bert.pooler.*, classifier.*, qa_outputs.*). Checks every shape
-// against the config. `classifier.*` is the token classifier when config.json's
-// "architectures" names BertForTokenClassification, else the sequence classifier.
+// A HuggingFace checkpoint folder: config.json + model.safetensors (fp32/fp16/bf16) of a
+// supported model_type. Accepts the encoder's names with or without the base model's prefix
+// ("bert.", "roberta.", "distilbert.", "electra.") and each architecture's head names. Checks every
+// shape against the config. A plain `classifier.*` is the token classifier when config.json's
+// "architectures" names a *ForTokenClassification, else the sequence classifier.
 // Throws InputError naming the file, the tensor and the problem.
 BertWeights loadHfCheckpoint(const std::string& folder);
 

@@ -1,9 +1,11 @@
-// loadHfCheckpoint: a HuggingFace BERT folder (config.json + model.safetensors) into BertWeights.
+// loadHfCheckpoint: a HuggingFace folder of a BERT-family model (config.json + model.safetensors)
+// into BertWeights, by the architecture's names (CheckpointNames.h).
 #include <algorithm>
 #include <filesystem>
 #include <optional>
 
 #include "core/model/BertWeights.h"
+#include "core/model/CheckpointNames.h"
 #include "core/model/Safetensors.h"
 #include "core/util/Errors.h"
 
@@ -11,11 +13,13 @@ namespace bertbench {
 
 namespace {
 
-// Looks tensors up under HF's names, with or without the "bert." prefix of the task models
-// and with the legacy LayerNorm gamma/beta names; checks each shape against the config.
+// Looks tensors up under HF's names, with or without the base model's prefix ("bert.", ...) of
+// the task models and with the legacy LayerNorm gamma/beta names; checks each shape against the
+// config.
 class TensorSource {
 public:
-    TensorSource(const SafetensorsFile& file, std::string path) : file_(file), path_(std::move(path)) {}
+    TensorSource(const SafetensorsFile& file, std::string path, const CheckpointNames& names)
+        : file_(file), path_(std::move(path)), names_(names) {}
 
     std::optional<std::string> resolve(const std::string& name) const {
         for (const std::string& candidate : spellings(name)) {
@@ -43,7 +47,7 @@ public:
     const std::string& path() const { return path_; }
 
 private:
-    static std::vector<std::string> spellings(const std::string& name) {
+    std::vector<std::string> spellings(const std::string& name) const {
         std::vector<std::string> bases{name};
         auto swapSuffix = [&](const std::string& from, const std::string& to) {
             if (name.size() >= from.size() && name.compare(name.size() - from.size(), from.size(), from) == 0) {
@@ -53,12 +57,12 @@ private:
         swapSuffix("LayerNorm.weight", "LayerNorm.gamma");
         swapSuffix("LayerNorm.bias", "LayerNorm.beta");
         // Head names outside the encoder ("cls.", "classifier.", "qa_outputs.") have no prefix;
-        // encoder names have it in task models and lack it in a bare BertModel.
-        const bool encoderPart = name.rfind("embeddings.", 0) == 0 || name.rfind("encoder.", 0) == 0 ||
-                                 name.rfind("pooler.", 0) == 0;
+        // encoder names have it in task models and lack it in a bare *Model.
+        const bool encoderPart = std::any_of(names_.encoderRoots.begin(), names_.encoderRoots.end(),
+                                             [&](const std::string& root) { return name.rfind(root, 0) == 0; });
         std::vector<std::string> out;
         for (const std::string& b : bases) {
-            if (encoderPart) out.push_back("bert." + b);
+            if (encoderPart) out.push_back(names_.basePrefix + b);
             out.push_back(b);
         }
         return out;
@@ -66,6 +70,7 @@ private:
 
     const SafetensorsFile& file_;
     std::string path_;
+    const CheckpointNames& names_;
 };
 
 // A head is all of its tensors or none: a partial head is a broken file, not "no head".
@@ -77,6 +82,101 @@ void requireAllOrNone(const TensorSource& src, const std::vector<std::string>& n
             throw FileFormatError(src.path() + ": the " + head + " head is incomplete: tensor '" + n + "' is missing");
         }
     }
+}
+
+// Embeddings and layers, every tensor required.
+void loadEncoder(const TensorSource& src, const CheckpointNames& n, BertWeights& w) {
+    const ModelConfig& c = w.config;
+    const int64_t h = c.hiddenSize, inter = c.intermediateSize, v = c.vocabSize, e = c.embeddingWidth();
+    const std::string hs = "hidden_size " + std::to_string(h);
+    const std::string es = c.embeddingSize > 0 ? "embedding_size " + std::to_string(e) : hs;
+    const std::string is = "intermediate_size " + std::to_string(inter);
+    w.wordEmb = src.get(n.wordEmb, {v, e}, "vocab_size " + std::to_string(v) + ", " + es);
+    w.posEmb = src.get(n.posEmb, {c.maxPositions, e}, "max_position_embeddings " + std::to_string(c.maxPositions) + ", " + es);
+    if (c.hasTokenTypes())
+        w.typeEmb = src.get(n.typeEmb, {c.typeVocabSize, e}, "type_vocab_size " + std::to_string(c.typeVocabSize) + ", " + es);
+    w.embLnGamma = src.get(n.embLn + ".weight", {e}, es);
+    w.embLnBeta = src.get(n.embLn + ".bias", {e}, es);
+    if (c.embeddingSize > 0) {
+        w.embProjW = src.get(n.embProj + ".weight", {h, e}, hs + ", " + es);
+        w.embProjB = src.get(n.embProj + ".bias", {h}, hs);
+    }
+    w.layers.resize(size_t(c.numLayers));
+    for (int i = 0; i < c.numLayers; ++i) {
+        LayerWeights& l = w.layers[size_t(i)];
+        const std::string p = n.layer + std::to_string(i) + ".";
+        l.queryW = src.get(p + n.query + ".weight", {h, h}, hs);
+        l.queryB = src.get(p + n.query + ".bias", {h}, hs);
+        l.keyW = src.get(p + n.key + ".weight", {h, h}, hs);
+        l.keyB = src.get(p + n.key + ".bias", {h}, hs);
+        l.valueW = src.get(p + n.value + ".weight", {h, h}, hs);
+        l.valueB = src.get(p + n.value + ".bias", {h}, hs);
+        l.attnOutW = src.get(p + n.attnOut + ".weight", {h, h}, hs);
+        l.attnOutB = src.get(p + n.attnOut + ".bias", {h}, hs);
+        l.attnLnGamma = src.get(p + n.attnLn + ".weight", {h}, hs);
+        l.attnLnBeta = src.get(p + n.attnLn + ".bias", {h}, hs);
+        l.interW = src.get(p + n.inter + ".weight", {inter, h}, is + ", " + hs);
+        l.interB = src.get(p + n.inter + ".bias", {inter}, is);
+        l.outW = src.get(p + n.out + ".weight", {h, inter}, hs + ", " + is);
+        l.outB = src.get(p + n.out + ".bias", {h}, hs);
+        l.outLnGamma = src.get(p + n.outLn + ".weight", {h}, hs);
+        l.outLnBeta = src.get(p + n.outLn + ".bias", {h}, hs);
+    }
+}
+
+bool namesTokenClassifier(const ModelConfig& c) {
+    return std::any_of(c.architectures.begin(), c.architectures.end(), [](const std::string& a) {
+        const std::string suffix = "ForTokenClassification";
+        return a.size() >= suffix.size() && a.compare(a.size() - suffix.size(), suffix.size(), suffix) == 0;
+    });
+}
+
+// A linear layer of a head: both tensors or neither (a partial head is a broken file).
+bool loadLinear(const TensorSource& src, const std::string& name, int64_t out, int64_t in, const std::string& why,
+                const std::string& head, Tensor& weight, Tensor& bias) {
+    requireAllOrNone(src, {name + ".weight", name + ".bias"}, head);
+    if (!src.has(name + ".weight")) return false;
+    weight = src.get(name + ".weight", {out, in}, why);
+    bias = src.get(name + ".bias", {out}, why);
+    return true;
+}
+
+void loadMlmHead(const TensorSource& src, const CheckpointNames& n, BertWeights& w) {
+    const ModelConfig& c = w.config;
+    const int64_t h = c.hiddenSize, v = c.vocabSize, e = c.embeddingWidth();
+    const std::string es = "embedding width " + std::to_string(e);
+    requireAllOrNone(src, {n.mlmDense + ".weight", n.mlmDense + ".bias", n.mlmLn + ".weight", n.mlmLn + ".bias"},
+                     "masked-LM");
+    if (!src.has(n.mlmDense + ".weight")) return;
+    w.mlmTransformW = src.get(n.mlmDense + ".weight", {e, h}, es + ", hidden_size " + std::to_string(h));
+    w.mlmTransformB = src.get(n.mlmDense + ".bias", {e}, es);
+    w.mlmLnGamma = src.get(n.mlmLn + ".weight", {e}, es);
+    w.mlmLnBeta = src.get(n.mlmLn + ".bias", {e}, es);
+    // The decoder bias is saved under one of its tied names.
+    const auto bias = std::find_if(n.mlmBias.begin(), n.mlmBias.end(), [&](const std::string& b) { return src.has(b); });
+    w.mlmDecoderB = src.get(bias != n.mlmBias.end() ? *bias : n.mlmBias.front(), {v}, "vocab_size " + std::to_string(v));
+    if (src.has(n.mlmDecoder)) {
+        const Tensor decoder = src.get(n.mlmDecoder, {v, e}, "tied to the word embeddings: vocab_size, " + es);
+        if (decoder.data != w.wordEmb.data) {
+            throw FileFormatError(src.path() + ": " + n.mlmDecoder +
+                                  " differs from the word embeddings; only tied decoders (HF's default) are supported");
+        }
+    }
+}
+
+void loadHeads(const TensorSource& src, const CheckpointNames& n, BertWeights& w) {
+    const ModelConfig& c = w.config;
+    const int64_t h = c.hiddenSize, labels = c.numLabels;
+    const std::string hs = "hidden_size " + std::to_string(h);
+    const std::string why = "num_labels " + std::to_string(labels) + ", " + hs;
+    loadLinear(src, n.seqPooler, h, h, hs, "pooler", w.poolerW, w.poolerB);
+    if (namesTokenClassifier(c)) {
+        loadLinear(src, n.tokenClassifier, labels, h, why, "token classifier", w.tokenClassifierW, w.tokenClassifierB);
+    } else {
+        loadLinear(src, n.seqClassifier, labels, h, why, "classifier", w.classifierW, w.classifierB);
+    }
+    loadLinear(src, n.qa, 2, h, "start and end logits, " + hs, "question-answering", w.qaW, w.qaB);
+    loadMlmHead(src, n, w);
 }
 
 } // namespace
@@ -98,95 +198,11 @@ BertWeights loadHfCheckpoint(const std::string& folder) {
     BertWeights w;
     w.config = loadHfConfig(configPath.string());
     w.config.name = folder;
-    const ModelConfig& c = w.config;
-    const int64_t h = c.hiddenSize, inter = c.intermediateSize, v = c.vocabSize, labels = c.numLabels;
-
+    const CheckpointNames names = checkpointNamesFor(w.config.modelType);
     const SafetensorsFile file = SafetensorsFile::open(weightsPath.string());
-    const TensorSource src(file, weightsPath.string());
-    const std::string hs = "hidden_size " + std::to_string(h);
-    const std::string is = "intermediate_size " + std::to_string(inter);
-
-    w.wordEmb = src.get("embeddings.word_embeddings.weight", {v, h}, "vocab_size " + std::to_string(v) + ", " + hs);
-    w.posEmb = src.get("embeddings.position_embeddings.weight", {c.maxPositions, h},
-                       "max_position_embeddings " + std::to_string(c.maxPositions) + ", " + hs);
-    w.typeEmb = src.get("embeddings.token_type_embeddings.weight", {c.typeVocabSize, h},
-                        "type_vocab_size " + std::to_string(c.typeVocabSize) + ", " + hs);
-    w.embLnGamma = src.get("embeddings.LayerNorm.weight", {h}, hs);
-    w.embLnBeta = src.get("embeddings.LayerNorm.bias", {h}, hs);
-
-    w.layers.resize(size_t(c.numLayers));
-    for (int i = 0; i < c.numLayers; ++i) {
-        LayerWeights& l = w.layers[size_t(i)];
-        const std::string p = "encoder.layer." + std::to_string(i) + ".";
-        l.queryW = src.get(p + "attention.self.query.weight", {h, h}, hs);
-        l.queryB = src.get(p + "attention.self.query.bias", {h}, hs);
-        l.keyW = src.get(p + "attention.self.key.weight", {h, h}, hs);
-        l.keyB = src.get(p + "attention.self.key.bias", {h}, hs);
-        l.valueW = src.get(p + "attention.self.value.weight", {h, h}, hs);
-        l.valueB = src.get(p + "attention.self.value.bias", {h}, hs);
-        l.attnOutW = src.get(p + "attention.output.dense.weight", {h, h}, hs);
-        l.attnOutB = src.get(p + "attention.output.dense.bias", {h}, hs);
-        l.attnLnGamma = src.get(p + "attention.output.LayerNorm.weight", {h}, hs);
-        l.attnLnBeta = src.get(p + "attention.output.LayerNorm.bias", {h}, hs);
-        l.interW = src.get(p + "intermediate.dense.weight", {inter, h}, is + ", " + hs);
-        l.interB = src.get(p + "intermediate.dense.bias", {inter}, is);
-        l.outW = src.get(p + "output.dense.weight", {h, inter}, hs + ", " + is);
-        l.outB = src.get(p + "output.dense.bias", {h}, hs);
-        l.outLnGamma = src.get(p + "output.LayerNorm.weight", {h}, hs);
-        l.outLnBeta = src.get(p + "output.LayerNorm.bias", {h}, hs);
-    }
-
-    requireAllOrNone(src, {"pooler.dense.weight", "pooler.dense.bias"}, "pooler");
-    if (src.has("pooler.dense.weight")) {
-        w.poolerW = src.get("pooler.dense.weight", {h, h}, hs);
-        w.poolerB = src.get("pooler.dense.bias", {h}, hs);
-    }
-
-    const std::vector<std::string> mlm{"cls.predictions.transform.dense.weight", "cls.predictions.transform.dense.bias",
-                                       "cls.predictions.transform.LayerNorm.weight",
-                                       "cls.predictions.transform.LayerNorm.bias"};
-    requireAllOrNone(src, mlm, "masked-LM");
-    if (src.has(mlm[0])) {
-        w.mlmTransformW = src.get(mlm[0], {h, h}, hs);
-        w.mlmTransformB = src.get(mlm[1], {h}, hs);
-        w.mlmLnGamma = src.get(mlm[2], {h}, hs);
-        w.mlmLnBeta = src.get(mlm[3], {h}, hs);
-        // The decoder bias is saved under one of two tied names.
-        const std::string biasName =
-            src.has("cls.predictions.bias") ? "cls.predictions.bias" : "cls.predictions.decoder.bias";
-        w.mlmDecoderB = src.get(biasName, {v}, "vocab_size " + std::to_string(v));
-        if (src.has("cls.predictions.decoder.weight")) {
-            const Tensor decoder = src.get("cls.predictions.decoder.weight", {v, h},
-                                           "tied to the word embeddings: vocab_size, hidden_size");
-            if (decoder.data != w.wordEmb.data) {
-                throw FileFormatError(src.path() +
-                                      ": cls.predictions.decoder.weight differs from the word embeddings; "
-                                      "only tied decoders (HF's default) are supported");
-            }
-        }
-    }
-
-    requireAllOrNone(src, {"classifier.weight", "classifier.bias"}, "classifier");
-    if (src.has("classifier.weight")) {
-        const std::string why = "num_labels " + std::to_string(labels) + ", " + hs;
-        Tensor cw = src.get("classifier.weight", {labels, h}, why);
-        Tensor cb = src.get("classifier.bias", {labels}, why);
-        const bool token = std::find(c.architectures.begin(), c.architectures.end(), "BertForTokenClassification") !=
-                           c.architectures.end();
-        if (token) {
-            w.tokenClassifierW = std::move(cw);
-            w.tokenClassifierB = std::move(cb);
-        } else {
-            w.classifierW = std::move(cw);
-            w.classifierB = std::move(cb);
-        }
-    }
-
-    requireAllOrNone(src, {"qa_outputs.weight", "qa_outputs.bias"}, "question-answering");
-    if (src.has("qa_outputs.weight")) {
-        w.qaW = src.get("qa_outputs.weight", {2, h}, "start and end logits, " + hs);
-        w.qaB = src.get("qa_outputs.bias", {2}, "start and end logits");
-    }
+    const TensorSource src(file, weightsPath.string(), names);
+    loadEncoder(src, names, w);
+    loadHeads(src, names, w);
     return w;
 }
 

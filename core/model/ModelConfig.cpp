@@ -33,6 +33,35 @@ ModelConfig makePreset(const std::string& name, int vocab, int hidden, int layer
     return c;
 }
 
+// The RoBERTa family's checkpoints: 514 positions from pad_token_id 1 + 1, one token type, eps 1e-5.
+ModelConfig robertaPreset(const std::string& name, const std::string& type, int vocab, int hidden, int layers,
+                          int heads, int inter) {
+    ModelConfig c = makePreset(name, vocab, hidden, layers, heads, inter);
+    c.modelType = type;
+    c.maxPositions = 514;
+    c.typeVocabSize = 1;
+    c.padTokenId = 1;
+    c.positionOffset = 2;
+    c.layerNormEps = 1e-5;
+    return c;
+}
+
+ModelConfig distilbertPreset(const std::string& name) {
+    ModelConfig c = makePreset(name, 30522, 768, 6, 12, 3072);
+    c.modelType = "distilbert";
+    c.typeVocabSize = 0;
+    c.classifierActivation = "relu";
+    return c;
+}
+
+ModelConfig electraPreset(const std::string& name, int embedding, int hidden, int heads, int inter) {
+    ModelConfig c = makePreset(name, 30522, hidden, 12, heads, inter);
+    c.modelType = "electra";
+    c.embeddingSize = embedding == hidden ? 0 : embedding;
+    c.classifierActivation = "gelu";
+    return c;
+}
+
 constexpr int kUncasedVocab = 30522;
 constexpr int kCasedVocab = 28996;
 
@@ -50,7 +79,17 @@ void ModelConfig::validate() const {
     }
     checkRange(src, "intermediate_size", intermediateSize, 1, 262'144);
     checkRange(src, "max_position_embeddings", maxPositions, 1, 1 << 20);
-    checkRange(src, "type_vocab_size", typeVocabSize, 1, 1 << 16);
+    checkRange(src, "type_vocab_size", typeVocabSize, modelType == "distilbert" ? 0 : 1, 1 << 16);
+    checkRange(src, "embedding_size", embeddingSize, 0, 65'536);
+    if (positionOffset < 0 || positionOffset >= maxPositions) {
+        throw ConfigError("config '" + src + "': max_position_embeddings " + std::to_string(maxPositions) +
+                          " leaves no position after the first position id " + std::to_string(positionOffset) +
+                          " (pad_token_id + 1)");
+    }
+    if (classifierActivation != "tanh" && classifierActivation != "relu" && classifierActivation != "gelu") {
+        throw ConfigError("config '" + src + "': the classifier's activation '" + classifierActivation +
+                          "' is not supported (tanh, relu, gelu)");
+    }
     checkRange(src, "num_labels", numLabels, 1, 1 << 20);
     // -1 = no padding token (HF's pad_token_id: null).
     checkRange(src, "pad_token_id", padTokenId, -1, vocabSize - 1);
@@ -66,7 +105,13 @@ void ModelConfig::validate() const {
 }
 
 std::vector<std::string> presetNames() {
-    return {"tiny", "bert-base", "bert-large", "bert-base-cased", "bert-large-cased"};
+    return {"tiny",         "bert-base",       "bert-large",       "bert-base-cased", "bert-large-cased",
+            "roberta-base", "roberta-large",   "xlm-roberta-base", "distilbert-base", "electra-base",
+            "electra-small"};
+}
+
+std::vector<std::string> supportedModelTypes() {
+    return {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra"};
 }
 
 bool isPreset(const std::string& name) {
@@ -81,6 +126,13 @@ ModelConfig presetConfig(const std::string& name) {
     if (name == "bert-large") return makePreset(name, kUncasedVocab, 1024, 24, 16, 4096);
     if (name == "bert-base-cased") return makePreset(name, kCasedVocab, 768, 12, 12, 3072);
     if (name == "bert-large-cased") return makePreset(name, kCasedVocab, 1024, 24, 16, 4096);
+    if (name == "roberta-base") return robertaPreset(name, "roberta", 50265, 768, 12, 12, 3072);
+    if (name == "roberta-large") return robertaPreset(name, "roberta", 50265, 1024, 24, 16, 4096);
+    // 250,002 tokens: at base size the word embeddings are 192M of the 278M parameters.
+    if (name == "xlm-roberta-base") return robertaPreset(name, "xlm-roberta", 250002, 768, 12, 12, 3072);
+    if (name == "distilbert-base") return distilbertPreset(name);
+    if (name == "electra-base") return electraPreset(name, 768, 768, 12, 3072);
+    if (name == "electra-small") return electraPreset(name, 128, 256, 4, 1024);
     std::string list;
     for (const std::string& p : presetNames()) list += (list.empty() ? "" : ", ") + p;
     throw ConfigError("unknown model preset '" + name + "' (presets: " + list + ")");
@@ -108,6 +160,107 @@ int intField(const json& j, const char* field, int fallback, const std::string& 
 
 } // namespace
 
+namespace {
+
+bool isRobertaFamily(const std::string& type) {
+    return type == "roberta" || type == "xlm-roberta" || type == "camembert";
+}
+
+double numberField(const json& j, const char* field, double fallback, const std::string& source) {
+    auto it = j.find(field);
+    if (it == j.end()) return fallback;
+    if (!it->is_number()) throw ConfigError(source + ": field " + field + " must be a number, got " + typeName(*it));
+    return it->get<double>();
+}
+
+std::string stringField(const json& j, const char* field, const std::string& fallback, const std::string& source) {
+    auto it = j.find(field);
+    if (it == j.end()) return fallback;
+    if (!it->is_string()) throw ConfigError(source + ": field " + field + " must be a string, got " + typeName(*it));
+    return it->get<std::string>();
+}
+
+std::string modelTypeOf(const json& j, const std::string& source) {
+    const std::string type = stringField(j, "model_type", "bert", source);
+    for (const std::string& t : supportedModelTypes())
+        if (t == type) return type;
+    std::string list;
+    for (const std::string& t : supportedModelTypes()) list += (list.empty() ? "" : ", ") + t;
+    throw ConfigError(source + ": model_type '" + type + "' is not supported (supported: " + list + ")");
+}
+
+// BERT's field names, which RoBERTa, XLM-R, CamemBERT and ELECTRA share. Omitted fields take
+// BertConfig's defaults (bert-base), as HF does.
+void readBertFields(const json& j, ModelConfig& c, const std::string& source) {
+    const ModelConfig base = presetConfig("bert-base");
+    if (auto it = j.find("position_embedding_type"); it != j.end() && !it->is_null()) {
+        if (!it->is_string() || it->get<std::string>() != "absolute") {
+            throw ConfigError(source + ": position_embedding_type " + it->dump() +
+                              " is not supported (only \"absolute\")");
+        }
+    }
+    c.vocabSize = intField(j, "vocab_size", base.vocabSize, source);
+    c.hiddenSize = intField(j, "hidden_size", base.hiddenSize, source);
+    c.numLayers = intField(j, "num_hidden_layers", base.numLayers, source);
+    c.numHeads = intField(j, "num_attention_heads", base.numHeads, source);
+    c.intermediateSize = intField(j, "intermediate_size", base.intermediateSize, source);
+    c.maxPositions = intField(j, "max_position_embeddings", base.maxPositions, source);
+    c.typeVocabSize = intField(j, "type_vocab_size", base.typeVocabSize, source);
+    c.layerNormEps = numberField(j, "layer_norm_eps", base.layerNormEps, source);
+    c.hiddenAct = stringField(j, "hidden_act", base.hiddenAct, source);
+    if (c.modelType == "electra") {
+        const int embedding = intField(j, "embedding_size", 128, source);   // ElectraConfig's default
+        c.embeddingSize = embedding == c.hiddenSize ? 0 : embedding;
+        c.classifierActivation = "gelu";   // ElectraClassificationHead: dense, GELU, out_proj
+    }
+}
+
+// DistilBERT's own names (dim, n_layers, ...); no token types, LayerNorm eps 1e-12 fixed.
+void readDistilBertFields(const json& j, ModelConfig& c, const std::string& source) {
+    if (auto it = j.find("sinusoidal_pos_embds"); it != j.end() && !(it->is_boolean() && !it->get<bool>())) {
+        throw ConfigError(source + ": sinusoidal_pos_embds " + it->dump() +
+                          " is not supported (only learned position embeddings, false)");
+    }
+    c.vocabSize = intField(j, "vocab_size", 30522, source);
+    c.hiddenSize = intField(j, "dim", 768, source);
+    c.numLayers = intField(j, "n_layers", 6, source);
+    c.numHeads = intField(j, "n_heads", 12, source);
+    c.intermediateSize = intField(j, "hidden_dim", 3072, source);
+    c.maxPositions = intField(j, "max_position_embeddings", 512, source);
+    c.typeVocabSize = 0;
+    c.layerNormEps = 1e-12;
+    c.hiddenAct = stringField(j, "activation", "gelu", source);
+    c.classifierActivation = "relu";   // pre_classifier, ReLU, classifier
+}
+
+int labelsOf(const json& j, const std::string& source) {
+    // num_labels is not written by save_pretrained; id2label is.
+    if (j.find("num_labels") != j.end()) return intField(j, "num_labels", 2, source);
+    if (auto id2 = j.find("id2label"); id2 != j.end() && !id2->is_null()) {
+        if (!id2->is_object()) throw ConfigError(source + ": field id2label must be an object, got " + typeName(*id2));
+        return static_cast<int>(id2->size());
+    }
+    return 2;
+}
+
+std::vector<std::string> architecturesOf(const json& j, const std::string& source) {
+    std::vector<std::string> out;
+    auto it = j.find("architectures");
+    if (it == j.end() || it->is_null()) return out;
+    if (!it->is_array()) {
+        throw ConfigError(source + ": field architectures must be an array of strings, got " + typeName(*it));
+    }
+    for (const json& a : *it) {
+        if (!a.is_string()) {
+            throw ConfigError(source + ": field architectures must be an array of strings, got an element " + a.dump());
+        }
+        out.push_back(a.get<std::string>());
+    }
+    return out;
+}
+
+} // namespace
+
 ModelConfig parseHfConfig(const std::string& jsonText, const std::string& sourceName) {
     json j;
     try {
@@ -117,76 +270,27 @@ ModelConfig parseHfConfig(const std::string& jsonText, const std::string& source
     }
     if (!j.is_object()) throw ConfigError(sourceName + ": expected a JSON object, got " + typeName(j));
 
-    if (auto it = j.find("model_type"); it != j.end()) {
-        if (!it->is_string()) throw ConfigError(sourceName + ": field model_type must be a string");
-        if (it->get<std::string>() != "bert") {
-            throw ConfigError(sourceName + ": model_type '" + it->get<std::string>() +
-                              "' is not supported (only 'bert')");
-        }
-    }
-    if (auto it = j.find("position_embedding_type"); it != j.end() && !it->is_null()) {
-        if (!it->is_string() || it->get<std::string>() != "absolute") {
-            throw ConfigError(sourceName + ": position_embedding_type " + it->dump() +
-                              " is not supported (only \"absolute\")");
-        }
-    }
-
-    // Fields config.json omits take BertConfig's defaults (bert-base), as HF does.
-    const ModelConfig base = presetConfig("bert-base");
     ModelConfig c;
     c.name = sourceName;
-    c.vocabSize = intField(j, "vocab_size", base.vocabSize, sourceName);
-    c.hiddenSize = intField(j, "hidden_size", base.hiddenSize, sourceName);
-    c.numLayers = intField(j, "num_hidden_layers", base.numLayers, sourceName);
-    c.numHeads = intField(j, "num_attention_heads", base.numHeads, sourceName);
-    c.intermediateSize = intField(j, "intermediate_size", base.intermediateSize, sourceName);
-    c.maxPositions = intField(j, "max_position_embeddings", base.maxPositions, sourceName);
-    c.typeVocabSize = intField(j, "type_vocab_size", base.typeVocabSize, sourceName);
-
-    if (auto it = j.find("layer_norm_eps"); it != j.end()) {
-        if (!it->is_number()) {
-            throw ConfigError(sourceName + ": field layer_norm_eps must be a number, got " + typeName(*it));
-        }
-        c.layerNormEps = it->get<double>();
-    }
-    if (auto it = j.find("hidden_act"); it != j.end()) {
-        if (!it->is_string()) {
-            throw ConfigError(sourceName + ": field hidden_act must be a string, got " + typeName(*it));
-        }
-        c.hiddenAct = it->get<std::string>();
-    }
-
-    // num_labels is not written by save_pretrained; id2label is.
-    c.numLabels = 2;
-    if (auto it = j.find("num_labels"); it != j.end()) {
-        c.numLabels = intField(j, "num_labels", 2, sourceName);
-    } else if (auto id2 = j.find("id2label"); id2 != j.end() && !id2->is_null()) {
-        if (!id2->is_object()) {
-            throw ConfigError(sourceName + ": field id2label must be an object, got " + typeName(*id2));
-        }
-        c.numLabels = static_cast<int>(id2->size());
-    }
-
+    c.modelType = modelTypeOf(j, sourceName);
+    if (c.modelType == "distilbert") readDistilBertFields(j, c, sourceName);
+    else readBertFields(j, c, sourceName);
+    c.numLabels = labelsOf(j, sourceName);
+    const int defaultPad = isRobertaFamily(c.modelType) ? 1 : 0;
     if (auto it = j.find("pad_token_id"); it != j.end() && it->is_null()) {
         c.padTokenId = -1;
     } else {
-        c.padTokenId = intField(j, "pad_token_id", 0, sourceName);
+        c.padTokenId = intField(j, "pad_token_id", defaultPad, sourceName);
     }
-
-    if (auto it = j.find("architectures"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) {
-            throw ConfigError(sourceName + ": field architectures must be an array of strings, got " +
-                              typeName(*it));
+    if (isRobertaFamily(c.modelType)) {
+        // Positions count from the padding index + 1 (HF's create_position_ids_from_input_ids).
+        if (c.padTokenId < 0) {
+            throw ConfigError(sourceName + ": pad_token_id null: model_type '" + c.modelType +
+                              "' counts its positions from it and needs one");
         }
-        for (const json& a : *it) {
-            if (!a.is_string()) {
-                throw ConfigError(sourceName + ": field architectures must be an array of strings, got an element " +
-                                  a.dump());
-            }
-            c.architectures.push_back(a.get<std::string>());
-        }
+        c.positionOffset = c.padTokenId + 1;
     }
-
+    c.architectures = architecturesOf(j, sourceName);
     c.validate();
     return c;
 }

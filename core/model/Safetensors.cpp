@@ -189,4 +189,23 @@ Tensor SafetensorsFile::tensor(const std::string& name) const {
     return t;
 }
 
+std::vector<int64_t> SafetensorsFile::integers(const std::string& name) const {
+    auto it = entries_.find(name);
+    if (it == entries_.end()) throw FileFormatError(source_ + ": no tensor '" + name + "'");
+    const SafetensorsEntry& e = it->second;
+    size_t n = 1;
+    for (int64_t d : e.shape) n *= size_t(d);
+    const uint8_t* p = bytes_.data() + dataStart_ + e.begin;
+    std::vector<int64_t> out(n);
+    if (e.dtype == "I64") {
+        for (size_t i = 0; i < n; ++i)
+            out[i] = int64_t(uint64_t(loadU32(p + 8 * i)) | (uint64_t(loadU32(p + 8 * i + 4)) << 32));
+    } else if (e.dtype == "I32") {
+        for (size_t i = 0; i < n; ++i) out[i] = int32_t(loadU32(p + 4 * i));
+    } else {
+        throw FileFormatError(source_ + ": tensor '" + name + "' has dtype " + e.dtype + ", expected I64 or I32");
+    }
+    return out;
+}
+
 } // namespace bertbench

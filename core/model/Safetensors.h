@@ -26,6 +26,8 @@ public:
     bool has(const std::string& name) const { return entries_.count(name) != 0; }
     // Converts F32/F16/BF16 to fp32. Throws FileFormatError for other dtypes.
     Tensor tensor(const std::string& name) const;
+    // Reads I64/I32 (token ids, masks) as int64. Throws FileFormatError for other dtypes.
+    std::vector<int64_t> integers(const std::string& name) const;
 
 private:
     std::string source_;

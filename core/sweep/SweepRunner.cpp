@@ -222,6 +222,7 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
         bs.padFraction = cell.pad;
         bs.seqlenStdev = spec.seqlenStdev;
         bs.vocabSize = weights.config.vocabSize;
+        bs.padTokenId = weights.config.padTokenId;
         bs.seed = cellSeed(spec, cell);
         const Batch batch = makeBatch(bs);
         CellContext ctx;

@@ -137,6 +137,11 @@ std::vector<KernelOption> TorchBackend::kernelOptions() const {
 }
 
 void TorchBackend::loadModel(const BertWeights& weights, DType dtype) {
+    // The worker loads transformers' Bert* classes; the family's own classes come with its own loader.
+    if (weights.config.modelType != "bert") {
+        throw BackendError("model_type '" + weights.config.modelType + "': " + name() +
+                           " loads BERT checkpoints only so far (the cpu:* backends run the whole family)");
+    }
     if (worker_) worker_->stop(options_.stopGraceS);
     worker_.reset();
     prepared_ = false;

@@ -18,6 +18,11 @@ CudaBertModel::CudaBertModel(CudaContext& context, const KernelOptions& options)
 void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     const ModelConfig& c = weights.config;
     const int H = c.hiddenSize;
+    // The CPU reference runs the whole family; the GPU kernels take BERT's embeddings and heads so far.
+    if (c.modelType != "bert") {
+        throw BackendError("model_type '" + c.modelType + "': the CUDA backends run BERT checkpoints only so far "
+                           "(the cpu:* backends run the whole family)");
+    }
     if (c.numHeads <= 0 || H % c.numHeads != 0) throw BackendError("hidden size must be divisible by the heads");
     if (H % 8 != 0 || c.headDim() % 8 != 0) {
         throw BackendError("the CUDA kernels need hidden size and head dim multiples of 8 (got hidden " +

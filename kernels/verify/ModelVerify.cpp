@@ -137,6 +137,7 @@ std::vector<VerifyRow> verifyBackends(const BertWeights& weights, const BackendR
         spec.padFraction = vc.pad;
         spec.seqlenStdev = options.seqlenStdev;
         spec.vocabSize = weights.config.vocabSize;
+        spec.padTokenId = weights.config.padTokenId;
         spec.seed = options.seed * 1000003ull + i + 1;
         const Batch batch = makeBatch(spec);
         for (Task task : options.tasks) {

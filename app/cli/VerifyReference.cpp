@@ -1,0 +1,151 @@
+#include "app/cli/VerifyReference.h"
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "app/cli/CliSupport.h"
+#include "app/cli/TextTable.h"
+#include "app/common/Backends.h"
+#include "core/cpu/CpuBackends.h"
+#include "core/model/BertWeights.h"
+#include "core/model/HfReference.h"
+#include "core/sweep/SweepRunner.h"
+#include "core/util/Errors.h"
+
+namespace bertbench::cli {
+
+namespace {
+
+// Against HF's fp32 eager outputs: fp32 as two different summation orders allow, the half types
+// as their rounding does.
+double toleranceOf(DType dtype) {
+    switch (dtype) {
+    case DType::Float32: return 1e-4;
+    case DType::Float16: return 3e-3;
+    case DType::BFloat16: return 2e-2;
+    }
+    return 1e-4;
+}
+
+std::string scientific(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return "inf";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2e", v);
+    return text;
+}
+
+// HF names its outputs one by one; qa's start and end are BertBench's two columns.
+struct NamedOutput {
+    std::string name;
+    TaskOutput values;
+};
+
+std::vector<NamedOutput> namedOutputs(const TaskOutput& out) {
+    switch (out.task) {
+    case Task::Encoder: return {{"last_hidden_state", out}};
+    case Task::Qa: {
+        std::vector<NamedOutput> parts{{"start_logits", out}, {"end_logits", out}};
+        for (int column = 0; column < 2; ++column) {
+            TaskOutput& t = parts[size_t(column)].values;
+            t.shape = {out.shape[0], out.shape[1], 1};
+            t.values.clear();
+            for (size_t i = size_t(column); i < out.values.size(); i += 2) t.values.push_back(out.values[i]);
+        }
+        return parts;
+    }
+    default: return {{"logits", out}};
+    }
+}
+
+Task referenceTask(const ParsedArgs& parsed, const HfReference& reference, const ModelConfig& config) {
+    const std::vector<Task> tasks = tasksWithReference(reference, config.architectures);
+    if (const auto text = parsed.value("--tasks")) {
+        const std::optional<Task> task = parseTask(*text);
+        if (!task) throw UsageError("--task " + *text + ": one task (encoder, mlm, classification, token_classification, qa)");
+        if (std::find(tasks.begin(), tasks.end(), *task) == tasks.end())
+            throw InputError(reference.path + ": holds no output of task " + *text);
+        return *task;
+    }
+    if (tasks.empty()) throw InputError(reference.path + ": holds none of HF's outputs (last_hidden_state, logits, start_logits)");
+    return tasks.front();
+}
+
+std::vector<DType> dtypesFor(const ParsedArgs& parsed, const BackendInfo& info) {
+    std::vector<DType> wanted;
+    if (const auto text = parsed.value("--dtypes")) {
+        for (const std::string& d : splitList("--dtypes", *text)) {
+            const std::optional<DType> dtype = parseDType(d);
+            if (!dtype) throw UsageError("--dtypes: '" + d + "' is not fp32, fp16 or bf16");
+            wanted.push_back(*dtype);
+        }
+    } else {
+        wanted = {DType::Float32, DType::Float16, DType::BFloat16};
+    }
+    std::vector<DType> out;
+    for (DType d : wanted)
+        if (std::find(info.dtypes.begin(), info.dtypes.end(), d) != info.dtypes.end()) out.push_back(d);
+    return out;
+}
+
+} // namespace
+
+int verifyAgainstReference(const ParsedArgs& parsed, std::ostream& out, std::ostream& err) {
+    const auto model = parsed.value("--model");
+    if (!model) throw UsageError("--reference needs --model DIR: the checkpoint folder the reference was made with");
+    if (const auto threads = parsed.value("--threads")) setCpuThreads(int(parseInteger("--threads", *threads, 1, 1024)));
+    const BertWeights weights = loadHfCheckpoint(*model);
+    const HfReference reference = loadHfReference(*parsed.value("--reference"));
+    const Task task = referenceTask(parsed, reference, weights.config);
+    const TaskOutput want = expectedOutput(reference, task);
+
+    app::RegistryOptions registryOptions;
+    registryOptions.torch = false;   // the worker compares itself with HF by construction
+    const BackendRegistry registry = app::makeRegistry(registryOptions);
+    std::vector<std::string> names = registry.names();
+    if (const auto list = parsed.value("--backends")) names = splitList("--backends", *list);
+
+    out << "Model " << *model << " (" << weights.config.modelType << "), task " << toString(task) << ", reference "
+        << reference.path << " (" << reference.batch.batchSize << " × " << reference.batch.maxSeqLen << ")\n";
+    TextTable table({{"backend"}, {"dtype"}, {"output"}, {"rel L2", TextTable::Align::Right},
+                     {"max abs", TextTable::Align::Right}, {"tolerance", TextTable::Align::Right}, {""}});
+    int failed = 0, checked = 0;
+    for (const std::string& name : names) {
+        const BackendInfo* info = registry.find(name);
+        if (!info) throw UsageError("--backends: unknown backend " + name);
+        for (DType dtype : dtypesFor(parsed, *info)) {
+            try {
+                std::unique_ptr<Backend> backend = info->create();
+                backend->loadModel(weights, dtype);
+                backend->prepare(task, reference.batch);
+                backend->forward();
+                const std::vector<NamedOutput> got = namedOutputs(backend->output());
+                const std::vector<NamedOutput> expected = namedOutputs(want);
+                for (size_t i = 0; i < got.size(); ++i) {
+                    const OutputError e = compareOutputs(got[i].values, expected[i].values, reference.batch);
+                    const bool ok = e.relL2 <= toleranceOf(dtype);
+                    failed += ok ? 0 : 1;
+                    ++checked;
+                    table.addRow({name, toString(dtype), got[i].name, scientific(e.relL2), scientific(e.maxAbs),
+                                  scientific(toleranceOf(dtype)), ok ? "ok" : "FAIL"});
+                }
+            } catch (const InputError&) {
+                throw;
+            } catch (const std::exception& e) {
+                // A backend that cannot run this architecture says why; it is not a wrong answer.
+                table.addRow({name, toString(dtype), "-", "-", "-", "-", std::string("not run: ") + e.what()});
+            }
+        }
+    }
+    out << table.str("  ");
+    if (checked == 0) {
+        err << "bertbench-cli verify: no backend of this build ran the checkpoint\n";
+        return kExitFailedCell;
+    }
+    out << "\nverify: " << (failed == 0 ? "PASS" : "FAIL") << ", " << checked - failed << " of " << checked
+        << " outputs within tolerance\n";
+    return failed == 0 ? kExitOk : kExitFailedCell;
+}
+
+} // namespace bertbench::cli
