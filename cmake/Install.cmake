@@ -4,6 +4,15 @@
 # never reads the source tree. The presets are installed too, as spec files for `run --spec`.
 include(GNUInstallDirs)
 
+# A CUDA build links the toolkit's shared libraries (libcudart, cuBLAS) from outside the system's
+# library path (/usr/local/cuda/lib64): the installed binaries keep that path as their RPATH, as
+# the build tree's do. A CPU build links system libraries only and gets no RPATH.
+if(BERTBENCH_HAVE_CUDA)
+  set_target_properties(bertbench-cli PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+  if(BERTBENCH_GUI)
+    set_target_properties(bertbench PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+  endif()
+endif()
 install(TARGETS bertbench-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/resources/presets/ DESTINATION ${CMAKE_INSTALL_DATADIR}/bertbench/presets
         FILES_MATCHING PATTERN "*.json")
