@@ -150,7 +150,7 @@ installed_binaries_run() {
         /usr/bin/bertbench-cli demo --out demo-run
         test -s demo-run/run.json
         /usr/bin/bertbench --headless
-        ls bertbench-runs/*/*.png bertbench-runs/*/*.csv
+        ls bertbench-runs/*/*.csv bertbench-runs/*/plots/*.png
         man -w bertbench-cli bertbench 2>/dev/null || ls /usr/share/man/man1/bertbench*'
 }
 desktop_entry() {
