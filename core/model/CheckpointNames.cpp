@@ -29,6 +29,12 @@ CheckpointNames bertEncoder(const std::string& prefix) {
     return n;
 }
 
+// RoBERTa's and ELECTRA's sequence classifier: dense + activation + out_proj on the first token.
+void firstTokenClassifier(CheckpointNames& n) {
+    n.seqPooler = "classifier.dense";
+    n.seqClassifier = "classifier.out_proj";
+}
+
 } // namespace
 
 CheckpointNames checkpointNamesFor(const std::string& type) {
@@ -45,8 +51,7 @@ CheckpointNames checkpointNamesFor(const std::string& type) {
     if (type == "roberta" || type == "xlm-roberta" || type == "camembert") {
         // XLM-R and CamemBERT are RoBERTa's classes under other names (base_model_prefix "roberta").
         CheckpointNames n = bertEncoder("roberta.");
-        n.seqPooler = "classifier.dense";
-        n.seqClassifier = "classifier.out_proj";
+        firstTokenClassifier(n);
         n.mlmDense = "lm_head.dense";
         n.mlmLn = "lm_head.layer_norm";
         n.mlmBias = {"lm_head.bias", "lm_head.decoder.bias"};
@@ -56,8 +61,7 @@ CheckpointNames checkpointNamesFor(const std::string& type) {
     if (type == "electra") {
         CheckpointNames n = bertEncoder("electra.");
         n.embProj = "embeddings_project";
-        n.seqPooler = "classifier.dense";
-        n.seqClassifier = "classifier.out_proj";
+        firstTokenClassifier(n);
         n.mlmDense = "generator_predictions.dense";
         n.mlmLn = "generator_predictions.LayerNorm";
         n.mlmBias = {"generator_lm_head.bias"};
