@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "kernels/CudaBertBackend.h"
+#include "kernels/model/CudaBertModel.h"
 #include "kernels/model/EagerAttention.h"
 #include "kernels/attention/FusedAttentionStrategy.h"
 #include "kernels/runtime/KernelOptions.h"
@@ -83,6 +84,17 @@ void addBackend(BackendRegistry& registry, int device, const cuda::AttentionStra
     auto create = info.create;
     b.create = [create, device, options]() -> std::unique_ptr<Backend> {
         return std::make_unique<cuda::CudaBertBackend>(create(options), device, options);
+    };
+    // Per model: what the forward implements, and the head dims the strategy's kernel has.
+    const DType anyDtype = info.dtypes.front();
+    b.unavailableFor = [create, options, anyDtype](const ModelConfig& model, Task) -> std::string {
+        if (std::string why = cuda::CudaBertModel::unsupportedReason(model); !why.empty()) return why;
+        try {
+            create(options)->checkSupported(model.numHeads, model.headDim(), anyDtype);
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+        return "";
     };
     registry.add(std::move(b));
 }

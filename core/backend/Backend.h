@@ -107,6 +107,10 @@ struct BackendInfo {
     // Why this backend cannot run on this machine (e.g. "python3 has no torch"); empty = it can.
     // Listed so that list-backends and the GUI can say why; a run that names it is refused.
     std::string unavailableReason;
+    // Why it cannot run this task of this model here although it runs others (an architecture's
+    // head or attention the installed stack lacks: torch:* asks transformers); empty = it can.
+    // Null = every model and task it loads. A run that needs one is refused before measuring.
+    std::function<std::string(const ModelConfig&, Task)> unavailableFor;
 };
 
 // Filled explicitly by app/ (no static-initialiser magic: the build and the machine decide).

@@ -1,6 +1,7 @@
 #include "kernels/model/CudaBertModel.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "core/batch/BatchValidation.h"
@@ -15,19 +16,29 @@ namespace bertbench::cuda {
 CudaBertModel::CudaBertModel(CudaContext& context, const KernelOptions& options)
     : context_(context), options_(options), gemm_(context, options.gemmAutotune) {}
 
+std::string CudaBertModel::unsupportedReason(const ModelConfig& c) {
+    // BERT's post-norm layers with each architecture's embeddings and heads; another layer order
+    // (ModernBERT) is another forward.
+    static const char* const kFamily[] = {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra"};
+    if (std::find(std::begin(kFamily), std::end(kFamily), c.modelType) == std::end(kFamily))
+        return "model_type '" + c.modelType + "': the CUDA backends run bert, roberta, xlm-roberta, camembert, "
+               "distilbert and electra";
+    const int H = c.hiddenSize;
+    if (c.numHeads <= 0 || H % c.numHeads != 0) return "hidden size must be divisible by the heads";
+    if (H % 8 != 0 || c.headDim() % 8 != 0 || c.embeddingWidth() % 8 != 0) {
+        return "the CUDA kernels need hidden size, head dim and embedding size multiples of 8 (got hidden " +
+               std::to_string(H) + ", head dim " + std::to_string(c.headDim()) + ", embedding size " +
+               std::to_string(c.embeddingWidth()) + ")";
+    }
+    if (c.classifierActivation != "tanh" && c.classifierActivation != "relu" && c.classifierActivation != "gelu")
+        return "the classifier's activation '" + c.classifierActivation + "' is not one the CUDA kernels have "
+               "(tanh, relu, gelu)";
+    return "";
+}
+
 void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     const ModelConfig& c = weights.config;
-    const int H = c.hiddenSize;
-    // The CPU reference runs the whole family; the GPU kernels take BERT's embeddings and heads so far.
-    if (c.modelType != "bert") {
-        throw BackendError("model_type '" + c.modelType + "': the CUDA backends run BERT checkpoints only so far "
-                           "(the cpu:* backends run the whole family)");
-    }
-    if (c.numHeads <= 0 || H % c.numHeads != 0) throw BackendError("hidden size must be divisible by the heads");
-    if (H % 8 != 0 || c.headDim() % 8 != 0) {
-        throw BackendError("the CUDA kernels need hidden size and head dim multiples of 8 (got hidden " +
-                           std::to_string(H) + ", head dim " + std::to_string(c.headDim()) + ")");
-    }
+    if (const std::string why = unsupportedReason(c); !why.empty()) throw BackendError(why);
     if (int(weights.layers.size()) != c.numLayers) throw BackendError("weights have a different number of layers than the config");
     const uint64_t fingerprint = weightsFingerprint(weights, dtype);
     context_.makeCurrent();
@@ -45,8 +56,14 @@ void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     loaded_ = true;
 }
 
+ops::Activation CudaBertModel::classifierActivation(const ModelConfig& c) {
+    if (c.classifierActivation == "relu") return ops::Activation::Relu;
+    if (c.classifierActivation == "gelu") return ops::Activation::Gelu;
+    return ops::Activation::Tanh;   // unsupportedReason refused any other at load
+}
+
 void CudaBertModel::makeLinears() {
-    const int H = config_.hiddenSize, I = config_.intermediateSize, V = config_.vocabSize;
+    const int H = config_.hiddenSize, I = config_.intermediateSize, V = config_.vocabSize, E = config_.embeddingWidth();
     auto make = [&](int in, int out, LinearEpilogue epilogue, ops::Activation act = ops::Activation::None) {
         return makeLinearLayer(LinearSpec{in, out, epilogue, act}, dtype_, gemm_, options_);
     };
@@ -56,11 +73,13 @@ void CudaBertModel::makeLinears() {
     l.attentionOut = make(H, H, LinearEpilogue::Residual);
     l.ffnUp = make(H, I, LinearEpilogue::Activation, ops::Activation::Gelu);
     l.ffnDown = make(I, H, LinearEpilogue::Residual);
+    if (w_.embProjW) l.embeddingProjection = make(E, H, LinearEpilogue::Bias);
     if (w_.mlmTransformW) {
-        l.mlmTransform = make(H, H, LinearEpilogue::Activation, ops::Activation::Gelu);
-        l.mlmDecoder = make(H, V, LinearEpilogue::Bias);
+        // E wide: ELECTRA's generator head maps hidden → embedding_size, the tied decoder E → V.
+        l.mlmTransform = make(H, E, LinearEpilogue::Activation, ops::Activation::Gelu);
+        l.mlmDecoder = make(E, V, LinearEpilogue::Bias);
     }
-    if (w_.poolerW) l.pooler = make(H, H, LinearEpilogue::Activation, ops::Activation::Tanh);
+    if (w_.poolerW) l.pooler = make(H, H, LinearEpilogue::Activation, classifierActivation(config_));
     if (w_.classifierLabels > 0) l.classifier = make(H, w_.classifierLabels, LinearEpilogue::Bias);
     if (w_.tokenLabels > 0) l.tokenClassifier = make(H, w_.tokenLabels, LinearEpilogue::Bias);
     if (w_.qaW) l.qa = make(H, 2, LinearEpilogue::Bias);
@@ -95,11 +114,29 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     const EncoderCell& c = cell_;
     const double e = double(elementSize(dtype_));
     const double rowBytes = e * double(c.shape.tokens) * config_.hiddenSize;
-    inCategory("embeddings", 4 * rowBytes, 0, [&] {
-        ops::embeddingLayerNorm(dtype_, c.x.get(), c.ids, c.types, c.rowToPadded, c.shape.tokens, c.shape.maxSeqLen,
-                                w_.wordEmb, config_.vocabSize, w_.posEmb, config_.maxPositions, w_.typeEmb,
-                                config_.typeVocabSize, w_.embLnG, w_.embLnB, config_.hiddenSize,
-                                float(config_.layerNormEps), context_.stream());
+    const int E = config_.embeddingWidth();
+    const double projectionFlops = w_.embProjW ? 2.0 * double(c.shape.tokens) * E * config_.hiddenSize : 0;
+    inCategory("embeddings", 4 * rowBytes, projectionFlops, [&] {
+        // ELECTRA (E != hidden): LayerNorm at E into the free scratch, then the projection into x.
+        void* embedded = w_.embProjW ? c.scratch.get() : c.x.get();
+        ops::EmbeddingTables tables;
+        tables.word = w_.wordEmb;
+        tables.vocab = config_.vocabSize;
+        tables.position = w_.posEmb;
+        tables.maxPositions = config_.maxPositions;
+        tables.positionOffset = config_.positionOffset;
+        tables.tokenType = w_.typeEmb;
+        tables.typeVocab = config_.typeVocabSize;
+        tables.gamma = w_.embLnG;
+        tables.beta = w_.embLnB;
+        tables.width = E;
+        tables.eps = float(config_.layerNormEps);
+        ops::embeddingLayerNorm(dtype_, embedded, c.ids, c.types, c.rowToPadded, c.shape.tokens, c.shape.maxSeqLen,
+                                tables, context_.stream());
+        if (w_.embProjW) {
+            linears_.embeddingProjection->run(
+                {.y = c.x.get(), .x = embedded, .weight = w_.embProjW, .bias = w_.embProjB, .rows = c.shape.tokens});
+        }
     });
     for (const DeviceLayer& layer : w_.layers) layerForward(layer, attention);
     inCategory("head", 0, 0, [&] { headForward(); });
@@ -186,6 +223,7 @@ std::vector<std::pair<std::string, std::string>> CudaBertModel::linearPaths() co
     add("linear_attention_out", linears_.attentionOut);
     add("linear_ffn_up", linears_.ffnUp);
     add("linear_ffn_down", linears_.ffnDown);
+    add("linear_embedding_projection", linears_.embeddingProjection);
     paths.emplace_back("gemm_autotune", gemm_.autotune() ? "on" : "off");
     paths.emplace_back("gemm_autotuned_shapes", std::to_string(gemm_.tunedShapes()));
     return paths;

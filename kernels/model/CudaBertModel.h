@@ -1,7 +1,11 @@
 #pragma once
-// BERT on the GPU: the weights on the device (one dtype) and the forward of one prepared cell.
+// A BERT-family encoder on the GPU (BERT, RoBERTa, XLM-R, CamemBERT, DistilBERT, ELECTRA): the
+// weights on the device (one dtype) and the forward of one prepared cell.
 //
-//   embeddings (+ padding removal when packed) → per layer (post-norm, as BERT):
+//   embeddings (+ padding removal when packed; positions from ModelConfig::positionOffset, the
+//   token-type table when the architecture has one; ELECTRA: LayerNorm at embedding_size E, then
+//   the LinearLayer "embedding_projection" E → hidden)
+//   → per layer (post-norm, as BERT; every architecture of the family):
 //     qkv = x·Wqkvᵀ + b                                        LinearLayer "qkv" (Bias)
 //     ctx = attention(qkv)                                     the AttentionStrategy
 //     x = LN(ctx·Woᵀ + b + x)                                  LinearLayer "attention_out" (Residual) + LN
@@ -34,6 +38,10 @@ class CudaBertModel {
 public:
     CudaBertModel(CudaContext& context, const KernelOptions& options);
 
+    // Why the forward cannot run this model (an architecture it does not implement, a width that is
+    // not a multiple of 8, a classifier activation it lacks); empty = it can. load() throws it.
+    static std::string unsupportedReason(const ModelConfig& config);
+
     // Converts to dtype and uploads, unless these weights are already on the device in this dtype
     // (weightsFingerprint). Throws BackendError for a shape the kernels do not support.
     void load(const BertWeights& weights, DType dtype);
@@ -62,8 +70,11 @@ private:
     // One LinearLayer per shape of the encoder and the heads, made in load().
     struct Linears {
         std::unique_ptr<LinearLayer> qkv, attentionOut, ffnUp, ffnDown;
+        std::unique_ptr<LinearLayer> embeddingProjection;   // ELECTRA, E != hidden
         std::unique_ptr<LinearLayer> mlmTransform, mlmDecoder, pooler, classifier, tokenClassifier, qa;
     };
+    // The sequence classifier's first-token activation (ModelConfig::classifierActivation).
+    static ops::Activation classifierActivation(const ModelConfig& config);
     void makeLinears();
     void checkHead(Task task) const;
     // Runs fn inside the profiler category `name` (bytes moved, flops), unless the profiler is

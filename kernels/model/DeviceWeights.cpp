@@ -89,18 +89,22 @@ void addLayers(UploadList& list, const BertWeights& w, DeviceWeights& d) {
 
 void addEmbeddingsAndHeads(UploadList& list, const BertWeights& w, DeviceWeights& d) {
     const ModelConfig& c = w.config;
-    const int64_t H = c.hiddenSize, V = c.vocabSize;
-    list.add({&w.wordEmb}, V * H, &d.wordEmb, "word embeddings");
-    list.add({&w.posEmb}, int64_t(c.maxPositions) * H, &d.posEmb, "position embeddings");
-    list.add({&w.typeEmb}, int64_t(c.typeVocabSize) * H, &d.typeEmb, "token type embeddings");
-    list.add({&w.embLnGamma}, H, &d.embLnG, "embeddings LayerNorm weight");
-    list.add({&w.embLnBeta}, H, &d.embLnB, "embeddings LayerNorm bias");
+    const int64_t H = c.hiddenSize, V = c.vocabSize, E = c.embeddingWidth();
+    list.add({&w.wordEmb}, V * E, &d.wordEmb, "word embeddings");
+    list.add({&w.posEmb}, int64_t(c.maxPositions) * E, &d.posEmb, "position embeddings");
+    if (c.hasTokenTypes()) list.add({&w.typeEmb}, int64_t(c.typeVocabSize) * E, &d.typeEmb, "token type embeddings");
+    list.add({&w.embLnGamma}, E, &d.embLnG, "embeddings LayerNorm weight");
+    list.add({&w.embLnBeta}, E, &d.embLnB, "embeddings LayerNorm bias");
+    if (E != H) {
+        list.add({&w.embProjW}, H * E, &d.embProjW, "embedding projection weight");
+        list.add({&w.embProjB}, H, &d.embProjB, "embedding projection bias");
+    }
     list.add({&w.poolerW}, H * H, &d.poolerW, "pooler weight", true);
     list.add({&w.poolerB}, H, &d.poolerB, "pooler bias", true);
-    list.add({&w.mlmTransformW}, H * H, &d.mlmTransformW, "MLM transform weight", true);
-    list.add({&w.mlmTransformB}, H, &d.mlmTransformB, "MLM transform bias", true);
-    list.add({&w.mlmLnGamma}, H, &d.mlmLnG, "MLM LayerNorm weight", true);
-    list.add({&w.mlmLnBeta}, H, &d.mlmLnB, "MLM LayerNorm bias", true);
+    list.add({&w.mlmTransformW}, E * H, &d.mlmTransformW, "MLM transform weight", true);
+    list.add({&w.mlmTransformB}, E, &d.mlmTransformB, "MLM transform bias", true);
+    list.add({&w.mlmLnGamma}, E, &d.mlmLnG, "MLM LayerNorm weight", true);
+    list.add({&w.mlmLnBeta}, E, &d.mlmLnB, "MLM LayerNorm bias", true);
     list.add({&w.mlmDecoderB}, V, &d.mlmDecoderB, "MLM decoder bias", true);
     d.classifierLabels = int(w.classifierW.numel() / H);
     d.tokenLabels = int(w.tokenClassifierW.numel() / H);
@@ -118,11 +122,14 @@ uint64_t weightsFingerprint(const BertWeights& w, DType dtype) {
     Fingerprint f;
     const ModelConfig& c = w.config;
     for (int v : {c.vocabSize, c.hiddenSize, c.numLayers, c.numHeads, c.intermediateSize, c.maxPositions,
-                  c.typeVocabSize, c.numLabels})
+                  c.typeVocabSize, c.numLabels, c.positionOffset, c.embeddingWidth()})
         f.value(v);
     f.value(c.layerNormEps);
+    f.add(c.modelType.data(), c.modelType.size());
+    f.add(c.classifierActivation.data(), c.classifierActivation.size());
     f.value(int(dtype));
-    for (const Tensor* t : {&w.wordEmb, &w.posEmb, &w.typeEmb, &w.embLnGamma, &w.embLnBeta, &w.poolerW, &w.poolerB,
+    for (const Tensor* t : {&w.wordEmb, &w.posEmb, &w.typeEmb, &w.embLnGamma, &w.embLnBeta, &w.embProjW, &w.embProjB,
+                            &w.poolerW, &w.poolerB,
                             &w.mlmTransformW, &w.mlmTransformB, &w.mlmLnGamma, &w.mlmLnBeta, &w.mlmDecoderB,
                             &w.classifierW, &w.classifierB, &w.tokenClassifierW, &w.tokenClassifierB, &w.qaW, &w.qaB})
         f.tensor(*t);

@@ -1,7 +1,10 @@
 #pragma once
-// A BERT's weights on the device, in one dtype: one arena (one allocation, 256-byte aligned
-// tensors) and named pointers into it. The Q, K and V weights are concatenated into one
-// [3·hidden, hidden] matrix (one GEMM); the heads' tensors are null where the checkpoint has none.
+// A BERT-family model's weights on the device, in one dtype: one arena (one allocation, 256-byte
+// aligned tensors) and named pointers into it. The Q, K and V weights are concatenated into one
+// [3·hidden, hidden] matrix (one GEMM). Null where the architecture or checkpoint has none: the
+// token-type table (DistilBERT), the embedding projection (ELECTRA with embedding_size = hidden),
+// the heads. Embedding tables, the MLM transform's output and its LayerNorm are E wide (E =
+// ModelConfig::embeddingWidth()).
 #include <cstdint>
 #include <vector>
 
@@ -19,6 +22,7 @@ struct DeviceLayer {
 
 struct DeviceWeights {
     const void *wordEmb = nullptr, *posEmb = nullptr, *typeEmb = nullptr, *embLnG = nullptr, *embLnB = nullptr;
+    const void *embProjW = nullptr, *embProjB = nullptr;   // [H, E], [H]: ELECTRA when E != H
     std::vector<DeviceLayer> layers;
     const void *poolerW = nullptr, *poolerB = nullptr;
     const void *mlmTransformW = nullptr, *mlmTransformB = nullptr, *mlmLnG = nullptr, *mlmLnB = nullptr;

@@ -64,7 +64,10 @@ void allocateLayerBuffers(EncoderCell& c, const ModelConfig& config, size_t e, b
     if (int64_t(T) >= EncoderCell::kFfnChunkMinRows) ffnChunks = std::max<size_t>(1, (I + H + attnCols - 1) / attnCols);
     c.ffnChunkRows = int64_t((T + ffnChunks - 1) / ffnChunks);
     const size_t chunkRows = size_t(c.ffnChunkRows);
-    c.scratch = DeviceBuffer(alloc, std::max(T * attnCols, chunkRows * (I + H)) * e,
+    // ELECTRA's embeddings (E wide, before their projection) and its generator head's transform
+    // output use the scratch too; E <= 3·hidden in every checkpoint, so this max changes nothing there.
+    const size_t E = size_t(config.embeddingWidth());
+    c.scratch = DeviceBuffer(alloc, std::max({T * attnCols, chunkRows * (I + H), T * E}) * e,
                              ctxOverQuery ? "layer scratch [tokens, max(3*hidden, intermediate+hidden)]"
                                           : "layer scratch [tokens, max(4*hidden, intermediate+hidden)]");
     auto* base = static_cast<unsigned char*>(c.scratch.get());

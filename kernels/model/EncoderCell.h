@@ -7,7 +7,9 @@
 // context over Q: AttentionStrategy::overwritesQuery, 100 MB less at bert-base 128 × 512) and
 // [inter I | ffnOut H] for the feed-forward; the re-padded output reuses it at the end. From
 // kFfnChunkMinRows tokens on, the FFN runs over row chunks so that [chunk, I + H] fits in
-// attention's part (bert-base 128 × 512: 2 chunks, each GEMM still ≥ 2048 rows).
+// attention's part (bert-base 128 × 512: 2 chunks, each GEMM still ≥ 2048 rows). ELECTRA's
+// E-wide embeddings (before the projection to hidden) and the MLM transform's output live in the
+// scratch as well while it is free.
 #include <cstdint>
 #include <vector>
 

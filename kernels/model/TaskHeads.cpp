@@ -1,8 +1,11 @@
 // The task heads of CudaBertModel on x (the encoder's output): logits in the cell's logits buffer,
 // or nothing for the encoder. Classification ends here (one row per sequence); per-position
-// outputs are re-padded by forward(). Same heads as HF's BertFor* classes:
-//   mlm: GELU(x·Wtᵀ + b) → LayerNorm → ·Embᵀ + decoder bias (tied to the word embeddings)
-//   classification: the CLS row → tanh(·Wpᵀ + b) (pooler) → classifier
+// outputs are re-padded by forward(). The heads of HF's *For<Task> classes of the family, which
+// share one shape (the names differ: core/model/CheckpointNames.cpp):
+//   mlm: GELU(x·Wtᵀ + b) → LayerNorm → ·Embᵀ + decoder bias, the transform E wide (E = hidden,
+//        or ELECTRA's embedding_size in its generator head), the decoder tied to the word embeddings
+//   classification: the first token → act(·Wpᵀ + b) → classifier, act = tanh (BERT's pooler,
+//        RoBERTa's classifier.dense), relu (DistilBERT's pre_classifier), gelu (ELECTRA)
 //   token_classification, qa: one linear layer per position
 #include <string>
 
@@ -22,7 +25,7 @@ void CudaBertModel::checkHead(Task task) const {
         need(w_.mlmTransformW && w_.mlmTransformB && w_.mlmLnG && w_.mlmLnB && w_.mlmDecoderB, "masked-LM head");
         break;
     case Task::Classification:
-        need(w_.poolerW && w_.poolerB, "pooler");
+        need(w_.poolerW && w_.poolerB, "first-token dense layer (pooler, classifier.dense or pre_classifier)");
         need(w_.classifierW && w_.classifierB && w_.classifierLabels > 0, "sequence classifier");
         break;
     case Task::TokenClassification:
@@ -42,9 +45,10 @@ void CudaBertModel::headForward() {
     switch (c.task) {
     case Task::Encoder: break;
     case Task::Mlm: {
-        void* t = c.ctx;   // [tokens, hidden] of the layer scratch, free by now
+        void* t = c.scratch.get();   // [tokens, E] at the layer scratch's start, free by now
+        const int E = config_.embeddingWidth();
         linears_.mlmTransform->run({.y = t, .x = x, .weight = w_.mlmTransformW, .bias = w_.mlmTransformB, .rows = T});
-        ops::biasResidualLayerNorm(dtype_, t, t, nullptr, nullptr, w_.mlmLnG, w_.mlmLnB, T, H,
+        ops::biasResidualLayerNorm(dtype_, t, t, nullptr, nullptr, w_.mlmLnG, w_.mlmLnB, T, E,
                                    float(config_.layerNormEps), context_.stream());
         linears_.mlmDecoder->run({.y = logits, .x = t, .weight = w_.wordEmb, .bias = w_.mlmDecoderB, .rows = T});
         break;

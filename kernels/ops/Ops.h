@@ -14,13 +14,29 @@ namespace bertbench::cuda::ops {
 
 enum class Activation { None, Gelu, Tanh, Relu };
 
-// out[r] = LayerNorm(word[ids[p]] + position[p % seqLen] + tokenType[types[p]]) with
-// p = rowToPadded ? rowToPadded[r] : r (the packed layout gathers real tokens here).
-// Ids outside the tables are clamped (memory safety; the backend validates inputs on the host).
+// The embedding tables of one model (device pointers, model dtype), each row `width` wide:
+// hidden_size, or ELECTRA's embedding_size.
+struct EmbeddingTables {
+    const void* word = nullptr;        // [vocab, width]
+    int vocab = 0;
+    const void* position = nullptr;    // [maxPositions, width]
+    int maxPositions = 0;
+    int positionOffset = 0;            // the first position id: 0 (BERT), pad_token_id + 1 (RoBERTa family)
+    const void* tokenType = nullptr;   // [typeVocab, width]; null: the architecture has no token types
+    int typeVocab = 0;
+    const void* gamma = nullptr;       // LayerNorm [width]
+    const void* beta = nullptr;
+    int width = 0;
+    float eps = 1e-12f;
+};
+
+// out[r] = LayerNorm(word[ids[p]] + position[offset + p % seqLen] (+ tokenType[types[p]])) with
+// p = rowToPadded ? rowToPadded[r] : r (the packed layout gathers real tokens here); out is
+// [rows, width]. Ids outside the tables are clamped (memory safety; the backend validates inputs
+// on the host). tokenTypes may be null when tables.tokenType is.
 void embeddingLayerNorm(DType dtype, void* out, const int32_t* ids, const int32_t* tokenTypes,
-                        const int32_t* rowToPadded, int64_t rows, int seqLen, const void* wordEmb, int vocab,
-                        const void* positionEmb, int maxPositions, const void* typeEmb, int typeVocab,
-                        const void* gamma, const void* beta, int hidden, float eps, cudaStream_t stream);
+                        const int32_t* rowToPadded, int64_t rows, int seqLen, const EmbeddingTables& tables,
+                        cudaStream_t stream);
 
 // out = LayerNorm(in + bias + residual) row by row; bias and residual may be null; out may alias
 // in or residual. Statistics in fp32.
