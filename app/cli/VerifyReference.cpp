@@ -1,5 +1,6 @@
 #include "app/cli/VerifyReference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -100,11 +101,22 @@ int verifyAgainstReference(const ParsedArgs& parsed, std::ostream& out, std::ost
     const Task task = referenceTask(parsed, reference, weights.config);
     const TaskOutput want = expectedOutput(reference, task);
 
+    // The torch:* backends run HF itself, so by default they are not compared with HF; named in
+    // --backends they are (their worker's choice of class, inputs and outputs for this architecture),
+    // with the python3 found on PATH.
+    std::vector<std::string> asked;
+    if (const auto list = parsed.value("--backends")) asked = splitList("--backends", *list);
     app::RegistryOptions registryOptions;
-    registryOptions.torch = false;   // the worker compares itself with HF by construction
+    registryOptions.torch = std::any_of(asked.begin(), asked.end(), [](const std::string& n) {
+        return n.rfind("torch:", 0) == 0;
+    });
     const BackendRegistry registry = app::makeRegistry(registryOptions);
-    std::vector<std::string> names = registry.names();
-    if (const auto list = parsed.value("--backends")) names = splitList("--backends", *list);
+    const std::vector<std::string> names = asked.empty() ? registry.names() : asked;
+    // The torch:* backends get the weights as a preset's reach them, through the checkpoint BertBench
+    // writes (HfCheckpointWriter), not the folder as it is: the check covers the writer's names and
+    // config.json for this architecture too.
+    BertWeights written = weights;
+    written.config.name.clear();
 
     out << "Model " << *model << " (" << weights.config.modelType << "), task " << toString(task) << ", reference "
         << reference.path << " (" << reference.batch.batchSize << " × " << reference.batch.maxSeqLen << ")\n";
@@ -114,10 +126,21 @@ int verifyAgainstReference(const ParsedArgs& parsed, std::ostream& out, std::ost
     for (const std::string& name : names) {
         const BackendInfo* info = registry.find(name);
         if (!info) throw UsageError("--backends: unknown backend " + name);
+        if (!info->unavailableReason.empty()) {
+            table.addRow({name, "-", "-", "-", "-", "-", "not run: " + info->unavailableReason});
+            continue;
+        }
+        if (info->unavailableFor) {
+            if (const std::string why = info->unavailableFor(weights.config, task); !why.empty()) {
+                table.addRow({name, "-", "-", "-", "-", "-", "not run: " + why});
+                continue;
+            }
+        }
+        const bool viaWriter = name.rfind("torch:", 0) == 0;
         for (DType dtype : dtypesFor(parsed, *info)) {
             try {
                 std::unique_ptr<Backend> backend = info->create();
-                backend->loadModel(weights, dtype);
+                backend->loadModel(viaWriter ? written : weights, dtype);
                 backend->prepare(task, reference.batch);
                 backend->forward();
                 const std::vector<NamedOutput> got = namedOutputs(backend->output());

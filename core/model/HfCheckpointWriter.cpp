@@ -5,18 +5,67 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/model/CheckpointNames.h"
 #include "core/model/SafetensorsWriter.h"
 #include "core/util/Errors.h"
 
 namespace bertbench {
 
-std::string hfConfigJson(const ModelConfig& c) {
-    nlohmann::ordered_json j;
-    // Not the source's architectures: "BertForTokenClassification" there would make loadHfCheckpoint read
-    // classifier.* (the sequence classifier here) as the token classifier. from_pretrained is given the class.
-    j["architectures"] = std::vector<std::string>{"BertForPreTraining"};
-    j["model_type"] = "bert";
+namespace {
+
+bool isRobertaFamily(const std::string& type) {
+    return type == "roberta" || type == "xlm-roberta" || type == "camembert";
+}
+
+// transformers' class prefix of each architecture this writer writes.
+std::string classPrefix(const std::string& type) {
+    if (type == "bert") return "Bert";
+    if (type == "roberta") return "Roberta";
+    if (type == "xlm-roberta") return "XLMRoberta";
+    if (type == "camembert") return "Camembert";
+    if (type == "distilbert") return "DistilBert";
+    if (type == "electra") return "Electra";
+    throw ConfigError("model_type '" + type +
+                      "': no HF checkpoint writer (bert, roberta, xlm-roberta, camembert, distilbert, electra)");
+}
+
+void labels(nlohmann::ordered_json& j, int numLabels) {
+    // save_pretrained writes id2label/label2id, not num_labels; HF derives num_labels from them.
+    nlohmann::ordered_json id2label = nlohmann::ordered_json::object(), label2id = nlohmann::ordered_json::object();
+    for (int i = 0; i < numLabels; ++i) {
+        id2label[std::to_string(i)] = "LABEL_" + std::to_string(i);
+        label2id["LABEL_" + std::to_string(i)] = i;
+    }
+    j["id2label"] = id2label;
+    j["label2id"] = label2id;
+}
+
+void padToken(nlohmann::ordered_json& j, int padTokenId) {
+    if (padTokenId < 0) j["pad_token_id"] = nullptr;
+    else j["pad_token_id"] = padTokenId;
+}
+
+// DistilBertConfig's own names (dim, n_layers, ...); its LayerNorm eps is fixed at 1e-12 in HF.
+void distilBertFields(nlohmann::ordered_json& j, const ModelConfig& c) {
     j["vocab_size"] = c.vocabSize;
+    j["dim"] = c.hiddenSize;
+    j["n_layers"] = c.numLayers;
+    j["n_heads"] = c.numHeads;
+    j["hidden_dim"] = c.intermediateSize;
+    j["activation"] = c.hiddenAct;
+    j["dropout"] = 0.1;   // inactive in eval mode; HF's defaults
+    j["attention_dropout"] = 0.1;
+    j["qa_dropout"] = 0.1;
+    j["seq_classif_dropout"] = 0.2;
+    j["max_position_embeddings"] = c.maxPositions;
+    j["sinusoidal_pos_embds"] = false;
+    j["initializer_range"] = 0.02;
+}
+
+// BertConfig's names, which RobertaConfig, XLMRobertaConfig, CamembertConfig and ElectraConfig share.
+void bertFields(nlohmann::ordered_json& j, const ModelConfig& c) {
+    j["vocab_size"] = c.vocabSize;
+    if (c.modelType == "electra") j["embedding_size"] = c.embeddingWidth();
     j["hidden_size"] = c.hiddenSize;
     j["num_hidden_layers"] = c.numLayers;
     j["num_attention_heads"] = c.numHeads;
@@ -29,30 +78,96 @@ std::string hfConfigJson(const ModelConfig& c) {
     j["initializer_range"] = 0.02;
     j["layer_norm_eps"] = c.layerNormEps;
     j["position_embedding_type"] = "absolute";
-    if (c.padTokenId < 0) j["pad_token_id"] = nullptr;
-    else j["pad_token_id"] = c.padTokenId;
-    // save_pretrained writes id2label/label2id, not num_labels; HF derives num_labels from them.
-    nlohmann::ordered_json id2label = nlohmann::ordered_json::object(), label2id = nlohmann::ordered_json::object();
-    for (int i = 0; i < c.numLabels; ++i) {
-        id2label[std::to_string(i)] = "LABEL_" + std::to_string(i);
-        label2id["LABEL_" + std::to_string(i)] = i;
+    if (isRobertaFamily(c.modelType)) {
+        j["bos_token_id"] = 0;
+        j["eos_token_id"] = 2;
     }
-    j["id2label"] = id2label;
-    j["label2id"] = label2id;
-    j["torch_dtype"] = "float32";
-    return j.dump(2) + "\n";
+    if (c.modelType == "electra") {   // ElectraConfig's sequence-summary defaults
+        j["summary_type"] = "first";
+        j["summary_use_proj"] = true;
+        j["summary_activation"] = "gelu";
+        j["summary_last_dropout"] = 0.1;
+    }
 }
-
-namespace {
 
 void add(std::vector<NamedTensor>& list, const std::string& name, const Tensor& t) {
     if (!t.empty()) list.push_back({name, &t});
 }
 
+// The architecture's name of a tensor: encoder names under the base model's prefix (as a task
+// model saves them), head names as they are.
+class Names {
+public:
+    explicit Names(const std::string& modelType) : n_(checkpointNamesFor(modelType)) {}
+    const CheckpointNames& table() const { return n_; }
+    std::string full(const std::string& name) const {
+        for (const std::string& root : n_.encoderRoots)
+            if (name.rfind(root, 0) == 0) return n_.basePrefix + name;
+        return name;
+    }
+    // weight and bias of a linear layer or LayerNorm
+    void linear(std::vector<NamedTensor>& list, const std::string& name, const Tensor& w, const Tensor& b) const {
+        add(list, full(name + ".weight"), w);
+        add(list, full(name + ".bias"), b);
+    }
+
+private:
+    CheckpointNames n_;
+};
+
+std::vector<NamedTensor> namedTensors(const BertWeights& w, const Names& names) {
+    const CheckpointNames& n = names.table();
+    std::vector<NamedTensor> t;
+    add(t, names.full(n.wordEmb), w.wordEmb);
+    add(t, names.full(n.posEmb), w.posEmb);
+    if (!n.typeEmb.empty()) add(t, names.full(n.typeEmb), w.typeEmb);
+    names.linear(t, n.embLn, w.embLnGamma, w.embLnBeta);
+    if (!n.embProj.empty()) names.linear(t, n.embProj, w.embProjW, w.embProjB);
+    for (size_t i = 0; i < w.layers.size(); ++i) {
+        const LayerWeights& l = w.layers[i];
+        const std::string p = n.layer + std::to_string(i) + ".";
+        names.linear(t, p + n.query, l.queryW, l.queryB);
+        names.linear(t, p + n.key, l.keyW, l.keyB);
+        names.linear(t, p + n.value, l.valueW, l.valueB);
+        names.linear(t, p + n.attnOut, l.attnOutW, l.attnOutB);
+        names.linear(t, p + n.attnLn, l.attnLnGamma, l.attnLnBeta);
+        names.linear(t, p + n.inter, l.interW, l.interB);
+        names.linear(t, p + n.out, l.outW, l.outB);
+        names.linear(t, p + n.outLn, l.outLnGamma, l.outLnBeta);
+    }
+    names.linear(t, n.seqPooler, w.poolerW, w.poolerB);
+    names.linear(t, n.mlmDense, w.mlmTransformW, w.mlmTransformB);
+    names.linear(t, n.mlmLn, w.mlmLnGamma, w.mlmLnBeta);
+    // The decoder weight is tied to the word embeddings (HF re-ties it on load); its bias is saved
+    // under the first of its tied names, as save_pretrained does (cls.predictions.bias, lm_head.bias, ...).
+    add(t, n.mlmBias.front(), w.mlmDecoderB);
+    names.linear(t, n.seqClassifier, w.classifierW, w.classifierB);
+    names.linear(t, n.qa, w.qaW, w.qaB);
+    return t;
+}
+
 } // namespace
+
+std::string hfConfigJson(const ModelConfig& c) {
+    const std::string prefix = classPrefix(c.modelType);
+    nlohmann::ordered_json j;
+    // Not the source's architectures: "*ForTokenClassification" there would make loadHfCheckpoint read
+    // classifier.* (the sequence classifier here) as the token classifier. from_pretrained is given the class.
+    j["architectures"] = std::vector<std::string>{prefix + (c.modelType == "bert" ? "ForPreTraining" : "ForMaskedLM")};
+    j["model_type"] = c.modelType;
+    if (c.modelType == "distilbert") distilBertFields(j, c);
+    else bertFields(j, c);
+    padToken(j, c.padTokenId);
+    labels(j, c.numLabels);
+    j["tie_word_embeddings"] = true;
+    j["torch_dtype"] = "float32";
+    return j.dump(2) + "\n";
+}
 
 bool writeHfCheckpoint(const BertWeights& w, const std::string& folder) {
     namespace fs = std::filesystem;
+    const std::string config = hfConfigJson(w.config);   // refuses an architecture it cannot write, first
+    const Names names(w.config.modelType);
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (!fs::is_directory(folder)) throw InputError(folder + ": cannot create the checkpoint folder: " + ec.message());
@@ -60,55 +175,16 @@ bool writeHfCheckpoint(const BertWeights& w, const std::string& folder) {
     const fs::path configPath = fs::path(folder) / kHfConfigFile;
     {
         std::ofstream out(configPath, std::ios::binary | std::ios::trunc);
-        out << hfConfigJson(w.config);
+        out << config;
         out.close();
         if (!out) throw InputError(configPath.string() + ": cannot write the model config");
     }
-
-    std::vector<NamedTensor> t;
-    add(t, "bert.embeddings.word_embeddings.weight", w.wordEmb);
-    add(t, "bert.embeddings.position_embeddings.weight", w.posEmb);
-    add(t, "bert.embeddings.token_type_embeddings.weight", w.typeEmb);
-    add(t, "bert.embeddings.LayerNorm.weight", w.embLnGamma);
-    add(t, "bert.embeddings.LayerNorm.bias", w.embLnBeta);
-    for (size_t i = 0; i < w.layers.size(); ++i) {
-        const LayerWeights& l = w.layers[i];
-        const std::string p = "bert.encoder.layer." + std::to_string(i) + ".";
-        add(t, p + "attention.self.query.weight", l.queryW);
-        add(t, p + "attention.self.query.bias", l.queryB);
-        add(t, p + "attention.self.key.weight", l.keyW);
-        add(t, p + "attention.self.key.bias", l.keyB);
-        add(t, p + "attention.self.value.weight", l.valueW);
-        add(t, p + "attention.self.value.bias", l.valueB);
-        add(t, p + "attention.output.dense.weight", l.attnOutW);
-        add(t, p + "attention.output.dense.bias", l.attnOutB);
-        add(t, p + "attention.output.LayerNorm.weight", l.attnLnGamma);
-        add(t, p + "attention.output.LayerNorm.bias", l.attnLnBeta);
-        add(t, p + "intermediate.dense.weight", l.interW);
-        add(t, p + "intermediate.dense.bias", l.interB);
-        add(t, p + "output.dense.weight", l.outW);
-        add(t, p + "output.dense.bias", l.outB);
-        add(t, p + "output.LayerNorm.weight", l.outLnGamma);
-        add(t, p + "output.LayerNorm.bias", l.outLnBeta);
-    }
-    add(t, "bert.pooler.dense.weight", w.poolerW);
-    add(t, "bert.pooler.dense.bias", w.poolerB);
-    add(t, "cls.predictions.transform.dense.weight", w.mlmTransformW);
-    add(t, "cls.predictions.transform.dense.bias", w.mlmTransformB);
-    add(t, "cls.predictions.transform.LayerNorm.weight", w.mlmLnGamma);
-    add(t, "cls.predictions.transform.LayerNorm.bias", w.mlmLnBeta);
-    // The decoder weight is tied to the word embeddings (HF re-ties it on load); its bias is
-    // saved as cls.predictions.bias, as save_pretrained does.
-    add(t, "cls.predictions.bias", w.mlmDecoderB);
-    add(t, "classifier.weight", w.classifierW);
-    add(t, "classifier.bias", w.classifierB);
-    add(t, "qa_outputs.weight", w.qaW);
-    add(t, "qa_outputs.bias", w.qaB);
-    writeSafetensors((fs::path(folder) / kHfWeightsFile).string(), t, {{"format", "pt"}});
+    writeSafetensors((fs::path(folder) / kHfWeightsFile).string(), namedTensors(w, names), {{"format", "pt"}});
 
     if (w.tokenClassifierW.empty()) return false;
+    const std::string token = names.table().tokenClassifier;
     writeSafetensors((fs::path(folder) / kTokenClassifierFile).string(),
-                     {{"classifier.weight", &w.tokenClassifierW}, {"classifier.bias", &w.tokenClassifierB}},
+                     {{token + ".weight", &w.tokenClassifierW}, {token + ".bias", &w.tokenClassifierB}},
                      {{"format", "pt"}});
     return true;
 }

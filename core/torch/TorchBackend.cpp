@@ -1,5 +1,6 @@
 #include "core/torch/TorchBackend.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/batch/BatchValidation.h"
@@ -137,11 +138,7 @@ std::vector<KernelOption> TorchBackend::kernelOptions() const {
 }
 
 void TorchBackend::loadModel(const BertWeights& weights, DType dtype) {
-    // The worker loads transformers' Bert* classes; the family's own classes come with its own loader.
-    if (weights.config.modelType != "bert") {
-        throw BackendError("model_type '" + weights.config.modelType + "': " + name() +
-                           " loads BERT checkpoints only so far (the cpu:* backends run the whole family)");
-    }
+    // The worker loads the architecture's own classes (config.json's model_type).
     if (worker_) worker_->stop(options_.stopGraceS);
     worker_.reset();
     prepared_ = false;
@@ -177,14 +174,21 @@ void TorchBackend::prepare(Task task, const Batch& batch) {
     writeInt32File(ids, batch.inputIds);
     writeInt32File(mask, batch.attentionMask);
     const nlohmann::json shape = {batch.batchSize, batch.maxSeqLen};
+    nlohmann::json request = {{"cmd", "prepare"},
+                              {"task", toString(task)},
+                              {"input_ids", {{"path", ids}, {"shape", shape}, {"dtype", "i32"}}},
+                              {"attention_mask", {{"path", mask}, {"shape", shape}, {"dtype", "i32"}}},
+                              {"memory_limit_bytes", memoryLimitBytes_}};
+    // Token types only where they are not all zeros (HF's default): a reference file's, say.
+    const bool types = config_.hasTokenTypes() &&
+                       std::any_of(batch.tokenTypeIds.begin(), batch.tokenTypeIds.end(), [](int32_t t) { return t != 0; });
+    if (types) {
+        const std::string path = folder_->file("token_type_ids.bin");
+        writeInt32File(path, batch.tokenTypeIds);
+        request["token_type_ids"] = {{"path", path}, {"shape", shape}, {"dtype", "i32"}};
+    }
     prepared_ = true;   // from here on replies are bounded by the cell timeout
-    const nlohmann::json reply =
-        call({{"cmd", "prepare"},
-              {"task", toString(task)},
-              {"input_ids", {{"path", ids}, {"shape", shape}, {"dtype", "i32"}}},
-              {"attention_mask", {{"path", mask}, {"shape", shape}, {"dtype", "i32"}}},
-              {"memory_limit_bytes", memoryLimitBytes_}},
-             timeoutFor(options_.replyTimeoutS));
+    const nlohmann::json reply = call(request, timeoutFor(options_.replyTimeoutS));
     if (reply.contains("compile_ms") && reply["compile_ms"].is_number()) compileMs_ = reply["compile_ms"].get<double>();
     if (options_.compile && compileMs_ < 0)
         throw BackendError(name() + ": the worker reported no compile time for a compiled model");

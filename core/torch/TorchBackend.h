@@ -1,6 +1,7 @@
 #pragma once
 // torch:eager | torch:sdpa | torch:flash_attention_2 | torch:sdpa+compile: HuggingFace transformers'
-// BERT in a Python worker (TorchWorkerProcess), driven through docs/TORCH_WORKER_PROTOCOL.md.
+// BERT-family models (the architecture's own *Model / *For<Task> class) in a Python worker
+// (TorchWorkerProcess), driven through docs/TORCH_WORKER_PROTOCOL.md.
 //
 // One worker per backend: started by loadModel and kept for the sweep; stopped in the destructor.
 // The weights reach it as a temporary HF checkpoint folder written from the same BertWeights (or

@@ -22,6 +22,10 @@ void registerTorchBackends(BackendRegistry& registry, const TorchRegistration& o
                            " (" + options.python + ")";
         info.dtypes = {DType::Float32, DType::Float16, DType::BFloat16};
         info.unavailableReason = torchUnavailableReason(probe, v.attention, device);
+        // Per architecture and task: the classes the installed transformers has, and what each supports.
+        info.unavailableFor = [probe, attention = std::string(v.attention), device](const ModelConfig& model, Task task) {
+            return torchModelUnavailableReason(probe, attention, device, model.modelType, toString(task));
+        };
         TorchBackendOptions backend;
         backend.python = options.python;
         backend.workerScript = options.workerScript;

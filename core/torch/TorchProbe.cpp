@@ -76,6 +76,19 @@ TorchProbeResult runTorchProbe(const std::string& python, const std::string& wor
             r.bertSdpa = boolField(*it, "sdpa");
             r.bertFlash = boolField(*it, "flash_attention_2");
         }
+        if (const auto it = hello.find("family"); it != hello.end() && it->is_object()) {
+            for (const auto& [modelType, tasks] : it->items()) {
+                if (!tasks.is_object()) continue;
+                for (const auto& [task, support] : tasks.items()) {
+                    if (!support.is_object()) continue;
+                    TorchClassSupport& s = r.family[modelType][task];
+                    s.className = stringField(support, "class");
+                    s.present = boolField(support, "present");
+                    s.sdpa = boolField(support, "sdpa");
+                    s.flash = boolField(support, "flash_attention_2");
+                }
+            }
+        }
         if (const std::string m = stringField(hello, "min_torch"); !m.empty()) r.minTorch = m;
         if (const std::string m = stringField(hello, "min_transformers"); !m.empty()) r.minTransformers = m;
     } catch (const std::exception& e) {
@@ -119,6 +132,31 @@ std::string torchUnavailableReason(const TorchProbeResult& p, const std::string&
             return "transformers " + p.transformersVersion +
                    "'s BertModel does not support attn_implementation=flash_attention_2";
     }
+    return "";
+}
+
+std::string torchModelUnavailableReason(const TorchProbeResult& p, const std::string& attention,
+                                        const std::string& device, const std::string& modelType,
+                                        const std::string& task) {
+    const auto arch = p.family.find(modelType);
+    if (arch == p.family.end()) {
+        if (modelType == "bert" || p.family.empty()) return torchUnavailableReason(p, attention, device);
+        return "transformers " + p.transformersVersion + " reports no " + modelType + " models to the worker";
+    }
+    // The architecture's own class decides sdpa and flash_attention_2, not BertModel's.
+    TorchProbeResult general = p;
+    general.bertSdpa = general.bertFlash = true;
+    if (std::string why = torchUnavailableReason(general, attention, device); !why.empty()) return why;
+    const auto cls = arch->second.find(task);
+    if (cls == arch->second.end() || !cls->second.present) {
+        const std::string name = cls == arch->second.end() ? std::string() : cls->second.className;
+        return "transformers " + p.transformersVersion + " has no " + task + " head for " + modelType +
+               (name.empty() ? std::string() : " (no " + name + ")");
+    }
+    const TorchClassSupport& c = cls->second;
+    if ((attention == "sdpa" && !c.sdpa) || (attention == "flash_attention_2" && !c.flash))
+        return "transformers " + p.transformersVersion + "'s " + c.className + " does not support attn_implementation=" +
+               attention;
     return "";
 }
 

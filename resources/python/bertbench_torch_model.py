@@ -1,7 +1,8 @@
 """The model side of BertBench's torch:* worker (bertbench_torch_worker.py is the protocol side).
 
-`Worker` holds one HuggingFace transformers BERT and answers load, prepare, forward, output and
-release; the raw little-endian array files of docs/TORCH_WORKER_PROTOCOL.md are read and written
+`Worker` holds one HuggingFace transformers model of the BERT family (the architecture's own
+*Model / *For<Task> class, chosen by config.json's model_type) and answers load, prepare, forward,
+output and release; the raw little-endian array files of docs/TORCH_WORKER_PROTOCOL.md are read and written
 here. torch and transformers are imported only when a request needs them, so that the protocol
 side can answer `hello` on an interpreter that lacks them.
 """
@@ -14,13 +15,59 @@ MIN_TORCH = (2, 0)           # scaled_dot_product_attention, torch.compile
 MIN_TRANSFORMERS = (4, 36)   # from_pretrained(attn_implementation=...)
 COMPILE_CALLS = 3            # first calls of a compiled model: trace, compile, record the CUDA graph
 
-TASK_CLASSES = {
-    "encoder": "BertModel",
-    "mlm": "BertForMaskedLM",
-    "classification": "BertForSequenceClassification",
-    "token_classification": "BertForTokenClassification",
-    "qa": "BertForQuestionAnswering",
+# model_type → the prefix of transformers' classes; a task's class is prefix + TASK_SUFFIXES[task].
+FAMILY_PREFIXES = {
+    "bert": "Bert",
+    "roberta": "Roberta",
+    "xlm-roberta": "XLMRoberta",
+    "camembert": "Camembert",
+    "distilbert": "DistilBert",
+    "electra": "Electra",
 }
+TASK_SUFFIXES = {
+    "encoder": "Model",
+    "mlm": "ForMaskedLM",
+    "classification": "ForSequenceClassification",
+    "token_classification": "ForTokenClassification",
+    "qa": "ForQuestionAnswering",
+}
+NO_TOKEN_TYPES = ("distilbert",)   # forward() takes no token_type_ids
+# Tensors a task class may report missing although save_pretrained never writes them: buffers and
+# decoders tied to the word embeddings.
+TIED_OR_BUFFERS = ("position_ids", "decoder.weight", "decoder.bias", "vocab_projector.weight",
+                   "generator_lm_head.weight")
+
+
+def task_class_name(model_type, task):
+    return FAMILY_PREFIXES[model_type] + TASK_SUFFIXES[task]
+
+
+def class_support(transformers, name):
+    """{"sdpa", "flash_attention_2"} as the class declares them, or None when transformers has no such class."""
+    try:
+        cls = getattr(transformers, name, None)
+    except Exception:   # a lazy import that fails (a missing optional dependency)
+        cls = None
+    if cls is None:
+        return None
+    return {"sdpa": bool(getattr(cls, "_supports_sdpa", False)),
+            # Spelled _supports_flash_attn_2 before transformers 4.53 and _supports_flash_attn after.
+            "flash_attention_2": bool(getattr(cls, "_supports_flash_attn", False)
+                                      or getattr(cls, "_supports_flash_attn_2", False))}
+
+
+def family_support(transformers):
+    """model_type → task → {"class", "present", "sdpa", "flash_attention_2"} (present False: transformers lacks the head)."""
+    out = {}
+    for model_type, prefix in FAMILY_PREFIXES.items():
+        tasks = {}
+        for task in TASK_SUFFIXES:
+            name = task_class_name(model_type, task)
+            support = class_support(transformers, name)
+            tasks[task] = dict(support or {"sdpa": False, "flash_attention_2": False}, **{"class": name,
+                                                                                         "present": support is not None})
+        out[model_type] = tasks
+    return out
 DTYPES = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 INPUT_DTYPES = {"i32": 4}
 
@@ -140,6 +187,7 @@ class Worker:
         self.dtype = None
         self.torch = None
         self.token_classifier = None
+        self.model_type = "bert"
 
     # ---- load: settings + the encoder, so that an unusable attention fails here, untimed ----------
     def load(self, req):
@@ -151,6 +199,11 @@ class Worker:
         checkpoint = req.get("checkpoint")
         if not isinstance(checkpoint, str) or not os.path.isfile(os.path.join(checkpoint, "config.json")):
             raise RequestError(f"checkpoint {checkpoint!r} is not a folder with config.json")
+        with open(os.path.join(checkpoint, "config.json"), encoding="utf-8") as f:
+            model_type = json.load(f).get("model_type", "bert")
+        if model_type not in FAMILY_PREFIXES:
+            raise RequestError(f"model_type {model_type!r} is not one of {sorted(FAMILY_PREFIXES)}")
+        self.model_type = model_type
         dtype = choice(req, "dtype", DTYPES)
         device = choice(req, "device", ("cuda", "cpu"), f"device {req.get('device')!r} is not cuda or cpu")
         if device == "cuda" and not torch.cuda.is_available():
@@ -206,10 +259,15 @@ class Worker:
             return
         self.free_model()
         torch = self.torch
+        import inspect
         import transformers
-        cls = getattr(transformers, TASK_CLASSES[task])
+        name = task_class_name(self.model_type, task)
+        if class_support(transformers, name) is None:
+            raise RequestError(f"transformers {transformers.__version__} has no {name}: no {task} head for "
+                               f"{self.model_type}")
+        cls = getattr(transformers, name)
         kwargs = {"attn_implementation": self.settings["attention"], "output_loading_info": True}
-        if task == "encoder":
+        if task == "encoder" and "add_pooling_layer" in inspect.signature(cls.__init__).parameters:
             kwargs["add_pooling_layer"] = False   # BertBench's encoder: the last hidden state, no pooler
         try:
             model, info = cls.from_pretrained(self.settings["checkpoint"], **kwargs)
@@ -220,11 +278,10 @@ class Worker:
             model, info = cls.from_pretrained(self.settings["checkpoint"], **kwargs), {}
         # A head missing from the checkpoint would be randomly initialised: refuse, the output would
         # not be the one the other backends compute.
-        missing = [k for k in info.get("missing_keys", [])
-                   if not k.endswith(("position_ids", "decoder.weight", "decoder.bias"))]
+        missing = [k for k in info.get("missing_keys", []) if not k.endswith(TIED_OR_BUFFERS)]
         if missing:
             raise RequestError(f"the checkpoint has no weights for {', '.join(sorted(missing)[:6])} "
-                               f"({TASK_CLASSES[task]} would initialise them randomly)")
+                               f"({name} would initialise them randomly)")
         if task == "token_classification" and self.token_classifier is not None:
             with torch.no_grad():
                 model.classifier.weight.copy_(self.token_classifier["classifier.weight"])
@@ -242,11 +299,16 @@ class Worker:
         if self.settings is None:
             raise RequestError("prepare before load")
         torch = self.torch
-        task = choice(req, "task", TASK_CLASSES)
+        task = choice(req, "task", TASK_SUFFIXES)
         ids_bytes, shape = read_array_file(req.get("input_ids"), "input_ids")
         mask_bytes, mask_shape = read_array_file(req.get("attention_mask"), "attention_mask")
         if len(shape) != 2 or mask_shape != shape:
             raise RequestError(f"input_ids {shape} and attention_mask {mask_shape} must be one [batch, seq] shape")
+        types_bytes = None
+        if req.get("token_type_ids") is not None:
+            types_bytes, types_shape = read_array_file(req.get("token_type_ids"), "token_type_ids")
+            if types_shape != shape:
+                raise RequestError(f"token_type_ids {types_shape} must have input_ids' shape {shape}")
         self.release()
         self.ensure_model(task)
         if self.device.type == "cuda":
@@ -257,6 +319,9 @@ class Worker:
         ids = torch.frombuffer(bytearray(ids_bytes), dtype=torch.int32).reshape(shape).to(torch.int64)
         mask = torch.frombuffer(bytearray(mask_bytes), dtype=torch.int32).reshape(shape).to(torch.int64)
         self.inputs = {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
+        if types_bytes is not None and self.model_type not in NO_TOKEN_TYPES:
+            types = torch.frombuffer(bytearray(types_bytes), dtype=torch.int32).reshape(shape).to(torch.int64)
+            self.inputs["token_type_ids"] = types.to(self.device)
         self.task = task
         compile_ms = -1.0
         if self.device.type == "cuda":

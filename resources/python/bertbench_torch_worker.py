@@ -16,7 +16,7 @@ import os
 import sys
 import traceback
 
-from bertbench_torch_model import MIN_TORCH, MIN_TRANSFORMERS, RequestError, Worker, error_text
+from bertbench_torch_model import MIN_TORCH, MIN_TRANSFORMERS, RequestError, Worker, error_text, family_support
 
 PROTOCOL_VERSION = 1
 REPLY_MARKER = "@bertbench-reply "
@@ -42,6 +42,7 @@ def probe():
         "cuda_available": False, "cuda_device": "", "cuda_version": "",
         "flash_attn": None,
         "bert_supports": {"eager": False, "sdpa": False, "flash_attention_2": False},
+        "family": {},
         "min_torch": ".".join(map(str, MIN_TORCH)),
         "min_transformers": ".".join(map(str, MIN_TRANSFORMERS)),
     }
@@ -66,6 +67,11 @@ def probe():
             getattr(BertModel, "_supports_flash_attn", False) or getattr(BertModel, "_supports_flash_attn_2", False))
     except Exception as e:
         info["transformers_error"] = error_text(e)
+    if info["transformers"]:
+        try:   # which heads and attentions transformers has per architecture, from each class
+            info["family"] = family_support(sys.modules["transformers"])
+        except Exception as e:
+            info["family_error"] = error_text(e)
     try:
         import importlib.metadata
         import importlib.util

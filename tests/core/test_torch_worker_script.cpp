@@ -134,6 +134,69 @@ private slots:
         else qputenv("PYTHONPATH", oldPath);
         QVERIFY(reaped(pid));
     }
+
+    // The family through the real worker and the mock: the probe reports, per architecture and task,
+    // the class transformers has and its attentions; a RoBERTa model written by HfCheckpointWriter
+    // loads into RobertaModel / RobertaForSequenceClassification (classifier.out_proj, not classifier).
+    void familyAgainstMockTorch() {
+        const QByteArray oldPath = qgetenv("PYTHONPATH");
+        qputenv("PYTHONPATH", QByteArray(BERTBENCH_SOURCE_DIR) + "/tests/tools/mock_torch");
+        const TorchProbeResult probe = runTorchProbe("python3", "", 60);
+        QCOMPARE(probe.family.at("roberta").at("classification").className,
+                 std::string("RobertaForSequenceClassification"));
+        QVERIFY(probe.family.at("roberta").at("classification").present);
+        QCOMPARE(torchModelUnavailableReason(probe, "sdpa", "cpu", "roberta", "classification"), std::string());
+        VERIFY_CONTAINS(torchModelUnavailableReason(probe, "sdpa", "cpu", "electra", "qa"),
+                        "has no qa head for electra (no ElectraForQuestionAnswering)");
+        VERIFY_CONTAINS(torchModelUnavailableReason(probe, "sdpa", "cpu", "xlm-roberta", "classification"),
+                        "XLMRobertaForSequenceClassification does not support attn_implementation=sdpa");
+        QCOMPARE(torchModelUnavailableReason(probe, "eager", "cpu", "xlm-roberta", "classification"), std::string());
+        VERIFY_CONTAINS(torchModelUnavailableReason(probe, "eager", "cpu", "modernbert", "encoder"),
+                        "reports no modernbert models");
+        // The registry carries the verdict for a run's plan check.
+        BackendRegistry registry;
+        TorchRegistration reg;
+        reg.device = "cpu";
+        registerTorchBackends(registry, reg);
+        ModelConfig electra = presetConfig("tiny");
+        electra.modelType = "electra";
+        VERIFY_CONTAINS(registry.find("torch:sdpa")->unavailableFor(electra, Task::Qa), "ElectraForQuestionAnswering");
+        QCOMPARE(registry.find("torch:sdpa")->unavailableFor(electra, Task::Encoder), std::string());
+
+        ModelConfig c = presetConfig("tiny");
+        c.name = "tiny-roberta";
+        c.modelType = "roberta";
+        c.typeVocabSize = 1;
+        c.padTokenId = 1;
+        c.positionOffset = 2;
+        c.maxPositions = 514;
+        const BertWeights w = randomWeights(c, 4);
+        TorchBackendOptions o;
+        o.device = "cpu";
+        o.attention = "eager";
+        {
+            TorchBackend backend(o);
+            backend.loadModel(w, DType::Float32);
+            const Batch batch = batchOf(2, 8, 0.5);
+            const int64_t labels = c.numLabels, hidden = c.hiddenSize;
+            backend.prepare(Task::Encoder, batch);
+            backend.forward();
+            TaskOutput out = backend.output();
+            QCOMPARE(out.shape, (std::vector<int64_t>{2, 8, hidden}));
+            QCOMPARE(out.values[size_t(hidden) + 3], fakeValue(batch.inputIds[1], 3));
+            backend.releaseCell();
+            backend.prepare(Task::Classification, batch);
+            backend.forward();
+            out = backend.output();
+            int64_t total = 0;
+            for (int p = 0; p < batch.lengths[0]; ++p) total += batch.inputIds[size_t(p)];
+            QCOMPARE(out.values[1], w.classifierW.data[size_t(hidden)] + float(total % 97) / 100.0f);
+            backend.releaseCell();
+            (void)labels;
+        }
+        if (oldPath.isEmpty()) qunsetenv("PYTHONPATH");
+        else qputenv("PYTHONPATH", oldPath);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTorchWorkerScript)

@@ -7,6 +7,11 @@ weights), reports the head tensors it lacks as missing_keys, and its outputs are
   classification         out[b, j] = classifier.weight[j, 0] + (sum of row b's real ids % 97) / 100
   token_classification   out[b, s, j] = classifier.weight[j, 0] + (id % 7) / 10
 so that a test can tell the sequence classifier from the token classifier.
+
+A few of the family's classes too (RoBERTa's: its names under "roberta.", the sequence classifier's
+output layer classifier.out_proj; XLM-R's sequence classifier without sdpa; ELECTRA without a QA
+class), so that a test sees the worker pick each architecture's own class and the probe report
+what transformers lacks.
 """
 import json
 import os
@@ -70,6 +75,8 @@ class _Base:
         missing = [n for n in cls.needs if n not in tensors]
         if "classifier.weight" in tensors:
             model.classifier = _Linear(tensors["classifier.weight"])
+        if "classifier.out_proj.weight" in tensors:
+            model.out_proj = _Linear(tensors["classifier.out_proj.weight"])
         info = {"missing_keys": missing, "unexpected_keys": [], "mismatched_keys": [], "error_msgs": []}
         return (model, info) if output_loading_info else model
 
@@ -134,3 +141,27 @@ class BertForMaskedLM(_Base):
 
     def compute(self, ids, mask, b, s):
         raise RuntimeError("the mock has no masked-LM head (its [B, S, 30522] output is too big for lists)")
+
+
+class RobertaModel(BertModel):
+    needs = ["roberta.embeddings.word_embeddings.weight"]
+
+
+class RobertaForSequenceClassification(BertForSequenceClassification):
+    needs = RobertaModel.needs + ["classifier.dense.weight", "classifier.out_proj.weight"]
+
+    def compute(self, ids, mask, b, s):
+        self.classifier = self.out_proj   # RoBERTa's head: dense, tanh, out_proj
+        return BertForSequenceClassification.compute(self, ids, mask, b, s)
+
+
+class XLMRobertaModel(RobertaModel):
+    pass
+
+
+class XLMRobertaForSequenceClassification(RobertaForSequenceClassification):
+    _supports_sdpa = False
+
+
+class ElectraModel(BertModel):
+    needs = ["electra.embeddings.word_embeddings.weight"]
