@@ -310,6 +310,10 @@ def report(dirs, after=None, before="before", variants=None):
     verdict_lines(dirs, out)
     if verdicts:
         out.append("\nTargets: " + "; ".join(f"{k}: {'met' if v else 'missed'}" for k, v in verdicts.items()))
+    family = find(dirs, "family_table.md")   # the family grid's table, last (bench/family/steps.sh)
+    if family:
+        with open(family) as f:
+            out += ["", f.read().rstrip()]
     return "\n".join(out), verdicts
 
 
