@@ -9,6 +9,10 @@
 //          and a key-padding mask; workspace per thread, never S×S.
 //   flash_attention_2: over packed rows (no padding), per sequence the same online softmax over
 //          its own keys only (cumulative offsets locate each sequence).
+// Sliding-window attention (ModernBERT's local layers, AttentionShape::window): eager masks the
+// keys outside the window in its S×S scores, as HF does; sdpa and flash_attention_2 never visit
+// a key block wholly outside a query block's window and mask the partial ones, so a local layer
+// costs O(S · window).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -27,6 +31,8 @@ struct AttentionShape {
     int headDim = 0;
     const int* lengths = nullptr;        // [batch] real tokens per sequence
     const int64_t* offsets = nullptr;    // [batch + 1] packed row offsets (flash)
+    // A query at position i sees the keys at |i − j| <= window; -1 = every key (global attention).
+    int window = -1;
 };
 
 // Floats of workspace: eager needs B·heads·S·S shared; the streaming kinds need this per thread.

@@ -44,7 +44,12 @@ std::string attentionName(AttentionKind kind) {
     return "?";
 }
 
-CpuBackend::CpuBackend(AttentionKind kind) : kind_(kind), tracker_("cpu:" + attentionName(kind)), model_(tracker_) {}
+CpuBackend::CpuBackend(AttentionKind kind) : kind_(kind), tracker_("cpu:" + attentionName(kind)) {}
+
+CpuModel& CpuBackend::model() const {
+    if (!model_) throw BackendError("no model loaded (loadModel first)");
+    return *model_;
+}
 
 std::string CpuBackend::name() const { return "cpu:" + attentionName(kind_); }
 
@@ -58,28 +63,32 @@ void CpuBackend::loadModel(const BertWeights& weights, DType dtype) {
     if (dtype != DType::Float32) {
         throw BackendError(name() + " runs fp32 only; " + toString(dtype) + " is not supported on the CPU");
     }
-    model_.load(weights);
+    // The model type picks the forward; the previous model's buffers go before the next one's come.
+    if (model_) model_->unload();
+    model_ = makeCpuModel(weights.config, tracker_);
+    model_->load(weights);
 }
 
-void CpuBackend::prepare(Task task, const Batch& batch) { model_.prepare(task, batch, kind_); }
+void CpuBackend::prepare(Task task, const Batch& batch) { model().prepare(task, batch, kind_); }
 
 double CpuBackend::forward() {
     const auto start = std::chrono::steady_clock::now();
-    model_.forward();
+    model().forward();
     const auto end = std::chrono::steady_clock::now();
     return std::chrono::duration<double, std::milli>(end - start).count();
 }
 
 std::optional<OpBreakdown> CpuBackend::profileForward() {
     ScopeTimer timer;
-    model_.setScopeTimer(&timer);
+    CpuModel& m = model();
+    m.setScopeTimer(&timer);
     try {
-        model_.forward();
+        m.forward();
     } catch (...) {
-        model_.setScopeTimer(nullptr);
+        m.setScopeTimer(nullptr);
         throw;
     }
-    model_.setScopeTimer(nullptr);
+    m.setScopeTimer(nullptr);
     return breakdownFromScopes(timer.records(), 0.0);
 }
 
@@ -90,8 +99,10 @@ std::vector<KernelOption> CpuBackend::kernelOptions() const {
             {"blas", blasLibrary()}};
 }
 
-TaskOutput CpuBackend::output() { return model_.output(); }
+TaskOutput CpuBackend::output() { return model().output(); }
 
-void CpuBackend::releaseCell() { model_.releaseCell(); }
+void CpuBackend::releaseCell() {
+    if (model_) model_->releaseCell();
+}
 
 } // namespace bertbench::cpu

@@ -1,10 +1,12 @@
 #pragma once
-// cpu:eager, cpu:sdpa and cpu:flash_attention_2: the Backend interface over CpuBertModel,
-// with its own MemoryTracker (peak, limit) and steady-clock timing. fp32 only.
+// cpu:eager, cpu:sdpa and cpu:flash_attention_2: the Backend interface over the CPU forward of
+// the loaded model's type (CpuModel.h: BERT's layers or ModernBERT's), with its own MemoryTracker
+// (peak, limit) and steady-clock timing. fp32 only.
+#include <memory>
 #include <string>
 
 #include "core/backend/Backend.h"
-#include "core/cpu/CpuBertModel.h"
+#include "core/cpu/CpuModel.h"
 
 namespace bertbench::cpu {
 
@@ -35,7 +37,9 @@ public:
 private:
     AttentionKind kind_;
     MemoryTracker tracker_;
-    CpuBertModel model_;
+    std::unique_ptr<CpuModel> model_;   // null until a model is loaded
+
+    CpuModel& model() const;
 };
 
 } // namespace bertbench::cpu

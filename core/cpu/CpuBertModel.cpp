@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/batch/BatchValidation.h"
+#include "core/cpu/CpuModernBertModel.h"
 #include "core/cpu/ThreadPool.h"
 #include "core/util/Errors.h"
 
@@ -38,6 +39,11 @@ void forRows(int64_t rows, F&& body) {
 }
 
 } // namespace
+
+std::unique_ptr<CpuModel> makeCpuModel(const ModelConfig& config, MemoryTracker& tracker) {
+    if (config.isModernBert()) return std::make_unique<CpuModernBertModel>(tracker);
+    return std::make_unique<CpuBertModel>(tracker);
+}
 
 void CpuBertModel::load(const BertWeights& w) {
     unload();
@@ -250,14 +256,7 @@ void CpuBertModel::embed() {
 }
 
 void CpuBertModel::classifierActivation(float* x, int64_t n) const {
-    const std::string& act = config_.classifierActivation;
-    if (act == "gelu") {
-        geluInPlace(x, n);
-    } else if (act == "relu") {
-        for (int64_t i = 0; i < n; ++i) x[i] = std::max(x[i], 0.0f);
-    } else {
-        for (int64_t i = 0; i < n; ++i) x[i] = std::tanh(x[i]);
-    }
+    activationInPlace(config_.classifierActivation, x, n);
 }
 
 void CpuBertModel::attention() {

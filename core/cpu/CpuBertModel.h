@@ -1,39 +1,33 @@
 #pragma once
-// The fp32 reference BERT forward on the CPU: embeddings + LayerNorm, the encoder layers and
-// the five task heads. The attention strategy is the only choice (CpuAttention.h); eager and
-// sdpa run every layer over the padded B×S rows, flash_attention_2 packs the real tokens once
-// after the embeddings and scatters the task output back to the padded layout.
+// The fp32 reference BERT forward on the CPU (BERT and its family: RoBERTa, XLM-R, CamemBERT,
+// DistilBERT, ELECTRA): embeddings + LayerNorm, the post-norm encoder layers and the five task
+// heads. The attention strategy is the only choice (CpuAttention.h); eager and sdpa run every
+// layer over the padded B×S rows, flash_attention_2 packs the real tokens once after the
+// embeddings and scatters the task output back to the padded layout.
 #include <cstdint>
 #include <vector>
 
-#include "core/backend/Backend.h"
-#include "core/cpu/CpuAttention.h"
+#include "core/cpu/CpuModel.h"
 #include "core/cpu/CpuOps.h"
-#include "core/cpu/TrackingAllocator.h"
-#include "core/profile/ScopeTimer.h"
 
 namespace bertbench::cpu {
 
-class CpuBertModel {
+class CpuBertModel final : public CpuModel {
 public:
     explicit CpuBertModel(MemoryTracker& tracker) : tracker_(tracker) {}
 
     // Copies the weights into tracked buffers (Q, K and V fused into one [3H, H] projection).
-    void load(const BertWeights& weights);
-    void unload();
-    bool loaded() const { return !wordEmb_.empty(); }
-    const ModelConfig& config() const { return config_; }
+    void load(const BertWeights& weights) override;
+    void unload() override;
+    bool loaded() const override { return !wordEmb_.empty(); }
+    const ModelConfig& config() const override { return config_; }
 
-    // Checks the batch (validateBatch) and the head, and allocates the cell's inputs, activations,
-    // workspace and output. Throws InputError (bad batch), BackendError (no model, missing head)
-    // or OutOfMemoryError.
-    void prepare(Task task, const Batch& batch, AttentionKind kind);
-    bool prepared() const { return prepared_; }
-    void forward();
-    TaskOutput output() const;
-    void releaseCell();
-    // Per-category steady-clock scopes of the next forwards (null = off; the profiling forward).
-    void setScopeTimer(ScopeTimer* timer) { timer_ = timer; }
+    void prepare(Task task, const Batch& batch, AttentionKind kind) override;
+    bool prepared() const override { return prepared_; }
+    void forward() override;
+    TaskOutput output() const override;
+    void releaseCell() override;
+    void setScopeTimer(ScopeTimer* timer) override { timer_ = timer; }
 
 private:
     struct Layer {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <stdexcept>
 
 #include "core/cpu/CpuMath.h"
 #include "core/cpu/ThreadPool.h"
@@ -147,11 +148,36 @@ BERTBENCH_VECTOR_CLONES void addLayerNormRow(float* x, const float* residual, fl
     for (float s : sq) var += s;
     var /= float(n);
     const float rstd = 1.0f / std::sqrt(var + eps);
-    for (int j = 0; j < n; ++j) out[j] = (x[j] - mean) * rstd * gamma[j] + beta[j];
+    if (beta) {
+        for (int j = 0; j < n; ++j) out[j] = (x[j] - mean) * rstd * gamma[j] + beta[j];
+    } else {
+        for (int j = 0; j < n; ++j) out[j] = (x[j] - mean) * rstd * gamma[j];
+    }
 }
 
 BERTBENCH_VECTOR_CLONES void geluInPlace(float* x, int64_t n) {
     for (int64_t i = 0; i < n; ++i) x[i] = geluErf(x[i]);
+}
+
+void activationInPlace(const std::string& name, float* x, int64_t n) {
+    if (name == "gelu") {
+        geluInPlace(x, n);
+    } else if (name == "relu") {
+        for (int64_t i = 0; i < n; ++i) x[i] = std::max(x[i], 0.0f);
+    } else if (name == "tanh") {
+        for (int64_t i = 0; i < n; ++i) x[i] = std::tanh(x[i]);
+    } else {
+        throw std::invalid_argument("activation '" + name + "' is not implemented (gelu, relu, tanh)");
+    }
+}
+
+BERTBENCH_VECTOR_CLONES void geGluRows(const float* inputAndGate, float* out, int64_t rows, int width) {
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* input = inputAndGate + r * 2 * width;
+        const float* gate = input + width;
+        float* o = out + r * width;
+        for (int j = 0; j < width; ++j) o[j] = geluErf(input[j]) * gate[j];
+    }
 }
 
 BERTBENCH_VECTOR_CLONES void addBiasRows(float* y, int64_t rows, int n, const float* bias) {

@@ -41,10 +41,15 @@ void linear(const float* x, int64_t rows, int K, const float* W, const float* bi
             const RowEpilogue& epilogue = {});
 
 // out = LayerNorm(x + residual)·gamma + beta over one row of n; out may alias residual.
-// residual may be null.
+// residual may be null, and beta (a LayerNorm without bias: ModernBERT's).
 void addLayerNormRow(float* x, const float* residual, float* out, int n, const float* gamma, const float* beta,
                      float eps);
 void geluInPlace(float* x, int64_t n);
+// The heads' activations by config name: "gelu" (exact), "relu", "tanh".
+void activationInPlace(const std::string& name, float* x, int64_t n);
+// GeGLU (ModernBERT's MLP): out[r] = gelu(input[r]) · gate[r], where each input row holds the
+// `width` inputs then the `width` gates (HF's Wi(x).chunk(2)); out rows are `width` wide.
+void geGluRows(const float* inputAndGate, float* out, int64_t rows, int width);
 void addBiasRows(float* y, int64_t rows, int n, const float* bias);
 
 // Softmax building blocks on one row.

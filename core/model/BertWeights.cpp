@@ -21,6 +21,17 @@ int64_t BertWeights::parameterBytes() const {
                             &qaB}) {
         n += t->numel();
     }
+    const ModernBertWeights& m = modernBert;
+    for (const ModernBertLayerWeights& l : m.layers) {
+        for (const Tensor* t : {&l.attnNormGamma, &l.attnNormBeta, &l.qkvW, &l.qkvB, &l.attnOutW, &l.attnOutB,
+                                &l.mlpNormGamma, &l.mlpNormBeta, &l.wiW, &l.wiB, &l.mlpOutW, &l.mlpOutB}) {
+            n += t->numel();
+        }
+    }
+    for (const Tensor* t : {&m.finalNormGamma, &m.finalNormBeta, &m.headDenseW, &m.headDenseB, &m.headNormGamma,
+                            &m.headNormBeta}) {
+        n += t->numel();
+    }
     return n * int64_t(sizeof(float));
 }
 
@@ -34,10 +45,76 @@ Tensor filled(std::vector<int64_t> shape, float value) {
     return t;
 }
 
+// A tensor of `shape` when the config has it (a bias it declares), else empty.
+Tensor zerosIf(bool present, std::vector<int64_t> shape) { return present ? filled(std::move(shape), 0.0f) : Tensor(); }
+
+void fillNormalInOrder(const std::vector<Tensor*>& normal, uint64_t seed) {
+    std::vector<NormalFillJob> jobs;
+    for (size_t i = 0; i < normal.size(); ++i) {
+        jobs.push_back({normal[i]->ptr(), normal[i]->data.size(), kInitStd, mixSeed(mixSeed(seed) + i)});
+    }
+    fillNormal(jobs);
+}
+
+// ModernBERT's shapes: no position or type tables, pre-norm layers, biases only where declared,
+// one prediction head for every task, the decoder tied to the word embeddings.
+BertWeights randomModernBert(const ModelConfig& config, uint64_t seed) {
+    const int64_t h = config.hiddenSize, inter = config.intermediateSize, v = config.vocabSize;
+    const int64_t labels = config.numLabels;
+    const ModernBertSettings& s = config.modernBert;
+    BertWeights w;
+    w.config = config;
+    ModernBertWeights& m = w.modernBert;
+    std::vector<Tensor*> normal;
+
+    w.wordEmb = Tensor({v, h});
+    w.embLnGamma = filled({h}, 1.0f);
+    w.embLnBeta = zerosIf(s.normBias, {h});
+    normal.push_back(&w.wordEmb);
+    m.layers.resize(size_t(config.numLayers));
+    for (size_t i = 0; i < m.layers.size(); ++i) {
+        ModernBertLayerWeights& l = m.layers[i];
+        if (i > 0) {   // layer 0 reads the embeddings' norm: its attn_norm is the identity
+            l.attnNormGamma = filled({h}, 1.0f);
+            l.attnNormBeta = zerosIf(s.normBias, {h});
+        }
+        l.qkvW = Tensor({3 * h, h});
+        l.qkvB = zerosIf(s.attentionBias, {3 * h});
+        l.attnOutW = Tensor({h, h});
+        l.attnOutB = zerosIf(s.attentionBias, {h});
+        l.mlpNormGamma = filled({h}, 1.0f);
+        l.mlpNormBeta = zerosIf(s.normBias, {h});
+        l.wiW = Tensor({2 * inter, h});
+        l.wiB = zerosIf(s.mlpBias, {2 * inter});
+        l.mlpOutW = Tensor({h, inter});
+        l.mlpOutB = zerosIf(s.mlpBias, {h});
+        normal.insert(normal.end(), {&l.qkvW, &l.attnOutW, &l.wiW, &l.mlpOutW});
+    }
+    m.finalNormGamma = filled({h}, 1.0f);
+    m.finalNormBeta = zerosIf(s.normBias, {h});
+    m.headDenseW = Tensor({h, h});
+    m.headDenseB = zerosIf(s.classifierBias, {h});
+    m.headNormGamma = filled({h}, 1.0f);
+    m.headNormBeta = zerosIf(s.normBias, {h});
+    m.hasDecoder = true;
+    w.mlmDecoderB = zerosIf(s.decoderBias, {v});
+    w.classifierW = Tensor({labels, h});
+    w.classifierB = filled({labels}, 0.0f);
+    w.tokenClassifierW = Tensor({labels, h});
+    w.tokenClassifierB = filled({labels}, 0.0f);
+    w.qaW = Tensor({2, h});
+    w.qaB = filled({2}, 0.0f);
+    normal.insert(normal.end(), {&m.headDenseW, &w.classifierW, &w.tokenClassifierW, &w.qaW});
+    fillNormalInOrder(normal, seed);
+    if (config.padTokenId >= 0) std::fill_n(w.wordEmb.ptr() + int64_t(config.padTokenId) * h, h, 0.0f);
+    return w;
+}
+
 } // namespace
 
 BertWeights randomWeights(const ModelConfig& config, uint64_t seed) {
     config.validate();
+    if (config.isModernBert()) return randomModernBert(config, seed);
     const int64_t h = config.hiddenSize, inter = config.intermediateSize, v = config.vocabSize;
     const int64_t labels = config.numLabels;
     const int64_t e = config.embeddingWidth();   // hidden_size but in ELECTRA
@@ -94,11 +171,7 @@ BertWeights randomWeights(const ModelConfig& config, uint64_t seed) {
         normal.push_back(&w.embProjW);
     }
 
-    std::vector<NormalFillJob> jobs;
-    for (size_t i = 0; i < normal.size(); ++i) {
-        jobs.push_back({normal[i]->ptr(), normal[i]->data.size(), kInitStd, mixSeed(mixSeed(seed) + i)});
-    }
-    fillNormal(jobs);
+    fillNormalInOrder(normal, seed);
 
     // HF zeroes the padding token's embedding row.
     if (config.padTokenId >= 0) {

@@ -94,6 +94,31 @@ CheckpointNames checkpointNamesFor(const std::string& type) {
         n.mlmDecoder = "vocab_projector.weight";
         return n;
     }
+    if (type == "modernbert") {
+        // Every task model puts its head (head.dense, head.norm) before its own output layer:
+        // decoder (MLM), or classifier (sequence and token classification, QA).
+        CheckpointNames n;
+        n.basePrefix = "model.";
+        n.encoderRoots = {"embeddings.", "layers.", "final_norm."};
+        n.wordEmb = "embeddings.tok_embeddings.weight";
+        n.embLn = "embeddings.norm";
+        n.layer = "layers.";
+        n.attnLn = "attn_norm";
+        n.qkv = "attn.Wqkv";
+        n.attnOut = "attn.Wo";
+        n.outLn = "mlp_norm";
+        n.inter = "mlp.Wi";
+        n.out = "mlp.Wo";
+        n.finalNorm = "final_norm";
+        n.mlmDense = "head.dense";
+        n.mlmLn = "head.norm";
+        n.mlmBias = {"decoder.bias"};
+        n.mlmDecoder = "decoder.weight";
+        n.seqClassifier = "classifier";
+        n.tokenClassifier = "classifier";
+        n.qa = "classifier";
+        return n;
+    }
     throw ConfigError("model_type '" + type + "' has no checkpoint names");
 }
 

@@ -1,5 +1,5 @@
-// loadHfCheckpoint: a HuggingFace folder of a BERT-family model (config.json + model.safetensors)
-// into BertWeights, by the architecture's names (CheckpointNames.h).
+// loadHfCheckpoint: a HuggingFace folder of a BERT-family model or ModernBERT (config.json +
+// model.safetensors) into BertWeights, by the architecture's names (CheckpointNames.h).
 #include <algorithm>
 #include <filesystem>
 #include <optional>
@@ -124,12 +124,14 @@ void loadEncoder(const TensorSource& src, const CheckpointNames& n, BertWeights&
     }
 }
 
-bool namesTokenClassifier(const ModelConfig& c) {
-    return std::any_of(c.architectures.begin(), c.architectures.end(), [](const std::string& a) {
-        const std::string suffix = "ForTokenClassification";
+// Whether config.json's "architectures" names a class ending in `suffix` ("ForTokenClassification").
+bool namesClass(const ModelConfig& c, const std::string& suffix) {
+    return std::any_of(c.architectures.begin(), c.architectures.end(), [&](const std::string& a) {
         return a.size() >= suffix.size() && a.compare(a.size() - suffix.size(), suffix.size(), suffix) == 0;
     });
 }
+
+bool namesTokenClassifier(const ModelConfig& c) { return namesClass(c, "ForTokenClassification"); }
 
 // A linear layer of a head: both tensors or neither (a partial head is a broken file).
 bool loadLinear(const TensorSource& src, const std::string& name, int64_t out, int64_t in, const std::string& why,
@@ -179,6 +181,82 @@ void loadHeads(const TensorSource& src, const CheckpointNames& n, BertWeights& w
     loadMlmHead(src, n, w);
 }
 
+
+// ModernBERT: every tensor of the encoder required; a bias only where the config declares one
+// (attention_bias, mlp_bias, norm_bias), as HF builds the layers.
+void loadModernBertEncoder(const TensorSource& src, const CheckpointNames& n, BertWeights& w) {
+    const ModelConfig& c = w.config;
+    const ModernBertSettings& s = c.modernBert;
+    const int64_t h = c.hiddenSize, inter = c.intermediateSize, v = c.vocabSize;
+    const std::string hs = "hidden_size " + std::to_string(h);
+    const std::string is = "intermediate_size " + std::to_string(inter);
+    auto norm = [&](const std::string& name, Tensor& gamma, Tensor& beta) {
+        gamma = src.get(name + ".weight", {h}, hs);
+        if (s.normBias) beta = src.get(name + ".bias", {h}, hs + ", norm_bias");
+    };
+    auto linear = [&](const std::string& name, int64_t out, int64_t in, bool bias, const std::string& why,
+                      Tensor& weight, Tensor& b) {
+        weight = src.get(name + ".weight", {out, in}, why);
+        if (bias) b = src.get(name + ".bias", {out}, why);
+    };
+    w.wordEmb = src.get(n.wordEmb, {v, h}, "vocab_size " + std::to_string(v) + ", " + hs);
+    norm(n.embLn, w.embLnGamma, w.embLnBeta);
+    ModernBertWeights& m = w.modernBert;
+    m.layers.resize(size_t(c.numLayers));
+    for (int i = 0; i < c.numLayers; ++i) {
+        ModernBertLayerWeights& l = m.layers[size_t(i)];
+        const std::string p = n.layer + std::to_string(i) + ".";
+        if (i > 0) norm(p + n.attnLn, l.attnNormGamma, l.attnNormBeta);   // layer 0: the identity
+        linear(p + n.qkv, 3 * h, h, s.attentionBias, "3 × " + hs + ", " + hs, l.qkvW, l.qkvB);
+        linear(p + n.attnOut, h, h, s.attentionBias, hs, l.attnOutW, l.attnOutB);
+        norm(p + n.outLn, l.mlpNormGamma, l.mlpNormBeta);
+        linear(p + n.inter, 2 * inter, h, s.mlpBias, "2 × " + is + " (GeGLU's input and gate), " + hs, l.wiW, l.wiB);
+        linear(p + n.out, h, inter, s.mlpBias, hs + ", " + is, l.mlpOutW, l.mlpOutB);
+    }
+    norm(n.finalNorm, m.finalNormGamma, m.finalNormBeta);
+}
+
+// The prediction head every ModernBERT task model has, then the task's own output layer: the
+// tied decoder (+ bias with decoder_bias) of a *ForMaskedLM, or `classifier`, which is the token
+// classifier, the QA head or the sequence classifier by the class config.json names.
+void loadModernBertHeads(const TensorSource& src, const CheckpointNames& n, BertWeights& w) {
+    const ModelConfig& c = w.config;
+    const ModernBertSettings& s = c.modernBert;
+    const int64_t h = c.hiddenSize, v = c.vocabSize, labels = c.numLabels;
+    const std::string hs = "hidden_size " + std::to_string(h);
+    std::vector<std::string> head{n.mlmDense + ".weight", n.mlmLn + ".weight"};
+    if (s.classifierBias) head.push_back(n.mlmDense + ".bias");
+    if (s.normBias) head.push_back(n.mlmLn + ".bias");
+    requireAllOrNone(src, head, "prediction");
+    if (!src.has(n.mlmDense + ".weight")) return;   // a bare ModernBertModel
+    ModernBertWeights& m = w.modernBert;
+    m.headDenseW = src.get(n.mlmDense + ".weight", {h, h}, hs);
+    if (s.classifierBias) m.headDenseB = src.get(n.mlmDense + ".bias", {h}, hs + ", classifier_bias");
+    m.headNormGamma = src.get(n.mlmLn + ".weight", {h}, hs);
+    if (s.normBias) m.headNormBeta = src.get(n.mlmLn + ".bias", {h}, hs + ", norm_bias");
+
+    const std::string why = "num_labels " + std::to_string(labels) + ", " + hs;
+    if (namesTokenClassifier(c)) {
+        loadLinear(src, n.tokenClassifier, labels, h, why, "token classifier", w.tokenClassifierW, w.tokenClassifierB);
+    } else if (namesClass(c, "ForQuestionAnswering")) {
+        loadLinear(src, n.qa, 2, h, "start and end logits, " + hs, "question-answering", w.qaW, w.qaB);
+    } else if (!namesClass(c, "ForMultipleChoice")) {   // one logit per choice: not a BertBench task
+        loadLinear(src, n.seqClassifier, labels, h, why, "classifier", w.classifierW, w.classifierB);
+    }
+
+    m.hasDecoder = namesClass(c, "ForMaskedLM") || src.has(n.mlmDecoder) ||
+                   std::any_of(n.mlmBias.begin(), n.mlmBias.end(), [&](const std::string& b) { return src.has(b); });
+    if (!m.hasDecoder) return;
+    if (s.decoderBias) w.mlmDecoderB = src.get(n.mlmBias.front(), {v}, "vocab_size " + std::to_string(v) + ", decoder_bias");
+    if (src.has(n.mlmDecoder)) {
+        const Tensor decoder = src.get(n.mlmDecoder, {v, h}, "tied to the word embeddings: vocab_size, " + hs);
+        if (decoder.data != w.wordEmb.data) {
+            throw FileFormatError(src.path() + ": " + n.mlmDecoder +
+                                  " differs from the word embeddings; only tied decoders (HF's default) are supported");
+        }
+    }
+}
+
 } // namespace
 
 BertWeights loadHfCheckpoint(const std::string& folder) {
@@ -201,8 +279,13 @@ BertWeights loadHfCheckpoint(const std::string& folder) {
     const CheckpointNames names = checkpointNamesFor(w.config.modelType);
     const SafetensorsFile file = SafetensorsFile::open(weightsPath.string());
     const TensorSource src(file, weightsPath.string(), names);
-    loadEncoder(src, names, w);
-    loadHeads(src, names, w);
+    if (w.config.isModernBert()) {
+        loadModernBertEncoder(src, names, w);
+        loadModernBertHeads(src, names, w);
+    } else {
+        loadEncoder(src, names, w);
+        loadHeads(src, names, w);
+    }
     return w;
 }
 

@@ -1,5 +1,6 @@
 #include "core/model/ModelConfig.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -62,6 +63,21 @@ ModelConfig electraPreset(const std::string& name, int embedding, int hidden, in
     return c;
 }
 
+// ModernBERT's released checkpoints: 8,192 positions, global attention every third layer (θ 160,000),
+// a 128-token window elsewhere (θ 10,000), no biases but the decoder's, mean pooling, gelu.
+ModelConfig modernBertPreset(const std::string& name, int hidden, int layers, int heads, int inter) {
+    ModelConfig c = makePreset(name, 50368, hidden, layers, heads, inter);
+    c.modelType = "modernbert";
+    c.maxPositions = 8192;
+    c.typeVocabSize = 0;
+    c.padTokenId = 50283;
+    c.layerNormEps = 1e-5;
+    c.classifierActivation = "gelu";
+    c.modernBert.classifierPooling = "mean";
+    for (int i = 0; i < layers; ++i) c.modernBert.globalLayers.push_back(i % 3 == 0);
+    return c;
+}
+
 constexpr int kUncasedVocab = 30522;
 constexpr int kCasedVocab = 28996;
 
@@ -79,7 +95,7 @@ void ModelConfig::validate() const {
     }
     checkRange(src, "intermediate_size", intermediateSize, 1, 262'144);
     checkRange(src, "max_position_embeddings", maxPositions, 1, 1 << 20);
-    checkRange(src, "type_vocab_size", typeVocabSize, modelType == "distilbert" ? 0 : 1, 1 << 16);
+    checkRange(src, "type_vocab_size", typeVocabSize, modelType == "distilbert" || isModernBert() ? 0 : 1, 1 << 16);
     checkRange(src, "embedding_size", embeddingSize, 0, 65'536);
     if (positionOffset < 0 || positionOffset >= maxPositions) {
         throw ConfigError("config '" + src + "': max_position_embeddings " + std::to_string(maxPositions) +
@@ -87,31 +103,60 @@ void ModelConfig::validate() const {
                           " (pad_token_id + 1)");
     }
     if (classifierActivation != "tanh" && classifierActivation != "relu" && classifierActivation != "gelu") {
-        throw ConfigError("config '" + src + "': the classifier's activation '" + classifierActivation +
-                          "' is not supported (tanh, relu, gelu)");
+        throw ConfigError("config '" + src + "': " + (isModernBert() ? "classifier_activation" : "the classifier's activation") +
+                          " '" + classifierActivation + "' is not supported (tanh, relu, gelu)");
     }
     checkRange(src, "num_labels", numLabels, 1, 1 << 20);
     // -1 = no padding token (HF's pad_token_id: null).
     checkRange(src, "pad_token_id", padTokenId, -1, vocabSize - 1);
     if (!(layerNormEps > 0.0) || !std::isfinite(layerNormEps) || layerNormEps > 1.0) {
         std::ostringstream os;
-        os << "config '" << src << "': layer_norm_eps " << layerNormEps << " is out of range (0, 1]";
+        os << "config '" << src << "': " << (isModernBert() ? "norm_eps " : "layer_norm_eps ") << layerNormEps
+           << " is out of range (0, 1]";
         throw ConfigError(os.str());
     }
     if (hiddenAct != "gelu") {
-        throw ConfigError("config '" + src + "': hidden_act '" + hiddenAct +
-                          "' is not supported (only 'gelu', the exact erf GELU)");
+        throw ConfigError("config '" + src + "': " + (isModernBert() ? "hidden_activation '" : "hidden_act '") +
+                          hiddenAct + "' is not supported (only 'gelu', the exact erf GELU)");
+    }
+    if (isModernBert()) validateModernBert();
+}
+
+void ModelConfig::validateModernBert() const {
+    const std::string& src = name;
+    const ModernBertSettings& m = modernBert;
+    if (m.globalLayers.size() != size_t(numLayers)) {
+        throw ConfigError("config '" + src + "': layer_types lists " + std::to_string(m.globalLayers.size()) +
+                          " layers, num_hidden_layers is " + std::to_string(numLayers));
+    }
+    // rotate_half pairs dimension d with d + head_dim / 2.
+    if (headDim() % 2 != 0) {
+        throw ConfigError("config '" + src + "': the head dimension " + std::to_string(headDim()) +
+                          " (hidden_size / num_attention_heads) is odd; rotary embeddings need it even");
+    }
+    checkRange(src, "local_attention", m.localAttention, 1, 1 << 20);
+    for (const auto& [field, theta] : {std::pair{"the global layers' rope_theta", m.globalRopeTheta},
+                                       std::pair{"the local layers' rope_theta", m.localRopeTheta}}) {
+        if (!(theta > 1.0) || !std::isfinite(theta)) {
+            std::ostringstream os;
+            os << "config '" << src << "': " << field << " " << theta << " is out of range (1, inf)";
+            throw ConfigError(os.str());
+        }
+    }
+    if (m.classifierPooling != "cls" && m.classifierPooling != "mean") {
+        throw ConfigError("config '" + src + "': classifier_pooling '" + m.classifierPooling +
+                          "' is not supported (cls, mean)");
     }
 }
 
 std::vector<std::string> presetNames() {
     return {"tiny",         "bert-base",       "bert-large",       "bert-base-cased", "bert-large-cased",
             "roberta-base", "roberta-large",   "xlm-roberta-base", "distilbert-base", "electra-base",
-            "electra-small"};
+            "electra-small", "modernbert-base", "modernbert-large"};
 }
 
 std::vector<std::string> supportedModelTypes() {
-    return {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra"};
+    return {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra", "modernbert"};
 }
 
 bool isPreset(const std::string& name) {
@@ -133,6 +178,8 @@ ModelConfig presetConfig(const std::string& name) {
     if (name == "distilbert-base") return distilbertPreset(name);
     if (name == "electra-base") return electraPreset(name, 768, 768, 12, 3072);
     if (name == "electra-small") return electraPreset(name, 128, 256, 4, 1024);
+    if (name == "modernbert-base") return modernBertPreset(name, 768, 22, 12, 1152);
+    if (name == "modernbert-large") return modernBertPreset(name, 1024, 28, 16, 2624);
     std::string list;
     for (const std::string& p : presetNames()) list += (list.empty() ? "" : ", ") + p;
     throw ConfigError("unknown model preset '" + name + "' (presets: " + list + ")");
@@ -233,6 +280,87 @@ void readDistilBertFields(const json& j, ModelConfig& c, const std::string& sour
     c.classifierActivation = "relu";   // pre_classifier, ReLU, classifier
 }
 
+bool boolField(const json& j, const char* field, bool fallback, const std::string& source) {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null()) return fallback;
+    if (!it->is_boolean()) throw ConfigError(source + ": field " + field + " must be true or false, got " + it->dump());
+    return it->get<bool>();
+}
+
+// One rotary-embedding parameter set (rope_parameters[layer type] or the legacy rope_scaling):
+// only the default RoPE is implemented; its rope_theta, when given, replaces `theta`.
+void readRopeParameters(const json& p, const std::string& field, double& theta, const std::string& source) {
+    if (p.is_null()) return;
+    if (!p.is_object()) throw ConfigError(source + ": field " + field + " must be an object, got " + typeName(p));
+    for (const char* typeKey : {"rope_type", "type"}) {   // "type": the older spelling
+        auto it = p.find(typeKey);
+        if (it == p.end() || it->is_null()) continue;
+        if (!it->is_string() || it->get<std::string>() != "default") {
+            throw ConfigError(source + ": " + field + "." + typeKey + " " + it->dump() +
+                              " is not supported (only \"default\" rotary embeddings)");
+        }
+    }
+    theta = numberField(p, "rope_theta", theta, source);
+}
+
+// ModernBertConfig's fields (transformers' defaults: ModernBERT-base), in either form: the
+// original global_attn_every_n_layers / global_rope_theta / local_rope_theta, or transformers 5's
+// layer_types / rope_parameters (which win where both are present, as in HF).
+void readModernBertFields(const json& j, ModelConfig& c, const std::string& source) {
+    ModernBertSettings& m = c.modernBert;
+    c.vocabSize = intField(j, "vocab_size", 50368, source);
+    c.hiddenSize = intField(j, "hidden_size", 768, source);
+    c.numLayers = intField(j, "num_hidden_layers", 22, source);
+    c.numHeads = intField(j, "num_attention_heads", 12, source);
+    c.intermediateSize = intField(j, "intermediate_size", 1152, source);
+    c.maxPositions = intField(j, "max_position_embeddings", 8192, source);
+    c.typeVocabSize = 0;
+    c.layerNormEps = numberField(j, "norm_eps", 1e-5, source);
+    c.hiddenAct = stringField(j, "hidden_activation", "gelu", source);
+    c.classifierActivation = stringField(j, "classifier_activation", "gelu", source);
+    m.localAttention = intField(j, "local_attention", 128, source);
+    m.normBias = boolField(j, "norm_bias", false, source);
+    m.attentionBias = boolField(j, "attention_bias", false, source);
+    m.mlpBias = boolField(j, "mlp_bias", false, source);
+    m.classifierBias = boolField(j, "classifier_bias", false, source);
+    m.decoderBias = boolField(j, "decoder_bias", true, source);
+    m.classifierPooling = stringField(j, "classifier_pooling", "cls", source);
+
+    m.globalLayers.clear();
+    if (auto types = j.find("layer_types"); types != j.end() && !types->is_null()) {
+        if (!types->is_array()) throw ConfigError(source + ": field layer_types must be an array, got " + typeName(*types));
+        for (size_t i = 0; i < types->size(); ++i) {
+            const json& t = (*types)[i];
+            const std::string text = t.is_string() ? t.get<std::string>() : std::string();
+            if (text != "full_attention" && text != "sliding_attention") {
+                throw ConfigError(source + ": layer_types[" + std::to_string(i) + "] " + t.dump() +
+                                  " is not supported (\"full_attention\" or \"sliding_attention\")");
+            }
+            m.globalLayers.push_back(text == "full_attention");
+        }
+    } else {
+        const int every = intField(j, "global_attn_every_n_layers", 3, source);
+        checkRange(source, "global_attn_every_n_layers", every, 1, 1 << 20);
+        for (int i = 0; i < std::max(c.numLayers, 0) && i < (1 << 20); ++i) m.globalLayers.push_back(i % every == 0);
+    }
+
+    m.globalRopeTheta = numberField(j, "global_rope_theta", 160000.0, source);
+    m.localRopeTheta = numberField(j, "local_rope_theta", 10000.0, source);
+    if (auto scaling = j.find("rope_scaling"); scaling != j.end()) {
+        double unused = 0;
+        readRopeParameters(*scaling, "rope_scaling", unused, source);
+    }
+    if (auto rope = j.find("rope_parameters"); rope != j.end() && !rope->is_null()) {
+        if (!rope->is_object()) throw ConfigError(source + ": field rope_parameters must be an object, got " + typeName(*rope));
+        double unused = 0;
+        readRopeParameters(*rope, "rope_parameters", unused, source);   // a flat rope_type applies to both
+        if (auto full = rope->find("full_attention"); full != rope->end())
+            readRopeParameters(*full, "rope_parameters.full_attention", m.globalRopeTheta, source);
+        if (auto sliding = rope->find("sliding_attention"); sliding != rope->end())
+            readRopeParameters(*sliding, "rope_parameters.sliding_attention", m.localRopeTheta, source);
+    }
+}
+
 int labelsOf(const json& j, const std::string& source) {
     // num_labels is not written by save_pretrained; id2label is.
     if (j.find("num_labels") != j.end()) return intField(j, "num_labels", 2, source);
@@ -274,9 +402,10 @@ ModelConfig parseHfConfig(const std::string& jsonText, const std::string& source
     c.name = sourceName;
     c.modelType = modelTypeOf(j, sourceName);
     if (c.modelType == "distilbert") readDistilBertFields(j, c, sourceName);
+    else if (c.isModernBert()) readModernBertFields(j, c, sourceName);
     else readBertFields(j, c, sourceName);
     c.numLabels = labelsOf(j, sourceName);
-    const int defaultPad = isRobertaFamily(c.modelType) ? 1 : 0;
+    const int defaultPad = isRobertaFamily(c.modelType) ? 1 : c.isModernBert() ? 50283 : 0;
     if (auto it = j.find("pad_token_id"); it != j.end() && it->is_null()) {
         c.padTokenId = -1;
     } else {

@@ -46,7 +46,7 @@ private slots:
         QCOMPARE(presetNames(), (std::vector<std::string>{"tiny", "bert-base", "bert-large", "bert-base-cased",
                                                           "bert-large-cased", "roberta-base", "roberta-large",
                                                           "xlm-roberta-base", "distilbert-base", "electra-base",
-                                                          "electra-small"}));
+                                                          "electra-small", "modernbert-base", "modernbert-large"}));
         struct Want {
             const char* name;
             int vocab, hidden, layers, heads, inter;
@@ -161,7 +161,7 @@ private slots:
         QTest::newRow("architectures") << R"({"architectures": "BertModel"})" << "architectures must be an array";
         QTest::newRow("architectures item") << R"({"architectures": [1]})" << "architectures must be an array";
         QTest::newRow("id2label") << R"({"id2label": [1, 2]})" << "id2label must be an object";
-        QTest::newRow("model type") << R"({"model_type": "modernbert"})" << "model_type 'modernbert' is not supported";
+        QTest::newRow("model type") << R"({"model_type": "mpnet"})" << "model_type 'mpnet' is not supported";
         QTest::newRow("positions") << R"({"position_embedding_type": "relative_key"})" << "position_embedding_type";
         QTest::newRow("heads") << R"({"hidden_size": 30, "num_attention_heads": 4})" << "not divisible";
     }

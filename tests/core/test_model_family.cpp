@@ -1,8 +1,9 @@
-// The BERT family on the CPU reference: RoBERTa, XLM-R, CamemBERT, DistilBERT and ELECTRA
-// checkpoints written by transformers' save_pretrained (tests/fixtures/make_hf_family.py, run on
-// the GPU machine) load by their own names, and every CPU backend reproduces HF's own eager fp32
-// outputs (reference.safetensors) on real positions, for every task head transformers has.
-// Also: the family's presets at real shapes, and what a config cannot ask of the kernels.
+// The BERT family and ModernBERT on the CPU reference: RoBERTa, XLM-R, CamemBERT, DistilBERT,
+// ELECTRA and ModernBERT checkpoints written by transformers' save_pretrained
+// (tests/fixtures/make_hf_family.py, run on the GPU machine) load by their own names, and every
+// CPU backend reproduces HF's own eager fp32 outputs (reference.safetensors) on real positions,
+// for every task head transformers has. Also: the presets at real shapes, and what a config
+// cannot ask of the kernels.
 #include <QtTest>
 
 #include <filesystem>
@@ -39,7 +40,7 @@ private slots:
     void reproducesHf_data() {
         QTest::addColumn<QString>("arch");
         QTest::addColumn<QString>("task");
-        for (const char* arch : {"roberta", "xlm-roberta", "camembert", "distilbert", "electra"})
+        for (const char* arch : {"roberta", "xlm-roberta", "camembert", "distilbert", "electra", "modernbert"})
             for (const char* task : {"encoder", "mlm", "classification", "token_classification", "qa"})
                 QTest::newRow((std::string(arch) + "/" + task).c_str()) << QString(arch) << QString(task);
     }

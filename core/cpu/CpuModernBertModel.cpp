@@ -1,0 +1,435 @@
+#include "core/cpu/CpuModernBertModel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/batch/BatchValidation.h"
+#include "core/cpu/CpuOps.h"
+#include "core/cpu/ThreadPool.h"
+#include "core/util/Errors.h"
+
+namespace bertbench::cpu {
+
+namespace {
+
+TrackedBuffer copyWeight(MemoryTracker& tracker, const Tensor& t, int64_t expected, const std::string& what) {
+    if (t.numel() != expected) {
+        throw BackendError("weights: " + what + " has " + std::to_string(t.numel()) + " values, the config needs " +
+                           std::to_string(expected));
+    }
+    return trackedCopy(tracker, t.ptr(), size_t(t.numel()), "weights");
+}
+
+// A bias the config declares (attention_bias, ...) must be there; one it does not, must not.
+TrackedBuffer copyDeclared(MemoryTracker& tracker, bool declared, const Tensor& t, int64_t expected,
+                           const std::string& what, const char* field) {
+    if (declared) return copyWeight(tracker, t, expected, what);
+    if (!t.empty()) throw BackendError("weights: " + what + " is there, the config's " + field + " is false");
+    return {};
+}
+
+// A head is optional: empty in the weights stays empty here.
+TrackedBuffer copyOptional(MemoryTracker& tracker, const Tensor& t, int64_t expected, const std::string& what) {
+    if (t.empty()) return {};
+    return copyWeight(tracker, t, expected, what);
+}
+
+template <typename F>
+void forRows(int64_t rows, F&& body) {
+    ThreadPool& pool = cpuPool();
+    const int64_t chunk = std::max<int64_t>(64, (rows + 4 * pool.size() - 1) / (4 * pool.size()));
+    pool.run((rows + chunk - 1) / chunk, [&](int64_t t, int) {
+        const int64_t begin = t * chunk, end = std::min(rows, begin + chunk);
+        for (int64_t r = begin; r < end; ++r) body(r);
+    });
+}
+
+} // namespace
+
+void CpuModernBertModel::load(const BertWeights& w) {
+    unload();
+    config_ = w.config;
+    try {
+        config_.validate();
+    } catch (const InputError& e) {
+        throw BackendError(e.what());
+    }
+    if (!config_.isModernBert()) throw BackendError("weights: model_type '" + config_.modelType + "' is not modernbert");
+    eps_ = float(config_.layerNormEps);
+    const ModernBertSettings& s = config_.modernBert;
+    const ModernBertWeights& m = w.modernBert;
+    const int64_t h = config_.hiddenSize, inter = config_.intermediateSize, v = config_.vocabSize;
+    const int64_t labels = config_.numLabels;
+    MemoryTracker& t = tracker_;
+
+    wordEmb_ = copyWeight(t, w.wordEmb, v * h, "token embeddings");
+    embNormGamma_ = copyWeight(t, w.embLnGamma, h, "embeddings norm weight");
+    embNormBeta_ = copyDeclared(t, s.normBias, w.embLnBeta, h, "embeddings norm bias", "norm_bias");
+    if (m.layers.size() != size_t(config_.numLayers)) {
+        throw BackendError("weights: " + std::to_string(m.layers.size()) + " ModernBERT layers, the config has " +
+                           std::to_string(config_.numLayers));
+    }
+    layers_.resize(m.layers.size());
+    for (size_t i = 0; i < m.layers.size(); ++i) {
+        const ModernBertLayerWeights& src = m.layers[i];
+        Layer& dst = layers_[i];
+        const std::string at = "layer " + std::to_string(i) + " ";
+        dst.global = s.globalLayers[i];
+        if (i > 0) {
+            dst.attnNormGamma = copyWeight(t, src.attnNormGamma, h, at + "attn_norm weight");
+            dst.attnNormBeta = copyDeclared(t, s.normBias, src.attnNormBeta, h, at + "attn_norm bias", "norm_bias");
+        } else if (!src.attnNormGamma.empty()) {
+            throw BackendError("weights: layer 0 has an attn_norm; ModernBERT's first layer has none (the identity)");
+        }
+        dst.qkvW = copyWeight(t, src.qkvW, 3 * h * h, at + "Wqkv weight");
+        dst.qkvB = copyDeclared(t, s.attentionBias, src.qkvB, 3 * h, at + "Wqkv bias", "attention_bias");
+        dst.attnOutW = copyWeight(t, src.attnOutW, h * h, at + "attention Wo weight");
+        dst.attnOutB = copyDeclared(t, s.attentionBias, src.attnOutB, h, at + "attention Wo bias", "attention_bias");
+        dst.mlpNormGamma = copyWeight(t, src.mlpNormGamma, h, at + "mlp_norm weight");
+        dst.mlpNormBeta = copyDeclared(t, s.normBias, src.mlpNormBeta, h, at + "mlp_norm bias", "norm_bias");
+        dst.wiW = copyWeight(t, src.wiW, 2 * inter * h, at + "Wi weight");
+        dst.wiB = copyDeclared(t, s.mlpBias, src.wiB, 2 * inter, at + "Wi bias", "mlp_bias");
+        dst.mlpOutW = copyWeight(t, src.mlpOutW, h * inter, at + "MLP Wo weight");
+        dst.mlpOutB = copyDeclared(t, s.mlpBias, src.mlpOutB, h, at + "MLP Wo bias", "mlp_bias");
+    }
+    finalNormGamma_ = copyWeight(t, m.finalNormGamma, h, "final_norm weight");
+    finalNormBeta_ = copyDeclared(t, s.normBias, m.finalNormBeta, h, "final_norm bias", "norm_bias");
+
+    if (!m.headDenseW.empty()) {
+        headDenseW_ = copyWeight(t, m.headDenseW, h * h, "prediction head dense weight");
+        headDenseB_ = copyDeclared(t, s.classifierBias, m.headDenseB, h, "prediction head dense bias", "classifier_bias");
+        headNormGamma_ = copyWeight(t, m.headNormGamma, h, "prediction head norm weight");
+        headNormBeta_ = copyDeclared(t, s.normBias, m.headNormBeta, h, "prediction head norm bias", "norm_bias");
+    }
+    hasDecoder_ = m.hasDecoder;
+    decoderB_ = copyOptional(t, w.mlmDecoderB, v, "MLM decoder bias");
+    classifierW_ = copyOptional(t, w.classifierW, labels * h, "classifier weight");
+    classifierB_ = copyOptional(t, w.classifierB, labels, "classifier bias");
+    tokenClassifierW_ = copyOptional(t, w.tokenClassifierW, labels * h, "token classifier weight");
+    tokenClassifierB_ = copyOptional(t, w.tokenClassifierB, labels, "token classifier bias");
+    qaW_ = copyOptional(t, w.qaW, 2 * h, "question-answering weight");
+    qaB_ = copyOptional(t, w.qaB, 2, "question-answering bias");
+}
+
+void CpuModernBertModel::unload() {
+    releaseCell();
+    for (TrackedBuffer* b : {&wordEmb_, &embNormGamma_, &embNormBeta_, &finalNormGamma_, &finalNormBeta_, &headDenseW_,
+                             &headDenseB_, &headNormGamma_, &headNormBeta_, &decoderB_, &classifierW_, &classifierB_,
+                             &tokenClassifierW_, &tokenClassifierB_, &qaW_, &qaB_}) {
+        b->reset();
+    }
+    layers_.clear();
+    hasDecoder_ = false;
+}
+
+void CpuModernBertModel::requireHead(Task task) const {
+    const bool head = !headDenseW_.empty();
+    bool ok = true;
+    switch (task) {
+    case Task::Encoder: break;
+    case Task::Mlm: ok = head && hasDecoder_ && (!config_.modernBert.decoderBias || !decoderB_.empty()); break;
+    case Task::Classification: ok = head && !classifierW_.empty(); break;
+    case Task::TokenClassification: ok = head && !tokenClassifierW_.empty(); break;
+    case Task::Qa: ok = head && !qaW_.empty(); break;
+    }
+    if (!ok) throw BackendError("model '" + config_.name + "' has no " + toString(task) + " head");
+}
+
+void CpuModernBertModel::prepare(Task task, const Batch& batch, AttentionKind kind) {
+    releaseCell();
+    try {
+        prepareCell(task, batch, kind);
+    } catch (...) {
+        releaseCell();   // an OutOfMemoryError halfway must not leave buffers charged
+        throw;
+    }
+}
+
+void CpuModernBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind) {
+    if (!loaded()) throw BackendError("no model loaded (loadModel first)");
+    requireHead(task);
+    validateBatch(batch, config_);
+    const int B = batch.batchSize, S = batch.maxSeqLen;
+    const size_t cells = size_t(B) * size_t(S);
+
+    task_ = task;
+    kind_ = kind;
+    batch_ = B;
+    seqLen_ = S;
+    lengths_ = batch.lengths;
+    offsets_.assign(size_t(B) + 1, 0);
+    for (int b = 0; b < B; ++b) offsets_[size_t(b) + 1] = offsets_[size_t(b)] + lengths_[size_t(b)];
+    const bool packed = kind == AttentionKind::Flash;
+    rows_ = packed ? offsets_.back() : int64_t(cells);
+
+    const int64_t H = config_.hiddenSize, I = config_.intermediateSize;
+    MemoryTracker& t = tracker_;
+    rowToken_ = TrackedArray<int32_t>(t, size_t(rows_), "input ids");
+    rowPos_ = TrackedArray<int32_t>(t, size_t(rows_), "position ids");
+    int64_t r = 0;
+    for (int b = 0; b < B; ++b) {
+        const int positions = packed ? lengths_[size_t(b)] : S;
+        for (int p = 0; p < positions; ++p, ++r) {
+            rowToken_[size_t(r)] = batch.inputIds[size_t(b) * S + size_t(p)];
+            rowPos_[size_t(r)] = p;
+        }
+    }
+    buildRotaryTables();
+
+    hidden_ = TrackedBuffer(t, size_t(rows_ * H), "hidden states");
+    normed_ = TrackedBuffer(t, size_t(rows_ * H), "normed hidden states");
+    qkv_ = TrackedBuffer(t, size_t(rows_ * 3 * H), "query/key/value");
+    ctx_ = TrackedBuffer(t, size_t(rows_ * H), "attention context");
+    tmp_ = TrackedBuffer(t, size_t(rows_ * H), "projection output");
+    inter_ = TrackedBuffer(t, size_t(rows_ * 2 * I), "GeGLU input and gate");
+    geglu_ = TrackedBuffer(t, size_t(rows_ * I), "GeGLU output");
+    const AttentionShape shape{B, S, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
+    if (kind == AttentionKind::Eager) {
+        attnWorkspace_ = TrackedBuffer(t, eagerScoresFloats(shape), "attention scores (B×heads×S×S)");
+    } else {
+        attnWorkspace_ = TrackedBuffer(t, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
+                                       "attention workspace");
+    }
+
+    switch (task) {
+    case Task::Encoder: outWidth_ = int(H); break;
+    case Task::Mlm: outWidth_ = config_.vocabSize; break;
+    case Task::Classification: outWidth_ = config_.numLabels; break;
+    case Task::TokenClassification: outWidth_ = config_.numLabels; break;
+    case Task::Qa: outWidth_ = 2; break;
+    }
+    if (task == Task::Classification) {
+        pooledIn_ = TrackedBuffer(t, size_t(B * H), "pooled hidden states");
+        pooled_ = TrackedBuffer(t, size_t(B * H), "prediction head output");
+        outputBuf_ = TrackedBuffer(t, size_t(B) * size_t(outWidth_), "logits");
+        outShape_ = {B, outWidth_};
+    } else {
+        // As CpuBertModel: padded strategies write per-position outputs straight to [B·S, width]
+        // (the encoder's is the hidden state itself); flash scatters packed rows into a buffer
+        // zeroed here once, so padding positions read 0.
+        if (packed || task != Task::Encoder) {
+            outputBuf_ = TrackedBuffer(t, cells * size_t(outWidth_), "task output");
+            if (packed) std::memset(outputBuf_.data(), 0, outputBuf_.size() * sizeof(float));
+        }
+        outShape_ = {B, S, outWidth_};
+    }
+    prepared_ = true;
+}
+
+// cos and sin of position · θ^(−2d / head_dim) for d < head_dim/2, in fp32 as HF computes them
+// (inv_freq = 1 / θ^(2d / head_dim), then the product with the position, then cos and sin).
+void CpuModernBertModel::buildRotaryTables() {
+    const int D = config_.headDim(), half = D / 2, S = seqLen_;
+    const double thetas[2] = {config_.modernBert.localRopeTheta, config_.modernBert.globalRopeTheta};
+    for (int kind = 0; kind < 2; ++kind) {
+        ropeCos_[kind] = TrackedBuffer(tracker_, size_t(S) * size_t(half), "rotary cos table");
+        ropeSin_[kind] = TrackedBuffer(tracker_, size_t(S) * size_t(half), "rotary sin table");
+        const float base = float(thetas[kind]);
+        for (int d = 0; d < half; ++d) {
+            const float invFreq = 1.0f / std::pow(base, float(2 * d) / float(D));
+            for (int p = 0; p < S; ++p) {
+                const float angle = float(p) * invFreq;
+                ropeCos_[kind][size_t(p) * half + size_t(d)] = std::cos(angle);
+                ropeSin_[kind][size_t(p) * half + size_t(d)] = std::sin(angle);
+            }
+        }
+    }
+}
+
+void CpuModernBertModel::releaseCell() {
+    prepared_ = false;
+    for (TrackedBuffer* b : {&hidden_, &normed_, &qkv_, &ctx_, &tmp_, &inter_, &geglu_, &attnWorkspace_, &pooledIn_,
+                             &pooled_, &outputBuf_, &ropeCos_[0], &ropeCos_[1], &ropeSin_[0], &ropeSin_[1]}) {
+        b->reset();
+    }
+    rowToken_.reset();
+    rowPos_.reset();
+}
+
+void CpuModernBertModel::embed() {
+    const int H = config_.hiddenSize;
+    forRows(rows_, [&](int64_t r) {
+        const float* w = wordEmb_.data() + int64_t(rowToken_[size_t(r)]) * H;
+        float* x = hidden_.data() + r * H;
+        std::copy(w, w + H, x);
+        addLayerNormRow(x, nullptr, x, H, embNormGamma_.data(), embNormBeta_.data(), eps_);
+    });
+}
+
+void CpuModernBertModel::applyRotary(int64_t begin, int64_t end, bool global) {
+    const int H = config_.hiddenSize, D = config_.headDim(), half = D / 2, heads = config_.numHeads;
+    const float* cosTable = ropeCos_[global ? 1 : 0].data();
+    const float* sinTable = ropeSin_[global ? 1 : 0].data();
+    for (int64_t r = begin; r < end; ++r) {
+        const float* c = cosTable + int64_t(rowPos_[size_t(r)]) * half;
+        const float* s = sinTable + int64_t(rowPos_[size_t(r)]) * half;
+        float* row = qkv_.data() + r * 3 * H;
+        // Q then K; V keeps no position. x·cos + rotate_half(x)·sin, rotate_half(x) = (−x₂, x₁).
+        for (int part = 0; part < 2; ++part) {
+            for (int h = 0; h < heads; ++h) {
+                float* x = row + part * H + h * D;
+                for (int d = 0; d < half; ++d) {
+                    const float a = x[d], b = x[d + half];
+                    x[d] = a * c[d] - b * s[d];
+                    x[d + half] = b * c[d] + a * s[d];
+                }
+            }
+        }
+    }
+}
+
+void CpuModernBertModel::attention(bool global) {
+    AttentionShape shape{batch_, seqLen_, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
+    shape.window = global ? -1 : config_.modernBert.halfWindow();
+    if (kind_ != AttentionKind::Eager &&
+        attnWorkspace_.size() < size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim())) {
+        // The thread count grew since prepare(): per-thread workspace must grow with it.
+        attnWorkspace_ = TrackedBuffer(tracker_, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
+                                       "attention workspace");
+    }
+    switch (kind_) {
+    case AttentionKind::Eager: eagerAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
+    case AttentionKind::Sdpa: sdpaAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
+    case AttentionKind::Flash: flashAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
+    }
+}
+
+// The norms sit in the epilogues of the GEMMs before them, on the thread that computed the rows:
+// mlp_norm after the attention's Wo + residual, the next layer's attn_norm (or final_norm) after
+// the MLP's Wo + residual.
+void CpuModernBertModel::encoderLayer(size_t index) {
+    const Layer& L = layers_[index];
+    const int H = config_.hiddenSize, I = config_.intermediateSize;
+    float* hidden = hidden_.data();
+    float* normed = normed_.data();
+    float* tmp = tmp_.data();
+    {
+        TimedScope scope(timer_, "qkv_gemm");
+        const float* in = L.attnNormGamma.empty() ? hidden : normed;   // layer 0: the embeddings as they are
+        linear(in, rows_, H, L.qkvW.data(), L.qkvB.data(), 3 * H, qkv_.data(),
+               [&](int64_t b, int64_t e) { applyRotary(b, e, L.global); });
+    }
+    {
+        TimedScope scope(timer_, "attention");
+        attention(L.global);
+    }
+    {
+        TimedScope scope(timer_, "attn_out_ln");
+        linear(ctx_.data(), rows_, H, L.attnOutW.data(), L.attnOutB.data(), H, tmp, [&](int64_t b, int64_t e) {
+            for (int64_t r = b; r < e; ++r) {
+                addLayerNormRow(hidden + r * H, tmp + r * H, normed + r * H, H, L.mlpNormGamma.data(),
+                                L.mlpNormBeta.data(), eps_);
+            }
+        });
+    }
+    {
+        TimedScope scope(timer_, "ffn_up_gelu");
+        linear(normed, rows_, H, L.wiW.data(), L.wiB.data(), 2 * I, inter_.data(), [&](int64_t b, int64_t e) {
+            geGluRows(inter_.data() + b * 2 * I, geglu_.data() + b * I, e - b, I);
+        });
+    }
+    {
+        TimedScope scope(timer_, "ffn_down_ln");
+        const bool last = index + 1 == layers_.size();
+        const float* gamma = last ? finalNormGamma_.data() : layers_[index + 1].attnNormGamma.data();
+        const float* beta = last ? finalNormBeta_.data() : layers_[index + 1].attnNormBeta.data();
+        float* out = last ? hidden : normed;   // final_norm in place: nothing reads the stream after it
+        linear(geglu_.data(), rows_, I, L.mlpOutW.data(), L.mlpOutB.data(), H, tmp, [&](int64_t b, int64_t e) {
+            for (int64_t r = b; r < e; ++r) addLayerNormRow(hidden + r * H, tmp + r * H, out + r * H, H, gamma, beta, eps_);
+        });
+    }
+}
+
+void CpuModernBertModel::predictionHead(const float* in, int64_t rows, float* out) {
+    const int H = config_.hiddenSize;
+    linear(in, rows, H, headDenseW_.data(), headDenseB_.data(), H, out, [&](int64_t b, int64_t e) {
+        activationInPlace(config_.classifierActivation, out + b * H, (e - b) * H);
+        for (int64_t r = b; r < e; ++r)
+            addLayerNormRow(out + r * H, nullptr, out + r * H, H, headNormGamma_.data(), headNormBeta_.data(), eps_);
+    });
+}
+
+void CpuModernBertModel::head() {
+    const int H = config_.hiddenSize;
+    const bool packed = kind_ == AttentionKind::Flash;
+    // Where per-position outputs go: packed sequence b's rows land at padded rows b·S.. .
+    std::vector<RowSegment> segments;
+    if (packed) {
+        for (int b = 0; b < batch_; ++b) segments.push_back({offsets_[size_t(b)], int64_t(b) * seqLen_, lengths_[size_t(b)]});
+    } else {
+        segments.push_back({0, 0, rows_});
+    }
+    // The first row of sequence b in hidden_.
+    auto firstRow = [&](int b) { return packed ? offsets_[size_t(b)] : int64_t(b) * seqLen_; };
+
+    switch (task_) {
+    case Task::Encoder:
+        if (packed) {
+            TimedScope scope(timer_, "padding");
+            cpuPool().run(batch_, [&](int64_t b, int) {
+                const RowSegment& s = segments[size_t(b)];
+                std::copy(hidden_.data() + s.inRow * H, hidden_.data() + (s.inRow + s.rows) * H,
+                          outputBuf_.data() + s.outRow * H);
+            });
+        }
+        break;
+    case Task::Mlm:
+        predictionHead(hidden_.data(), rows_, tmp_.data());
+        // The decoder is tied to the token embeddings: logits = t · Embᵀ (+ bias with decoder_bias).
+        linear(tmp_.data(), H, wordEmb_.data(), decoderB_.data(), config_.vocabSize, outputBuf_.data(), segments);
+        break;
+    case Task::TokenClassification:
+        predictionHead(hidden_.data(), rows_, tmp_.data());
+        linear(tmp_.data(), H, tokenClassifierW_.data(), tokenClassifierB_.data(), outWidth_, outputBuf_.data(), segments);
+        break;
+    case Task::Qa:
+        predictionHead(hidden_.data(), rows_, tmp_.data());
+        linear(tmp_.data(), H, qaW_.data(), qaB_.data(), 2, outputBuf_.data(), segments);
+        break;
+    case Task::Classification: {
+        const bool mean = config_.modernBert.classifierPooling == "mean";
+        for (int b = 0; b < batch_; ++b) {
+            const float* first = hidden_.data() + firstRow(b) * H;
+            float* pooled = pooledIn_.data() + int64_t(b) * H;
+            if (!mean) {
+                std::copy(first, first + H, pooled);
+                continue;
+            }
+            // HF: Σ over the real tokens of the last hidden state, divided by their count.
+            const int len = lengths_[size_t(b)];
+            std::vector<double> sum(size_t(H), 0.0);
+            for (int p = 0; p < len; ++p)
+                for (int j = 0; j < H; ++j) sum[size_t(j)] += first[int64_t(p) * H + j];
+            for (int j = 0; j < H; ++j) pooled[j] = float(sum[size_t(j)] / len);
+        }
+        predictionHead(pooledIn_.data(), batch_, pooled_.data());
+        linear(pooled_.data(), batch_, H, classifierW_.data(), classifierB_.data(), outWidth_, outputBuf_.data());
+        break;
+    }
+    }
+}
+
+void CpuModernBertModel::forward() {
+    if (!prepared_) throw BackendError("forward() without a prepared cell (prepare first)");
+    {
+        TimedScope scope(timer_, "embeddings");
+        embed();
+    }
+    for (size_t i = 0; i < layers_.size(); ++i) encoderLayer(i);
+    TimedScope scope(timer_, "head");
+    head();
+}
+
+TaskOutput CpuModernBertModel::output() const {
+    if (!prepared_) throw BackendError("output() without a prepared cell");
+    TaskOutput out;
+    out.task = task_;
+    out.shape = outShape_;
+    out.perPosition = task_ != Task::Classification;
+    const TrackedBuffer& src = (task_ == Task::Encoder && kind_ != AttentionKind::Flash) ? hidden_ : outputBuf_;
+    out.values.assign(src.data(), src.data() + src.size());
+    return out;
+}
+
+} // namespace bertbench::cpu
