@@ -16,6 +16,9 @@
 //     token_classification  2·T·H·labels
 //     qa                    2·T·H·2
 //     classification        2·B·H·H (pooler) + 2·B·H·labels   (B rows, the same for both counts)
+// ModernBERT: FFN up is GeGLU's Wi, 2·T·H·2I; a local layer's attention counts only the pairs
+// within its window (|i − j| <= local_attention/2), a global layer's every pair; the prediction
+// head's dense layer (2·T·H·H) comes before every task head, as the MLM transform does in BERT.
 #include <cstdint>
 #include <vector>
 

@@ -18,6 +18,7 @@
 #include "core/cpu/CpuBackends.h"
 #include "core/model/BertWeights.h"
 #include "core/model/HfReference.h"
+#include "core/profile/Flops.h"
 #include "core/sweep/SweepRunner.h"
 #include "core/sweep/SweepSpec.h"
 #include "core/util/Errors.h"
@@ -401,6 +402,31 @@ private slots:
                 QVERIFY2(e.relL2 < 2e-5, (std::string(name) + " " + pooling + ": rel L2 " + std::to_string(e.relL2)).c_str());
             }
         }
+    }
+
+    // Model FLOPs: GeGLU's doubled Wi, the window's pairs in local layers, the prediction head.
+    void flopsCountTheWindow() {
+        const ModelConfig c = smallModernBert();   // H 64, I 80, layers global, local, local; ±32
+        const std::vector<int> lengths{100, 10};
+        auto pairs = [](int len, int window) {
+            double n = 0;
+            for (int i = 0; i < len; ++i)
+                for (int j = 0; j < len; ++j) n += std::abs(i - j) <= window ? 1 : 0;
+            return n;
+        };
+        const double gemmPerToken = 2.0 * 64 * 192 + 2.0 * 64 * 64 + 2.0 * 64 * 160 + 2.0 * 80 * 64;
+        const double real = 3 * 110 * gemmPerToken + 4.0 * 64 * (pairs(100, 1000) + pairs(10, 1000)) +
+                            2 * 4.0 * 64 * (pairs(100, 32) + pairs(10, 32));
+        const double padded = 3 * 200 * gemmPerToken + 4.0 * 64 * 2 * pairs(100, 1000) + 2 * 4.0 * 64 * 2 * pairs(100, 32);
+        const FlopCount enc = forwardFlops(c, Task::Encoder, lengths, 100);
+        QCOMPARE(enc.real, real);
+        QCOMPARE(enc.padded, padded);
+        QCOMPARE(forwardFlops(c, Task::Qa, lengths, 100).real, real + 2.0 * 110 * 64 * 64 + 2.0 * 110 * 64 * 2);
+        // Every layer global: the full square, as BERT's.
+        ModelConfig global = c;
+        global.modernBert.globalLayers = {true, true, true};
+        QCOMPARE(forwardFlops(global, Task::Encoder, lengths, 100).real,
+                 3 * 110 * gemmPerToken + 3 * 4.0 * 64 * (pairs(100, 1000) + pairs(10, 1000)));
     }
 
     void memoryIsTheParametersAfterLoading() {
