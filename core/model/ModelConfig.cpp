@@ -135,8 +135,9 @@ void ModelConfig::validateModernBert() const {
                           " (hidden_size / num_attention_heads) is odd; rotary embeddings need it even");
     }
     checkRange(src, "local_attention", m.localAttention, 1, 1 << 20);
-    for (const auto& [field, theta] : {std::pair{"the global layers' rope_theta", m.globalRopeTheta},
-                                       std::pair{"the local layers' rope_theta", m.localRopeTheta}}) {
+    for (const auto& [field, theta] :
+         {std::pair{"rope_parameters.full_attention.rope_theta (global_rope_theta)", m.globalRopeTheta},
+          std::pair{"rope_parameters.sliding_attention.rope_theta (local_rope_theta)", m.localRopeTheta}}) {
         if (!(theta > 1.0) || !std::isfinite(theta)) {
             std::ostringstream os;
             os << "config '" << src << "': " << field << " " << theta << " is out of range (1, inf)";

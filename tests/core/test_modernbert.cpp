@@ -284,7 +284,7 @@ private slots:
         QTest::newRow("layer_types value") << R"({"layer_types": ["full_attention", "chunked_attention", "x", "y"]})"
                                            << "layer_types[1] \"chunked_attention\"";
         QTest::newRow("window") << R"({"local_attention": 0})" << "local_attention 0 is out of range";
-        QTest::newRow("theta") << R"({"rope_parameters": {"full_attention": {"rope_theta": -1.0}}})" << "rope_theta -1";
+        QTest::newRow("theta") << R"({"rope_parameters": {"full_attention": {"rope_theta": -1.0}}})" << "rope_parameters.full_attention.rope_theta (global_rope_theta) -1 is out of range";
         QTest::newRow("odd head") << R"({"hidden_size": 30, "num_attention_heads": 2})" << "rotary embeddings need it even";
         QTest::newRow("bias type") << R"({"norm_bias": "no"})" << "norm_bias must be true or false";
         QTest::newRow("types") << R"({"layer_types": "full_attention"})" << "layer_types must be an array";
