@@ -27,6 +27,7 @@ const std::vector<CommandEntry>& commands() {
         {"demo", "the default demo sweep (CPU, tiny model, 12 cells, under a minute)", demoCommand},
         {"verify", "check every GPU backend against the CPU fp32 reference", verifyCommand},
         {"list-backends", "the backends this build offers on this machine", listBackendsCommand},
+        {"list-models", "the model presets (random weights at real shapes)", listModelsCommand},
         {"info", "this machine: CPU, BLAS threads, GPUs", infoCommand},
         {"summary", "a readable table of run files (run.json, native CSV, seed CSV)", summaryCommand},
         {"convert", "convert a run between native JSON, native CSV and seed CSVs", convertCommand},

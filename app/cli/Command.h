@@ -21,6 +21,7 @@ int demoCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 int verifyCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 // list-backends, info (InfoCommands.cpp).
 int listBackendsCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
+int listModelsCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 int infoCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 // summary FILE...: a table per task × candidate (SummaryCommand.cpp).
 int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);

@@ -1,5 +1,7 @@
-// `list-backends` and `info`: what this build and this machine offer.
+// `list-backends`, `list-models` and `info`: what this build and this machine offer.
 #include <ostream>
+
+#include "core/model/ModelConfig.h"
 
 #include "app/cli/CliSupport.h"
 #include "app/cli/TextTable.h"
@@ -25,6 +27,17 @@ const CommandHelp& listBackendsHelp() {
     return help;
 }
 
+const CommandHelp& listModelsHelp() {
+    static const CommandHelp help{
+        "bertbench-cli list-models [--names]",
+        "List the model presets: random weights (seeded by --seed) at the shapes of the published\n"
+        "checkpoints, for --model / --models. A HuggingFace checkpoint folder (config.json +\n"
+        "model.safetensors) of a model type listed here works as well.",
+        {{"--names", "", "print only the preset names, one a line"}},
+        ""};
+    return help;
+}
+
 const CommandHelp& infoHelp() {
     static const CommandHelp help{"bertbench-cli info [--python PATH]",
                                   "Describe this machine as BertBench sees it: BertBench version, host, CPU, BLAS\n"
@@ -46,6 +59,32 @@ void rejectPositionals(const ParsedArgs& parsed) {
 }
 
 } // namespace
+
+int listModelsCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
+    return guardedCommand("list-models", err, [&] {
+        ParsedArgs parsed;
+        if (parseOrHelp(args, listModelsHelp(), out, parsed)) return kExitOk;
+        rejectPositionals(parsed);
+        if (parsed.has("--names")) {
+            for (const std::string& name : presetNames()) out << name << "\n";
+            return kExitOk;
+        }
+        using A = TextTable::Align;
+        TextTable table({{"preset", A::Left}, {"model_type", A::Left}, {"layers", A::Right}, {"hidden", A::Right},
+                         {"heads", A::Right}, {"ffn", A::Right}, {"vocab", A::Right}, {"max len", A::Right}});
+        for (const std::string& name : presetNames()) {
+            const ModelConfig c = presetConfig(name);
+            table.addRow({name, c.modelType, std::to_string(c.numLayers), std::to_string(c.hiddenSize),
+                          std::to_string(c.numHeads), std::to_string(c.intermediateSize), std::to_string(c.vocabSize),
+                          std::to_string(c.maxSequenceLength())});
+        }
+        out << table.str();
+        std::string types;
+        for (const std::string& t : supportedModelTypes()) types += (types.empty() ? "" : ", ") + t;
+        out << "\nCheckpoint folders of these model types load too: " << types << ".\n";
+        return kExitOk;
+    });
+}
 
 int listBackendsCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
     return guardedCommand("list-backends", err, [&] {

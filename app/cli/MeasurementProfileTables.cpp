@@ -75,6 +75,7 @@ std::string efficiencyTable(const Run& run) {
     bool any = false;
     std::string notes;
     std::set<std::string> seenNotes;
+    const bool withModel = hasSeveralModels(run);
     for (const Entry& e : measuredEntries(run)) {
         const Efficiency& eff = e.m->efficiency;
         const Energy& en = e.m->energy;
@@ -83,7 +84,7 @@ std::string efficiencyTable(const Run& run) {
         if (!en.available && !en.note.empty() && seenNotes.insert(en.note).second) notes += "  energy: " + en.note + "\n";
         if (eff.pctOfPeak < 0 && !eff.note.empty() && seenNotes.insert(eff.note).second) notes += "  % peak: " + eff.note + "\n";
         const double saved = e.isBaseline ? std::nan("") : e.row->energySavedPercent();
-        table.addRow({toString(e.row->cell.task), cellLabel(e.row->cell), e.m->backend,
+        table.addRow({taskText(e.row->cell, withModel), cellLabel(e.row->cell), e.m->backend,
                       fixed(e.m->latency.medianMs, 3), orDash(eff.achievedTflops, 2), orDash(eff.pctOfPeak, 1),
                       compact(eff.tokensPerS), en.available ? fixed(en.joulesPer1kTokens, 3) : "-",
                       en.available ? fixed(en.meanPowerW, 0) : "-", clockText(en),
@@ -109,6 +110,7 @@ std::string breakdownTable(const Run& run) {
     bool any = false;
     std::string notes;
     std::set<std::string> seenNotes;
+    const bool withModel = hasSeveralModels(run);
     for (const Entry& e : measuredEntries(run)) {
         if (!e.m->breakdown) continue;
         const OpBreakdown& b = *e.m->breakdown;
@@ -118,7 +120,7 @@ std::string breakdownTable(const Run& run) {
             continue;
         }
         any = true;
-        std::vector<std::string> cells{toString(e.row->cell.task), cellLabel(e.row->cell), e.m->backend,
+        std::vector<std::string> cells{taskText(e.row->cell, withModel), cellLabel(e.row->cell), e.m->backend,
                                        fixed(b.forwardMs, 3), fixed(b.sumMs, 3),
                                        b.forwardMs > 0 ? fixed(b.sumMs / b.forwardMs * 100, 1) + "%" : "-",
                                        fixed(b.otherMs(), 3)};

@@ -103,7 +103,7 @@ std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir
     const SweepSpec& s = plan.spec;
     std::vector<std::string> tasks;
     for (Task t : s.tasks) tasks.push_back(toString(t));
-    std::string h = "BertBench run: model " + s.model + ", " + toString(s.dtype) + ", baseline " + s.baseline + " vs " +
+    std::string h = "BertBench run: model" + std::string(s.models.size() > 1 ? "s " : " ") + joinStrings(s.models) + ", " + toString(s.dtype) + ", baseline " + s.baseline + " vs " +
                     joinStrings(s.candidates) + "\n";
     h += "  tasks " + joinStrings(tasks) + "; batch sizes " + joinInts(s.batchSizes) + "; seq lens " +
          joinInts(s.seqLens) + "; pads " + joinNumbers(s.pads) + "\n";
@@ -265,6 +265,7 @@ SweepOutcome measureWithWorkers(const RunPlan& plan, const std::vector<WorkerSlo
     SweepOutcome outcome;
     InterruptGuard guard;
     RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), plan.quiet, int(todo.size()));
+    progress.setShowModels(spec.models.size() > 1);
     try {
         WorkerPoolResult result = runWorkerPool(config, workers, spec, todo, progress, g_cancel);
         outcome.run.rows = std::move(result.rows);
@@ -293,6 +294,7 @@ SweepOutcome measureInProcess(const RunSetup& setup, const std::vector<Cell>& sk
     SweepOutcome outcome;
     InterruptGuard guard;
     RunProgress progress(out, err, RunProgress::stderrIsTerminal(err), setup.plan.quiet, totalCells);
+    progress.setShowModels(spec.models.size() > 1);
     SweepRunner runner(setup.registry);
     if (const std::optional<GpuIdentity> gpu = app::cudaBackendGpu()) runner.setGpuIdentity(*gpu);
     try {

@@ -44,9 +44,14 @@ std::vector<OptionDef> makeRunOptions() {
          "device of the default baseline and candidate (default cuda when a\nCUDA backend is available, else cpu)", {},
          kSweepGroup},
         {"--model", "PRESET|DIR",
-         "tiny, bert-base, bert-large, bert-base-cased, bert-large-cased, or a\n"
-         "HuggingFace checkpoint folder (config.json + model.safetensors);\n"
-         "default tiny on cpu, bert-base on cuda",
+         "a preset (bertbench-cli list-models) or a HuggingFace checkpoint\n"
+         "folder (config.json + model.safetensors); default tiny on cpu,\n"
+         "bert-base on cuda",
+         {}, kSweepGroup},
+        {"--models", "LIST",
+         "several models, comma-separated (a model axis: every cell is measured\n"
+         "for each, against the baseline running that model), e.g.\n"
+         "bert-base,distilbert-base",
          {}, kSweepGroup},
         {"--baseline", "NAME", "backend every candidate is compared with (default <device>:eager)", {}, kSweepGroup},
         {"--backends", "LIST",

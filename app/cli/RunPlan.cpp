@@ -64,7 +64,7 @@ void resolveDevice(const ParsedArgs& args, const BackendRegistry& registry, bool
 
 // The old script's defaults when no spec file gives them.
 void applyDefaults(const std::string& device, SweepSpec& spec) {
-    spec.model = device == "cuda" ? "bert-base" : "tiny";
+    spec.models = {device == "cuda" ? "bert-base" : "tiny"};
     spec.dtype = device == "cuda" ? DType::Float16 : DType::Float32;
     spec.tasks = {Task::Encoder};
     spec.numBatches = 50;
@@ -111,13 +111,18 @@ void applyBackends(const ParsedArgs& args, bool fromFile, RunPlan& plan) {
     }
 }
 
-// --model / --model-name, --dtype / --use-half, --tasks.
+// --model / --model-name / --models, --dtype / --use-half, --tasks.
 void applyModelDtypeTasks(const ParsedArgs& args, SweepSpec& spec) {
     auto val = [&](const std::string& flag) { return *args.value(flag); };
-    if (args.has("--model") && args.has("--model-name"))
-        throw UsageError("--model-name is the old spelling of --model; give one");
-    if (args.has("--model")) spec.model = normalizeModelName(val("--model"));
-    if (args.has("--model-name")) spec.model = normalizeModelName(val("--model-name"));
+    if (int(args.has("--model")) + int(args.has("--model-name")) + int(args.has("--models")) > 1)
+        throw UsageError("--model, --model-name and --models all name the models; give one of them");
+    if (args.has("--model")) spec.models = {normalizeModelName(val("--model"))};
+    if (args.has("--model-name")) spec.models = {normalizeModelName(val("--model-name"))};
+    if (args.has("--models")) {
+        spec.models.clear();
+        for (const std::string& name : splitList(args.spelling("--models"), val("--models")))
+            spec.models.push_back(normalizeModelName(name));
+    }
 
     if (args.has("--dtype")) {
         const std::optional<DType> dtype = parseDType(val("--dtype"));

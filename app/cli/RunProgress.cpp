@@ -21,8 +21,8 @@ int terminalColumns() {
     return 80;
 }
 
-std::string cellText(const Cell& c) {
-    return toString(c.task) + " batch " + std::to_string(c.batchSize) + ", seq " + std::to_string(c.seqLen) +
+std::string cellText(const Cell& c, bool withModel) {
+    return taskText(c, withModel) + " batch " + std::to_string(c.batchSize) + ", seq " + std::to_string(c.seqLen) +
            ", pad " + fixed(c.pad, 2);
 }
 
@@ -117,7 +117,7 @@ void RunProgress::cellStarted(const Cell& cell, int index, int total) {
     }
     double eta = -1;
     if (etaS_ >= 0) eta = std::max(0.0, etaS_ - std::chrono::duration<double>(Clock::now() - etaAt_).count());
-    err_ << "[" << (index + 1) << "/" << total << "] " << cellText(cell) << " (elapsed " << clockText(elapsedS())
+    err_ << "[" << (index + 1) << "/" << total << "] " << cellText(cell, showModels_) << " (elapsed " << clockText(elapsedS())
          << ", ETA " << (eta >= 0 ? clockText(eta) : std::string("--:--")) << ")\n"
          << std::flush;
 }
@@ -131,7 +131,7 @@ void RunProgress::rowReady(const ResultRow& row) {
         out_ << rowHeaderLine() << "\n";
         headerPrinted_ = true;
     }
-    out_ << rowLine(row) << "\n" << std::flush;
+    out_ << rowLine(row, showModels_) << "\n" << std::flush;
     if (interactive_) redraw();
 }
 

@@ -26,6 +26,9 @@ public:
     void progress(const SweepProgress& p) override;
     void log(const std::string& line) override;
 
+    // Rows and cells name their model (a run of several models).
+    void setShowModels(bool show) { showModels_ = show; }
+
     // Stops the redraws and clears the bar. Idempotent.
     void finish();
 
@@ -63,6 +66,7 @@ private:
     double etaS_ = -1;
     Clock::time_point etaAt_;
     std::vector<ResultRow> rows_;
+    bool showModels_ = false;
 };
 
 } // namespace bertbench::cli

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/cli/CliSupport.h"
+#include "core/sweep/RunAxes.h"
 
 namespace bertbench::cli {
 
@@ -45,6 +46,12 @@ std::string cellLabel(const Cell& cell) {
     return label;
 }
 
+std::string taskText(const Cell& cell, bool withModel) {
+    return withModel ? modelLabel(cell.model) + " " + toString(cell.task) : toString(cell.task);
+}
+
+bool hasSeveralModels(const Run& run) { return axesOf(run).models.size() > 1; }
+
 std::vector<GroupSummary> summarizeRun(const Run& run) {
     std::vector<GroupSummary> groups;
     std::vector<double> logSpeed, logMem;
@@ -52,9 +59,12 @@ std::vector<GroupSummary> summarizeRun(const Run& run) {
     std::vector<double> speedSum, memSum;
     for (const ResultRow& row : run.rows) {
         size_t g = 0;
-        while (g < groups.size() && !(groups[g].task == row.cell.task && groups[g].candidate == row.candidate.backend)) ++g;
+        while (g < groups.size() && !(groups[g].model == row.cell.model && groups[g].task == row.cell.task &&
+                                      groups[g].candidate == row.candidate.backend))
+            ++g;
         if (g == groups.size()) {
             GroupSummary s;
+            s.model = row.cell.model;
             s.task = row.cell.task;
             s.candidate = row.candidate.backend;
             s.baseline = row.baseline.backend;
@@ -90,11 +100,14 @@ std::vector<GroupSummary> summarizeRun(const Run& run) {
         groups[g].geoSpeedupPercent = speedCount[g] ? (std::exp(speedSum[g] / speedCount[g]) - 1) * 100 : kNaN;
         groups[g].geoMemSavedPercent = memCount[g] ? (std::exp(memSum[g] / memCount[g]) - 1) * 100 : kNaN;
     }
-    // Task by task, candidates in the spec's order (rows of merged files arrive file by file).
+    // Model by model, task by task, candidates in the spec's order (rows of merged files arrive
+    // file by file).
     auto indexIn = [](const auto& list, const auto& value) {
         return size_t(std::find(list.begin(), list.end(), value) - list.begin());
     };
     std::stable_sort(groups.begin(), groups.end(), [&](const GroupSummary& a, const GroupSummary& b) {
+        const size_t ma = indexIn(run.spec.models, a.model), mb = indexIn(run.spec.models, b.model);
+        if (ma != mb) return ma < mb;
         const size_t ta = indexIn(run.spec.tasks, a.task), tb = indexIn(run.spec.tasks, b.task);
         if (ta != tb) return ta < tb;
         return indexIn(run.spec.candidates, a.candidate) < indexIn(run.spec.candidates, b.candidate);
@@ -110,7 +123,10 @@ std::string runHeader(const Run& run) {
     // The old script's CSVs record neither the model nor the warm-up.
     const bool oldCsv = env.source.rfind("seed-csv", 0) == 0;
     std::ostringstream out;
-    out << "Model " << (oldCsv ? std::string("not recorded (the old script's CSV)") : spec.model) << ", "
+    const std::string models = spec.models.size() == 1 && spec.models.front().empty() ? "not recorded"
+                                                                                       : joinStrings(spec.models);
+    out << (spec.models.size() > 1 ? "Models " : "Model ")
+        << (oldCsv ? std::string("not recorded (the old script's CSV)") : models) << ", "
         << toString(spec.dtype) << ", baseline " << spec.baseline << " vs " << joinStrings(spec.candidates)
         << (oldCsv ? " (from the old script's CSV: HuggingFace transformers)" : "") << "\n";
     out << "Tasks " << joinStrings(tasks) << "; batch sizes " << joinInts(spec.batchSizes) << "; seq lens "
@@ -140,11 +156,12 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed) {
                      {"worst cell", A::Left},
                      {"mem saved (geo-mean)", A::Right},
                      {"max rel err", A::Right}});
+    const bool withModel = hasSeveralModels(run);
     for (const GroupSummary& g : summarizeRun(run)) {
         auto cellText = [](const std::optional<ResultRow>& r) {
             return r ? signedPercent(r->speedupPercent()) + " (" + cellLabel(r->cell) + ")" : std::string("-");
         };
-        table.addRow({toString(g.task), g.candidate, std::to_string(g.rows), std::to_string(g.failed),
+        table.addRow({withModel ? modelLabel(g.model) + " " + toString(g.task) : toString(g.task), g.candidate, std::to_string(g.rows), std::to_string(g.failed),
                       signedPercent(g.geoSpeedupPercent), cellText(g.best), cellText(g.worst),
                       signedPercent(g.geoMemSavedPercent), errorText(g.maxRelError)});
     }
@@ -154,7 +171,7 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed) {
         if (row.status == RowStatus::Ok) continue;
         if (++failed > maxFailuresListed) continue;
         if (listed++ == 0) out += "\nFailed rows:\n";
-        out += "  " + toString(row.cell.task) + " " + cellLabel(row.cell) + " " + row.candidate.backend + ": " +
+        out += "  " + taskText(row.cell, withModel) + " " + cellLabel(row.cell) + " " + row.candidate.backend + ": " +
                statusText(row) + "\n";
     }
     if (failed > listed) out += "  ... and " + std::to_string(failed - listed) + " more\n";
@@ -171,13 +188,13 @@ const std::vector<TextTable::Column>& rowColumns() {
 }
 
 const std::vector<size_t>& rowWidths() {
-    static const std::vector<size_t> widths{20, 5, 4, 4, 22, 9, 9, 8, 9, 7, 6};
+    static const std::vector<size_t> widths{24, 5, 4, 4, 22, 9, 9, 8, 9, 7, 6};
     return widths;
 }
 
-std::vector<std::string> rowCells(const ResultRow& row) {
+std::vector<std::string> rowCells(const ResultRow& row, bool withModel) {
     const bool ok = row.status == RowStatus::Ok;
-    return {toString(row.cell.task),
+    return {taskText(row.cell, withModel),
             std::to_string(row.cell.batchSize),
             std::to_string(row.cell.seqLen),
             fixed(row.cell.pad, 2),
@@ -190,7 +207,9 @@ std::vector<std::string> rowCells(const ResultRow& row) {
             statusText(row)};
 }
 
-std::string rowLine(const ResultRow& row) { return TextTable::line(rowColumns(), rowWidths(), rowCells(row)); }
+std::string rowLine(const ResultRow& row, bool withModel) {
+    return TextTable::line(rowColumns(), rowWidths(), rowCells(row, withModel));
+}
 
 std::string rowHeaderLine() {
     std::vector<std::string> headers;
@@ -200,7 +219,8 @@ std::string rowHeaderLine() {
 
 std::string rowsTable(const Run& run) {
     TextTable table(rowColumns());
-    for (const ResultRow& row : run.rows) table.addRow(rowCells(row));
+    const bool withModel = hasSeveralModels(run);
+    for (const ResultRow& row : run.rows) table.addRow(rowCells(row, withModel));
     return table.str();
 }
 

@@ -11,6 +11,7 @@
 namespace bertbench::cli {
 
 struct GroupSummary {
+    std::string model;
     Task task = Task::Encoder;
     std::string baseline;
     std::string candidate;
@@ -24,11 +25,15 @@ struct GroupSummary {
     double maxRelError = -1;         // < 0 = not measured
 };
 
-// Groups in order of first appearance in run.rows.
+// One group a model × task × candidate: model by model and task by task in the spec's order.
 std::vector<GroupSummary> summarizeRun(const Run& run);
 
 // "b16 s128 p0.5"
 std::string cellLabel(const Cell& cell);
+// The first column of the tables: the task, after the model's label when a run has several
+// ("distilbert-base encoder").
+std::string taskText(const Cell& cell, bool withModel);
+bool hasSeveralModels(const Run& run);
 // Lines describing where a run came from (model, backends, machine, times).
 std::string runHeader(const Run& run);
 // The aligned table of summarizeRun(run), plus one line per failed row (up to a limit).
@@ -38,8 +43,8 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed = 10);
 // speedup %, memory saved %, rel. error, status (with the message when not ok).
 const std::vector<TextTable::Column>& rowColumns();
 const std::vector<size_t>& rowWidths();
-std::vector<std::string> rowCells(const ResultRow& row);
-std::string rowLine(const ResultRow& row);
+std::vector<std::string> rowCells(const ResultRow& row, bool withModel = false);
+std::string rowLine(const ResultRow& row, bool withModel = false);
 std::string rowHeaderLine();
 // Every row as one table.
 std::string rowsTable(const Run& run);

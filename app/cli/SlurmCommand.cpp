@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <ostream>
 
@@ -76,7 +77,13 @@ int slurmCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) 
         std::error_code ec;
         job.spec = fs::absolute(parsed.positionals.front(), ec).lexically_normal().string();
         const SweepSpec spec = loadSpecFile(job.spec);
-        const int maxPositions = isPreset(spec.model) ? presetConfig(spec.model).maxPositions : 0;
+        // The shortest preset of the axis bounds the lengths (checkpoint folders are read by the jobs).
+        int maxPositions = 0;
+        for (const std::string& m : spec.models)
+            if (isPreset(m)) {
+                const int len = presetConfig(m).maxSequenceLength();
+                maxPositions = maxPositions == 0 ? len : std::min(maxPositions, len);
+            }
         // Backends are not checked here: the login node may lack the GPUs the nodes have.
         const std::vector<SpecProblem> problems = validateSpec(spec, maxPositions, {});
         if (!problems.empty()) {

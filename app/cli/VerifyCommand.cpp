@@ -232,11 +232,11 @@ int runVerify(const ParsedArgs& parsed, std::ostream& out, std::ostream& err) {
     const bool verbose = parsed.has("--verbose");
 
     SweepSpec spec;
-    spec.model = parsed.value("--model").value_or("bert-base");
+    const std::string model = parsed.value("--model").value_or("bert-base");
     spec.seed = options.seed;
     const auto started = std::chrono::steady_clock::now();
-    const BertWeights weights = loadWeightsFor(spec);
-    printVerifyHeader(out, spec.model, weights.config, options);
+    const BertWeights weights = loadWeightsFor(spec, model);
+    printVerifyHeader(out, model, weights.config, options);
 
     const auto rows = cuda::verifyBackends(weights, registry, options, [&](const std::string& line) {
         if (verbose) out << line << "\n" << std::flush;

@@ -51,7 +51,7 @@ private:
 double cellCost(const Cell& c) { return double(c.batchSize) * c.seqLen * (1.0 + c.seqLen / 512.0); }
 
 std::string cellText(const Cell& c) {
-    return toString(c.task) + " batch " + std::to_string(c.batchSize) + ", seq " + std::to_string(c.seqLen) +
+    return (c.model.empty() ? std::string() : modelLabel(c.model) + " ") + toString(c.task) + " batch " + std::to_string(c.batchSize) + ", seq " + std::to_string(c.seqLen) +
            ", pad " + fixed(c.pad, 2);
 }
 
@@ -64,8 +64,16 @@ public:
           total_(int(cells.size())), start_(Clock::now()) {
         for (const Cell& c : cells)
             queue_.push_back(int(std::find(all_.begin(), all_.end(), c) - all_.begin()));
-        std::stable_sort(queue_.begin(), queue_.end(),
-                         [&](int a, int b) { return cellCost(all_[size_t(a)]) > cellCost(all_[size_t(b)]); });
+        // Model by model (a worker reloads when its model changes), costliest cells first within one.
+        auto modelIndex = [&](const Cell& c) {
+            return std::find(spec.models.begin(), spec.models.end(), c.model) - spec.models.begin();
+        };
+        std::stable_sort(queue_.begin(), queue_.end(), [&](int a, int b) {
+            const Cell& ca = all_[size_t(a)];
+            const Cell& cb = all_[size_t(b)];
+            if (modelIndex(ca) != modelIndex(cb)) return modelIndex(ca) < modelIndex(cb);
+            return cellCost(ca) > cellCost(cb);
+        });
     }
 
     // Whatever ended the pool early (an exception), no worker outlives it.

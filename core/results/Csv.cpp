@@ -151,6 +151,7 @@ SweepSpec specFromRows(const std::vector<ResultRow>& rows, DType dtype) {
     // The same axes the GUI draws: a file with holes (failed or skipped cells) or rows out of
     // order still gives ascending lists.
     RunAxes axes = axesOfRows(rows);
+    spec.models = std::move(axes.models);   // {""} when the file records none
     spec.tasks = std::move(axes.tasks);
     spec.candidates = std::move(axes.candidates);
     spec.batchSizes = std::move(axes.batchSizes);

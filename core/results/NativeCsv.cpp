@@ -36,6 +36,7 @@ const std::vector<std::string>& nativeColumns() {
         // Appended last so that readers that count columns from the left keep working; files
         // written before them still read (the reader finds columns by name).
         for (const char* name : {"gpu_index", "gpu_name", "gpu_uuid"}) c.emplace_back(name);
+        c.emplace_back("model");   // the model axis; empty = not recorded
         return c;
     }();
     return cols;
@@ -162,6 +163,7 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(r.gpu.index >= 0 ? std::to_string(r.gpu.index) : std::string());
         f.push_back(r.gpu.name);
         f.push_back(r.gpu.uuid);
+        f.push_back(r.cell.model);
         csv::appendRecord(out, f);
     }
     return out;
@@ -234,6 +236,7 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
         if (in.has("gpu_index") && !in.raw("gpu_index").empty()) in.int32("gpu_index", r.gpu.index);
         in.str("gpu_name", r.gpu.name);
         in.str("gpu_uuid", r.gpu.uuid);
+        in.str("model", r.cell.model);
         run.rows.push_back(std::move(r));
     }
     run.spec = csv::specFromRows(run.rows, dtype);

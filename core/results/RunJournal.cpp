@@ -124,6 +124,7 @@ JournalContents readJournal(const std::string& path) {
         }
     }
     if (!haveHeader) throw FileFormatError(path + ": the run journal is empty");
+    assignMissingModels(out.run);
     return out;
 }
 

@@ -65,6 +65,7 @@ Json measurementToValue(const Measurement& m) {
 
 Json rowToValue(const ResultRow& r) {
     Json j = Json::object();
+    if (!r.cell.model.empty()) j["model"] = r.cell.model;
     j["task"] = toString(r.cell.task);
     j["batch_size"] = r.cell.batchSize;
     j["seq_len"] = r.cell.seqLen;
@@ -200,6 +201,7 @@ ResultRow rowFromValue(const Json& v, const std::string& path) {
         }
         r.cell.task = *t;
     }
+    o.optString("model", r.cell.model);
     r.cell.batchSize = o.reqInt("batch_size");
     r.cell.seqLen = o.reqInt("seq_len");
     r.cell.pad = o.reqNumber("pad");
@@ -298,6 +300,7 @@ Run runFromJson(const std::string& text, const std::string& sourceName) {
         const Json& rows = jsonio::expectArray(top.required("rows"), "rows");
         run.rows.reserve(rows.size());
         for (size_t i = 0; i < rows.size(); ++i) run.rows.push_back(rowFromValue(rows[i], jsonio::indexPath("rows", i)));
+        assignMissingModels(run);
     } catch (const FieldError& e) {
         throw FileFormatError(prefix + e.field + ": " + e.message);
     }

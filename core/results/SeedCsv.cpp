@@ -219,17 +219,24 @@ Run runFromSeedCsv(const std::string& text, const std::string& fileName) {
     return run;
 }
 
-std::vector<std::string> writeSeedCsvs(const Run& run, const std::string& folder) {
-    // (task, candidate) groups in order of first appearance.
+namespace {
+
+std::vector<std::string> writeSeedCsvsOfModel(const Run& run, const std::string& model, const std::string& folder) {
+    // (task, candidate) groups of the model's rows in order of first appearance.
     std::vector<std::pair<Task, std::string>> groups;
     for (const ResultRow& r : run.rows) {
+        if (r.cell.model != model) continue;
         const std::pair<Task, std::string> key{r.cell.task, r.candidate.backend};
         if (std::find(groups.begin(), groups.end(), key) == groups.end()) groups.push_back(key);
     }
     // Cell order of the spec; rows of cells outside it keep their order after those.
+    // (The model is left out of the comparison: every row here is the one model's.)
     const std::vector<Cell> cells = cellsOf(run.spec);
     auto cellIndex = [&](const Cell& c) {
-        return static_cast<size_t>(std::find(cells.begin(), cells.end(), c) - cells.begin());
+        return static_cast<size_t>(std::find_if(cells.begin(), cells.end(), [&](const Cell& k) {
+                                       return k.task == c.task && k.batchSize == c.batchSize && k.seqLen == c.seqLen &&
+                                              k.pad == c.pad;
+                                   }) - cells.begin());
     };
 
     std::error_code ec;
@@ -239,7 +246,8 @@ std::vector<std::string> writeSeedCsvs(const Run& run, const std::string& folder
     for (const auto& [task, backend] : groups) {
         std::vector<std::pair<size_t, const ResultRow*>> rows;
         for (const ResultRow& r : run.rows)
-            if (r.cell.task == task && r.candidate.backend == backend && r.status == RowStatus::Ok)
+            if (r.cell.model == model && r.cell.task == task && r.candidate.backend == backend &&
+                r.status == RowStatus::Ok)
                 rows.emplace_back(cellIndex(r.cell), &r);
         std::stable_sort(rows.begin(), rows.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -261,5 +269,27 @@ std::vector<std::string> writeSeedCsvs(const Run& run, const std::string& folder
     }
     return paths;
 }
+
+} // namespace
+
+std::vector<std::string> writeSeedCsvs(const Run& run, const std::string& folder) {
+    // The old script's files know one model: a run of several writes one set a model, each in a
+    // folder named after it.
+    std::vector<std::string> models;
+    for (const ResultRow& r : run.rows)
+        if (std::find(models.begin(), models.end(), r.cell.model) == models.end()) models.push_back(r.cell.model);
+    if (models.size() <= 1) return writeSeedCsvsOfModel(run, models.empty() ? std::string() : models.front(), folder);
+    std::vector<std::string> paths, usedFolders;
+    for (const std::string& model : models) {
+        std::string name = sanitizeForFileName(modelLabel(model));
+        // Two checkpoint folders with one last component: the whole path names the set.
+        if (std::find(usedFolders.begin(), usedFolders.end(), name) != usedFolders.end()) name = sanitizeForFileName(model);
+        usedFolders.push_back(name);
+        for (std::string& p : writeSeedCsvsOfModel(run, model, (std::filesystem::path(folder) / name).string()))
+            paths.push_back(std::move(p));
+    }
+    return paths;
+}
+
 
 } // namespace bertbench

@@ -20,6 +20,12 @@ std::string isoTimeNow() {
     return buf;
 }
 
+void assignMissingModels(Run& run) {
+    if (run.spec.models.empty()) return;
+    for (ResultRow& r : run.rows)
+        if (r.cell.model.empty()) r.cell.model = run.spec.models.front();
+}
+
 namespace {
 
 std::string hostName() {

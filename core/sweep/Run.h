@@ -41,6 +41,10 @@ struct Run {
     std::vector<ResultRow> rows;
 };
 
+// Rows read from a file that records no model per row (run files written before the model axis)
+// belong to the spec's first model.
+void assignMissingModels(Run& run);
+
 // Environment of this process (host, CPU, BLAS, version, start time now). GPU fields
 // are filled by app/ when the CUDA library is present.
 Environment currentEnvironment();

@@ -27,6 +27,7 @@ void sortGrid(RunAxes& axes) {
 
 void appendRows(RunAxes& axes, const std::vector<ResultRow>& rows) {
     for (const ResultRow& row : rows) {
+        appendUnique(axes.models, row.cell.model);
         appendUnique(axes.tasks, row.cell.task);
         appendUnique(axes.candidates, row.candidate.backend);
         appendUnique(axes.batchSizes, row.cell.batchSize);
@@ -45,6 +46,7 @@ int64_t padKey(double pad) {
 
 RunAxes axesOf(const SweepSpec& spec, const std::vector<ResultRow>& rows) {
     RunAxes axes;
+    for (const std::string& m : spec.models) appendUnique(axes.models, m);
     for (Task t : spec.tasks) appendUnique(axes.tasks, t);
     for (const std::string& c : spec.candidates) appendUnique(axes.candidates, c);
     for (int b : spec.batchSizes) appendUnique(axes.batchSizes, b);

@@ -1,5 +1,5 @@
 #pragma once
-// The axes of a run: which tasks, candidates, batch sizes, seq lens and pads it covers. One
+// The axes of a run: which models, tasks, candidates, batch sizes, seq lens and pads it covers. One
 // derivation for every reader (a CSV's rebuilt spec, the GUI's heatmaps and figures), so a run
 // read from a file and the same run on screen list its pads in the same order.
 #include <cstdint>
@@ -11,6 +11,7 @@
 namespace bertbench {
 
 struct RunAxes {
+    std::vector<std::string> models;       // the spec's order, then any only the rows have ("" = not recorded)
     std::vector<Task> tasks;               // the spec's order, then any only the rows have
     std::vector<std::string> candidates;   // likewise
     std::vector<int> batchSizes;           // ascending

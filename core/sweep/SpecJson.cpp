@@ -118,7 +118,7 @@ Json numberValue(double x) {
 namespace {
 
 constexpr const char* kSpecKeys[] = {
-    "model",   "tasks",       "baseline", "candidates",  "dtype",           "batch_sizes",
+    "model",   "models",      "tasks",       "baseline", "candidates",  "dtype",           "batch_sizes",
     "seq_lens", "pads",       "seqlen_stdev", "warmup",  "num_batches",     "seed",
     "cuda_graphs", "memory_limit_mb", "cell_timeout_s", "profile",
 };
@@ -182,7 +182,12 @@ int readInt32(const Json& v, const std::string& path) {
 
 Json specToValue(const SweepSpec& spec) {
     Json j = Json::object();
-    j["model"] = spec.model;
+    // One model is written as "model", as before the model axis, so that older readers keep
+    // reading single-model files.
+    if (spec.models.size() == 1)
+        j["model"] = spec.models.front();
+    else
+        j["models"] = spec.models;
     Json tasks = Json::array();
     for (Task t : spec.tasks) tasks.push_back(toString(t));
     j["tasks"] = std::move(tasks);
@@ -212,11 +217,15 @@ SweepSpec specFromValue(const Json& v, const std::string& prefix, bool allowUnkn
         problems.push_back({prefix, "expected a JSON object, got " + describe(v)});
         return spec;
     }
+    if (v.contains("model") && v.contains("models"))
+        problems.push_back({childPath(prefix, "models"), "give either \"model\" (one) or \"models\" (a list), not both"});
     for (const auto& [key, val] : v.items()) {
         const std::string path = childPath(prefix, key);
         try {
             if (key == "model") {
-                spec.model = readString(val, path);
+                spec.models = {readString(val, path)};
+            } else if (key == "models") {
+                spec.models = readList<std::string>(val, path, problems, readString);
             } else if (key == "tasks") {
                 spec.tasks = readList<Task>(val, path, problems, readTask);
             } else if (key == "baseline") {

@@ -13,9 +13,9 @@
 
 namespace bertbench {
 
-BertWeights loadWeightsFor(const SweepSpec& spec) {
-    if (isPreset(spec.model)) return randomWeights(presetConfig(spec.model), spec.seed);
-    return loadHfCheckpoint(spec.model);
+BertWeights loadWeightsFor(const SweepSpec& spec, const std::string& model) {
+    if (isPreset(model)) return randomWeights(presetConfig(model), spec.seed);
+    return loadHfCheckpoint(model);
 }
 
 SweepRunner::SweepRunner(const BackendRegistry& registry, WeightsProvider weights)
@@ -155,6 +155,61 @@ void recordKernelOptions(const LoadedBackend& lb, Environment& env) {
     if (!options.empty()) env.kernelOptions[lb.name] = std::move(options);
 }
 
+} // namespace
+
+// A model's weights and every backend loaded with it.
+struct SweepRunner::LoadedModel {
+    std::string name;
+    BertWeights weights;
+    LoadedBackend baseline;
+    std::vector<LoadedBackend> candidates;
+};
+
+SweepRunner::LoadedModel SweepRunner::loadModel(const std::string& model, const SweepSpec& spec,
+                                                SweepObserver& observer, Environment& environment,
+                                                bool probeGemm) const {
+    observer.log("Loading model " + model);
+    LoadedModel m;
+    m.name = model;
+    try {
+        m.weights = weights_(spec, model);
+    } catch (const std::exception& e) {
+        if (spec.models.size() <= 1) throw;   // nothing of the run can be measured
+        // One model of several that cannot be read: its cells become error rows and the other
+        // models are still measured.
+        auto failed = [&](const std::string& backend) {
+            LoadedBackend lb;
+            lb.name = backend;
+            lb.loadStatus = RowStatus::Error;
+            lb.loadError = "loading model " + model + " failed: " + e.what();
+            return lb;
+        };
+        m.baseline = failed(spec.baseline);
+        for (const std::string& name : spec.candidates) m.candidates.push_back(failed(name));
+        return m;
+    }
+    m.baseline = loadBackend(registry_, spec.baseline, m.weights, spec, energyFactory_);
+    for (const std::string& name : spec.candidates)
+        m.candidates.push_back(loadBackend(registry_, name, m.weights, spec, energyFactory_));
+    std::vector<Backend*> loaded;
+    if (m.baseline.loadStatus == RowStatus::Ok) loaded.push_back(m.baseline.backend.get());
+    for (LoadedBackend& lb : m.candidates)
+        if (lb.loadStatus == RowStatus::Ok) loaded.push_back(lb.backend.get());
+    if (probeGemm) {
+        probeGemmPeak(loaded, spec.dtype, environment);
+        if (environment.gemmPeakTflops > 0) {
+            char line[96];
+            std::snprintf(line, sizeof line, "GEMM probe: %.1f TFLOP/s attainable", environment.gemmPeakTflops);
+            observer.log(line);
+        }
+    }
+    recordKernelOptions(m.baseline, environment);
+    for (const LoadedBackend& lb : m.candidates) recordKernelOptions(lb, environment);
+    return m;
+}
+
+namespace {
+
 // The registry's device, so that torch:* backends running on the GPU count as CUDA rows too.
 bool isCudaBackend(const BackendRegistry& registry, const std::string& name) {
     const BackendInfo* info = registry.find(name);
@@ -187,32 +242,22 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
     const auto sweepStart = Clock::now();
     observer.progress({0, total, 0, -1});
 
-    observer.log("Loading model " + spec.model);
-    const BertWeights weights = weights_(spec);
-    LoadedBackend baseline = loadBackend(registry_, spec.baseline, weights, spec, energyFactory_);
-    std::vector<LoadedBackend> candidates;
-    for (const std::string& name : spec.candidates)
-        candidates.push_back(loadBackend(registry_, name, weights, spec, energyFactory_));
-    {
-        std::vector<Backend*> loaded;
-        if (baseline.loadStatus == RowStatus::Ok) loaded.push_back(baseline.backend.get());
-        for (LoadedBackend& lb : candidates)
-            if (lb.loadStatus == RowStatus::Ok) loaded.push_back(lb.backend.get());
-        probeGemmPeak(loaded, spec.dtype, run.environment);
-        recordKernelOptions(baseline, run.environment);
-        for (const LoadedBackend& lb : candidates) recordKernelOptions(lb, run.environment);
-        if (run.environment.gemmPeakTflops > 0) {
-            char line[96];
-            std::snprintf(line, sizeof line, "GEMM probe: %.1f TFLOP/s attainable", run.environment.gemmPeakTflops);
-            observer.log(line);
-        }
-    }
-
+    // One model's weights and backends at a time: cells come model by model (cellsOf), so each
+    // is loaded once; a worker handed cells of several models reloads when the model changes.
+    std::optional<LoadedModel> loaded;
     for (int index = 0;; ++index) {
         if (cancel.load()) break;
         const std::optional<Cell> nextCell = next();
         if (!nextCell) break;
         const Cell cell = *nextCell;
+        if (!loaded || loaded->name != cell.model) {
+            loaded.reset();   // the previous model's memory goes before the next one's comes
+            // The GEMM probe measures the GPU, not the model: once a run.
+            loaded = loadModel(cell.model, spec, observer, run.environment, /*probeGemm=*/index == 0);
+        }
+        const BertWeights& weights = loaded->weights;
+        LoadedBackend& baseline = loaded->baseline;
+        std::vector<LoadedBackend>& candidates = loaded->candidates;
         observer.cellStarted(cell, index, total);
         const auto cellStart = Clock::now();
 

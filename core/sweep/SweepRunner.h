@@ -29,9 +29,9 @@ public:
     virtual void log(const std::string& /*line*/) {}
 };
 
-// Loads the weights a spec asks for (preset + seed, or a checkpoint folder).
-using WeightsProvider = std::function<BertWeights(const SweepSpec&)>;
-BertWeights loadWeightsFor(const SweepSpec& spec);
+// Loads the weights of one of a spec's models (preset + the spec's seed, or a checkpoint folder).
+using WeightsProvider = std::function<BertWeights(const SweepSpec&, const std::string& model)>;
+BertWeights loadWeightsFor(const SweepSpec& spec, const std::string& model);
 
 class SweepRunner {
 public:
@@ -61,6 +61,10 @@ public:
                  const CellSource& next, int total);
 
 private:
+    struct LoadedModel;
+    LoadedModel loadModel(const std::string& model, const SweepSpec& spec, SweepObserver& observer,
+                          Environment& environment, bool probeGemm) const;
+
     const BackendRegistry& registry_;
     WeightsProvider weights_;
     Environment environment_;

@@ -11,16 +11,18 @@ namespace bertbench {
 
 std::vector<Cell> cellsOf(const SweepSpec& spec) {
     std::vector<Cell> cells;
-    cells.reserve(spec.tasks.size() * spec.batchSizes.size() * spec.seqLens.size() * spec.pads.size());
-    for (Task task : spec.tasks)
-        for (int batch : spec.batchSizes)
-            for (int seq : spec.seqLens)
-                for (double pad : spec.pads) cells.push_back(Cell{task, batch, seq, pad});
+    cells.reserve(spec.models.size() * spec.tasks.size() * spec.batchSizes.size() * spec.seqLens.size() *
+                  spec.pads.size());
+    for (const std::string& model : spec.models)
+        for (Task task : spec.tasks)
+            for (int batch : spec.batchSizes)
+                for (int seq : spec.seqLens)
+                    for (double pad : spec.pads) cells.push_back(Cell{task, batch, seq, pad, model});
     return cells;
 }
 
 uint64_t cellSeed(const SweepSpec& spec, const Cell& cell) {
-    // The task is left out on purpose: every task of a sweep sees the same batches.
+    // Model and task are left out on purpose: every model and task of a sweep sees the same lengths.
     uint64_t padBits = 0;
     std::memcpy(&padBits, &cell.pad, sizeof padBits);
     uint64_t x = spec.seed;
@@ -30,6 +32,14 @@ uint64_t cellSeed(const SweepSpec& spec, const Cell& cell) {
         h = Rng::splitmix64(x);
     }
     return h;
+}
+
+std::string modelLabel(const std::string& model) {
+    if (model.empty()) return "model not recorded";
+    std::string s = model;
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    const size_t slash = s.find_last_of('/');
+    return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
 namespace {
@@ -70,7 +80,14 @@ std::vector<SpecProblem> validateSpec(const SweepSpec& spec, int maxPositions,
     auto add = [&](std::string field, std::string message) { problems.push_back({std::move(field), std::move(message)}); };
     auto indexed = [](const char* field, size_t i) { return std::string(field) + "[" + std::to_string(i) + "]"; };
 
-    if (spec.model.empty()) add("model", "is empty: name a preset (tiny, bert-base, ...) or a checkpoint folder");
+    checkListNotEmpty(spec.models, "models", problems);
+    for (size_t i = 0; i < spec.models.size(); ++i) {
+        if (spec.models[i].empty())
+            add(spec.models.size() == 1 ? std::string("model") : indexed("models", i),
+                "is empty: name a preset (tiny, bert-base, ...) or a checkpoint folder");
+        for (size_t j = 0; j < i; ++j)
+            if (spec.models[i] == spec.models[j]) add(indexed("models", i), "model '" + spec.models[i] + "' is listed twice");
+    }
 
     checkListNotEmpty(spec.tasks, "tasks", problems);
     for (size_t i = 0; i < spec.tasks.size(); ++i)

@@ -9,7 +9,9 @@
 namespace bertbench {
 
 struct SweepSpec {
-    std::string model = "tiny";                 // preset name or HF checkpoint folder
+    // Preset names or HF checkpoint folders: a model axis like the task axis. Every cell is
+    // measured for every model, each against the baseline backend running that same model.
+    std::vector<std::string> models{"tiny"};
     std::vector<Task> tasks{Task::Encoder};
     std::string baseline = "cpu:eager";
     std::vector<std::string> candidates{"cpu:sdpa", "cpu:flash_attention_2"};
@@ -27,20 +29,29 @@ struct SweepSpec {
     bool profile = true;                        // one per-op profiling forward per backend per cell (--no-profile)
 };
 
-// One (task, batch size, max seq len, pad fraction) point.
+// One (task, batch size, max seq len, pad fraction, model) point. The model is last so that a
+// cell can be written {task, batch, seq, pad} where the model does not matter; the runner and
+// every reader of a run file set it (files that record none get the spec's first model).
 struct Cell {
     Task task = Task::Encoder;
     int batchSize = 1;
     int seqLen = 128;
     double pad = 0.0;
+    std::string model;
     bool operator==(const Cell& o) const = default;
 };
 
-// Cells in the old script's order within a task: batch size, then seq len, then pad.
+// Cells model by model (each is loaded once), then task by task, and within a task in the old
+// script's order: batch size, then seq len, then pad.
 std::vector<Cell> cellsOf(const SweepSpec& spec);
 // Per-cell batch seed: derived from the spec seed and the cell, so a resumed or
-// partial sweep sees exactly the batch a full sweep would.
+// partial sweep sees exactly the batch a full sweep would. Model and task are left out: every
+// model and task of a sweep sees batches of the same lengths.
 uint64_t cellSeed(const SweepSpec& spec, const Cell& cell);
+
+// How titles, selectors and file names call a model: a preset's name, a checkpoint folder's last
+// component ("/data/ckpt/roberta-base/" → "roberta-base"), "model not recorded" for "".
+std::string modelLabel(const std::string& model);
 
 // A problem with one field. `field` is the JSON path, e.g. "batch_sizes[2]".
 struct SpecProblem {

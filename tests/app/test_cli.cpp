@@ -94,7 +94,7 @@ private slots:
     // --- run: flags → spec (no measuring) ---------------------------------------------------------
     void oldScriptDefaultsAndSingleCellMode() {
         RunPlan p = plan({"--device", "cpu"});
-        QCOMPARE(p.spec.model, std::string("tiny"));
+        QCOMPARE(p.spec.models, std::vector<std::string>{"tiny"});
         QCOMPARE(p.spec.baseline, std::string("cpu:eager"));
         QCOMPARE(p.spec.candidates, (std::vector<std::string>{"cpu:sdpa"}));
         QCOMPARE(p.spec.numBatches, 50);
@@ -119,15 +119,18 @@ private slots:
         p = plan({"--use-cuda", "--use-half"});
         QCOMPARE(p.device, std::string("cuda"));
         QCOMPARE(p.spec.baseline, std::string("cuda:eager"));
-        QCOMPARE(p.spec.model, std::string("bert-base"));
+        QCOMPARE(p.spec.models, std::vector<std::string>{"bert-base"});
         QVERIFY(p.spec.dtype == DType::Float16);
 
         p = plan({"--device", "cpu", "--backends", "sdpa,flash_attention_2", "--model-name", "bert-large-uncased",
                   "--tasks", "encoder,qa", "--seed", "7"});
         QCOMPARE(p.spec.candidates, (std::vector<std::string>{"cpu:sdpa", "cpu:flash_attention_2"}));
-        QCOMPARE(p.spec.model, std::string("bert-large"));
+        QCOMPARE(p.spec.models, std::vector<std::string>{"bert-large"});
         QCOMPARE(p.spec.tasks, (std::vector<Task>{Task::Encoder, Task::Qa}));
         QCOMPARE(p.spec.seed, uint64_t(7));
+
+        p = plan({"--device", "cpu", "--models", "tiny,bert-base-uncased"});
+        QCOMPARE(p.spec.models, (std::vector<std::string>{"tiny", "bert-base"}));
     }
 
     void specFileWithOverrides() {
@@ -148,7 +151,7 @@ private slots:
         p = plan({"--spec", specPath, "--device", "cuda"});
         QCOMPARE(p.spec.baseline, std::string("cuda:eager"));
         QCOMPARE(p.spec.candidates, (std::vector<std::string>{"cuda:flash_attention_2"}));
-        QCOMPARE(p.spec.model, std::string("tiny"));   // the file's, not cuda's default
+        QCOMPARE(p.spec.models, std::vector<std::string>{"tiny"});   // the file's, not cuda's default
         p = plan({"--spec", specPath, "--optimization", "sdpa"});
         QCOMPARE(p.spec.candidates, (std::vector<std::string>{"cpu:sdpa"}));
 
@@ -195,6 +198,9 @@ private slots:
                                  << QStringList{"--backends", "unknown backend 'cpu:magic'", "cpu:sdpa"};
         QTest::newRow("dtype on cpu") << QStringList{"--use-half"} << QStringList{"--dtype", "fp16"};
         QTest::newRow("model") << QStringList{"--model", "no-such-model"} << QStringList{"--model", "tiny"};
+        QTest::newRow("model and models") << QStringList{"--models", "tiny,bert-base"}
+                                          << QStringList{"--model, --model-name and --models all name the models"};
+        QTest::newRow("models") << QStringList{"--model-name", "tiny", "--models", "tiny"} << QStringList{"give one of them"};
         QTest::newRow("threads") << QStringList{"--threads", "-2"} << QStringList{"--threads", "0..4096"};
         QTest::newRow("switch with value") << QStringList{"--sweep=yes"} << QStringList{"--sweep", "takes no value"};
         QTest::newRow("stray argument") << QStringList{"extra"} << QStringList{"unexpected argument 'extra'"};

@@ -43,7 +43,7 @@ private slots:
 
         const Run run = readRunFile(out + "/run.json");
         QCOMPARE(run.rows.size(), size_t(1));
-        QCOMPARE(run.rows[0].cell, (Cell{Task::Encoder, 2, 32, 0.5}));
+        QCOMPARE(run.rows[0].cell, (Cell{Task::Encoder, 2, 32, 0.5, "tiny"}));
         QCOMPARE(toString(run.rows[0].status), std::string("ok"));
         QVERIFY(run.rows[0].relError >= 0 && run.rows[0].relError < 1e-4);
         QVERIFY(!run.environment.cpu.empty());

@@ -74,6 +74,7 @@ inline void diffMeasurement(Diff& d, const std::string& p, const Measurement& a,
 }
 
 inline void diffRow(Diff& d, const std::string& p, const ResultRow& a, const ResultRow& b) {
+    d.eq(p + ".model", a.cell.model, b.cell.model);
     d.eq(p + ".task", int(a.cell.task), int(b.cell.task));
     d.eq(p + ".batch", a.cell.batchSize, b.cell.batchSize);
     d.eq(p + ".seq", a.cell.seqLen, b.cell.seqLen);
@@ -100,7 +101,9 @@ inline void diffRows(Diff& d, const std::vector<ResultRow>& a, const std::vector
 }
 
 inline void diffSpec(Diff& d, const SweepSpec& a, const SweepSpec& b) {
-    d.eq("spec.model", a.model, b.model);
+    d.eq("spec.models.size", a.models.size(), b.models.size());
+    for (size_t i = 0; i < std::min(a.models.size(), b.models.size()); ++i)
+        d.eq("spec.models[" + std::to_string(i) + "]", a.models[i], b.models[i]);
     d.eq("spec.tasks.size", a.tasks.size(), b.tasks.size());
     for (size_t i = 0; i < std::min(a.tasks.size(), b.tasks.size()); ++i)
         d.eq("spec.tasks[" + std::to_string(i) + "]", int(a.tasks[i]), int(b.tasks[i]));
@@ -166,7 +169,7 @@ inline std::string diffRuns(const Run& a, const Run& b) {
 inline Run sampleRun() {
     Run run;
     SweepSpec& s = run.spec;
-    s.model = "tiny";
+    s.models = {"tiny"};
     s.tasks = {Task::Encoder, Task::Classification};
     s.baseline = "cpu:eager";
     s.candidates = {"cpu:sdpa", "cpu:flash_attention_2"};
@@ -210,7 +213,7 @@ inline Run sampleRun() {
                 for (double pad : s.pads)
                     for (const std::string& cand : s.candidates) {
                         ResultRow r;
-                        r.cell = Cell{task, b, len, pad};
+                        r.cell = Cell{task, b, len, pad, s.models.front()};
                         r.numBatches = s.numBatches;
                         r.isCuda = false;
                         r.isHalf = false;

@@ -93,7 +93,7 @@ struct Quiet : SweepObserver {};
 
 SweepSpec fakeSpec() {
     SweepSpec spec;
-    spec.model = "tiny";
+    spec.models = {"tiny"};
     spec.tasks = {Task::Encoder};
     spec.baseline = "fake:eager";
     spec.candidates = {"fake:fast"};

@@ -63,7 +63,7 @@ private slots:
         QFETCH(QString, field);
         const Run whole = sampleRun();
         SourcedRun a = shardOf(whole, 0, 2), b = shardOf(whole, 1, 2);
-        if (field == "model") b.run.spec.model = "bert-base";
+        if (field == "model") b.run.spec.models = {"bert-base"};
         if (field == "num_batches") b.run.spec.numBatches += 1;
         if (field == "candidates") b.run.spec.candidates.pop_back();
         if (field == "seed") b.run.spec.seed = 1;

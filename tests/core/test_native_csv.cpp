@@ -104,10 +104,11 @@ private slots:
         QVERIFY(text.find(",error,\"kernel failed, code \"\"7\"\"\nsecond line\r\nthird, with comma\",") !=
                 std::string::npos);
         QVERIFY(text.find(",cancelled,\"\"\"\",") != std::string::npos);
-        // The compile columns, then the GPU columns, come last of all (added after the breakdown, efficiency and energy columns).
-        QVERIFY(text.find("baseline_compile_ms,candidate_compile_ms,gpu_index,gpu_name,gpu_uuid\n") != std::string::npos);
+        // The compile columns, the GPU columns, then the model come last of all (added after the breakdown,
+        // efficiency and energy columns).
+        QVERIFY(text.find("baseline_compile_ms,candidate_compile_ms,gpu_index,gpu_name,gpu_uuid,model\n") != std::string::npos);
         // Row 9: compiled candidate and its GPU (name quoted: it holds a comma and quotes).
-        QVERIFY(text.find(",0,12345.25,0,\"NVIDIA H200, \"\"SXM\"\"\",GPU-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f9\n") !=
+        QVERIFY(text.find(",0,12345.25,0,\"NVIDIA H200, \"\"SXM\"\"\",GPU-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f9,tiny\n") !=
                 std::string::npos);
     }
 

@@ -28,7 +28,7 @@ Run outOfOrderRun() {
         for (int len : s.seqLens)
             for (double pad : s.pads) {
                 ResultRow r;
-                r.cell = Cell{Task::Encoder, b, len, pad};
+                r.cell = Cell{Task::Encoder, b, len, pad, s.models.front()};
                 r.numBatches = s.numBatches;
                 r.baseline.backend = s.baseline;
                 r.baseline.latency.medianMs = 2;

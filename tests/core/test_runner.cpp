@@ -94,7 +94,7 @@ struct Recorder : SweepObserver {
     void progress(const SweepProgress& p) override { progress_.push_back(p); }
 };
 
-BertWeights fakeWeights(const SweepSpec&) {
+BertWeights fakeWeights(const SweepSpec&, const std::string&) {
     BertWeights w;
     w.config.vocabSize = 1000;
     return w;
@@ -160,6 +160,59 @@ private slots:
         QCOMPARE(log.forwards, 8 * 2 * 6);
         QCOMPARE(rec.progress_.back().cellsDone, 8);
         QCOMPARE(rec.progress_.back().etaS, 0.0);
+    }
+
+    void everyModelIsLoadedOnceAndMeasuredAgainstItsOwnBaseline() {
+        makeRegistry();
+        std::vector<std::string> loads;
+        SweepRunner runner(registry, [&](const SweepSpec&, const std::string& model) {
+            loads.push_back(model);
+            BertWeights w;
+            w.config.vocabSize = model == "small" ? 100 : 1000;
+            return w;
+        });
+        SweepSpec spec = smallSpec();
+        spec.models = {"small", "large"};
+        spec.tasks = {Task::Encoder, Task::Classification};
+        Recorder rec;
+        const Run run = runner.run(spec, rec, cancel);
+        QCOMPARE(loads, (std::vector<std::string>{"small", "large"}));
+        QCOMPARE(int(run.rows.size()), 32);   // 2 models × 2 tasks × 8 cells
+        for (size_t i = 0; i < run.rows.size(); ++i) {
+            QCOMPARE(run.rows[i].cell.model, std::string(i < 16 ? "small" : "large"));
+            QCOMPARE(toString(run.rows[i].status), std::string("ok"));
+        }
+        // Each model's baseline ran on that model's batch: token ids within its vocabulary.
+        for (size_t i = 0; i < log.prepared.size(); ++i) {
+            const int limit = i < 32 ? 100 : 1000;   // baseline + candidate per cell
+            for (int id : log.prepared[i].second.inputIds) QVERIFY(id < limit);
+        }
+    }
+
+    void aModelThatCannotBeReadFailsItsCellsOnly() {
+        makeRegistry();
+        SweepRunner runner(registry, [&](const SweepSpec&, const std::string& model) -> BertWeights {
+            if (model == "broken") throw FileFormatError("broken/model.safetensors: truncated header");
+            return fakeWeights({}, model);
+        });
+        SweepSpec spec = smallSpec();
+        spec.models = {"broken", "good"};
+        Recorder rec;
+        const Run run = runner.run(spec, rec, cancel);
+        QCOMPARE(int(run.rows.size()), 16);
+        for (const ResultRow& r : run.rows) {
+            if (r.cell.model == "broken") {
+                QCOMPARE(toString(r.status), std::string("error"));
+                QVERIFY2(r.message.find("loading model broken failed: broken/model.safetensors: truncated header") !=
+                             std::string::npos,
+                         r.message.c_str());
+            } else {
+                QCOMPARE(toString(r.status), std::string("ok"));
+            }
+        }
+        // One model alone that cannot be read stops the run with the reason, as before.
+        spec.models = {"broken"};
+        QVERIFY_THROWS_EXCEPTION(FileFormatError, runner.run(spec, rec, cancel));
     }
 
     void rowsCarryStatisticsAndErrors() {

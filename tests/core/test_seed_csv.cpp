@@ -257,6 +257,30 @@ private slots:
         QCOMPARE(total, original.rows.size() - 1);
     }
 
+    void aRunOfSeveralModelsWritesOneSetAModel() {
+        Run run = seedableRun();
+        run.spec.models = {"bert-base", "/ckpt/distilbert-base/"};
+        const size_t n = run.rows.size();
+        for (size_t i = 0; i < n; ++i) {
+            run.rows[i].cell.model = "bert-base";
+            ResultRow other = run.rows[i];
+            other.cell.model = "/ckpt/distilbert-base/";
+            other.candidate.latency.medianMs *= 2;
+            run.rows.push_back(other);
+        }
+        QTemporaryDir dir;
+        const std::string folder = dir.filePath("seed").toStdString();
+        const std::vector<std::string> paths = writeSeedCsvs(run, folder);
+        QCOMPARE(int(paths.size()), 12);
+        QCOMPARE(filesIn(folder + "/bert-base"), filesIn(folder + "/distilbert-base"));
+        QCOMPARE(int(filesIn(folder + "/bert-base").size()), 6);
+        // Each set holds its model's rows only.
+        const Run a = readRunFile(folder + "/bert-base/log_Bert_sdpa_mlm.csv");
+        const Run b = readRunFile(folder + "/distilbert-base/log_Bert_sdpa_mlm.csv");
+        QCOMPARE(a.rows.size(), b.rows.size());
+        QCOMPARE(b.rows[0].candidate.latency.medianMs, 2 * a.rows[0].candidate.latency.medianMs);
+    }
+
     void fileNames_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("task");

@@ -21,7 +21,7 @@ std::string inputErrorOf(F f) {
 
 SweepSpec customSpec() {
     SweepSpec s;
-    s.model = "/models/bert \"base\"";
+    s.models = {"/models/bert \"base\""};
     s.tasks = {Task::Qa, Task::Encoder, Task::TokenClassification};
     s.baseline = "cuda:eager";
     s.candidates = {"cuda:flash_attention_2"};
@@ -58,6 +58,18 @@ private slots:
         }
     }
 
+    void severalModelsRoundTripAndOneIsWrittenAsBefore() {
+        SweepSpec s;
+        s.models = {"tiny", "/ckpt/distil bert"};
+        const std::string json = specToJson(s);
+        QVERIFY(json.find("\"models\": [") != std::string::npos);
+        QVERIFY(json.find("\"model\":") == std::string::npos);
+        QCOMPARE(specFromJson(json, "spec.json").models, s.models);
+        s.models = {"bert-base"};
+        QVERIFY(specToJson(s).find("\"model\": \"bert-base\"") != std::string::npos);   // older readers read it
+        QCOMPARE(specFromJson(R"({"model": "bert-large"})", "x").models, std::vector<std::string>{"bert-large"});
+    }
+
     void keysInDocumentedOrder() {
         const std::string json = specToJson(SweepSpec{});
         const auto j = nlohmann::ordered_json::parse(json);
@@ -91,9 +103,12 @@ private slots:
         QTest::newRow("not an object") << "[1, 2]" << "spec.json: expected a JSON object, got [1,2]";
         // Keys and types.
         QTest::newRow("unknown key") << R"({"batch_size": [1]})"
-                                     << "spec.json: batch_size: unknown key (allowed keys: model, tasks, baseline, "
+                                     << "spec.json: batch_size: unknown key (allowed keys: model, models, tasks, baseline, "
                                         "candidates, dtype, batch_sizes, seq_lens, pads, seqlen_stdev, warmup, "
                                         "num_batches, seed, cuda_graphs, memory_limit_mb, cell_timeout_s, profile)";
+        QTest::newRow("model and models") << R"({"model": "tiny", "models": ["tiny", "bert-base"]})"
+                                          << "spec.json: models: give either \"model\" (one) or \"models\" (a list), not both";
+        QTest::newRow("model twice") << R"({"models": ["tiny", "tiny"]})" << "models[1]: model 'tiny' is listed twice";
         QTest::newRow("element type") << R"({"batch_sizes": [1, 2, "x"]})"
                                       << "spec.json: batch_sizes[2]: expected an integer, got \"x\"";
         QTest::newRow("fraction") << R"({"seq_lens": [128.5]})" << "seq_lens[0]: expected an integer, got 128.5";

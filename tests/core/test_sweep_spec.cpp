@@ -25,10 +25,10 @@ private slots:
         const auto cells = cellsOf(spec);
         QCOMPARE(int(cells.size()), 8 * 3 * 5);
         // The old script's order: batch size, then seq len, then pad.
-        QVERIFY(cells[0] == (Cell{Task::Encoder, 1, 128, 0.0}));
-        QVERIFY(cells[1] == (Cell{Task::Encoder, 1, 128, 0.1}));
-        QVERIFY(cells[5] == (Cell{Task::Encoder, 1, 256, 0.0}));
-        QVERIFY(cells[15] == (Cell{Task::Encoder, 2, 128, 0.0}));
+        QVERIFY(cells[0] == (Cell{Task::Encoder, 1, 128, 0.0, "tiny"}));
+        QVERIFY(cells[1] == (Cell{Task::Encoder, 1, 128, 0.1, "tiny"}));
+        QVERIFY(cells[5] == (Cell{Task::Encoder, 1, 256, 0.0, "tiny"}));
+        QVERIFY(cells[15] == (Cell{Task::Encoder, 2, 128, 0.0, "tiny"}));
     }
 
     void tasksMultiplyTheCells() {
@@ -37,6 +37,35 @@ private slots:
         const auto cells = cellsOf(spec);
         QCOMPARE(int(cells.size()), 240);
         QVERIFY(cells[120].task == Task::Qa);
+    }
+
+    void modelsAreTheOutermostAxisAndSeeTheSameLengths() {
+        SweepSpec spec;
+        spec.models = {"tiny", "bert-base"};
+        spec.tasks = {Task::Encoder, Task::Qa};
+        const auto cells = cellsOf(spec);
+        QCOMPARE(int(cells.size()), 480);
+        QCOMPARE(cells[0].model, std::string("tiny"));
+        QCOMPARE(cells[239].model, std::string("tiny"));
+        QCOMPARE(cells[240].model, std::string("bert-base"));
+        QVERIFY(cells[240].task == Task::Encoder);
+        // Same batch lengths for every model: the seed ignores it, as it ignores the task.
+        QCOMPARE(cellSeed(spec, cells[5]), cellSeed(spec, cells[245]));
+        QCOMPARE(modelLabel("/data/ckpt/roberta-base/"), std::string("roberta-base"));
+        QCOMPARE(modelLabel("bert-base"), std::string("bert-base"));
+        QCOMPARE(modelLabel(""), std::string("model not recorded"));
+    }
+
+    void aModelListedTwiceOrEmptyIsRefused() {
+        SweepSpec spec;
+        spec.models = {"tiny", "bert-base", "tiny", ""};
+        const auto problems = validateSpec(spec, 0, {});
+        QCOMPARE(int(problems.size()), 2);
+        QCOMPARE(problems[0].field, std::string("models[2]"));
+        QVERIFY(problems[0].message.find("'tiny' is listed twice") != std::string::npos);
+        QCOMPARE(problems[1].field, std::string("models[3]"));
+        spec.models.clear();
+        QCOMPARE(validateSpec(spec, 0, {}).front().field, std::string("models"));
     }
 
     void cellSeedsDifferPerCellButNotPerTask() {
@@ -90,7 +119,7 @@ private slots:
         case 9: spec.candidates = {"cpu:eager"}; break;
         case 10: spec.tasks = {}; break;
         case 11: spec.batchSizes = {4, 4}; break;
-        case 12: spec.model = ""; break;
+        case 12: spec.models = {""}; break;
         case 13: spec.candidates = {}; break;
         case 14: spec.memoryLimitMb = -5; break;
         }

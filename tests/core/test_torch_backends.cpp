@@ -126,7 +126,7 @@ private slots:
         registerTorchBackends(registry, options);
 
         SweepSpec spec;
-        spec.model = "tiny";
+        spec.models = {"tiny"};
         spec.tasks = {Task::Encoder};
         spec.baseline = "cpu:eager";
         spec.candidates = {"torch:sdpa", "torch:sdpa+compile"};
@@ -167,7 +167,7 @@ private slots:
         options.workerScript = std::string(BERTBENCH_SOURCE_DIR) + "/tests/tools/../tools/fake_torch_worker.py";
         registerTorchBackends(registry, options);
         SweepSpec spec;
-        spec.model = "tiny";
+        spec.models = {"tiny"};
         spec.tasks = {Task::Encoder};
         spec.baseline = "cpu:eager";
         spec.candidates = {"torch:eager"};

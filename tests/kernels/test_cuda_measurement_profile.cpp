@@ -73,7 +73,7 @@ private slots:
         BB_REQUIRE_GPU();
         const BackendRegistry registry = testing::cpuAndCudaRegistry();
         SweepSpec spec;
-        spec.model = "tiny";
+        spec.models = {"tiny"};
         spec.tasks = {Task::Encoder};
         spec.baseline = "cuda:eager";
         spec.candidates = {"cuda:eager"};

@@ -63,7 +63,7 @@ inline void addProfile(Measurement& m, const Cell& cell, bool throttled) {
 // row with breakdown, efficiency and energy; batch 32 · seq 512 · pad 0.5 throttled.
 inline Run syntheticProfiledRun() {
     Run run;
-    run.spec.model = "bert-base";
+    run.spec.models = {"bert-base"};
     run.spec.baseline = "cuda:eager";
     run.spec.candidates = {"cuda:sdpa", "cuda:flash_attention_2"};
     run.spec.dtype = DType::Float16;

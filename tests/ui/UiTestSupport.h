@@ -45,7 +45,7 @@ inline ResultRow makeRow(Task task, const std::string& candidate, int batch, int
 // A few forwards of the tiny model: seconds on 2 cores.
 inline SweepSpec tinySpec() {
     SweepSpec s;
-    s.model = "tiny";
+    s.models = {"tiny"};
     s.tasks = {Task::Encoder};
     s.baseline = "cpu:eager";
     s.candidates = {"cpu:sdpa", "cpu:flash_attention_2"};

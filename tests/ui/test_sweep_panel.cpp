@@ -69,7 +69,7 @@ private slots:
         SweepPanel panel(registry_);
         QVERIFY2(panel.isValid(), qPrintable(QStringList(panel.problems().values()).join('\n')));
         QVERIFY(runButton(panel)->isEnabled());
-        QCOMPARE(panel.spec().model, std::string("tiny"));
+        QCOMPARE(panel.spec().models, std::vector<std::string>{"tiny"});
     }
 
     void widgetsSetTheSpec() {
