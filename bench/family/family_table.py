@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The family grid's table (bench/family/steps.sh), from bertbench-cli's results.csv (standard library only).
 
-  python3 bench/family/family_table.py RUN/results.csv ...   # one run per model (folder family_<model>)
+  python3 bench/family/family_table.py RUN/results.csv ...   # a --models run, or one run per model (family_<model>)
   python3 bench/family/family_table.py --self-test
 
 Per model, over the cells where both ran: cuda:flash_attention_2 against torch:sdpa (HF's own sdpa),
@@ -25,11 +25,15 @@ def num(text):
         return float("nan")
 
 
-def model_of(path, rows):
+def by_model(path, rows):
+    """[(model, rows)]: by the run's model column (a --models run), else one model named by the folder."""
     if rows and rows[0].get("model"):
-        return os.path.basename(rows[0]["model"].rstrip("/"))
+        groups = {}
+        for r in rows:
+            groups.setdefault(os.path.basename(r["model"].rstrip("/")), []).append(r)
+        return list(groups.items())
     folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
-    return folder[len("family_"):] if folder.startswith("family_") else folder
+    return [(folder[len("family_"):] if folder.startswith("family_") else folder, rows)]
 
 
 def cells(rows, candidate):
@@ -67,10 +71,11 @@ def table(paths):
            "(MB) | cuda:sdpa geomean / min |",
            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     verdicts = []
+    models = []
     for path in paths:
         with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
-        model = model_of(path, rows)
+            models += by_model(path, list(csv.DictReader(f)))
+    for model, rows in models:
         c = compare(rows, OURS, HF)
         s = compare(rows, "cuda:sdpa", HF)
         errors = sum(1 for r in rows if r.get("status") != "ok")
@@ -106,6 +111,13 @@ def self_test():
         text = table([path])
     assert "| roberta-base | 2 | 2 of 2 | 3.16x | 2.00x (128x512 p0) | 0.40 (600 / 1500) | 2.53x / 1.60x |" in text, text
     assert "every cell faster met, >= 1.3x geomean met, peak <= 0.5x met" in text, text
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "results.csv")
+        with open(path, "w") as f:
+            f.write("\n".join([header + ",model"] + [r + ",roberta-base" for r in rows]
+                              + [r + ",distilbert-base" for r in rows[:2]]) + "\n")
+        text = table([path])
+    assert "| roberta-base | 2 |" in text and "| distilbert-base | 1 | 1 of 1 | 2.00x |" in text, text
     print("family table self-test: PASS")
 
 

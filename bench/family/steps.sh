@@ -50,17 +50,14 @@ step_family_verify() {  # family-verify: verify --reference on every HF family c
 }
 
 step_family_grid() {  # family-grid: roberta-base, distilbert-base, electra-base, xlm-roberta-base on the old script's grid (cut: FAMILY_GRID), torch:eager vs torch:sdpa, cuda:sdpa, cuda:flash_attention_2, fp16, CUDA graphs; the table last
-  local b s p m lim n=0 models
+  local b s p
   read -r b s p <<< "$FAMILY_GRID"
-  read -r -a models <<< "$FAMILY_MODELS"
-  for m in "${models[@]}"; do
-    # An equal share of what is left for each model still to run (15 s kept for the table).
-    lim=$(( ($(left) - 20) / (${#models[@]} - n) )); n=$((n + 1))
-    cli_run "family_$m" "$lim" -- --device cuda --model "$m" --tasks encoder --dtype fp16 --cuda-graphs --seed 0 \
-        --quiet --python "$PYTHON" --baseline torch:eager \
-        --backends torch:sdpa,cuda:sdpa,cuda:flash_attention_2 --batch-sizes "$b" --seq-lens "$s" --pads "$p" \
-        --warmup 2 --num-batches 10 --no-profile
-  done
-  python3 "$FAMILY_BENCH/family_table.py" "$W"/family_*/results.csv > "$W/family_table.md" 2>&1
+  # One run, the models as its axis (one torch probe; each model against its own torch:eager); at its
+  # limit it keeps the rows it has, models in this order.
+  cli_run family_grid "$(limit "$(($(left) - 20))")" -- --device cuda --models "${FAMILY_MODELS// /,}" \
+      --tasks encoder --dtype fp16 --cuda-graphs --seed 0 --quiet --python "$PYTHON" --baseline torch:eager \
+      --backends torch:sdpa,cuda:sdpa,cuda:flash_attention_2 --batch-sizes "$b" --seq-lens "$s" --pads "$p" \
+      --warmup 2 --num-batches 10 --no-profile
+  python3 "$FAMILY_BENCH/family_table.py" "$W/family_grid/results.csv" > "$W/family_table.md" 2>&1
   cat "$W/family_table.md" | tee -a "$S"
 }

@@ -82,7 +82,8 @@ def summarize(folder):
             sorted(glob.glob(os.path.join(folder, "kernel_checks.log"))):
         text = open(path, errors="replace").read()
         verdict = re.findall(r"^verify: (PASS|FAIL).*$", text, re.M)
-        line = next((l for l in text.splitlines() if l.startswith("verify: ")), "no verdict line")
+        line = next((l for l in reversed(text.splitlines()) if re.match(r"verify: (PASS|FAIL)", l)),
+                    "no verdict line")
         out.append(f"  {os.path.basename(path)[:-4]}: {line}")
         if not verdict or verdict[-1] != "PASS":
             failed = True

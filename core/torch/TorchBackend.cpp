@@ -110,6 +110,10 @@ void TorchBackend::startWorker() {
         if (hello.contains(k) && hello[k].is_string() && !hello[k].get<std::string>().empty())
             versions_.push_back({k == "cuda_version" ? "cuda" : k, hello[k].get<std::string>()});
     }
+    loadInWorker();
+}
+
+void TorchBackend::loadInWorker() {
     nlohmann::json load = {{"cmd", "load"},
                            {"checkpoint", checkpoint_},
                            {"dtype", toString(dtype_)},
@@ -138,9 +142,8 @@ std::vector<KernelOption> TorchBackend::kernelOptions() const {
 }
 
 void TorchBackend::loadModel(const BertWeights& weights, DType dtype) {
-    // The worker loads the architecture's own classes (config.json's model_type).
-    if (worker_) worker_->stop(options_.stopGraceS);
-    worker_.reset();
+    // The worker loads the architecture's own classes (config.json's model_type). A running worker
+    // is kept and loads the next model (a --models run: Python and torch are imported once).
     prepared_ = false;
     dtype_ = dtype;
     config_ = weights.config;
@@ -153,6 +156,14 @@ void TorchBackend::loadModel(const BertWeights& weights, DType dtype) {
         checkpoint_ = folder_->file("checkpoint");
         if (writeHfCheckpoint(weights, checkpoint_))
             tokenClassifier_ = (fs::path(checkpoint_) / kTokenClassifierFile).string();
+    }
+    if (worker_) {
+        try {
+            loadInWorker();
+            return;
+        } catch (const WorkerFailure&) {
+            // call() dropped it; a fresh worker below
+        }
     }
     startWorker();
 }

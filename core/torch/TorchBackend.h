@@ -3,7 +3,8 @@
 // BERT-family models (the architecture's own *Model / *For<Task> class) in a Python worker
 // (TorchWorkerProcess), driven through docs/TORCH_WORKER_PROTOCOL.md.
 //
-// One worker per backend: started by loadModel and kept for the sweep; stopped in the destructor.
+// One worker per backend: started by the first loadModel and kept for the sweep (a later loadModel
+// sends the running worker the next model); stopped in the destructor.
 // The weights reach it as a temporary HF checkpoint folder written from the same BertWeights (or
 // the user's checkpoint folder, as it is); every cell's batch as raw files. A worker that dies,
 // hangs past the cell timeout or breaks the protocol is killed and that cell throws; the next
@@ -69,6 +70,7 @@ public:
 
 private:
     void startWorker();             // start + hello + load; throws
+    void loadInWorker();            // the load request for the current checkpoint; throws
     double timeoutFor(double fallbackS) const;
     // Runs one request; a WorkerFailure drops the worker (the next prepare starts a fresh one).
     nlohmann::json call(const nlohmann::json& request, double timeoutS);

@@ -192,6 +192,9 @@ class Worker:
     # ---- load: settings + the encoder, so that an unusable attention fails here, untimed ----------
     def load(self, req):
         import torch
+        # A worker loads one model after another (a --models run): the previous one goes first.
+        self.release()
+        self.free_model()
         self.torch = torch
         require_version(torch, MIN_TORCH)
         import transformers
@@ -279,6 +282,9 @@ class Worker:
         # A head missing from the checkpoint would be randomly initialised: refuse, the output would
         # not be the one the other backends compute.
         missing = [k for k in info.get("missing_keys", []) if not k.endswith(TIED_OR_BUFFERS)]
+        if task == "token_classification" and self.token_classifier is not None:
+            # Copied from the token classifier's own file below (a checkpoint may hold no other classifier).
+            missing = [k for k in missing if k not in ("classifier.weight", "classifier.bias")]
         if missing:
             raise RequestError(f"the checkpoint has no weights for {', '.join(sorted(missing)[:6])} "
                                f"({name} would initialise them randomly)")

@@ -178,7 +178,7 @@ private slots:
             TorchBackend backend(o);
             backend.loadModel(w, DType::Float32);
             const Batch batch = batchOf(2, 8, 0.5);
-            const int64_t labels = c.numLabels, hidden = c.hiddenSize;
+            const int64_t hidden = c.hiddenSize;
             backend.prepare(Task::Encoder, batch);
             backend.forward();
             TaskOutput out = backend.output();
@@ -192,7 +192,34 @@ private slots:
             for (int p = 0; p < batch.lengths[0]; ++p) total += batch.inputIds[size_t(p)];
             QCOMPARE(out.values[1], w.classifierW.data[size_t(hidden)] + float(total % 97) / 100.0f);
             backend.releaseCell();
-            (void)labels;
+            // The next model goes to the same worker (a --models run imports Python's stack once).
+            const pid_t pid = backend.workerPid();
+            const BertWeights bert = tinyWeights();
+            backend.loadModel(bert, DType::Float32);
+            QCOMPARE(backend.workerPid(), pid);
+            backend.prepare(Task::Classification, batch);
+            backend.forward();
+            out = backend.output();
+            QCOMPARE(out.values[1], bert.classifierW.data[size_t(hidden)] + float(total % 97) / 100.0f);
+            backend.releaseCell();
+        }
+        {
+            // A *ForTokenClassification checkpoint holds no other classifier: the written model.safetensors
+            // has no classifier.* at all, the token classifier comes from its own file.
+            BertWeights token = w;
+            token.classifierW = Tensor();
+            token.classifierB = Tensor();
+            TorchBackend backend(o);
+            backend.loadModel(token, DType::Float32);
+            const Batch batch = batchOf(2, 8, 0.5);
+            const int64_t labels = c.numLabels, hidden = c.hiddenSize;
+            backend.prepare(Task::TokenClassification, batch);
+            backend.forward();
+            const TaskOutput out = backend.output();
+            QCOMPARE(out.shape, (std::vector<int64_t>{2, 8, labels}));
+            QCOMPARE(out.values[size_t(4 * labels + 1)],
+                     w.tokenClassifierW.data[size_t(hidden)] + float(batch.inputIds[4] % 7) / 10.0f);
+            backend.releaseCell();
         }
         if (oldPath.isEmpty()) qunsetenv("PYTHONPATH");
         else qputenv("PYTHONPATH", oldPath);

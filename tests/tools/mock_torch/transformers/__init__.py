@@ -75,6 +75,10 @@ class _Base:
         missing = [n for n in cls.needs if n not in tensors]
         if "classifier.weight" in tensors:
             model.classifier = _Linear(tensors["classifier.weight"])
+        if getattr(cls, "token_head", False) and "classifier.weight" not in tensors:
+            # HF initialises a head the checkpoint lacks (and reports it missing, as here)
+            labels, hidden = model.config.num_labels, model.config.hidden_size
+            model.classifier = _Linear(torch.Tensor([0.0] * (labels * hidden), (labels, hidden), torch.float32))
         if "classifier.out_proj.weight" in tensors:
             model.out_proj = _Linear(tensors["classifier.out_proj.weight"])
         info = {"missing_keys": missing, "unexpected_keys": [], "mismatched_keys": [], "error_msgs": []}
@@ -128,6 +132,7 @@ class BertForSequenceClassification(_Base):
 
 class BertForTokenClassification(_Base):
     needs = _Base.needs + ["classifier.weight"]
+    token_head = True
 
     def compute(self, ids, mask, b, s):
         w = self.classifier.weight
@@ -153,6 +158,10 @@ class RobertaForSequenceClassification(BertForSequenceClassification):
     def compute(self, ids, mask, b, s):
         self.classifier = self.out_proj   # RoBERTa's head: dense, tanh, out_proj
         return BertForSequenceClassification.compute(self, ids, mask, b, s)
+
+
+class RobertaForTokenClassification(BertForTokenClassification):
+    needs = RobertaModel.needs + ["classifier.weight"]
 
 
 class XLMRobertaModel(RobertaModel):
