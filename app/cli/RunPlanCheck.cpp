@@ -23,6 +23,8 @@ std::string flagForField(const std::string& field) {
         {"num_batches", "--num-batches"}, {"seed", "--seed"},
         {"cuda_graphs", "--cuda-graphs"}, {"memory_limit_mb", "--memory-limit-mb"},
         {"cell_timeout_s", "--cell-timeout"}, {"profile", "--no-profile"},
+        {"max_noise_pct", "--max-noise"}, {"min_time_s", "--min-time"},
+        {"max_time_s", "--max-time"},   {"interleave", "--sequential"},
     };
     const std::string key = field.substr(0, field.find('['));
     for (const auto& [name, flag] : kFlags)
@@ -62,8 +64,18 @@ std::optional<ModelConfig> modelConfigOf(const std::string& model, std::vector<s
 std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry& registry) {
     std::vector<std::string> problems;
     const SweepSpec& spec = plan.spec;
-    const std::optional<ModelConfig> model = modelConfigOf(spec.model, problems);
-    const int maxPositions = model ? model->maxSequenceLength() : 0;
+    // Every model of the axis is read before anything is measured; the sequence axis must fit
+    // the shortest of them.
+    std::vector<ModelConfig> models;
+    for (const std::string& name : spec.models) {
+        if (std::optional<ModelConfig> config = modelConfigOf(name, problems)) {
+            config->name = name;   // as the user named it, in the problems below
+            models.push_back(std::move(*config));
+        }
+    }
+    int maxPositions = 0;
+    for (const ModelConfig& m : models)
+        maxPositions = maxPositions == 0 ? m.maxSequenceLength() : std::min(maxPositions, m.maxSequenceLength());
 
     std::vector<std::string> named{spec.baseline};
     named.insert(named.end(), spec.candidates.begin(), spec.candidates.end());
@@ -84,12 +96,22 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
             problems.push_back(flag + ": " + name + " cannot run here: " + info->unavailableReason);
             continue;
         }
-        // The family runs on the CPU reference; the GPU kernels and the torch worker take BERT so far.
-        if (model && model->modelType != "bert" && name.rfind("cpu:", 0) != 0) {
-            problems.push_back(flag + ": " + name + " runs BERT checkpoints only so far, the model's model_type is '" +
-                               model->modelType + "' (the cpu:* backends run it)");
-            continue;
+        // What the backend cannot run of these models, as it says itself: an architecture the CUDA
+        // forward does not implement or a head dim its kernel lacks, a head or an attention the
+        // installed transformers has not for that architecture.
+        bool refused = false;
+        if (info->unavailableFor) {
+            for (const ModelConfig& model : models) {
+                for (Task task : spec.tasks) {
+                    const std::string why = info->unavailableFor(model, task);
+                    if (why.empty()) continue;
+                    problems.push_back(flag + ": " + name + " cannot run " + model.name + " (" + model.modelType +
+                                       ") for " + toString(task) + ": " + why);
+                    refused = true;
+                }
+            }
         }
+        if (refused) continue;
         if (std::find(info->dtypes.begin(), info->dtypes.end(), spec.dtype) == info->dtypes.end()) {
             std::vector<std::string> supported;
             for (DType d : info->dtypes) supported.push_back(toString(d));

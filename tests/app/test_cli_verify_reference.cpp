@@ -1,7 +1,7 @@
 // `verify --model DIR --reference FILE`: the CPU backends against HuggingFace's own outputs of a
 // checkpoint (tests/fixtures/hf-family, written by transformers), one line per backend × output;
-// a reference of another model fails, a broken file is bad input naming it, and a family model
-// asked of a backend that runs BERT only is refused before anything is measured.
+// a reference of another model fails, a broken file is bad input naming it, and a model a backend
+// says it cannot run is refused before anything is measured, with the backend's reason.
 #include <QtTest>
 
 #include "app/CliTestSupport.h"
@@ -65,8 +65,10 @@ private slots:
         QVERIFY2(contains(wrongTask.err, "holds no output of task mlm"), wrongTask.err.c_str());
     }
 
-    void familyModelsRunOnTheCpuBackendsOnly() {
-        // A GPU-like backend that this machine offers (CI has no GPU): the plan check refuses it.
+    void aBackendThatCannotRunTheModelIsRefusedBeforeMeasuring() {
+        // A GPU-like backend (CI has no GPU) that says it cannot run this model's task, as cuda:* does
+        // for a head dim its kernel lacks and torch:* for a head transformers has not: the plan check
+        // refuses it naming the model, the task and the reason; a backend that can is not named.
         bertbench::BackendRegistry registry;
         bertbench::registerCpuBackends(registry);
         bertbench::BackendInfo gpu;
@@ -75,18 +77,26 @@ private slots:
         gpu.attention = "sdpa";
         gpu.dtypes = {bertbench::DType::Float32};
         gpu.create = [] { return std::unique_ptr<bertbench::Backend>(); };
+        gpu.unavailableFor = [](const bertbench::ModelConfig& m, bertbench::Task task) -> std::string {
+            if (task != bertbench::Task::Encoder) return "";
+            return "cuda:sdpa supports head dims 32, 64 and 128 (got " + std::to_string(m.headDim()) + ")";
+        };
         registry.add(gpu);
         RunPlan plan;
-        plan.spec.model = kFamily + "distilbert/encoder";
+        plan.spec.models = {kFamily + "distilbert/encoder"};
         plan.spec.baseline = "cpu:eager";
         plan.spec.candidates = {"cpu:sdpa", "cuda:sdpa"};
         plan.spec.seqLens = {16};
         std::string all;
         for (const std::string& p : checkRunPlan(plan, registry)) all += p + "\n";
-        QVERIFY2(contains(all, "--backends: cuda:sdpa runs BERT checkpoints only so far, the model's model_type is "
-                               "'distilbert'"),
+        QVERIFY2(contains(all, "--backends: cuda:sdpa cannot run " + kFamily +
+                                   "distilbert/encoder (distilbert) for encoder: cuda:sdpa supports head dims 32, 64 "
+                                   "and 128 (got 16)"),
                  all.c_str());
         QVERIFY2(!contains(all, "cpu:sdpa"), all.c_str());   // the CPU reference runs the family
+        // The family itself is no reason any more: a task the backend can run passes.
+        plan.spec.tasks = {bertbench::Task::Classification};
+        QVERIFY2(checkRunPlan(plan, registry).empty(), all.c_str());
     }
 };
 
