@@ -14,15 +14,18 @@ namespace {
 
 const CommandHelp& listBackendsHelp() {
     static const CommandHelp help{
-        "bertbench-cli list-backends [--names] [--python PATH]",
+        "bertbench-cli list-backends [--names] [--python PATH] [--model PRESET|DIR]",
         "List the backends this build registered on this machine: name, device, attention,\n"
         "data types and a description. CUDA backends appear only when BertBench was built\n"
         "with CUDA and a GPU of compute capability 8.0 or newer is present. The torch:*\n"
         "backends (HuggingFace transformers in a Python worker) are always listed; those the\n"
         "interpreter cannot run say why (no torch, no transformers, no CUDA in torch, no\n"
-        "flash_attn, a version too old, no such interpreter).",
+        "flash_attn, a version too old, no such interpreter). With --model, each backend that\n"
+        "runs here also says which tasks of that model it cannot run and why (a head dim its\n"
+        "attention kernel lacks, a head or an attention transformers has not for the architecture).",
         {{"--names", "", "print only the names of the backends that can run here, one a line"},
-         {"--python", "PATH", "the interpreter of the torch:* backends (default python3)"}},
+         {"--python", "PATH", "the interpreter of the torch:* backends (default python3)"},
+         {"--model", "PRESET|DIR", "a preset or HF checkpoint folder: what each backend cannot run of it"}},
         ""};
     return help;
 }
@@ -52,6 +55,23 @@ std::string pythonFlag(const ParsedArgs& parsed) {
     const std::string python = parsed.value("--python").value_or("python3");
     if (python.empty()) throw UsageError("--python: the interpreter path is empty");
     return python;
+}
+
+// Per backend that runs here, the tasks of `model` it cannot run and why (BackendInfo::unavailableFor).
+void printModelLimits(std::ostream& out, const BackendRegistry& registry, const std::string& model) {
+    const ModelConfig config = isPreset(model) ? presetConfig(model) : loadHfConfig(model + "/config.json");
+    out << "\nModel " << model << " (" << config.modelType << "):\n";
+    bool any = false;
+    for (const BackendInfo& info : registry.all()) {
+        if (!info.unavailableReason.empty() || !info.unavailableFor) continue;
+        for (Task task : allTasks()) {
+            const std::string why = info.unavailableFor(config, task);
+            if (why.empty()) continue;
+            out << "  " << info.name << " cannot run " << toString(task) << ": " << why << "\n";
+            any = true;
+        }
+    }
+    if (!any) out << "  every backend that runs here runs every task of it\n";
 }
 
 void rejectPositionals(const ParsedArgs& parsed) {
@@ -113,6 +133,7 @@ int listBackendsCommand(const CommandArgs& args, std::ostream& out, std::ostream
         }
         out << table.str();
         if (!anyCuda) out << "\nNo CUDA backends in this build on this machine; `bertbench-cli info` says why.\n";
+        if (const auto model = parsed.value("--model")) printModelLimits(out, registry, *model);
         return kExitOk;
     });
 }
