@@ -33,6 +33,12 @@ using namespace bertbench;
 
 namespace {
 
+std::string joinModels(const SweepSpec& spec) {
+    std::string s;
+    for (const std::string& m : spec.models) s += (s.empty() ? "" : ", ") + m;
+    return s;
+}
+
 bool hasFlag(int argc, char** argv, const char* flag) {
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], flag) == 0) return true;
@@ -80,12 +86,16 @@ int runHeadless(QCommandLineParser& args) {
                                   .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd_HH-mm-ss")));
     std::printf("BertBench %s: no display, so running the quick sweep headless (the GUI needs a display;\n"
                 "bertbench --gui forces it). Model %s, baseline %s, %zu candidates.\n",
-                BERTBENCH_VERSION, spec.model.c_str(), spec.baseline.c_str(), spec.candidates.size());
+                BERTBENCH_VERSION, joinModels(spec).c_str(), spec.baseline.c_str(), spec.candidates.size());
     const BackendRegistry registry = app::makeRegistry();
     const std::vector<std::string> known = registry.names();
     int maxPositions = 0;
     try {
-        if (isPreset(spec.model)) maxPositions = presetConfig(spec.model).maxPositions;
+        for (const std::string& m : spec.models)
+            if (isPreset(m)) {
+                const int len = presetConfig(m).maxSequenceLength();
+                maxPositions = maxPositions == 0 ? len : std::min(maxPositions, len);
+            }
     } catch (const std::exception&) {
     }
     const std::vector<SpecProblem> problems = validateSpec(spec, maxPositions, known);

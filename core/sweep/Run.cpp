@@ -26,6 +26,16 @@ void assignMissingModels(Run& run) {
         if (r.cell.model.empty()) r.cell.model = run.spec.models.front();
 }
 
+Run runOfModel(const Run& run, const std::string& model) {
+    Run out;
+    out.spec = run.spec;
+    out.spec.models = {model};
+    out.environment = run.environment;
+    for (const ResultRow& r : run.rows)
+        if (r.cell.model == model) out.rows.push_back(r);
+    return out;
+}
+
 namespace {
 
 std::string hostName() {

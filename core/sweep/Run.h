@@ -48,6 +48,10 @@ void assignMissingModels(Run& run);
 // Environment of this process (host, CPU, BLAS, version, start time now). GPU fields
 // are filled by app/ when the CUDA library is present.
 Environment currentEnvironment();
+// The run as if it had measured `model` alone: its rows only, spec.models = {model}. Views
+// and figures show a run of several models one model at a time through it.
+Run runOfModel(const Run& run, const std::string& model);
+
 std::string isoTimeNow();
 
 } // namespace bertbench

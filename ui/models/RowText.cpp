@@ -65,7 +65,10 @@ QString gpuText(const GpuIdentity& gpu) {
 bool isFromSeedCsv(const Run& run) { return run.environment.source.rfind("seed-csv", 0) == 0; }
 
 QString modelText(const Run& run) {
-    return isFromSeedCsv(run) ? QStringLiteral("model not recorded (the old script's CSV)") : qstr(run.spec.model);
+    if (isFromSeedCsv(run)) return QStringLiteral("model not recorded (the old script's CSV)");
+    QStringList names;
+    for (const std::string& m : run.spec.models) names << (m.empty() ? QStringLiteral("model not recorded") : qstr(m));
+    return names.join(QStringLiteral(", "));
 }
 
 CellState stateOf(const ResultRow& row) {

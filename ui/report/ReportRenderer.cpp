@@ -221,17 +221,15 @@ bool RunFigure::save(const QString& path, qreal scale, QString* error) {
     return saveDrawing(path, size_, scale, [this](QPainter& p) { paint(p); }, error);
 }
 
-QStringList renderRunPlots(const Run& run, const QString& outDir, qreal scale, QString* error,
-                           const QString& format) {
+namespace {
+
+// One model's figures; `prefix` starts every file name (the model's, in a run of several).
+QStringList renderModelPlots(const Run& run, const QDir& dir, const QString& prefix, qreal scale, QString* error,
+                             const QString& format) {
     QStringList written;
-    if (!QDir().mkpath(outDir)) {
-        if (error) *error = QStringLiteral("cannot create folder %1").arg(outDir);
-        return written;
-    }
-    const QDir dir(outDir);
     const RunAxes axes = axesOf(run);
     const auto save = [&](const QString& name, const std::function<bool(const QString&, QString*)>& write) {
-        const QString path = dir.filePath(name);
+        const QString path = dir.filePath(prefix + name);
         if (!write(path, error)) return false;
         written << path;
         return true;
@@ -270,6 +268,27 @@ QStringList renderRunPlots(const Run& run, const QString& outDir, qreal scale, Q
         if (!save(QStringLiteral("breakdown_%1.%2").arg(t, format),
                   [&](const QString& path, QString* e) { return breakdown.save(path, scale, e); }))
             return written;
+    }
+    return written;
+}
+
+} // namespace
+
+QStringList renderRunPlots(const Run& run, const QString& outDir, qreal scale, QString* error,
+                           const QString& format) {
+    if (!QDir().mkpath(outDir)) {
+        if (error) *error = QStringLiteral("cannot create folder %1").arg(outDir);
+        return {};
+    }
+    const QDir dir(outDir);
+    const std::vector<std::string> models = axesOf(run).models;
+    if (models.size() <= 1) return renderModelPlots(run, dir, QString(), scale, error, format);
+    // A run of several models: each model's figures, titled with it, its name first in the files'.
+    QStringList written;
+    for (const std::string& model : models) {
+        written += renderModelPlots(runOfModel(run, model), dir, fileSafe(modelLabel(model)) + QLatin1Char('_'), scale,
+                                    error, format);
+        if (error && !error->isEmpty()) break;
     }
     return written;
 }

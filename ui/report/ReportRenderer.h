@@ -48,6 +48,7 @@ public:
     ~RunFigure();
 
     QSizeF size() const { return size_; }
+    const QString& title() const { return title_; }
     void paint(QPainter& painter);
     bool save(const QString& path, qreal scale, QString* error);
 
@@ -67,8 +68,10 @@ private:
 // Every figure of a run into `outDir` (created if needed), PNG at `scale`:
 //   heatmap_<task>_<candidate>_seq<N>_<speedup|memory>.png, report_<task>_<candidate>.<format>,
 //   lines_<task>.<format>, and breakdown_<task>.<format> when the run recorded per-op
-//   breakdowns (format png, svg or pdf). Returns the paths written; on failure, what
-//   was written so far and `error`.
+//   breakdowns (format png, svg or pdf). A run of several models gives each model's set,
+//   every name starting with the model's ("distilbert-base_report_encoder_cuda-sdpa.png")
+//   and every title naming it. Returns the paths written; on failure, what was written so
+//   far and `error`.
 QStringList renderRunPlots(const Run& run, const QString& outDir, qreal scale, QString* error = nullptr,
                            const QString& format = QStringLiteral("png"));
 

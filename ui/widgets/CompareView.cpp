@@ -34,20 +34,30 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         side.run->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         side.run->setMinimumContentsLength(28);
         side.run->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        side.model = new QComboBox;
+        side.model->setObjectName(QStringLiteral("model") + QLatin1String(letters[i]));
+        side.model->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        side.model->setToolTip(tr("The run measured several models: the one this side compares"));
+        side.model->setVisible(false);
         side.candidate = new QComboBox;
         side.candidate->setObjectName(QStringLiteral("candidate") + QLatin1String(letters[i]));
         side.candidate->setSizeAdjustPolicy(QComboBox::AdjustToContents);
         connect(side.run, &QComboBox::currentIndexChanged, this, [this, i] {
             if (updating_) return;
+            fillModels(sides_[size_t(i)]);
             fillCandidates(sides_[size_t(i)]);
             fillTasks();
             scheduleRefresh();
+        });
+        connect(side.model, &QComboBox::currentIndexChanged, this, [this] {
+            if (!updating_) scheduleRefresh();
         });
         connect(side.candidate, &QComboBox::currentIndexChanged, this, [this] {
             if (!updating_) scheduleRefresh();
         });
         pick->addWidget(side.run, i, 1);
-        pick->addWidget(side.candidate, i, 2);
+        pick->addWidget(side.model, i, 2);
+        pick->addWidget(side.candidate, i, 3);
     }
     auto* swap = new QPushButton(tr("Swap A ↔ B"));
     connect(swap, &QPushButton::clicked, this, [this] {
@@ -55,9 +65,13 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         RunDocument* b = documentOf(sides_[1]);
         const std::string ca = sides_[0].candidate->currentData().toString().toStdString();
         const std::string cb = sides_[1].candidate->currentData().toString().toStdString();
+        const QString ma = sides_[0].model->currentData().toString();
+        const QString mb = sides_[1].model->currentData().toString();
         setSides(b, cb, a, ca);
+        setModel(0, mb.toStdString());
+        setModel(1, ma.toStdString());
     });
-    pick->addWidget(swap, 0, 3);
+    pick->addWidget(swap, 0, 4);
     auto* taskRow = new QHBoxLayout;
     taskRow->setSpacing(6);
     taskRow->addStretch(1);
@@ -68,7 +82,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         if (!updating_) scheduleRefresh();
     });
     taskRow->addWidget(task_);
-    pick->addLayout(taskRow, 1, 3);
+    pick->addLayout(taskRow, 1, 4);
     pick->setColumnStretch(1, 1);
     layout->addLayout(pick);
 
@@ -127,16 +141,45 @@ void CompareView::setSides(RunDocument* a, const std::string& candidateA, RunDoc
         for (const QPointer<RunDocument>& d : documents_)
             if (d) side.run->addItem(d->title(), QVariant::fromValue<QObject*>(d.data()));
         side.run->setCurrentIndex(std::max(0, side.run->findData(QVariant::fromValue<QObject*>(want[i].first))));
+        fillModels(side);
         fillCandidates(side);
         const int c = side.candidate->findData(qstr(want[i].second));
-        if (c >= 0) side.candidate->setCurrentIndex(c);
-        else if (i == 1 && documentOf(sides_[0]) == documentOf(side) && side.candidate->count() > 1 &&
-                 side.candidate->currentIndex() == sides_[0].candidate->currentIndex())
+        const bool sameRun = i == 1 && documentOf(sides_[0]) == documentOf(side);
+        if (c >= 0) {
+            side.candidate->setCurrentIndex(c);
+        } else if (sameRun && side.model->count() > 1) {
+            // Same run of several models on both sides: its second model as B, same candidate.
+            side.model->setCurrentIndex(1);
+            side.candidate->setCurrentIndex(sides_[0].candidate->currentIndex());
+        } else if (sameRun && side.candidate->count() > 1 &&
+                   side.candidate->currentIndex() == sides_[0].candidate->currentIndex()) {
             side.candidate->setCurrentIndex(1);   // same run on both sides: its second candidate as B
+        }
     }
     fillTasks();
     updating_ = false;
     refreshNow();
+}
+
+void CompareView::setModel(int side, const std::string& model) {
+    QComboBox* box = sides_[size_t(side)].model;
+    const int i = box->findData(qstr(model));
+    if (i >= 0) box->setCurrentIndex(i);
+    refreshNow();
+}
+
+void CompareView::fillModels(Side& side) {
+    const QString keep = side.model->currentData().toString();
+    const bool wasUpdating = updating_;
+    updating_ = true;
+    side.model->clear();
+    std::vector<std::string> models;
+    if (RunDocument* d = documentOf(side)) models = axesOf(d->run()).models;
+    for (const std::string& m : models) side.model->addItem(qstr(modelLabel(m)), qstr(m));
+    const int i = side.model->findData(keep);
+    if (i >= 0) side.model->setCurrentIndex(i);
+    side.model->setVisible(models.size() > 1);
+    updating_ = wasUpdating;
 }
 
 void CompareView::setTask(Task task) {
@@ -184,6 +227,13 @@ CompareSide CompareView::sideOf(const Side& side) const {
     s.candidate = side.candidate->currentData().toString().toStdString();
     s.task = parseTask(task_->currentData().toString().toStdString()).value_or(Task::Encoder);
     s.label = (d ? d->title() : QString()) + QStringLiteral(" · ") + qstr(s.candidate);
+    if (d && side.model->count() > 1) {
+        const std::string model = side.model->currentData().toString().toStdString();
+        side.modelRun = runOfModel(d->run(), model);
+        s.run = &side.modelRun;
+        s.label = (d ? d->title() : QString()) + QStringLiteral(" · ") + qstr(modelLabel(model)) +
+                  QStringLiteral(" · ") + qstr(s.candidate);
+    }
     return s;
 }
 

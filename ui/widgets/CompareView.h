@@ -1,5 +1,6 @@
 #pragma once
-// Compare: pick A and B (two runs, or two candidates of one run) and a task; per sequence
+// Compare: pick A and B (two runs, two candidates of one run, or two models of one run of
+// several, each side's model chosen beside its candidate) and a task; per sequence
 // length, heatmaps of the speedup delta (B − A, points) and the latency ratio (B / A), with a
 // summary: geometric-mean latency ratio, mean delta, best and worst cell; where both sides
 // measured energy, a third heatmap of the energy ratio (B / A) and its geometric mean.
@@ -36,6 +37,8 @@ public:
     void setDocuments(const QList<RunDocument*>& documents);
     // Chooses both sides (a document must be among setDocuments'); empty candidate = its first.
     void setSides(RunDocument* a, const std::string& candidateA, RunDocument* b, const std::string& candidateB);
+    // Chooses a side's model (0 = A, 1 = B) where its run measured several.
+    void setModel(int side, const std::string& model);
     void setTask(Task task);
 
     const std::vector<CellComparison>& cells() const { return cells_; }
@@ -51,13 +54,16 @@ signals:
 private:
     struct Side {
         QComboBox* run = nullptr;
+        QComboBox* model = nullptr;       // shown when the run measured several models
         QComboBox* candidate = nullptr;
+        mutable Run modelRun;             // runOfModel of the chosen model, what the side compares
     };
     struct SeqRow {
         std::array<HeatmapGridModel*, 3> models{};   // speedup delta, latency ratio, energy ratio
         std::array<ChartView*, 3> views{};
     };
 
+    void fillModels(Side& side);
     void fillCandidates(Side& side);
     void fillTasks();
     RunDocument* documentOf(const Side& side) const;

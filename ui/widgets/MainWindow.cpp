@@ -213,7 +213,7 @@ bool MainWindow::startSweep() {
     return sweep_->launch(spec,
                           tr("Run %1 · %2 · %3")
                               .arg(++sweepCount_)
-                              .arg(qstr(spec.model), QTime::currentTime().toString(QStringLiteral("HH:mm"))),
+                              .arg(modelText(Run{spec, {}, {}}), QTime::currentTime().toString(QStringLiteral("HH:mm"))),
                           savePath, {}, panel_->runSettings()->options());
 }
 

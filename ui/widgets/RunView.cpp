@@ -73,6 +73,16 @@ void RunView::buildUi() {
     layout->setContentsMargins(4, 4, 4, 4);
 
     auto* header = new QHBoxLayout;
+    modelLabel_ = new QLabel(tr("Model"));
+    header->addWidget(modelLabel_);
+    modelBox_ = new QComboBox;
+    modelBox_->setObjectName(QStringLiteral("viewModel"));
+    modelBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    modelBox_->setToolTip(tr("The run measured several models, each against its own baseline: the one shown"));
+    connect(modelBox_, &QComboBox::activated, this,
+            [this](int i) { setModel(modelBox_->itemData(i).toString().toStdString()); });
+    header->addWidget(modelBox_);
+    header->addSpacing(8);
     header->addWidget(new QLabel(tr("Task")));
     taskBox_ = new QComboBox;
     taskBox_->setObjectName(QStringLiteral("viewTask"));
@@ -195,7 +205,7 @@ void RunView::refreshNow() {
 
 void RunView::refreshBreakdown() {
     breakdownDirty_ = false;
-    breakdown_->setRun(&document_->run(), axes_, task_);
+    breakdown_->setRun(&shownRun(), axes_, task_);
     markSelectedCell();
 }
 
@@ -226,9 +236,35 @@ void RunView::markSelectedCell() {
     }
 }
 
+const Run& RunView::shownRun() const { return models_.size() > 1 ? modelRun_ : document_->run(); }
+
+void RunView::syncModel() {
+    const Run& run = document_->run();
+    const std::vector<std::string> models = axesOf(run).models;
+    if (std::find(models.begin(), models.end(), model_) == models.end())
+        model_ = models.empty() ? std::string() : models.front();
+    if (models != models_) {
+        models_ = models;
+        modelBox_->clear();
+        for (const std::string& m : models_) {
+            modelBox_->addItem(qstr(modelLabel(m)), qstr(m));
+            modelBox_->setItemData(modelBox_->count() - 1, qstr(m), Qt::ToolTipRole);
+        }
+    }
+    modelBox_->setCurrentIndex(modelBox_->findData(qstr(model_)));
+    const bool several = models_.size() > 1;
+    modelLabel_->setVisible(several);
+    modelBox_->setVisible(several);
+    if (several)
+        modelRun_ = runOfModel(run, model_);
+    else
+        modelRun_ = Run();
+}
+
 void RunView::syncAxes() {
-    const RunAxes axes = axesOf(document_->run());
-    const bool energy = hasEnergy(document_->run());
+    syncModel();
+    const RunAxes axes = axesOf(shownRun());
+    const bool energy = hasEnergy(shownRun());
     if (axes == axes_ && energy == showEnergy_ && !rows_.empty()) return;
     const bool rowsChanged = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty() || energy != showEnergy_;
     axes_ = axes;
@@ -273,7 +309,7 @@ void RunView::rebuildRows() {
             connect(static_cast<HeatmapChart*>(row.heatmaps[size_t(col)]->chart()), &HeatmapChart::cellClicked, this,
                     [this, seqLen](int y, int x) {
                         if (y < int(axes_.pads.size()) && x < int(axes_.batchSizes.size()))
-                            selectCell(Cell{task_, axes_.batchSizes[size_t(x)], seqLen, axes_.pads[size_t(y)]});
+                            selectCell(Cell{task_, axes_.batchSizes[size_t(x)], seqLen, axes_.pads[size_t(y)], model_});
                     });
         }
         for (int col = 0; col < 2; ++col) {
@@ -286,15 +322,19 @@ void RunView::rebuildRows() {
 }
 
 void RunView::refreshHeatmaps() {
-    const Run& run = document_->run();
+    const Run& run = shownRun();
     const RowLookup lookup(run);
-    const LiveCells live{document_->isLive(), document_->runningCell()};
+    std::optional<Cell> running = document_->runningCell();
+    if (running && models_.size() > 1 && running->model != model_) running.reset();   // another model's cell
+    const LiveCells live{document_->isLive(), running};
     std::array<double, kHeatmapColumns> limits{0, 0, 0};
     for (size_t i = 0; i < rows_.size(); ++i) {
         for (int col = 0; col < heatmapColumns(); ++col) {
             const Metric metric = heatmapMetric(col);
-            rows_[i].models[size_t(col)]->setGrid(
-                runHeatmap(lookup, axes_, run.spec.baseline, task_, candidate_, axes_.seqLens[i], metric, live));
+            HeatmapGrid grid = runHeatmap(lookup, axes_, run.spec.baseline, task_, candidate_, axes_.seqLens[i], metric, live);
+            // A chart saved alone still says which of the run's models it shows.
+            if (models_.size() > 1) grid.subtitle = qstr(modelLabel(model_)) + QStringLiteral(" · ") + grid.subtitle;
+            rows_[i].models[size_t(col)]->setGrid(std::move(grid));
             auto* chart = static_cast<HeatmapChart*>(rows_[i].heatmaps[size_t(col)]->chart());
             limits[size_t(col)] = std::max(limits[size_t(col)], chart->naturalColorLimit());
         }
@@ -307,7 +347,7 @@ void RunView::refreshHeatmaps() {
 
 void RunView::refreshLines() {
     linesDirty_ = false;
-    const RowLookup lookup(document_->run());
+    const RowLookup lookup(shownRun());
     for (size_t i = 0; i < rows_.size(); ++i)
         for (int col = 0; col < 2; ++col)
             static_cast<LineChart*>(rows_[i].lines[size_t(col)]->chart())
@@ -316,7 +356,7 @@ void RunView::refreshLines() {
 }
 
 void RunView::refreshHeader() {
-    const Run& run = document_->run();
+    const Run& run = shownRun();
     QString state;
     if (document_->isLive()) {
         const SweepProgress& p = document_->progress();
@@ -332,6 +372,13 @@ void RunView::refreshHeader() {
                                 deviceText(run).toHtmlEscaped(), state));
     headline_->setToolTip(document_->sourcePaths().join(QLatin1Char('\n')));
     kernelOptions_->setOptions(run.environment.kernelOptions);
+}
+
+void RunView::setModel(const std::string& model) {
+    if (model == model_) return;
+    model_ = model;
+    breakdownDirty_ = true;
+    refreshNow();
 }
 
 void RunView::setTask(Task task) {

@@ -1,6 +1,7 @@
 #pragma once
-// One run on screen: a header (task, candidate, what the run is, each backend's kernel options)
-// over five tabs:
+// One run on screen: a header (model when the run has several, task, candidate, what the run
+// is, each backend's kernel options) over five tabs; a run of several models is shown one
+// model at a time (the tabs draw runOfModel of the chosen one, the table lists every row):
 //   Heatmaps  — per max sequence length, speedup % and memory saved % (x batch size, y pad),
 //               and energy saved % where the run measured energy; throttled cells are marked;
 //               a click selects the cell for the Breakdown tab
@@ -54,6 +55,11 @@ public:
     ~RunView() override;
 
     RunDocument* document() const { return document_; }
+    // The model shown (the run's only one, or the Model selector's choice).
+    const std::string& model() const { return model_; }
+    void setModel(const std::string& model);
+    // What the heatmaps, lines and breakdown draw: the run, or its chosen model's rows.
+    const Run& shownRun() const;
     Task task() const { return task_; }
     const std::string& candidate() const { return candidate_; }
     void setTask(Task task);
@@ -93,6 +99,7 @@ private:
     void buildUi();
     void resetFromDocument();
     void scheduleRefresh();
+    void syncModel();
     void syncAxes();
     void rebuildRows();
     void refreshHeatmaps();
@@ -105,6 +112,9 @@ private:
 
     RunDocument* document_;
     RunAxes axes_;
+    std::vector<std::string> models_;   // the run's models, in its order
+    std::string model_;
+    Run modelRun_;                      // runOfModel(run, model_) when the run has several
     Task task_ = Task::Encoder;
     std::string candidate_;
     std::vector<SeqRow> rows_;
@@ -116,6 +126,8 @@ private:
     QTimer* refreshTimer_ = nullptr;
     ChartView* picked_ = nullptr;
 
+    QLabel* modelLabel_ = nullptr;
+    QComboBox* modelBox_ = nullptr;
     QComboBox* taskBox_ = nullptr;
     QComboBox* candidateBox_ = nullptr;
     QLabel* headline_ = nullptr;

@@ -17,19 +17,16 @@ QString tr(const char* text) { return QCoreApplication::translate("SweepPanel", 
 
 } // namespace
 
-int ModelLimits::maxPositions(const QString& model, QString* problem) {
-    if (model == model_) {
-        *problem = problem_;
-        return positions_;
-    }
-    int positions = 0;
-    QString issue;
+namespace {
+
+// The longest sequence one model takes, or 0 with `issue` saying why it cannot be read.
+int sequenceLimitOf(const QString& model, QString& issue) {
     const std::string name = model.toStdString();
     try {
         if (model.isEmpty()) issue = tr("choose a preset or a checkpoint folder");
-        else if (isPreset(name)) positions = presetConfig(name).maxPositions;
+        else if (isPreset(name)) return presetConfig(name).maxSequenceLength();
         else if (QFileInfo(model).isDir())
-            positions = loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString()).maxPositions;
+            return loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString()).maxSequenceLength();
         else {
             QStringList presets;
             for (const std::string& p : presetNames()) presets << qstr(p);
@@ -38,6 +35,33 @@ int ModelLimits::maxPositions(const QString& model, QString* problem) {
     } catch (const std::exception& e) {
         issue = qstr(e.what());
     }
+    return 0;
+}
+
+} // namespace
+
+std::vector<std::string> parseModelList(const QString& text) {
+    std::vector<std::string> models;
+    for (const QString& part : text.split(QLatin1Char(',')))
+        models.push_back(part.trimmed().toStdString());
+    return models;
+}
+
+int ModelLimits::maxPositions(const QString& model, QString* problem) {
+    if (model == model_) {
+        *problem = problem_;
+        return positions_;
+    }
+    // Several models: the sequence axis must fit the shortest.
+    int positions = 0;
+    QStringList issues;
+    for (const std::string& name : parseModelList(model)) {
+        QString issue;
+        const int limit = sequenceLimitOf(qstr(name), issue);
+        if (!issue.isEmpty()) issues << issue;
+        else positions = positions == 0 ? limit : std::min(positions, limit);
+    }
+    const QString issue = issues.join(QLatin1Char('\n'));
     model_ = model;
     positions_ = positions;
     problem_ = issue;

@@ -10,9 +10,13 @@
 
 namespace bertbench::ui {
 
+// The Model field's text: one model, or several separated by commas (a model axis).
+std::vector<std::string> parseModelList(const QString& text);
+
 class ModelLimits {
 public:
-    // The model's max positions, or 0 with `problem` set (unknown preset, unreadable folder).
+    // The longest sequence every model of the field takes (the shortest of their limits), or 0
+    // with `problem` set (unknown preset, unreadable folder).
     int maxPositions(const QString& model, QString* problem);
 
 private:

@@ -38,7 +38,9 @@ SweepPanel::~SweepPanel() = default;
 void SweepPanel::setSpec(const SweepSpec& spec) {
     loading_ = true;
     spec_ = spec;
-    model_->setCurrentText(qstr(spec.model));
+    QStringList models;
+    for (const std::string& m : spec.models) models << qstr(m);
+    model_->setCurrentText(models.join(QStringLiteral(", ")));
     for (auto it = tasks_.begin(); it != tasks_.end(); ++it)
         it.value()->setChecked(std::find(spec.tasks.begin(), spec.tasks.end(), it.key()) != spec.tasks.end());
     setBackends(spec);
@@ -126,7 +128,7 @@ void SweepPanel::scheduleValidation() {
 SweepSpec SweepPanel::readForm() {
     SweepSpec s = spec_;
     QString problem;
-    s.model = model_->currentText().trimmed().toStdString();
+    s.models = parseModelList(model_->currentText());
     s.tasks.clear();
     for (Task t : allTasks())
         if (tasks_[t]->isChecked()) s.tasks.push_back(t);

@@ -102,7 +102,8 @@ void SweepPanel::buildBackendFields() {
     modelLayout->addWidget(model_, 1);
     modelLayout->addWidget(browse);
     fields_->add(tr("Model"), modelRow, QStringLiteral("model"),
-                 tr("A preset (random weights from the seed) or a HuggingFace checkpoint folder"));
+                 tr("A preset (random weights from the seed) or a HuggingFace checkpoint folder; several, "
+                    "separated by commas, are measured one after the other, each against its own baseline"));
     fields_->setMarkedWidget(QStringLiteral("model"), model_);
 
     auto* taskBox = new QWidget;
