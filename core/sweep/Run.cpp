@@ -27,12 +27,9 @@ void assignMissingModels(Run& run) {
 }
 
 Run runOfModel(const Run& run, const std::string& model) {
-    Run out;
-    out.spec = run.spec;
+    Run out = run;   // everything the run records (spec, environment, workload, ...) as it is
     out.spec.models = {model};
-    out.environment = run.environment;
-    for (const ResultRow& r : run.rows)
-        if (r.cell.model == model) out.rows.push_back(r);
+    std::erase_if(out.rows, [&](const ResultRow& r) { return r.cell.model != model; });
     return out;
 }
 
