@@ -79,7 +79,7 @@ bool ExportActions::exportCurrentChart(const QString& path, qreal scale, QString
 bool ExportActions::exportFigure(Figure figure, const QString& path, qreal scale, QString* error) {
     RunView* v = currentView_();
     if (!v) return false;
-    const Run& run = v->document()->run();
+    const Run& run = v->shownRun();   // the model on screen, of a run of several
     switch (figure) {
     case Figure::Report: return RunFigure(run, RunFigure::Kind::Heatmaps, v->task(), {v->candidate()}).save(path, scale, error);
     case Figure::Lines: return RunFigure(run, RunFigure::Kind::Lines, v->task(), v->axes().candidates).save(path, scale, error);
