@@ -34,6 +34,7 @@ Kernel variantKernel()
                 kp.cuSeqlens = cu;
                 kp.lengths = lengths;
                 kp.paddedSeqLen = cu ? 0 : rows;
+                kp.window = p.window;   // -1 unless a sliding window is asked for
                 detail::runFlashForward<T>(kp, batch, p.numHeads, rows, s);
             }};
 }

@@ -311,7 +311,8 @@ void CpuModernBertModel::encoderLayer(size_t index) {
                [&](int64_t b, int64_t e) { applyRotary(b, e, L.global); });
     }
     {
-        TimedScope scope(timer_, "attention");
+        // The local layers' sliding-window attention is its own category, as on the GPU.
+        TimedScope scope(timer_, L.global ? "attention" : "attention_local");
         attention(L.global);
     }
     {

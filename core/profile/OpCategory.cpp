@@ -15,6 +15,7 @@ constexpr CategoryText kCategories[] = {
     {OpCategory::Embeddings, "embeddings", "embeddings + LayerNorm", "embeddings"},
     {OpCategory::QkvGemm, "qkv_gemm", "QKV GEMM", "QKV"},
     {OpCategory::Attention, "attention", "attention", "attention"},
+    {OpCategory::AttentionLocal, "attention_local", "sliding-window attention (local layers)", "local attn"},
     {OpCategory::AttnOutLayerNorm, "attn_out_ln", "attention-output GEMM + residual + LayerNorm", "attn out+LN"},
     {OpCategory::FfnUpGelu, "ffn_up_gelu", "FFN-up GEMM + GELU", "FFN up+GELU"},
     {OpCategory::FfnDownLayerNorm, "ffn_down_ln", "FFN-down GEMM + residual + LayerNorm", "FFN down+LN"},

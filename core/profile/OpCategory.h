@@ -10,7 +10,9 @@ namespace bertbench {
 enum class OpCategory {
     Embeddings,        // word + position + type lookup and LayerNorm (on the CUDA packed path, also the unpadding)
     QkvGemm,           // the fused Q, K, V projection
-    Attention,         // the attention strategy: scores/softmax/PV, or the fused kernel
+    Attention,         // the attention strategy: scores/softmax/PV, or the fused kernel (ModernBERT: its
+                       // global layers')
+    AttentionLocal,    // ModernBERT's local layers' attention (a sliding window), apart from the global
     AttnOutLayerNorm,  // attention-output GEMM + bias + residual + LayerNorm
     FfnUpGelu,         // FFN up-projection GEMM + bias + GELU
     FfnDownLayerNorm,  // FFN down-projection GEMM + bias + residual + LayerNorm
@@ -20,8 +22,8 @@ enum class OpCategory {
 
 // All categories in a fixed order (the order of parts, CSV columns and stacked charts).
 const std::vector<OpCategory>& allOpCategories();
-// Stable file/CSV names: "embeddings", "qkv_gemm", "attention", "attn_out_ln", "ffn_up_gelu",
-// "ffn_down_ln", "padding", "head".
+// Stable file/CSV names: "embeddings", "qkv_gemm", "attention", "attention_local", "attn_out_ln",
+// "ffn_up_gelu", "ffn_down_ln", "padding", "head".
 std::string categoryName(OpCategory c);
 std::optional<OpCategory> parseOpCategory(const std::string& name);
 // For people: "QKV GEMM", "attention-output GEMM + residual + LayerNorm", ...

@@ -1,6 +1,7 @@
 #pragma once
 // FlashAttention-2 forward (Dao, 2023) with mma.sync tensor cores, for BERT's bidirectional
-// attention: no causal mask, a key-length mask only.
+// attention: no causal mask, a key-length mask, and optionally a sliding window (ModernBERT's local
+// layers: a query at i sees the keys at |i − j| ≤ window).
 //
 // Algorithm, per thread block = one tile of kBlockM query rows of one (sequence, head):
 //   load the Q tile once into shared memory (cp.async); its A fragments are re-read by ldmatrix
@@ -41,6 +42,17 @@
 //
 // Rows past a sequence's end are zero-filled by cp.async (src-size 0): K and V padding is zero,
 // so masked keys contribute exp2(-inf) · 0 = 0 and never NaN, and nothing past the buffer is read.
+//
+// Sliding window (params.window ≥ 0): a block visits only the K/V tiles that hold a key within the
+// window of one of its (real) query rows, [qStart − w, qLast + w], so a local layer costs
+// O(S · (blockM + 2w)) instead of O(S²); a warp skips the MMAs of a visited tile that lies wholly
+// outside its own rows' windows (it still joins the block's loads and barriers). Every visited
+// tile is masked element by element (|i − j| > w or j ≥ length → -inf): with 128 query rows per
+// block and w = 64 no tile is wholly inside the window anyway. A row may then meet a tile whose
+// keys are all masked before its first visible key: its running max stays -inf and the update
+// uses 0 in its place, so the correction is exp2(-inf) = 0 instead of NaN. Padding query rows of
+// the padded layout (i ≥ length) use the position length − 1 for the window: finite, like every
+// other row, and never read.
 // CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
 // Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper false: this kernel).
 #include <cstdint>
@@ -64,6 +76,15 @@ struct FlashKernelParams {
     const int32_t* cuSeqlens;     // varlen: [batch + 1]
     const int32_t* lengths;       // padded: [batch]
     int paddedSeqLen;             // padded: S
+    int window;                   // ≥ 0: keys at |i − j| ≤ window only (sliding window); -1: all keys
+};
+
+// The sliding window's geometry for one warp: its rows' positions (padding rows clamped to the
+// last real one) and the key range they may see.
+struct WindowRows {
+    int row0;      // position of the warp's first tile row (qStart + warpRow0)
+    int kLen;      // real keys
+    int window;
 };
 
 template <int kHeadDim_, int kWarps_, int kMTiles_, int kBlockN_, int kMinBlocks_, bool kQInRegisters_,
@@ -181,11 +202,13 @@ struct WarpState {
 
 // S = Q Kᵀ, mask, online softmax, O += P V for one resident K/V tile. One basic block (the mask
 // is a compile-time choice), so the compiler can overlap one m-tile's softmax with MMAs.
-template <class T, bool kMasked>
+// kWindow: the sliding-window mask too (keyBase: the tile's first key position; wr: the rows).
+template <class T, bool kMasked, bool kWindow = false>
 __device__ __forceinline__ void attendTile(WarpState<T>& st, const uint32_t (&qFrag)[T::kMTiles][T::kHeadDim / 16][4],
                                            const typename T::Element* sQ, int warpRow0,
                                            const typename T::Element* sKj, const typename T::Element* sVj,
-                                           int validCols, float scaleLog2, int lane)
+                                           int validCols, float scaleLog2, int lane, int keyBase = 0,
+                                           WindowRows wr = {})
 {
     using Element = typename T::Element;
     constexpr int kM = T::kMTiles;
@@ -227,7 +250,7 @@ __device__ __forceinline__ void attendTile(WarpState<T>& st, const uint32_t (&qF
         }
     }
 
-    if constexpr (kMasked) {  // keys ≥ the sequence length (last tile only)
+    if constexpr (kMasked && !kWindow) {  // keys ≥ the sequence length (last tile only)
 #pragma unroll
         for (int nt = 0; nt < kNTiles; ++nt) {
             const int col = nt * 8 + 2 * (lane & 3);
@@ -237,6 +260,21 @@ __device__ __forceinline__ void attendTile(WarpState<T>& st, const uint32_t (&qF
                 if (col + 1 >= validCols) s[mt][nt][1] = s[mt][nt][3] = -INFINITY;
             }
         }
+    }
+    if constexpr (kWindow) {  // keys ≥ the length, and keys outside each row's window
+#pragma unroll
+        for (int mt = 0; mt < kM; ++mt)
+#pragma unroll
+            for (int h = 0; h < 2; ++h) {
+                const int row = min(wr.row0 + mt * 16 + (lane >> 2) + 8 * h, wr.kLen - 1);
+#pragma unroll
+                for (int nt = 0; nt < kNTiles; ++nt) {
+                    const int col = nt * 8 + 2 * (lane & 3);
+                    const int key = keyBase + col;
+                    if (col >= validCols || abs(row - key) > wr.window) s[mt][nt][2 * h] = -INFINITY;
+                    if (col + 1 >= validCols || abs(row - key - 1) > wr.window) s[mt][nt][2 * h + 1] = -INFINITY;
+                }
+            }
     }
 
     // Online softmax. Every tile holds ≥ 1 real key, so the new max is finite.
@@ -251,9 +289,12 @@ __device__ __forceinline__ void attendTile(WarpState<T>& st, const uint32_t (&qF
                 mx = fmaxf(mx, fmaxf(s[mt][nt][2 * h], s[mt][nt][2 * h + 1]));
             mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
             mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-            const float correction = fastExp2((st.rowMax[mt][h] - mx) * scaleLog2);  // 0 on the first tile
+            // A window can mask a whole tile of a row before its first visible key: -inf stays the
+            // max, and 0 stands in for it so that no -inf − -inf = NaN appears.
+            const float mxUse = (kWindow && mx == -INFINITY) ? 0.f : mx;
+            const float correction = fastExp2((st.rowMax[mt][h] - mxUse) * scaleLog2);  // 0 on the first tile
             st.rowMax[mt][h] = mx;
-            const float maxScaled = mx * scaleLog2;
+            const float maxScaled = mxUse * scaleLog2;
             float sum = 0.f;
 #pragma unroll
             for (int nt = 0; nt < kNTiles; ++nt) {
@@ -330,16 +371,27 @@ flashAttentionForward(const FlashKernelParams p)
         return;
     }
 
+    // The K/V tiles this block visits: all of them, or (sliding window) those holding a key within
+    // the window of one of its real query rows. Keys are counted from the first visited tile on.
+    const bool windowed = p.window >= 0;
+    int firstTile = 0, keyEnd = kLen;
+    if (windowed) {
+        const int qLast = min(qStart + qRows, kLen) - 1;   // the last real query row (padding clamps to it)
+        firstTile = max(0, qStart - p.window) / T::kBlockN;
+        keyEnd = min(kLen, qLast + p.window + 1);
+    }
+    const int keyStart = firstTile * T::kBlockN;
     const Element* gQ = static_cast<const Element*>(p.q) + (int64_t(seqStart) + qStart) * p.qRowStride + colOffset;
-    const Element* gK = static_cast<const Element*>(p.k) + int64_t(seqStart) * p.kRowStride + colOffset;
-    const Element* gV = static_cast<const Element*>(p.v) + int64_t(seqStart) * p.vRowStride + colOffset;
-    const int numKTiles = (kLen + T::kBlockN - 1) / T::kBlockN;
-    const int lastValidCols = kLen - (numKTiles - 1) * T::kBlockN;   // keys in the last tile
+    const Element* gK = static_cast<const Element*>(p.k) + (int64_t(seqStart) + keyStart) * p.kRowStride + colOffset;
+    const Element* gV = static_cast<const Element*>(p.v) + (int64_t(seqStart) + keyStart) * p.vRowStride + colOffset;
+    const int numKTiles = (keyEnd - keyStart + T::kBlockN - 1) / T::kBlockN;
+    const int keysFrom = kLen - keyStart;                            // real keys from the first visited tile on
+    const int lastValidCols = keysFrom - (numKTiles - 1) * T::kBlockN;   // real keys in the last tile
 
     // Prologue: Q, K0 and V0 in one group.
     loadTileAsync<T, T::kBlockM>(sQ, gQ, p.qRowStride, qRows, tid);
-    loadTileAsync<T, T::kBlockN>(sK, gK, p.kRowStride, min(T::kBlockN, kLen), tid);
-    loadTileAsync<T, T::kBlockN>(sV, gV, p.vRowStride, min(T::kBlockN, kLen), tid);
+    loadTileAsync<T, T::kBlockN>(sK, gK, p.kRowStride, min(T::kBlockN, keysFrom), tid);
+    loadTileAsync<T, T::kBlockN>(sV, gV, p.vRowStride, min(T::kBlockN, keysFrom), tid);
     cpAsyncCommit();
     cpAsyncWait<0>();
     __syncthreads();
@@ -350,6 +402,10 @@ flashAttentionForward(const FlashKernelParams p)
     // the tensor cores meanwhile. In padded mode its rows are padding and get zeros.
     const int warpRow0 = warp * T::kWarpRows;
     const bool warpActive = warpRow0 < kLen - qStart;
+    // Sliding window: this warp's rows (padding clamped to the last real one) and the keys they see.
+    const WindowRows wr{qStart + warpRow0, kLen, p.window};
+    const int warpFirstRow = qStart + warpRow0;
+    const int warpLastRow = min(qStart + warpRow0 + T::kWarpRows, kLen) - 1;
     uint32_t qFrag[kM][kDSteps][4];
     if constexpr (T::kQInRegisters) {
 #pragma unroll
@@ -381,7 +437,7 @@ flashAttentionForward(const FlashKernelParams p)
         }
         if (j + 1 < numKTiles) {
             const int next = (j + 1) * T::kBlockN;
-            const int rows = min(T::kBlockN, kLen - next);
+            const int rows = min(T::kBlockN, keysFrom - next);
             loadTileAsync<T, T::kBlockN>(sK + (buf ^ 1) * T::kKVElems, gK + next * p.kRowStride, p.kRowStride, rows, tid);
             loadTileAsync<T, T::kBlockN>(sV + (buf ^ 1) * T::kKVElems, gV + next * p.vRowStride, p.vRowStride, rows, tid);
             cpAsyncCommit();
@@ -389,6 +445,14 @@ flashAttentionForward(const FlashKernelParams p)
         const Element* sKj = sK + buf * T::kKVElems;
         const Element* sVj = sV + buf * T::kKVElems;
         if (!warpActive) continue;
+        if (windowed) {
+            const int keyBase = keyStart + j * T::kBlockN;
+            // A tile wholly outside every window of this warp's rows: nothing to add.
+            if (keyBase > warpLastRow + p.window || keyBase + T::kBlockN - 1 < warpFirstRow - p.window) continue;
+            attendTile<T, true, true>(st, qFrag, sQ, warpRow0, sKj, sVj, keysFrom - j * T::kBlockN, p.scaleLog2, lane,
+                                      keyBase, wr);
+            continue;
+        }
         if (j + 1 == numKTiles && lastValidCols != T::kBlockN)
             attendTile<T, true>(st, qFrag, sQ, warpRow0, sKj, sVj, lastValidCols, p.scaleLog2, lane);
         else

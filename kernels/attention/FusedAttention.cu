@@ -73,6 +73,7 @@ hopper::HopperLaunch hopperLaunch(const FusedAttentionParams& p, const detail::F
     L.paddedSeqLen = kp.paddedSeqLen;
     L.batch = batch;
     L.maxRows = rows;
+    L.window = p.window;
     return L;
 }
 
@@ -123,6 +124,7 @@ detail::FlashKernelParams kernelParams(const FusedAttentionParams& p)
     kp.vRowStride = p.vRowStride;
     kp.outRowStride = p.outRowStride;
     kp.scaleLog2 = p.softmaxScale * 1.4426950408889634f;
+    kp.window = p.window < 0 ? -1 : p.window;
     return kp;
 }
 

@@ -10,7 +10,8 @@
 // Both run the same kernel; only the way a block finds its sequence differs. On a compute
 // capability 9.0 GPU with head dim 64 or 128 that is the Hopper kernel (hopper/: TMA, wgmma,
 // warp-specialised), elsewhere the FlashAttention-2 kernel (FlashAttentionKernel.cuh).
-// Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and accumulation, fp16 or bf16 in and out.
+// Out = softmax(scale · Q Kᵀ) V per head, fp32 softmax and accumulation, fp16 or bf16 in and out;
+// with a sliding window (params.window) only the keys within it, in both kernels.
 // CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
 // Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention.
 //
@@ -42,6 +43,9 @@ struct FusedAttentionParams {
     int64_t totalRows = 0;          // rows of q/k/v (tokens); 0 = unknown, which rules out the
                                     // Hopper kernel (its TMA tensor maps need the extent)
     bool allowHopper = true;        // false: always the FlashAttention-2 kernel (A/B checks)
+    int window = -1;                // ≥ 0: a sliding window, a query at position i sees the keys at
+                                    // |i − j| ≤ window (ModernBERT's local layers); the kernels
+                                    // visit only the key tiles within it. -1: every key
 };
 
 // True when launches with these params would run the Hopper kernel.

@@ -1,5 +1,6 @@
 #include "kernels/attention/FusedAttentionStrategy.h"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <string>
@@ -42,6 +43,7 @@ attention::FusedAttentionParams FusedAttentionStrategy::params(const AttentionSh
     p.dtype = s.dtype == DType::BFloat16 ? attention::AttnDType::BF16 : attention::AttnDType::F16;
     p.totalRows = s.tokens;
     p.allowHopper = allowHopper_;
+    p.window = args.window;
     return p;
 }
 
@@ -59,8 +61,12 @@ void FusedAttentionStrategy::run(const AttentionShape& s, const AttentionArgs& a
     // only a bound: B·S² padded (an upper bound, what the kernel may touch), tokens²/B packed
     // (the lower bound, exact when all lengths are equal).
     const double bytes = double(s.tokens) * double(4 * hidden) * double(e);
-    const double pairs = packed_ ? double(s.tokens) * double(s.tokens) / s.batch
-                                 : double(s.batch) * s.maxSeqLen * double(s.maxSeqLen);
+    double pairs = packed_ ? double(s.tokens) * double(s.tokens) / s.batch
+                           : double(s.batch) * s.maxSeqLen * double(s.maxSeqLen);
+    if (args.window >= 0) {   // a sliding window: at most 2w + 1 keys per query row
+        const double rows = packed_ ? double(s.tokens) : double(s.batch) * s.maxSeqLen;
+        pairs = std::min(pairs, rows * double(2 * args.window + 1));
+    }
     OpScope scope(context.profiler(), args.stream, "attention.fused", bytes, 4.0 * s.numHeads * s.headDim * pairs);
     try {
         if (packed_)

@@ -22,6 +22,7 @@
 #include <cuda_runtime_api.h>
 
 #include "core/backend/Task.h"
+#include "kernels/ops/Ops.h"
 #include "kernels/runtime/KernelOptions.h"
 
 namespace bertbench::cuda {
@@ -50,6 +51,11 @@ struct AttentionArgs {
     size_t workspaceBytes = 0;
     float scale = 0.f;                // 1/sqrt(headDim)
     cudaStream_t stream = nullptr;
+    // Per layer (ModernBERT; BERT's layers leave both unset):
+    int window = -1;                  // ≥ 0: sliding window, a query at position i sees only the keys
+                                      // at |i − j| ≤ window (a local layer); -1: every key (global)
+    ops::RotaryTable rotary;          // RoPE of this layer's θ: the strategy rotates q and k itself
+                                      // when rotatesQueryKey(), else the encoder did before run()
 };
 
 class CudaContext;
@@ -73,6 +79,10 @@ public:
     // is written, and K and V are never written. The encoder then needs no separate [tokens,
     // hidden] context buffer: at bert-base 128 × 512, 100 MB less peak memory.
     virtual bool overwritesQuery() const { return false; }
+    // True: run() applies args.rotary to q and k where its kernels read them anyway (eager: in its
+    // head split), so the encoder runs no rotary pass of its own. False: the encoder rotates q and
+    // k in qkv (ops::rotaryEmbedding) before run().
+    virtual bool rotatesQueryKey() const { return false; }
     // Which kernel run() takes for this cell, for the run's kernel options ("flash_attention_2_kernel",
     // "hopper_sm90a"); the strategy's name where it has one path.
     virtual std::string kernelName(const AttentionShape& /*shape*/, const AttentionArgs& /*args*/) const {

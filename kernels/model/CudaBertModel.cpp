@@ -17,12 +17,13 @@ CudaBertModel::CudaBertModel(CudaContext& context, const KernelOptions& options)
     : context_(context), options_(options), gemm_(context, options.gemmAutotune) {}
 
 std::string CudaBertModel::unsupportedReason(const ModelConfig& c) {
-    // BERT's post-norm layers with each architecture's embeddings and heads; another layer order
-    // (ModernBERT) is another forward.
+    // BERT's post-norm layers with each architecture's embeddings and heads; ModernBERT's pre-norm
+    // layers are their own forward (ModernBertForward.cpp).
+    if (c.isModernBert()) return modernBertUnsupportedReason(c);
     static const char* const kFamily[] = {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra"};
     if (std::find(std::begin(kFamily), std::end(kFamily), c.modelType) == std::end(kFamily))
         return "model_type '" + c.modelType + "': the CUDA backends run bert, roberta, xlm-roberta, camembert, "
-               "distilbert and electra";
+               "distilbert, electra and modernbert";
     const int H = c.hiddenSize;
     if (c.numHeads <= 0 || H % c.numHeads != 0) return "hidden size must be divisible by the heads";
     if (H % 8 != 0 || c.headDim() % 8 != 0 || c.embeddingWidth() % 8 != 0) {
@@ -39,19 +40,27 @@ std::string CudaBertModel::unsupportedReason(const ModelConfig& c) {
 void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     const ModelConfig& c = weights.config;
     if (const std::string why = unsupportedReason(c); !why.empty()) throw BackendError(why);
-    if (int(weights.layers.size()) != c.numLayers) throw BackendError("weights have a different number of layers than the config");
+    const size_t layers = c.isModernBert() ? weights.modernBert.layers.size() : weights.layers.size();
+    if (int(layers) != c.numLayers) throw BackendError("weights have a different number of layers than the config");
     const uint64_t fingerprint = weightsFingerprint(weights, dtype);
     context_.makeCurrent();
     if (loaded_ && fingerprint == fingerprint_) return;
 
     releaseCell();
     arena_.reset();
+    rotaryTables_.reset();
+    rotaryLocal_ = rotaryGlobal_ = ops::RotaryTable{};
     loaded_ = false;
     config_ = c;
     dtype_ = dtype;
     context_.ensureWorkspace();
     w_ = uploadWeights(weights, dtype, context_.allocator(), arena_);
-    makeLinears();
+    if (config_.isModernBert()) {
+        uploadRotaryTables();
+        makeModernBertLinears();
+    } else {
+        makeLinears();
+    }
     fingerprint_ = fingerprint;
     loaded_ = true;
 }
@@ -89,7 +98,8 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
     if (!loaded_) throw BackendError("prepare() before loadModel()");
     context_.makeCurrent();
     releaseCell();
-    checkHead(task);
+    if (config_.isModernBert()) checkModernHead(task);
+    else checkHead(task);
     validateBatch(batch, config_);
     try {
         prepareEncoderCell(cell_, task, batch, config_, dtype_, attention,
@@ -101,16 +111,12 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
     }
 }
 
-template <typename Fn>
-void CudaBertModel::inCategory(const char* name, double bytes, double flops, Fn&& fn) {
-    // The categories tile the forward (kernels/README.md): each launch inside exactly one.
-    if (!context_.runs(name)) return;
-    OpScope scope(context_.profiler(), context_.stream(), name, bytes, flops);
-    fn();
-}
-
 void CudaBertModel::forward(AttentionStrategy& attention) {
     if (!prepared_) throw BackendError("forward() before prepare()");
+    if (config_.isModernBert()) {
+        modernForward(attention);
+        return;
+    }
     const EncoderCell& c = cell_;
     const double e = double(elementSize(dtype_));
     const double rowBytes = e * double(c.shape.tokens) * config_.hiddenSize;
@@ -224,6 +230,7 @@ std::vector<std::pair<std::string, std::string>> CudaBertModel::linearPaths() co
     add("linear_ffn_up", linears_.ffnUp);
     add("linear_ffn_down", linears_.ffnDown);
     add("linear_embedding_projection", linears_.embeddingProjection);
+    add("linear_head_dense", linears_.headDense);
     paths.emplace_back("gemm_autotune", gemm_.autotune() ? "on" : "off");
     paths.emplace_back("gemm_autotuned_shapes", std::to_string(gemm_.tunedShapes()));
     return paths;

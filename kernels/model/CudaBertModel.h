@@ -13,6 +13,21 @@
 //                                                              (Residual) over row chunks, + LN
 //   → the task head (TaskHeads.cpp) → re-padding of the task output when packed.
 //
+// ModernBERT (ModernBertForward.cpp), the same object and seams in another layer order:
+//   token embeddings + LayerNorm (no positions, no token types; no norm bias unless norm_bias)
+//   → per layer (pre-norm):
+//     qkv = attn_norm(x)·Wqkvᵀ (layer 0: x itself)              LinearLayer "qkv" (Bias; none without
+//                                                              attention_bias: no bias pass)
+//     RoPE on q, k (the layer's θ)                             in the strategy's head split
+//                                                              (eager), else ops::rotaryEmbedding
+//     ctx = attention(qkv), sliding window in local layers     the AttentionStrategy (args.window)
+//     x += ctx·Woᵀ; normed = mlp_norm(x)                        "attention_out" (Residual, in place) + LN
+//     x += GeGLU(normed·Wiᵀ)·Wo2ᵀ; normed = next attn_norm(x)   "ffn_up" (GatedActivation) and "ffn_down"
+//        (final_norm in place after the last layer)            (Residual, in place) + LN, row chunks
+//   → the prediction head (dense, act, norm) before every task head: the tied decoder (+ decoder
+//     bias), the classifier after cls or mean pooling, the token classifier, QA.
+//   The profiler categories are BERT's, with the local layers' attention as "attention_local".
+//
 // The linear layers are chosen once per model and dtype (LinearLayer.h), the attention by the
 // strategy; forward() holds no choice of its own. Every buffer is allocated in prepare()
 // (EncoderCell.h) through the backend's allocator; forward() only enqueues work on the context's
@@ -31,6 +46,7 @@
 #include "kernels/runtime/CudaContext.h"
 #include "kernels/runtime/Gemm.h"
 #include "kernels/runtime/KernelOptions.h"
+#include "kernels/runtime/OpProfiler.h"
 
 namespace bertbench::cuda {
 
@@ -72,6 +88,7 @@ private:
         std::unique_ptr<LinearLayer> qkv, attentionOut, ffnUp, ffnDown;
         std::unique_ptr<LinearLayer> embeddingProjection;   // ELECTRA, E != hidden
         std::unique_ptr<LinearLayer> mlmTransform, mlmDecoder, pooler, classifier, tokenClassifier, qa;
+        std::unique_ptr<LinearLayer> headDense;   // ModernBERT's prediction head
     };
     // The sequence classifier's first-token activation (ModelConfig::classifierActivation).
     static ops::Activation classifierActivation(const ModelConfig& config);
@@ -82,6 +99,16 @@ private:
     template <typename Fn> void inCategory(const char* name, double bytes, double flops, Fn&& fn);
     void layerForward(const DeviceLayer& layer, AttentionStrategy& attention);
     void headForward();
+    // ModernBERT (ModernBertForward.cpp).
+    static std::string modernBertUnsupportedReason(const ModelConfig& config);
+    void makeModernBertLinears();
+    void uploadRotaryTables();
+    void modernForward(AttentionStrategy& attention);
+    void modernLayerForward(size_t index, AttentionStrategy& attention);
+    void modernHeadForward();
+    // out = norm(act(in·denseᵀ + b)) over rows rows: ModernBERT's prediction head.
+    void modernPredictionHead(void* out, const void* in, int64_t rows);
+    void checkModernHead(Task task) const;
     void repad();
 
     CudaContext& context_;
@@ -94,8 +121,20 @@ private:
     DeviceBuffer arena_;
     DeviceWeights w_;
     Linears linears_;
+    // ModernBERT's RoPE tables, [maxPositions, headDim/2] (cos, sin) pairs of the local and the
+    // global θ, made once per model in load() (fp32, as HF computes them).
+    DeviceBuffer rotaryTables_;
+    ops::RotaryTable rotaryLocal_, rotaryGlobal_;
     bool prepared_ = false;
     EncoderCell cell_;
 };
+
+template <typename Fn>
+void CudaBertModel::inCategory(const char* name, double bytes, double flops, Fn&& fn) {
+    // The categories tile the forward (kernels/README.md): each launch inside exactly one.
+    if (!context_.runs(name)) return;
+    OpScope scope(context_.profiler(), context_.stream(), name, bytes, flops);
+    fn();
+}
 
 } // namespace bertbench::cuda

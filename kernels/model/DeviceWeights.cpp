@@ -87,6 +87,59 @@ void addLayers(UploadList& list, const BertWeights& w, DeviceWeights& d) {
     }
 }
 
+// ModernBERT: token embeddings + norm, its pre-norm layers, final_norm, the prediction head, the
+// decoder bias and the classifiers (BertWeights' fields). A bias the config does not declare is
+// left null (no bias pass at all).
+void addModernBert(UploadList& list, const BertWeights& w, DeviceWeights& d) {
+    const ModelConfig& c = w.config;
+    const ModernBertSettings& s = c.modernBert;
+    const ModernBertWeights& m = w.modernBert;
+    const int64_t H = c.hiddenSize, I = c.intermediateSize, V = c.vocabSize;
+    list.add({&w.wordEmb}, V * H, &d.wordEmb, "token embeddings");
+    list.add({&w.embLnGamma}, H, &d.embLnG, "embeddings norm weight");
+    if (s.normBias) list.add({&w.embLnBeta}, H, &d.embLnB, "embeddings norm bias");
+    if (m.layers.size() != size_t(c.numLayers))
+        throw BackendError("weights have " + std::to_string(m.layers.size()) + " ModernBERT layers, the config " +
+                           std::to_string(c.numLayers));
+    d.modernLayers.resize(m.layers.size());
+    for (size_t i = 0; i < m.layers.size(); ++i) {
+        const ModernBertLayerWeights& l = m.layers[i];
+        DeviceModernBertLayer& o = d.modernLayers[i];
+        const std::string p = "layer " + std::to_string(i) + " ";
+        o.global = i < s.globalLayers.size() ? bool(s.globalLayers[i]) : true;
+        if (i > 0) {
+            list.add({&l.attnNormGamma}, H, &o.attnNormG, p + "attn_norm weight");
+            if (s.normBias) list.add({&l.attnNormBeta}, H, &o.attnNormB, p + "attn_norm bias");
+        }
+        list.add({&l.qkvW}, 3 * H * H, &o.qkvW, p + "Wqkv weight");
+        if (s.attentionBias) list.add({&l.qkvB}, 3 * H, &o.qkvB, p + "Wqkv bias");
+        list.add({&l.attnOutW}, H * H, &o.attnOutW, p + "attention Wo weight");
+        if (s.attentionBias) list.add({&l.attnOutB}, H, &o.attnOutB, p + "attention Wo bias");
+        list.add({&l.mlpNormGamma}, H, &o.mlpNormG, p + "mlp_norm weight");
+        if (s.normBias) list.add({&l.mlpNormBeta}, H, &o.mlpNormB, p + "mlp_norm bias");
+        list.add({&l.wiW}, 2 * I * H, &o.wiW, p + "Wi weight");
+        if (s.mlpBias) list.add({&l.wiB}, 2 * I, &o.wiB, p + "Wi bias");
+        list.add({&l.mlpOutW}, H * I, &o.mlpOutW, p + "MLP Wo weight");
+        if (s.mlpBias) list.add({&l.mlpOutB}, H, &o.mlpOutB, p + "MLP Wo bias");
+    }
+    list.add({&m.finalNormGamma}, H, &d.finalNormG, "final_norm weight");
+    if (s.normBias) list.add({&m.finalNormBeta}, H, &d.finalNormB, "final_norm bias");
+    list.add({&m.headDenseW}, H * H, &d.headDenseW, "prediction head dense weight", true);
+    if (s.classifierBias) list.add({&m.headDenseB}, H, &d.headDenseB, "prediction head dense bias", true);
+    list.add({&m.headNormGamma}, H, &d.headNormG, "prediction head norm weight", true);
+    if (s.normBias) list.add({&m.headNormBeta}, H, &d.headNormB, "prediction head norm bias", true);
+    d.hasDecoder = m.hasDecoder;
+    if (s.decoderBias) list.add({&w.mlmDecoderB}, V, &d.mlmDecoderB, "MLM decoder bias", true);
+    d.classifierLabels = int(w.classifierW.numel() / H);
+    d.tokenLabels = int(w.tokenClassifierW.numel() / H);
+    list.add({&w.classifierW}, int64_t(d.classifierLabels) * H, &d.classifierW, "classifier weight", true);
+    list.add({&w.classifierB}, d.classifierLabels, &d.classifierB, "classifier bias", true);
+    list.add({&w.tokenClassifierW}, int64_t(d.tokenLabels) * H, &d.tokenClassifierW, "token classifier weight", true);
+    list.add({&w.tokenClassifierB}, d.tokenLabels, &d.tokenClassifierB, "token classifier bias", true);
+    list.add({&w.qaW}, 2 * H, &d.qaW, "QA weight", true);
+    list.add({&w.qaB}, 2, &d.qaB, "QA bias", true);
+}
+
 void addEmbeddingsAndHeads(UploadList& list, const BertWeights& w, DeviceWeights& d) {
     const ModelConfig& c = w.config;
     const int64_t H = c.hiddenSize, V = c.vocabSize, E = c.embeddingWidth();
@@ -139,15 +192,35 @@ uint64_t weightsFingerprint(const BertWeights& w, DType dtype) {
                                 &l.outLnBeta})
             f.tensor(*t);
     }
+    const ModernBertWeights& m = w.modernBert;
+    for (const ModernBertLayerWeights& l : m.layers) {
+        for (const Tensor* t : {&l.attnNormGamma, &l.attnNormBeta, &l.qkvW, &l.qkvB, &l.attnOutW, &l.attnOutB,
+                                &l.mlpNormGamma, &l.mlpNormBeta, &l.wiW, &l.wiB, &l.mlpOutW, &l.mlpOutB})
+            f.tensor(*t);
+    }
+    for (const Tensor* t : {&m.finalNormGamma, &m.finalNormBeta, &m.headDenseW, &m.headDenseB, &m.headNormGamma,
+                            &m.headNormBeta})
+        f.tensor(*t);
+    f.value(int(m.hasDecoder));
+    const ModernBertSettings& s = c.modernBert;
+    for (bool g : s.globalLayers) f.value(int(g));
+    f.value(s.localAttention);
+    f.value(s.globalRopeTheta);
+    f.value(s.localRopeTheta);
+    f.add(s.classifierPooling.data(), s.classifierPooling.size());
     return f.hash();
 }
 
 DeviceWeights uploadWeights(const BertWeights& weights, DType dtype, DeviceAllocator& allocator, DeviceBuffer& arena) {
     DeviceWeights d;
-    d.layers.resize(weights.layers.size());
     UploadList list;
-    addEmbeddingsAndHeads(list, weights, d);
-    addLayers(list, weights, d);
+    if (weights.config.isModernBert()) {
+        addModernBert(list, weights, d);
+    } else {
+        d.layers.resize(weights.layers.size());
+        addEmbeddingsAndHeads(list, weights, d);
+        addLayers(list, weights, d);
+    }
 
     const size_t element = elementSize(dtype);
     size_t total = 0;

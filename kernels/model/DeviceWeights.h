@@ -4,7 +4,9 @@
 // [3·hidden, hidden] matrix (one GEMM). Null where the architecture or checkpoint has none: the
 // token-type table (DistilBERT), the embedding projection (ELECTRA with embedding_size = hidden),
 // the heads. Embedding tables, the MLM transform's output and its LayerNorm are E wide (E =
-// ModelConfig::embeddingWidth()).
+// ModelConfig::embeddingWidth()). ModernBERT (config.isModernBert()) fills modernLayers and its
+// final norm and prediction head instead of layers, the MLM transform and the pooler; its norms'
+// biases, and its linear layers' biases, are null where the config declares none.
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +22,15 @@ struct DeviceLayer {
     const void *outW = nullptr, *outB = nullptr, *outLnG = nullptr, *outLnB = nullptr;
 };
 
+// One ModernBERT layer: pre-norm, fused Wqkv, GeGLU's Wi [2I, H] (input rows, then gate rows).
+struct DeviceModernBertLayer {
+    bool global = true;   // global attention (else a sliding window)
+    const void *attnNormG = nullptr, *attnNormB = nullptr;   // null in layer 0 (attn_norm is the identity)
+    const void *qkvW = nullptr, *qkvB = nullptr, *attnOutW = nullptr, *attnOutB = nullptr;
+    const void *mlpNormG = nullptr, *mlpNormB = nullptr, *wiW = nullptr, *wiB = nullptr;
+    const void *mlpOutW = nullptr, *mlpOutB = nullptr;
+};
+
 struct DeviceWeights {
     const void *wordEmb = nullptr, *posEmb = nullptr, *typeEmb = nullptr, *embLnG = nullptr, *embLnB = nullptr;
     const void *embProjW = nullptr, *embProjB = nullptr;   // [H, E], [H]: ELECTRA when E != H
@@ -31,6 +42,12 @@ struct DeviceWeights {
     const void *tokenClassifierW = nullptr, *tokenClassifierB = nullptr;
     const void *qaW = nullptr, *qaB = nullptr;
     int classifierLabels = 0, tokenLabels = 0;
+    // ModernBERT: its layers, final_norm and the prediction head (head.dense, act, head.norm) that
+    // every task head reads; the MLM decoder is tied to wordEmb, its bias mlmDecoderB (decoder_bias).
+    std::vector<DeviceModernBertLayer> modernLayers;
+    const void *finalNormG = nullptr, *finalNormB = nullptr;
+    const void *headDenseW = nullptr, *headDenseB = nullptr, *headNormG = nullptr, *headNormB = nullptr;
+    bool hasDecoder = false;
 };
 
 // FNV-1a over the config, the dtype and values sampled from every tensor: cheap, and different

@@ -43,7 +43,8 @@ void EagerAttention::run(const AttentionShape& s, const AttentionArgs& args, Cud
 
     {
         OpScope scope(prof, args.stream, "attention.split_merge_heads", 2 * 3 * headBytes);
-        ops::splitHeads(s.dtype, q, k, v, args.qkv, args.lengths, args.cuSeqlens, s.packed, B, S, H, d, args.stream);
+        ops::splitHeads(s.dtype, q, k, v, args.qkv, args.lengths, args.cuSeqlens, s.packed, B, S, H, d, args.stream,
+                        args.rotary);
     }
     {
         // Column-major: scoresᵀ[key, query] = kᵀ(as op_T of the [d × S] view) · q, alpha = scale.
@@ -53,7 +54,7 @@ void EagerAttention::run(const AttentionShape& s, const AttentionArgs& args, Cud
     }
     {
         OpScope scope(prof, args.stream, "attention.softmax", 2 * scoreBytes);
-        ops::maskedSoftmax(s.dtype, scores, ldS, args.lengths, B, H, S, 1.f, args.stream);
+        ops::maskedSoftmax(s.dtype, scores, ldS, args.lengths, B, H, S, 1.f, args.stream, args.window);
     }
     {
         // ctxᵀ[dim, query] = v(as [d × S]) · p(as [S_keys × S_queries], ld ldS).

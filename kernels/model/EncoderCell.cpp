@@ -58,16 +58,20 @@ void uploadInputs(EncoderCell& c, const Batch& batch, CudaContext& context) {
 void allocateLayerBuffers(EncoderCell& c, const ModelConfig& config, size_t e, bool ctxOverQuery,
                           DeviceAllocator& alloc) {
     const size_t T = size_t(c.shape.tokens), H = size_t(config.hiddenSize), I = size_t(config.intermediateSize);
+    const bool modern = config.isModernBert();
     c.x = DeviceBuffer(alloc, T * H * e, "hidden states [tokens, hidden]");
+    if (modern) c.normed = DeviceBuffer(alloc, T * H * e, "pre-norm output [tokens, hidden]");
     const size_t attnCols = (ctxOverQuery ? 3 : 4) * H;
+    // The feed-forward's columns per row: BERT [inter I | ffnOut H], ModernBERT [gateIn 2I | inter I].
+    const size_t ffnCols = modern ? 3 * I : I + H;
     size_t ffnChunks = 1;
-    if (int64_t(T) >= EncoderCell::kFfnChunkMinRows) ffnChunks = std::max<size_t>(1, (I + H + attnCols - 1) / attnCols);
+    if (int64_t(T) >= EncoderCell::kFfnChunkMinRows) ffnChunks = std::max<size_t>(1, (ffnCols + attnCols - 1) / attnCols);
     c.ffnChunkRows = int64_t((T + ffnChunks - 1) / ffnChunks);
     const size_t chunkRows = size_t(c.ffnChunkRows);
     // ELECTRA's embeddings (E wide, before their projection) and its generator head's transform
     // output use the scratch too; E <= 3·hidden in every checkpoint, so this max changes nothing there.
     const size_t E = size_t(config.embeddingWidth());
-    c.scratch = DeviceBuffer(alloc, std::max({T * attnCols, chunkRows * (I + H), T * E}) * e,
+    c.scratch = DeviceBuffer(alloc, std::max({T * attnCols, chunkRows * ffnCols, T * E}) * e,
                              ctxOverQuery ? "layer scratch [tokens, max(3*hidden, intermediate+hidden)]"
                                           : "layer scratch [tokens, max(4*hidden, intermediate+hidden)]");
     auto* base = static_cast<unsigned char*>(c.scratch.get());
@@ -79,6 +83,13 @@ void allocateLayerBuffers(EncoderCell& c, const ModelConfig& config, size_t e, b
     c.attnOutTarget = ctxOverQuery ? c.x.get() : static_cast<void*>(base);
     c.inter = base;
     c.ffnOut = base + chunkRows * I * e;
+    if (modern) {
+        // Pre-norm: both projections add into x in place; the GeGLU halves come first in the scratch.
+        c.attnOutTarget = c.x.get();
+        c.gateIn = base;
+        c.inter = base + chunkRows * 2 * I * e;
+        c.ffnOut = nullptr;
+    }
 }
 
 // The task's logits and, in the packed layout, where the re-padded output goes.

@@ -10,6 +10,13 @@
 // attention's part (bert-base 128 × 512: 2 chunks, each GEMM still ≥ 2048 rows). ELECTRA's
 // E-wide embeddings (before the projection to hidden) and the MLM transform's output live in the
 // scratch as well while it is free.
+//
+// ModernBERT (pre-norm): x is the residual stream, and `normed` [tokens, hidden] holds the next
+// attn_norm / mlp_norm output that the QKV and Wi GEMMs read. Both output projections add into x
+// in place. The feed-forward's part of the scratch is [gateIn 2I | inter I] per chunk row (Wi's
+// GeGLU input and gate, then act(input) · gate), chunked as BERT's from kFfnChunkMinRows tokens on
+// (modernbert-base 8 × 8,192: 2 chunks). The heads' dense output and the pooled rows live in the
+// scratch at the end.
 #include <cstdint>
 #include <vector>
 
@@ -30,7 +37,9 @@ struct EncoderCell {
     const int32_t *ids = nullptr, *types = nullptr, *lengths = nullptr, *cuSeqlens = nullptr;
     const int32_t *rowToPadded = nullptr, *clsRows = nullptr;
     DeviceBuffer x, scratch, workspace, logits, padded;
+    DeviceBuffer normed;            // ModernBERT: the pre-norm output [tokens, hidden]
     void *qkv = nullptr, *ctx = nullptr, *inter = nullptr, *ffnOut = nullptr;
+    void* gateIn = nullptr;         // ModernBERT: Wi's output [chunk, 2·intermediate] (GeGLU's input and gate)
     void* attnOutTarget = nullptr;  // where the attention-output GEMM writes: x itself (ctx over Q) or scratch
     int64_t ctxRowStride = 0;       // elements: hidden, or 3·hidden over Q
     int64_t ffnChunkRows = 0;       // the FFN runs over row chunks of this many tokens

@@ -44,19 +44,26 @@ public:
     }
 
     std::string path() const override {
+        std::string p = describe();
+        if (!spec_.hasBias) p += ", no bias";
+        return p;
+    }
+
+private:
+    std::string describe() const {
         switch (spec_.epilogue) {
-        case LinearEpilogue::Bias: return "cublasLt, bias epilogue";
+        case LinearEpilogue::Bias: return spec_.hasBias ? "cublasLt, bias epilogue" : "cublasLt";
         case LinearEpilogue::Activation:
             if (spec_.activation == ops::Activation::Gelu && Gemm::geluIsTanhApproximation(dtype_))
-                return "cublasLt, GELU_BIAS epilogue (tanh GELU)";
+                return spec_.hasBias ? "cublasLt, GELU_BIAS epilogue (tanh GELU)" : "cublasLt, GELU epilogue (tanh GELU)";
             return "cublasLt, then the bias + activation kernel";
         case LinearEpilogue::GatedActivation: return "cublasLt, then the gated activation kernel";
-        case LinearEpilogue::Residual: return "cublasLt, bias + residual (beta = 1)";
+        case LinearEpilogue::Residual:
+            return spec_.hasBias ? "cublasLt, bias + residual (beta = 1)" : "cublasLt, residual (beta = 1)";
         }
         return "cublasLt";
     }
 
-private:
     LinearSpec spec_;
     DType dtype_;
     Gemm& gemm_;

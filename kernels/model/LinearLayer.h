@@ -37,6 +37,7 @@ struct LinearSpec {
     int out = 0;    // y's columns (GatedActivation: half the GEMM's)
     LinearEpilogue epilogue = LinearEpilogue::Bias;
     ops::Activation activation = ops::Activation::None;   // Activation and GatedActivation
+    bool hasBias = true;   // false: the layer is called without a bias (no bias read, no bias pass)
 };
 
 struct LinearArgs {

@@ -36,7 +36,8 @@ __device__ __forceinline__ float rowSum(float v, float* shared) {
 }
 
 // v: this thread's vectors of the row (vector k is row vector threadIdx.x + k·blockDim.x, valid
-// when < vectorsPerRow and the row is active). Writes LayerNorm(v)·gamma + beta to outRow.
+// when < vectorsPerRow and the row is active). Writes LayerNorm(v)·gamma + beta to outRow; beta may
+// be null (a LayerNorm without bias: ModernBERT's norm_bias false).
 template <typename T>
 __device__ __forceinline__ void layerNormStore(float (&v)[kLnMaxVecs][kVec<T>], bool active, int vectorsPerRow,
                                                int hidden, T* outRow, const T* gamma, const T* beta, float eps,
@@ -71,7 +72,12 @@ __device__ __forceinline__ void layerNormStore(float (&v)[kLnMaxVecs][kVec<T>], 
         if (active && vi < vectorsPerRow) {
             float g[N], b[N];
             loadVec(gamma + vi * N, g);
-            loadVec(beta + vi * N, b);
+            if (beta) {
+                loadVec(beta + vi * N, b);
+            } else {
+#pragma unroll
+                for (int i = 0; i < N; ++i) b[i] = 0.f;
+            }
 #pragma unroll
             for (int i = 0; i < N; ++i) v[k][i] = (v[k][i] - mean) * rstd * g[i] + b[i];
             storeVec(outRow + vi * N, v[k]);

@@ -19,13 +19,13 @@ enum class Activation { None, Gelu, Tanh, Relu };
 struct EmbeddingTables {
     const void* word = nullptr;        // [vocab, width]
     int vocab = 0;
-    const void* position = nullptr;    // [maxPositions, width]
+    const void* position = nullptr;    // [maxPositions, width]; null: no position table (ModernBERT)
     int maxPositions = 0;
     int positionOffset = 0;            // the first position id: 0 (BERT), pad_token_id + 1 (RoBERTa family)
     const void* tokenType = nullptr;   // [typeVocab, width]; null: the architecture has no token types
     int typeVocab = 0;
     const void* gamma = nullptr;       // LayerNorm [width]
-    const void* beta = nullptr;
+    const void* beta = nullptr;        // null: a LayerNorm without bias
     int width = 0;
     float eps = 1e-12f;
 };
@@ -38,8 +38,8 @@ void embeddingLayerNorm(DType dtype, void* out, const int32_t* ids, const int32_
                         const int32_t* rowToPadded, int64_t rows, int seqLen, const EmbeddingTables& tables,
                         cudaStream_t stream);
 
-// out = LayerNorm(in + bias + residual) row by row; bias and residual may be null; out may alias
-// in or residual. Statistics in fp32.
+// out = LayerNorm(in + bias + residual) row by row; bias, residual and beta may be null; out may
+// alias in or residual. Statistics in fp32.
 void biasResidualLayerNorm(DType dtype, void* out, const void* in, const void* bias, const void* residual,
                            const void* gamma, const void* beta, int64_t rows, int hidden, float eps,
                            cudaStream_t stream);
@@ -58,16 +58,40 @@ void gatedActivation(DType dtype, void* out, const void* in, int64_t rows, int c
 // (row (b, h, q) at ((b·heads + h)·seqLen + q)·ld). For q < lengths[b]:
 // p[j] = softmax_j(scale · s[j]) over j < lengths[b], p[j] = 0 for lengths[b] ≤ j < ld (the
 // additive key mask of HF's eager attention, in fp32). Rows q ≥ lengths[b] (padding queries)
-// become zero. ld must be a multiple of 8.
+// become zero. ld must be a multiple of 8. window ≥ 0 (a sliding window, ModernBERT's local
+// layers): keys with |q − j| > window are masked too, as HF's eager sliding-window mask.
 void maskedSoftmax(DType dtype, void* scores, int64_t ld, const int32_t* lengths, int batch, int heads, int seqLen,
-                   float scale, cudaStream_t stream);
+                   float scale, cudaStream_t stream, int window = -1);
+
+// Rotary position embeddings (RoPE, HF's rotate_half form: dimension d < headDim/2 paired with
+// d + headDim/2), as a table of fp32 (cos, sin) pairs: cosSin[(p·headDim/2 + d)·2 + {0, 1}] =
+// cos, sin of p · θ^(−2d/headDim), for positions p < positions. A pair (x₁, x₂) at position p
+// becomes (x₁·cos − x₂·sin, x₂·cos + x₁·sin), in fp32, rounded once to the dtype.
+struct RotaryTable {
+    const float* cosSin = nullptr;   // device [positions, headDim/2, 2]; null: no rotation
+    int positions = 0;
+};
 
 // qkv [tokens, 3·heads·headDim] → q, k, v each [batch, heads, seqLen, headDim] (contiguous).
 // Padded layout: token row b·seqLen + s. Packed: row cuSeqlens[b] + s for s < lengths[b], and the
-// padding positions of q, k, v are set to zero.
+// padding positions of q, k, v are set to zero. With a rotary table, q and k are rotated at
+// position s on the way (the split reads both halves of a head anyway: no extra pass).
 void splitHeads(DType dtype, void* q, void* k, void* v, const void* qkv, const int32_t* lengths,
                 const int32_t* cuSeqlens, bool packed, int batch, int seqLen, int heads, int headDim,
-                cudaStream_t stream);
+                cudaStream_t stream, const RotaryTable& rotary = {});
+
+// RoPE in place on the q and k columns of qkv [tokens, 3·heads·headDim] (v untouched): row r is
+// at position (rowToPadded ? rowToPadded[r] : r) % seqLen (the position inside its sequence, in
+// either layout). headDim/2 must be a multiple of the 16-byte vector (8 fp16/bf16, 4 fp32).
+void rotaryEmbedding(DType dtype, void* qkv, const int32_t* rowToPadded, int64_t rows, int seqLen, int heads,
+                     int headDim, const RotaryTable& rotary, cudaStream_t stream);
+
+// Mean over the real rows of each sequence: out[b, :] = Σ_{s < lengths[b]} in[first[b] + s, :] /
+// lengths[b], in fp32, with first[b] = cuSeqlens[b] (packed rows) or b·seqLen (padded rows, when
+// cuSeqlens is null). in [rows, cols], out [batch, cols], both contiguous; cols a multiple of 8.
+// ModernBERT's classifier_pooling "mean".
+void meanPoolRows(DType dtype, void* out, const void* in, const int32_t* lengths, const int32_t* cuSeqlens,
+                  int batch, int seqLen, int cols, cudaStream_t stream);
 
 // ctx [batch, heads, seqLen, headDim] → out [tokens, heads·headDim]; packed: out row r takes
 // position rowToPadded[r] (= b·seqLen + s); padded: tokens = batch·seqLen, identity.

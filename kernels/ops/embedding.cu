@@ -6,7 +6,9 @@
 // rowToPadded[r], so the packed encoder never touches padding tokens. The family's differences
 // are arguments: the first position id (pad_token_id + 1 in the RoBERTa family: HF's
 // create_position_ids_from_input_ids over right-padded rows), no token-type table (DistilBERT),
-// the width (ELECTRA's embedding_size; its projection to hidden_size is a linear layer after this).
+// the width (ELECTRA's embedding_size; its projection to hidden_size is a linear layer after this),
+// no position table (ModernBERT: token embeddings only, its positions are rotary) and no LayerNorm
+// bias (ModernBERT's norm_bias false).
 // Launch: LayerNormRow.cuh (rows on threadIdx.y, vectors in registers, fp32 statistics).
 // CPU reference: core/cpu/CpuBertModel.cpp:CpuBertModel::embed. Check: kernels/verify/NormChecks.cpp:checkEmbeddings.
 #include "kernels/ops/LayerNormRow.cuh"
@@ -35,7 +37,7 @@ __global__ void embeddingLayerNormKernel(T* __restrict__ out, const int32_t* __r
         const int id = min(max(ids[padded], 0), tables.vocab - 1);
         const int pos = min(tables.positionOffset + int(padded % seqLen), tables.maxPositions - 1);
         word += int64_t(id) * width;
-        position += int64_t(pos) * width;
+        if (position) position += int64_t(pos) * width;
         if (type) type += int64_t(min(max(tokenTypes[padded], 0), tables.typeVocab - 1)) * width;
     }
     float v[kLnMaxVecs][N];
@@ -45,7 +47,12 @@ __global__ void embeddingLayerNormKernel(T* __restrict__ out, const int32_t* __r
         if (active && vi < vectors) {
             float p[N], t[N];
             loadVec(word + vi * N, v[k]);
-            loadVec(position + vi * N, p);
+            if (position) {
+                loadVec(position + vi * N, p);
+            } else {
+#pragma unroll
+                for (int i = 0; i < N; ++i) p[i] = 0.f;
+            }
             if (type) {
                 loadVec(type + vi * N, t);
             } else {

@@ -199,10 +199,11 @@ Gemm::Plan& Gemm::plan(const Call& call) {
         case Epilogue::Bias:
         case Epilogue::ResidualBias: epilogue = CUBLASLT_EPILOGUE_BIAS; break;
         case Epilogue::GeluBias: epilogue = CUBLASLT_EPILOGUE_GELU_BIAS; break;
+        case Epilogue::Gelu: epilogue = CUBLASLT_EPILOGUE_GELU; break;   // no bias: no bias read at all
         default: break;
         }
         BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue));
-        if (epilogue != CUBLASLT_EPILOGUE_DEFAULT) {
+        if (epilogue != CUBLASLT_EPILOGUE_DEFAULT && epilogue != CUBLASLT_EPILOGUE_GELU) {
             const cudaDataType_t biasType = type;
             BB_CUBLAS_CHECK(
                 cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType));
@@ -249,7 +250,7 @@ void Gemm::fallback(const Call& call) {
     BB_CUBLAS_CHECK(cublasGemmEx(context_.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, call.out, int(call.rows), call.in, &alpha,
                                  call.weight, type, call.in, call.x, type, int(call.ldx), &beta, call.y, type,
                                  int(call.ldy), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
-    const bool gelu = call.epilogue == Epilogue::GeluBias;
+    const bool gelu = call.epilogue == Epilogue::GeluBias || call.epilogue == Epilogue::Gelu;
     if (call.bias || gelu) {
         ops::biasActivation(call.dtype, call.y, call.y, call.bias, call.rows, call.out, call.ldy,
                             gelu ? ops::Activation::Gelu : ops::Activation::None, context_.stream());
@@ -279,7 +280,7 @@ void Gemm::linear(DType dtype, void* y, const void* x, const void* weight, const
 void Gemm::linearGelu(DType dtype, void* y, const void* x, const void* weight, const void* bias, int64_t rows, int in,
                       int out) {
     if (geluIsTanhApproximation(dtype)) {
-        run(Call{dtype, y, x, weight, bias, nullptr, rows, in, out, in, out, Epilogue::GeluBias});
+        run(Call{dtype, y, x, weight, bias, nullptr, rows, in, out, in, out, bias ? Epilogue::GeluBias : Epilogue::Gelu});
         return;
     }
     linear(dtype, y, x, weight, nullptr, rows, in, out);

@@ -5,7 +5,7 @@
 // with the bias fused as an epilogue (CUBLASLT_EPILOGUE_BIAS). In cuBLAS's column-major terms
 // that is Yᵀ(out×rows) = op_T(W) · Xᵀ.
 // linearGelu(): y = GELU(x·Wᵀ + bias), the FFN-up GEMM. fp16/bf16 with fused epilogues on:
-// cublasLt's CUBLASLT_EPILOGUE_GELU_BIAS, which is the tanh approximation of GELU
+// cublasLt's CUBLASLT_EPILOGUE_GELU_BIAS (CUBLASLT_EPILOGUE_GELU without a bias), which is the tanh approximation of GELU
 // (0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), |Δ| < 5e-4 from the erf form, under the fp16
 // rounding of the 3072-wide output); the intermediate is written once and never re-read for the
 // activation. fp32: the GEMM, then the exact erf GELU kernel (HF's "gelu").
@@ -77,7 +77,7 @@ public:
     void clearPlans();
 
 private:
-    enum class Epilogue { None, Bias, GeluBias, Residual, ResidualBias };
+    enum class Epilogue { None, Bias, GeluBias, Gelu, Residual, ResidualBias };
     struct Plan {
         cublasLtMatmulDesc_t op = nullptr;
         cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;

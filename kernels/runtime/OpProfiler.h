@@ -5,7 +5,8 @@
 //
 // Scopes nest. totals() holds the outermost scopes only: CudaBertModel::forward's categories,
 // which tile the forward exactly (the OpCategory names of core/profile: "embeddings",
-// "qkv_gemm", "attention", "attn_out_ln", "ffn_up_gelu", "ffn_down_ln", "padding", "head";
+// "qkv_gemm", "attention", "attention_local" (ModernBERT's local layers), "attn_out_ln",
+// "ffn_up_gelu", "ffn_down_ln", "padding", "head";
 // kernels/README.md). Scopes opened inside another (an attention strategy's own steps:
 // "attention.softmax", ...) go to details(). lastScopes() keeps the last forward's scopes with
 // their nesting, for an exclusive attribution (breakdownFromScopes). Off (null) in normal forwards.

@@ -3,7 +3,11 @@
 // the eager strategy's whole step (split, QKᵀ, softmax, PV, merge) against cpu::eagerAttention,
 // and the fused-attention strategies against cpu::sdpaAttention (padded) and cpu::flashAttention
 // (packed). Real rows are compared; every row, padding included, must be finite (padding rows
-// become keys of later layers, and 0 × NaN is NaN).
+// become keys of later layers, and 0 × NaN is NaN). ModernBERT's variants: a sliding window in the
+// softmax, the eager step (with RoPE in its head split) and both fused kernels, on rows longer than
+// several key tiles plus the window (so tiles are skipped and partial ones masked) and rows shorter
+// than the window; the CPU twins take the same window (cpu::AttentionShape::window) and RoPE
+// (OpReferences.h:rotaryReference).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -17,12 +21,14 @@
 #include "kernels/model/EagerAttention.h"
 #include "kernels/ops/Ops.h"
 #include "kernels/verify/KernelCheckFamilies.h"
+#include "kernels/verify/OpReferences.h"
 
 namespace bertbench::cuda {
 
 namespace {
 
-KernelCheck checkSoftmax(CheckDevice& dev, Rng& rng, DType dtype, int seqLen, const std::vector<int32_t>& lengths) {
+KernelCheck checkSoftmax(CheckDevice& dev, Rng& rng, DType dtype, int seqLen, const std::vector<int32_t>& lengths,
+                         int window = -1) {
     const int batch = int(lengths.size()), heads = 3;
     const int64_t ld = EagerAttention::scoreStride(seqLen);
     const size_t rows = size_t(batch) * heads * size_t(seqLen);
@@ -30,7 +36,8 @@ KernelCheck checkSoftmax(CheckDevice& dev, Rng& rng, DType dtype, int seqLen, co
     auto scores = randomValues(rng, rows * size_t(ld), 0, 4, dtype);
     auto d = dev.upload(scores, dtype);
     auto dLen = dev.uploadInts(lengths);
-    ops::maskedSoftmax(dtype, d.get(), ld, dLen.as<int32_t>(), batch, heads, seqLen, scale, dev.context().stream());
+    ops::maskedSoftmax(dtype, d.get(), ld, dLen.as<int32_t>(), batch, heads, seqLen, scale, dev.context().stream(),
+                       window);
     std::vector<float> want(scores.size(), 0.f);
     for (size_t r = 0; r < rows; ++r) {
         const int q = int(r % size_t(seqLen));
@@ -38,10 +45,14 @@ KernelCheck checkSoftmax(CheckDevice& dev, Rng& rng, DType dtype, int seqLen, co
         if (q >= len) continue;
         // The CPU backends' softmax of a row (core/cpu/CpuOps.h's building blocks), on its real keys.
         float* p = want.data() + r * size_t(ld);
-        for (int j = 0; j < len; ++j) p[j] = scores[r * size_t(ld) + size_t(j)] * scale;
-        cpu::scaleRow(p, len, 1.f / cpu::expShiftedSum(p, len, cpu::rowMax(p, len)));
+        // A window: the row's visible keys [lo, hi) only, the rest stays 0.
+        const int lo = window < 0 ? 0 : std::max(0, q - window), hi = window < 0 ? len : std::min(len, q + window + 1);
+        float* v = p + lo;
+        for (int j = lo; j < hi; ++j) p[j] = scores[r * size_t(ld) + size_t(j)] * scale;
+        cpu::scaleRow(v, hi - lo, 1.f / cpu::expShiftedSum(v, hi - lo, cpu::rowMax(v, hi - lo)));
     }
-    return compare("masked softmax S=" + std::to_string(seqLen), dtype, dev.download(d, want.size(), dtype), want);
+    return compare("masked softmax S=" + std::to_string(seqLen) + (window >= 0 ? " window " + std::to_string(window) : ""),
+                   dtype, dev.download(d, want.size(), dtype), want);
 }
 
 // One attention input: random q, k, v on every padded row (padding rows too: the mask must hide
@@ -128,8 +139,13 @@ AttentionArgs argsFor(CheckDevice& dev, const DeviceBuffer& qkv, DeviceBuffer& o
     return args;
 }
 
-KernelCheck checkEagerAttention(CheckDevice& dev, Rng& rng, DType dtype, bool packed) {
-    const AttentionCase c(rng, dtype, {37, 5, 20}, 37, 2, 64, packed);
+// window ≥ 0: a sliding window; rotary: RoPE (θ 10,000) applied by the eager split.
+KernelCheck checkEagerAttention(CheckDevice& dev, Rng& rng, DType dtype, bool packed, int window = -1,
+                                bool rotary = false) {
+    const AttentionCase c = window < 0 ? AttentionCase(rng, dtype, {37, 5, 20}, 37, 2, 64, packed)
+                                       : AttentionCase(rng, dtype, {150, 5, 77}, 150, 2, 64, packed);
+    const std::vector<float> table = rotaryTableReference(c.seqLen, c.headDim, 10000.0);
+    auto dTable = dev.upload(table, DType::Float32);
     auto dQkv = dev.upload(c.qkv, dtype);
     auto dLen = dev.uploadInts(std::vector<int32_t>(c.lengths.begin(), c.lengths.end()));
     auto dCu = dev.uploadInts(c.cuSeqlens), dMap = dev.uploadInts(c.rowToPadded);
@@ -141,41 +157,61 @@ KernelCheck checkEagerAttention(CheckDevice& dev, Rng& rng, DType dtype, bool pa
     AttentionArgs args = argsFor(dev, dQkv, out, dLen, dCu, dMap, c);
     args.workspace = workspace.get();
     args.workspaceBytes = workspace.bytes();
+    args.window = window;
+    if (rotary) args.rotary = ops::RotaryTable{dTable.as<float>(), c.seqLen};
     attention.run(shape, args, dev.context());
 
-    const cpu::AttentionShape cs = c.cpuShape();
+    cpu::AttentionShape cs = c.cpuShape();
+    cs.window = window;
+    std::vector<float> qkv = c.qkvPadded;
+    if (rotary) {
+        std::vector<int> positions;
+        for (int b = 0; b < c.batch; ++b)
+            for (int s = 0; s < c.seqLen; ++s) positions.push_back(s);
+        rotaryReference(qkv, positions, c.heads, c.headDim, table);
+    }
     std::vector<float> want(size_t(c.batch) * c.seqLen * c.hidden, 0.f), scores(cpu::eagerScoresFloats(cs));
-    cpu::eagerAttention(cs, c.qkvPadded.data(), want.data(), scores.data());
-    return judge(std::string("eager attention ") + (packed ? "packed" : "padded"), dtype, c,
-                 dev.download(out, size_t(c.tokens) * c.hidden, dtype), want, false);
+    cpu::eagerAttention(cs, qkv.data(), want.data(), scores.data());
+    std::string name = std::string("eager attention ") + (packed ? "packed" : "padded");
+    if (window >= 0) name += " window " + std::to_string(window);
+    if (rotary) name += " + RoPE";
+    return judge(name, dtype, c, dev.download(out, size_t(c.tokens) * c.hidden, dtype), want, false);
 }
 
-std::string fusedName(bool packed, int headDim, bool hopper) {
+std::string fusedName(bool packed, int headDim, bool hopper, int window = -1) {
     return std::string("fused attention ") + (packed ? "packed" : "padded") + " d" + std::to_string(headDim) +
-           (hopper ? " (hopper kernel)" : "");
+           (window >= 0 ? " window " + std::to_string(window) : "") + (hopper ? " (hopper kernel)" : "");
 }
 
-// Lengths with a length-1 row, odd lengths, one at S; the strategy the backends run.
-KernelCheck checkFusedAttention(CheckDevice& dev, Rng& rng, DType dtype, int headDim, bool packed, bool allowHopper) {
-    const AttentionCase c(rng, dtype, {1, 17, 100, 257, 333, 64, 65}, 333, 2, headDim, packed);
+// Lengths with a length-1 row, odd lengths, one at S; the strategy the backends run. With a window:
+// rows of 700 (11 key tiles of 64, 6 of 128: tiles skipped on both sides of a block), rows
+// shorter than the window, and one just past a tile boundary.
+KernelCheck checkFusedAttention(CheckDevice& dev, Rng& rng, DType dtype, int headDim, bool packed, bool allowHopper,
+                                int window = -1) {
+    const AttentionCase c = window < 0
+                                ? AttentionCase(rng, dtype, {1, 17, 100, 257, 333, 64, 65}, 333, 2, headDim, packed)
+                                : AttentionCase(rng, dtype, {700, 1, 3, 129, 700, 259, 64}, 700, 2, headDim, packed);
     auto dQkv = dev.upload(c.qkv, dtype);
     auto dLen = dev.uploadInts(std::vector<int32_t>(c.lengths.begin(), c.lengths.end()));
     auto dCu = dev.uploadInts(c.cuSeqlens), dMap = dev.uploadInts(c.rowToPadded);
     auto out = dev.poisoned(size_t(c.tokens) * c.hidden, dtype);
     FusedAttentionStrategy strategy(packed, allowHopper);
     const AttentionShape shape = c.shape(dtype);
-    const AttentionArgs args = argsFor(dev, dQkv, out, dLen, dCu, dMap, c);
+    AttentionArgs args = argsFor(dev, dQkv, out, dLen, dCu, dMap, c);
+    args.window = window;
     strategy.checkSupported(c.heads, headDim, dtype);
     const bool hopper = strategy.usesHopper(shape, args);
     strategy.run(shape, args, dev.context());
 
     // The CPU twin of the same strategy, in the same layout.
-    const cpu::AttentionShape cs = c.cpuShape();
+    cpu::AttentionShape cs = c.cpuShape();
+    cs.window = window;
     std::vector<float> want(size_t(c.tokens) * c.hidden, 0.f);
     std::vector<float> workspace(cpu::streamingWorkspaceFloats(headDim) * size_t(cpu::cpuPool().size()));
     if (packed) cpu::flashAttention(cs, c.qkv.data(), want.data(), workspace.data());
     else cpu::sdpaAttention(cs, c.qkv.data(), want.data(), workspace.data());
-    return judge(fusedName(packed, headDim, hopper), dtype, c, dev.download(out, want.size(), dtype), want, packed);
+    return judge(fusedName(packed, headDim, hopper, window), dtype, c, dev.download(out, want.size(), dtype), want,
+                 packed);
 }
 
 } // namespace
@@ -186,6 +222,12 @@ void addAttentionChecks(CheckDevice& dev, Rng& rng, DType dtype, CheckList& list
     list.run("softmax", dtype, [&] { return checkSoftmax(dev, rng, dtype, 1500, {1500, 999}); });
     list.run("eager attention", dtype, [&] { return checkEagerAttention(dev, rng, dtype, false); });
     list.run("eager attention", dtype, [&] { return checkEagerAttention(dev, rng, dtype, true); });
+    // ModernBERT: a sliding window (its local layers: ±64) in the softmax and the eager step, RoPE
+    // in the eager split.
+    list.run("softmax window", dtype, [&] { return checkSoftmax(dev, rng, dtype, 300, {300, 1, 100}, 64); });
+    list.run("softmax window", dtype, [&] { return checkSoftmax(dev, rng, dtype, 1500, {1500, 999}, 64); });
+    list.run("eager attention window", dtype, [&] { return checkEagerAttention(dev, rng, dtype, false, 64, true); });
+    list.run("eager attention window", dtype, [&] { return checkEagerAttention(dev, rng, dtype, true, 4, true); });
     if (dtype != DType::Float32) addFusedAttentionChecks(dev, rng, dtype, list);
 }
 
@@ -198,6 +240,11 @@ void addFusedAttentionChecks(CheckDevice& dev, Rng& rng, DType dtype, CheckList&
                 if (allowHopper && !attention::fusedAttentionHopperAvailable(headDim)) continue;
                 list.run(fusedName(packed, headDim, allowHopper), dtype,
                          [&] { return checkFusedAttention(dev, rng, dtype, headDim, packed, allowHopper); });
+                // ModernBERT's sliding window: ±64 (its checkpoints) and ±4 (the committed fixtures).
+                for (int window : {64, 4})
+                    list.run(fusedName(packed, headDim, allowHopper, window), dtype, [&] {
+                        return checkFusedAttention(dev, rng, dtype, headDim, packed, allowHopper, window);
+                    });
             }
 }
 

@@ -20,9 +20,14 @@ void addGemmChecks(CheckDevice& dev, Rng& rng, DType dtype, CheckList& list);
 void addActivationChecks(CheckDevice& dev, Rng& rng, DType dtype, CheckList& list);
 
 // AttentionChecks.cpp: masked softmax, the eager strategy's whole step and, in fp16/bf16, the
-// fused-attention strategies (the FlashAttention-2 kernel, and the Hopper kernel where it runs).
+// fused-attention strategies (the FlashAttention-2 kernel, and the Hopper kernel where it runs),
+// each also with ModernBERT's sliding window (and RoPE in the eager split).
 void addAttentionChecks(CheckDevice& dev, Rng& rng, DType dtype, CheckList& list);
 void addFusedAttentionChecks(CheckDevice& dev, Rng& rng, DType dtype, CheckList& list);
+
+// ModernBertChecks.cpp: RoPE in place on qkv (both layouts), the LayerNorm and the embeddings
+// without bias or positions, mean pooling over real rows.
+void addModernBertChecks(CheckDevice& dev, Rng& rng, DType dtype, CheckList& list);
 
 // EncoderChecks.cpp: the allocator's limit and recovery; the packed encoder against the padded
 // one on every task.

@@ -15,6 +15,7 @@ std::vector<KernelCheck> runKernelChecks(uint64_t seed) {
         addActivationChecks(dev, rng, dtype, list);
         addGemmChecks(dev, rng, dtype, list);
         addAttentionChecks(dev, rng, dtype, list);   // the fused-attention strategies in fp16/bf16
+        addModernBertChecks(dev, rng, dtype, list);
     }
     addAllocatorChecks(dev, list);
     for (DType dtype : {DType::Float32, DType::BFloat16}) addPackedEncoderChecks(dev, seed + 5, dtype, list);

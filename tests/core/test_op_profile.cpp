@@ -23,8 +23,8 @@ class TestOpProfile : public QObject {
 
 private slots:
     void categoriesHaveStableNames() {
-        const std::vector<std::string> expected{"embeddings",  "qkv_gemm",    "attention", "attn_out_ln",
-                                                "ffn_up_gelu", "ffn_down_ln", "padding",   "head"};
+        const std::vector<std::string> expected{"embeddings",  "qkv_gemm",    "attention", "attention_local",
+                                                "attn_out_ln", "ffn_up_gelu", "ffn_down_ln", "padding", "head"};
         QCOMPARE(allOpCategories().size(), expected.size());
         std::set<std::string> labels;
         for (size_t i = 0; i < expected.size(); ++i) {
@@ -44,7 +44,7 @@ private slots:
 
     void breakdownHelpers() {
         OpBreakdown b = emptyBreakdown();
-        QCOMPARE(b.parts.size(), size_t(8));
+        QCOMPARE(b.parts.size(), size_t(9));
         QVERIFY(addToBreakdown(b, "attention", 2.5));
         QVERIFY(addToBreakdown(b, "attention", 0.5));
         QVERIFY(!addToBreakdown(b, "softmax", 1.0));

@@ -15,6 +15,7 @@
 #include "core/util/Errors.h"
 #include "kernels/CudaBackends.h"
 #include "kernels/CudaBertBackend.h"
+#include "kernels/attention/FusedAttentionStrategy.h"
 #include "kernels/model/EagerAttention.h"
 #include "kernels/runtime/KernelOptions.h"
 #include "kernels/runtime/OpProfiler.h"
@@ -158,6 +159,30 @@ private slots:
         QCOMPARE(profiler.totals().at("qkv_gemm").calls, weights.config.numLayers);
         QVERIFY(profiler.details().count("attention.softmax") == 1);
         for (const auto& [name, total] : profiler.details()) QVERIFY(name.rfind("attention.", 0) == 0);
+    }
+
+    // ModernBERT: the local layers' attention is its own category (attention_local), the global
+    // layers' stays "attention"; RoPE, like the QKV GEMM, is in qkv_gemm for the fused strategies.
+    void modernBertAttentionCategoriesAreApart() {
+        BB_REQUIRE_GPU();
+        const BertWeights weights = randomWeights(presetConfig("modernbert-base"), 6);
+        for (auto& info : cuda::fusedAttentionStrategies()) {
+            cuda::CudaBertBackend backend(info.create(cuda::KernelOptions{}), 0, cuda::KernelOptions{});
+            backend.loadModel(weights, DType::Float16);
+            backend.prepare(Task::Encoder, makeBatch({2, 1024, 0.2, 5, weights.config.vocabSize, 12}));
+            backend.forward();
+            cuda::OpProfiler profiler;
+            backend.setProfiler(&profiler);
+            backend.forward();
+            profiler.collect();
+            backend.setProfiler(nullptr);
+            const auto& totals = profiler.totals();
+            int globals = 0;
+            for (bool g : weights.config.modernBert.globalLayers) globals += g ? 1 : 0;
+            QCOMPARE(totals.at("attention").calls, globals);
+            QCOMPARE(totals.at("attention_local").calls, weights.config.numLayers - globals);
+            QCOMPARE(totals.at("qkv_gemm").calls, weights.config.numLayers);
+        }
     }
 
     void badInputsAreRefused() {

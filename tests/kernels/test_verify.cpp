@@ -1,6 +1,7 @@
 // `verify`'s model checks on the small model: every registered CUDA backend, every task and
 // dtype, batch 1 and larger, odd lengths, pad 0 and 0.75, against cpu:eager fp32; plain and as
-// CUDA-graph replays; and the packed (padding-free) encoder around eager attention. Skips
+// CUDA-graph replays; the packed (padding-free) encoder around eager attention; a small ModernBERT
+// (sliding window, RoPE, GeGLU, pre-norm, both poolings) on every backend. Skips
 // without a GPU.
 #include <cmath>
 
@@ -81,6 +82,29 @@ private slots:
         options.cases = cuda::parseVerifyCases("1x64,3x77@0.75");
         const BertWeights weights = randomWeights(presetConfig("tiny"), options.seed + 1);
         requireAllPass(cuda::verifyBackends(weights, registry, options));
+    }
+
+    // A small ModernBERT (head dim 64, a global layer between local ones, a ±64 window) on rows
+    // longer than several key tiles plus the window, so tiles are skipped and partial ones masked,
+    // and on rows shorter than the window; biases on (norm, attention, MLP) and mean pooling.
+    void modernBertMatchesTheCpuReference() {
+        BB_REQUIRE_GPU();
+        const BackendRegistry registry = testing::cpuAndCudaRegistry();
+        auto options = smallOptions(registry);
+        options.cases = cuda::parseVerifyCases("1x64,3x300@0.5,2x700");
+        for (bool biases : {false, true}) {
+            ModelConfig c = parseHfConfig(
+                std::string(R"({"model_type": "modernbert", "vocab_size": 1000, "hidden_size": 128,
+                    "intermediate_size": 192, "num_hidden_layers": 3, "num_attention_heads": 2,
+                    "max_position_embeddings": 1024, "local_attention": 128,
+                    "layer_types": ["sliding_attention", "full_attention", "sliding_attention"],
+                    "classifier_pooling": )") +
+                    (biases ? R"("mean", "norm_bias": true, "attention_bias": true, "mlp_bias": true, "classifier_bias": true})"
+                            : R"("cls"})"),
+                "test");
+            const BertWeights weights = randomWeights(c, options.seed + (biases ? 3 : 4));
+            requireAllPass(cuda::verifyBackends(weights, registry, options));
+        }
     }
 
     void packedEncoderMatches() {

@@ -11,6 +11,7 @@ QColor categoryColor(const QString& category) {
         {QStringLiteral("embeddings"), QColor(0x8d, 0xa0, 0xcb)},
         {QStringLiteral("qkv_gemm"), QColor(0x1f, 0x77, 0xb4)},
         {QStringLiteral("attention"), QColor(0xff, 0x7f, 0x0e)},
+        {QStringLiteral("attention_local"), QColor(0xff, 0xbb, 0x78)},   // ModernBERT's sliding-window layers
         {QStringLiteral("attn_out_ln"), QColor(0x17, 0xbe, 0xcf)},
         {QStringLiteral("ffn_up_gelu"), QColor(0x2c, 0xa0, 0x2c)},
         {QStringLiteral("ffn_down_ln"), QColor(0x98, 0xdf, 0x8a)},

@@ -57,6 +57,7 @@ void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
     kp.batch = L.batch;
     kp.numHeads = L.numHeads;
     kp.mTiles = (L.maxRows + T::kBlockM - 1) / T::kBlockM;
+    kp.window = L.window;
     const int64_t tiles = int64_t(kp.mTiles) * kp.numHeads * kp.batch;
     const int grid = int(std::min<int64_t>(tiles, sms));
     hopperAttentionForward<T><<<grid, T::kThreads, T::kSmemBytes, stream>>>(tmQ, tmK, tmV, kp);

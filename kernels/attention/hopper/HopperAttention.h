@@ -24,6 +24,7 @@ struct HopperLaunch {
     int paddedSeqLen = 0;
     int batch = 0;
     int maxRows = 0;                  // longest sequence (sizes the work tiles)
+    int window = -1;                  // ≥ 0: sliding window |i − j| ≤ window (HopperAttentionKernel.cuh)
 };
 
 // True when this build carries the sm_90a kernel, the current device is compute capability 9.0

@@ -26,6 +26,14 @@
 // Rows past a sequence's end are the next sequence's (or TMA's zeros past the tensor): keys there
 // are masked to -inf, so P = 0 and finite V contributes nothing; query rows there are computed
 // and discarded.
+//
+// Sliding window (params.window ≥ 0, ModernBERT's local layers: keys at |i − j| ≤ w only): a work
+// tile's K/V tiles are only those holding a key within the window of one of its real query rows,
+// [qStart − w, qLast + w] (decodeTile, the same for producer and consumers): at w = 64 and 128-row
+// tiles that is 3 K/V tiles whatever S, so a local layer costs O(S). Every such tile is masked
+// element by element (|i − j| > w or j ≥ length); a row whose first tiles are all masked keeps a
+// -inf max, and 0 stands in for it in the update (no -inf − -inf). Query rows past the length use
+// the position length − 1 for the window (finite; discarded or padding).
 // CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
 // Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper true, on an H100/H200).
 #include <cstdint>
@@ -50,6 +58,7 @@ struct HopperKernelParams {
     const int32_t* lengths;   // padded: [batch]
     int paddedSeqLen;         // padded: S
     int batch, numHeads, mTiles;
+    int window;               // ≥ 0: sliding window |i − j| ≤ window; -1: every key
 };
 
 template <int kHeadDim_, typename Element_>
@@ -75,6 +84,7 @@ struct HopperTraits {
 // Which rows a work tile covers; decoded identically by producer and consumers.
 struct WorkTile {
     int head, seqStart, qStart, qRows, kLen, numKTiles;
+    int kTile0;    // the first K/V tile visited (0 unless a sliding window skips the ones before)
     bool exists;   // the tile holds query rows
     bool zeros;    // padded mode, every row is padding: written as zeros, nothing loaded
 };
@@ -100,6 +110,13 @@ __device__ __forceinline__ WorkTile decodeTile(const HopperKernelParams& p, int 
     w.qRows = min(T::kBlockM, qLen - w.qStart);
     w.zeros = w.qStart >= w.kLen;
     w.numKTiles = (w.kLen + T::kBlockN - 1) / T::kBlockN;
+    w.kTile0 = 0;
+    if (p.window >= 0 && w.exists && !w.zeros) {
+        const int qLast = min(w.qStart + w.qRows, w.kLen) - 1;
+        w.kTile0 = max(0, w.qStart - p.window) / T::kBlockN;
+        const int keyEnd = min(w.kLen, qLast + p.window + 1);
+        w.numKTiles = (keyEnd + T::kBlockN - 1) / T::kBlockN - w.kTile0;
+    }
     return w;
 }
 
@@ -167,7 +184,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             ++qIter;
             for (int j = 0; j < w.numKTiles; ++j, ++kvIter) {
                 const int s = kvIter % kS;
-                const int row = w.seqStart + j * T::kBlockN;
+                const int row = w.seqStart + (w.kTile0 + j) * T::kBlockN;
                 mbarrierWait(emptyK(s), ((kvIter / kS) & 1) ^ 1);
                 mbarrierArriveExpectTx(fullK(s), T::kTileBytes);
 #pragma unroll
@@ -214,12 +231,26 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         __syncwarp();
         if (lane == 0) mbarrierArrive(bar);
     };
-    // Masks keys ≥ kLen in K/V tile j, runs the online-softmax update of S into P (in place) and
-    // returns each row's correction factor for O.
+    // Masks keys ≥ kLen in K/V tile j (and, with a sliding window, keys outside each row's window:
+    // rowPos = the positions of this thread's two rows), runs the online-softmax update of S into
+    // P (in place) and returns each row's correction factor for O.
     auto softmax = [&](float (&sc)[T::kBlockN / 2], int j, int kLen, float (&rowMax)[2], float (&rowSum)[2],
-                       float (&correction)[2]) {
+                       float (&correction)[2], const int (&rowPos)[2]) {
         const int validCols = kLen - j * T::kBlockN;
-        if (validCols < T::kBlockN) {
+        const bool windowed = p.window >= 0;
+        if (windowed) {
+            const int keyBase = j * T::kBlockN;
+#pragma unroll
+            for (int c = 0; c < kSChunks; ++c) {
+                const int col = c * 8 + colPair;
+#pragma unroll
+                for (int h = 0; h < 2; ++h) {
+                    if (col >= validCols || abs(rowPos[h] - keyBase - col) > p.window) sc[4 * c + 2 * h] = -INFINITY;
+                    if (col + 1 >= validCols || abs(rowPos[h] - keyBase - col - 1) > p.window)
+                        sc[4 * c + 2 * h + 1] = -INFINITY;
+                }
+            }
+        } else if (validCols < T::kBlockN) {
 #pragma unroll
             for (int c = 0; c < kSChunks; ++c) {
                 const int col = c * 8 + colPair;
@@ -235,9 +266,12 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             for (int c = 0; c < kSChunks; ++c) mx = fmaxf(mx, fmaxf(sc[4 * c + 2 * h], sc[4 * c + 2 * h + 1]));
             mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
             mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-            correction[h] = fastExp2((rowMax[h] - mx) * p.scaleLog2);   // 0 on the first tile
+            // A window may mask a row's whole tile before its first visible key: -inf stays its max,
+            // and 0 stands in for it here (no -inf − -inf = NaN).
+            const float mxUse = (windowed && mx == -INFINITY) ? 0.f : mx;
+            correction[h] = fastExp2((rowMax[h] - mxUse) * p.scaleLog2);   // 0 on the first tile
             rowMax[h] = mx;
-            const float maxScaled = mx * p.scaleLog2;
+            const float maxScaled = mxUse * p.scaleLog2;
             float sum = 0.f;
 #pragma unroll
             for (int c = 0; c < kSChunks; ++c) {
@@ -288,6 +322,11 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         float correction[2];
         float sc[T::kBlockN / 2];
         uint32_t pa[kPSteps][4];
+        // This thread's two rows as sequence positions (past the length: the last real one), for
+        // the sliding window.
+        const int rowPos[2] = {min(w.qStart + myRow0 + rowInWg0, w.kLen - 1),
+                               min(w.qStart + myRow0 + rowInWg0 + 8, w.kLen - 1)};
+        const int k0 = w.kTile0;
 
         // Software pipeline over the K/V tiles: S_j = Q K_jᵀ is issued together with
         // O += P_{j-1} V_{j-1}, and softmax(S_j) runs while the P V product is in flight. K and V
@@ -301,7 +340,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             wgmmaWait<0>();
             fenceRegisters(sc);
             release(emptyK(s));
-            softmax(sc, 0, w.kLen, rowMax, rowSum, correction);
+            softmax(sc, k0, w.kLen, rowMax, rowSum, correction, rowPos);
             packP(sc, pa);
         }
         for (int j = 1; j < n; ++j) {
@@ -316,7 +355,7 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             wgmmaWait<1>();
             fenceRegisters(sc);
             release(emptyK(s));
-            softmax(sc, j, w.kLen, rowMax, rowSum, correction);
+            softmax(sc, k0 + j, w.kLen, rowMax, rowSum, correction, rowPos);
             wgmmaWait<0>();
             fenceRegisters(o);
             fenceRegisters(sc);   // keeps packP below the wait: the P V just waited for read pa
