@@ -25,8 +25,9 @@ std::string classPrefix(const std::string& type) {
     if (type == "camembert") return "Camembert";
     if (type == "distilbert") return "DistilBert";
     if (type == "electra") return "Electra";
+    if (type == "modernbert") return "ModernBert";
     throw ConfigError("model_type '" + type +
-                      "': no HF checkpoint writer (bert, roberta, xlm-roberta, camembert, distilbert, electra)");
+                      "': no HF checkpoint writer (bert, roberta, xlm-roberta, camembert, distilbert, electra, modernbert)");
 }
 
 void labels(nlohmann::ordered_json& j, int numLabels) {
@@ -90,6 +91,58 @@ void bertFields(nlohmann::ordered_json& j, const ModelConfig& c) {
     }
 }
 
+// ModernBertConfig's names, in the form transformers 5 writes (layer_types and rope_parameters per
+// layer type) with the original fields beside them (global_attn_every_n_layers, the two rope
+// thetas): transformers 5 reads the first, 4.x the second. Token ids as HF's defaults.
+void modernBertFields(nlohmann::ordered_json& j, const ModelConfig& c) {
+    const ModernBertSettings& m = c.modernBert;
+    j["vocab_size"] = c.vocabSize;
+    j["hidden_size"] = c.hiddenSize;
+    j["intermediate_size"] = c.intermediateSize;
+    j["num_hidden_layers"] = c.numLayers;
+    j["num_attention_heads"] = c.numHeads;
+    j["hidden_activation"] = c.hiddenAct;
+    j["max_position_embeddings"] = c.maxPositions;
+    j["initializer_range"] = 0.02;
+    j["initializer_cutoff_factor"] = 2.0;
+    j["norm_eps"] = c.layerNormEps;
+    j["norm_bias"] = m.normBias;
+    j["bos_token_id"] = 50281;
+    j["eos_token_id"] = 50282;
+    j["cls_token_id"] = 50281;
+    j["sep_token_id"] = 50282;
+    // Every layer's type: HF's own rule (layer i global when i % n == 0) gives the same list when
+    // the layers follow one period; layer_types holds any other pattern exactly.
+    int every = 0;
+    for (int n = 1; n <= int(m.globalLayers.size()) && every == 0; ++n) {
+        bool same = true;
+        for (size_t i = 0; i < m.globalLayers.size(); ++i) same = same && m.globalLayers[i] == (i % size_t(n) == 0);
+        if (same) every = n;
+    }
+    j["global_attn_every_n_layers"] = every > 0 ? every : 1;
+    j["global_rope_theta"] = m.globalRopeTheta;
+    j["local_attention"] = m.localAttention;
+    j["local_rope_theta"] = m.localRopeTheta;
+    std::vector<std::string> types;
+    for (bool g : m.globalLayers) types.push_back(g ? "full_attention" : "sliding_attention");
+    j["layer_types"] = types;
+    j["rope_parameters"] = {{"full_attention", {{"rope_theta", m.globalRopeTheta}, {"rope_type", "default"}}},
+                            {"sliding_attention", {{"rope_theta", m.localRopeTheta}, {"rope_type", "default"}}}};
+    j["attention_bias"] = m.attentionBias;
+    j["attention_dropout"] = 0.0;
+    j["embedding_dropout"] = 0.0;
+    j["mlp_bias"] = m.mlpBias;
+    j["mlp_dropout"] = 0.0;
+    j["decoder_bias"] = m.decoderBias;
+    j["classifier_pooling"] = m.classifierPooling;
+    j["classifier_dropout"] = 0.0;
+    j["classifier_bias"] = m.classifierBias;
+    j["classifier_activation"] = c.classifierActivation;
+    j["deterministic_flash_attn"] = false;
+    j["sparse_prediction"] = false;
+    j["sparse_pred_ignore_index"] = -100;
+}
+
 void add(std::vector<NamedTensor>& list, const std::string& name, const Tensor& t) {
     if (!t.empty()) list.push_back({name, &t});
 }
@@ -115,7 +168,35 @@ private:
     CheckpointNames n_;
 };
 
+// ModernBERT's tensors (CheckpointNames' modernbert table): the encoder under "model.", the
+// prediction head, the decoder bias and the sequence classifier (`classifier`; the token
+// classifier and the QA head, also `classifier` in HF, go to files of their own).
+std::vector<NamedTensor> modernBertTensors(const BertWeights& w, const Names& names) {
+    const CheckpointNames& n = names.table();
+    const ModernBertWeights& m = w.modernBert;
+    std::vector<NamedTensor> t;
+    add(t, names.full(n.wordEmb), w.wordEmb);
+    names.linear(t, n.embLn, w.embLnGamma, w.embLnBeta);
+    for (size_t i = 0; i < m.layers.size(); ++i) {
+        const ModernBertLayerWeights& l = m.layers[i];
+        const std::string p = n.layer + std::to_string(i) + ".";
+        names.linear(t, p + n.attnLn, l.attnNormGamma, l.attnNormBeta);   // absent in layer 0
+        names.linear(t, p + n.qkv, l.qkvW, l.qkvB);
+        names.linear(t, p + n.attnOut, l.attnOutW, l.attnOutB);
+        names.linear(t, p + n.outLn, l.mlpNormGamma, l.mlpNormBeta);
+        names.linear(t, p + n.inter, l.wiW, l.wiB);
+        names.linear(t, p + n.out, l.mlpOutW, l.mlpOutB);
+    }
+    names.linear(t, n.finalNorm, m.finalNormGamma, m.finalNormBeta);
+    names.linear(t, n.mlmDense, m.headDenseW, m.headDenseB);
+    names.linear(t, n.mlmLn, m.headNormGamma, m.headNormBeta);
+    if (m.hasDecoder) add(t, n.mlmBias.front(), w.mlmDecoderB);
+    names.linear(t, n.seqClassifier, w.classifierW, w.classifierB);
+    return t;
+}
+
 std::vector<NamedTensor> namedTensors(const BertWeights& w, const Names& names) {
+    if (w.config.isModernBert()) return modernBertTensors(w, names);
     const CheckpointNames& n = names.table();
     std::vector<NamedTensor> t;
     add(t, names.full(n.wordEmb), w.wordEmb);
@@ -156,6 +237,7 @@ std::string hfConfigJson(const ModelConfig& c) {
     j["architectures"] = std::vector<std::string>{prefix + (c.modelType == "bert" ? "ForPreTraining" : "ForMaskedLM")};
     j["model_type"] = c.modelType;
     if (c.modelType == "distilbert") distilBertFields(j, c);
+    else if (c.modelType == "modernbert") modernBertFields(j, c);
     else bertFields(j, c);
     padToken(j, c.padTokenId);
     labels(j, c.numLabels);
@@ -180,6 +262,12 @@ bool writeHfCheckpoint(const BertWeights& w, const std::string& folder) {
         if (!out) throw InputError(configPath.string() + ": cannot write the model config");
     }
     writeSafetensors((fs::path(folder) / kHfWeightsFile).string(), namedTensors(w, names), {{"format", "pt"}});
+    if (w.config.isModernBert() && !w.qaW.empty()) {
+        // ModernBertForQuestionAnswering's head is `classifier` too: its own file, as the token classifier's.
+        writeSafetensors((fs::path(folder) / kQaHeadFile).string(),
+                         {{names.table().qa + ".weight", &w.qaW}, {names.table().qa + ".bias", &w.qaB}},
+                         {{"format", "pt"}});
+    }
 
     if (w.tokenClassifierW.empty()) return false;
     const std::string token = names.table().tokenClassifier;

@@ -16,10 +16,14 @@ inline constexpr const char* kHfWeightsFile = "model.safetensors";
 // sequence classifier goes into model.safetensors and the token classifier, under its own names,
 // into this file (every architecture, so the worker has one way to load it).
 inline constexpr const char* kTokenClassifierFile = "token_classifier.safetensors";
+// ModernBERT names its QA head `classifier` as well: it goes into this file (ModernBERT only; the
+// worker copies it into ModernBertForQuestionAnswering's classifier).
+inline constexpr const char* kQaHeadFile = "qa_head.safetensors";
 
 // The config.json of config's architecture, as transformers' save_pretrained writes it:
-// model_type (bert, roberta, xlm-roberta, camembert, distilbert, electra), every size in that
-// config class's names (DistilBERT's dim, n_layers, ...; ELECTRA's embedding_size), eps,
+// model_type (bert, roberta, xlm-roberta, camembert, distilbert, electra, modernbert), every size in
+// that config class's names (DistilBERT's dim, n_layers, ...; ELECTRA's embedding_size; ModernBERT's
+// layer_types and rope_parameters as transformers 5 writes them, its original fields beside), eps,
 // pad_token_id, id2label for num_labels. Throws ConfigError for another model_type.
 std::string hfConfigJson(const ModelConfig& config);
 

@@ -23,6 +23,7 @@ FAMILY_PREFIXES = {
     "camembert": "Camembert",
     "distilbert": "DistilBert",
     "electra": "Electra",
+    "modernbert": "ModernBert",
 }
 TASK_SUFFIXES = {
     "encoder": "Model",
@@ -31,7 +32,11 @@ TASK_SUFFIXES = {
     "token_classification": "ForTokenClassification",
     "qa": "ForQuestionAnswering",
 }
-NO_TOKEN_TYPES = ("distilbert",)   # forward() takes no token_type_ids
+NO_TOKEN_TYPES = ("distilbert", "modernbert")   # forward() takes no token_type_ids
+# ModernBERT names its QA head `classifier`, as its sequence classifier: BertBench's checkpoint
+# writer puts the QA head into this file of the checkpoint folder (HfCheckpointWriter.h), copied
+# into ModernBertForQuestionAnswering's classifier after loading.
+QA_HEAD_FILE = "qa_head.safetensors"
 # Tensors a task class may report missing although save_pretrained never writes them: buffers and
 # decoders tied to the word embeddings.
 TIED_OR_BUFFERS = ("position_ids", "decoder.weight", "decoder.bias", "vocab_projector.weight",
@@ -272,6 +277,14 @@ class Worker:
         kwargs = {"attn_implementation": self.settings["attention"], "output_loading_info": True}
         if task == "encoder" and "add_pooling_layer" in inspect.signature(cls.__init__).parameters:
             kwargs["add_pooling_layer"] = False   # BertBench's encoder: the last hidden state, no pooler
+        qa_head = None
+        if task == "qa" and self.model_type == "modernbert":
+            # Start and end logits: ModernBertForQuestionAnswering's classifier has num_labels outputs.
+            kwargs["num_labels"] = 2
+            path = os.path.join(self.settings["checkpoint"], QA_HEAD_FILE)
+            if os.path.isfile(path):
+                qa_head = read_safetensors_f32(path)
+                kwargs["ignore_mismatched_sizes"] = True   # the file's classifier is the sequence classifier
         try:
             model, info = cls.from_pretrained(self.settings["checkpoint"], **kwargs)
         except TypeError as e:   # a transformers without output_loading_info: no missing-key check
@@ -282,8 +295,8 @@ class Worker:
         # A head missing from the checkpoint would be randomly initialised: refuse, the output would
         # not be the one the other backends compute.
         missing = [k for k in info.get("missing_keys", []) if not k.endswith(TIED_OR_BUFFERS)]
-        if task == "token_classification" and self.token_classifier is not None:
-            # Copied from the token classifier's own file below (a checkpoint may hold no other classifier).
+        if (task == "token_classification" and self.token_classifier is not None) or qa_head is not None:
+            # Copied from the head's own file below (a checkpoint may hold no other classifier).
             missing = [k for k in missing if k not in ("classifier.weight", "classifier.bias")]
         if missing:
             raise RequestError(f"the checkpoint has no weights for {', '.join(sorted(missing)[:6])} "
@@ -292,6 +305,10 @@ class Worker:
             with torch.no_grad():
                 model.classifier.weight.copy_(self.token_classifier["classifier.weight"])
                 model.classifier.bias.copy_(self.token_classifier["classifier.bias"])
+        if qa_head is not None:
+            with torch.no_grad():
+                model.classifier.weight.copy_(qa_head["classifier.weight"])
+                model.classifier.bias.copy_(qa_head["classifier.bias"])
         got = getattr(model.config, "_attn_implementation", self.settings["attention"])
         if got != self.settings["attention"]:
             raise RequestError(f"asked for attn_implementation={self.settings['attention']}, transformers chose {got}")

@@ -263,9 +263,87 @@ private slots:
             }
         }
         ModelConfig other = smallConfig();
-        other.modelType = "modernbert";
+        other.modelType = "gpt2";
         const std::string msg = errorOf<ConfigError>([&] { hfConfigJson(other); });
         QVERIFY2(msg.find("no HF checkpoint writer") != std::string::npos, msg.c_str());
+    }
+
+    // ModernBERT: the encoder under "model.", the prediction head, the decoder bias, the sequence
+    // classifier in model.safetensors; the token classifier and the QA head (both `classifier` in
+    // HF) in files of their own; config.json in transformers 5's form (layer_types, rope_parameters)
+    // with the original fields beside; read back exactly, settings included.
+    void modernBertRoundTrip_data() {
+        QTest::addColumn<bool>("biases");
+        QTest::newRow("HF defaults (no biases)") << false;
+        QTest::newRow("every bias, irregular layer types") << true;
+    }
+    void modernBertRoundTrip() {
+        QFETCH(bool, biases);
+        nlohmann::json j = {{"model_type", "modernbert"}, {"vocab_size", 40}, {"hidden_size", 32},
+                            {"intermediate_size", 48}, {"num_hidden_layers", 4}, {"num_attention_heads", 2},
+                            {"max_position_embeddings", 64}, {"pad_token_id", 0}, {"local_attention", 6},
+                            {"global_rope_theta", 80000.0},
+                            {"local_rope_theta", 5000.0}, {"global_attn_every_n_layers", 3},
+                            {"classifier_pooling", "mean"}, {"id2label", {{"0", "A"}, {"1", "B"}, {"2", "C"}}}};
+        if (biases) {
+            for (const char* k : {"norm_bias", "attention_bias", "mlp_bias", "classifier_bias"}) j[k] = true;
+            j["layer_types"] = {"full_attention", "sliding_attention", "full_attention", "full_attention"};
+            j["classifier_activation"] = "tanh";
+        }
+        const BertWeights w = randomWeights(parseHfConfig(j.dump(), "test"), 9);
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        QVERIFY(writeHfCheckpoint(w, folder));
+        const BertWeights r = loadHfCheckpoint(folder);
+        const ModelConfig &a = w.config, &b = r.config;
+        QCOMPARE(b.modelType, std::string("modernbert"));
+        QCOMPARE(b.numLayers, a.numLayers);
+        QCOMPARE(b.intermediateSize, a.intermediateSize);
+        QCOMPARE(b.numLabels, a.numLabels);
+        QCOMPARE(b.classifierActivation, a.classifierActivation);
+        QCOMPARE(b.modernBert.globalLayers, a.modernBert.globalLayers);
+        QCOMPARE(b.modernBert.localAttention, 6);
+        QCOMPARE(b.modernBert.globalRopeTheta, 80000.0);
+        QCOMPARE(b.modernBert.localRopeTheta, 5000.0);
+        QCOMPARE(b.modernBert.normBias, biases);
+        QCOMPARE(b.modernBert.attentionBias, biases);
+        QCOMPARE(b.modernBert.classifierPooling, std::string("mean"));
+        auto same = [](const Tensor& x, const Tensor& y) { return x.shape == y.shape && x.data == y.data; };
+        QVERIFY(same(r.wordEmb, w.wordEmb));
+        QVERIFY(same(r.embLnBeta, w.embLnBeta));
+        QCOMPARE(r.embLnBeta.empty(), !biases);
+        for (size_t i = 0; i < w.modernBert.layers.size(); ++i) {
+            const ModernBertLayerWeights &x = w.modernBert.layers[i], &y = r.modernBert.layers[i];
+            for (const auto& [p, q] : std::vector<std::pair<const Tensor*, const Tensor*>>{
+                     {&x.attnNormGamma, &y.attnNormGamma}, {&x.attnNormBeta, &y.attnNormBeta}, {&x.qkvW, &y.qkvW},
+                     {&x.qkvB, &y.qkvB}, {&x.attnOutW, &y.attnOutW}, {&x.mlpNormGamma, &y.mlpNormGamma},
+                     {&x.wiW, &y.wiW}, {&x.wiB, &y.wiB}, {&x.mlpOutW, &y.mlpOutW}, {&x.mlpOutB, &y.mlpOutB}})
+                QVERIFY2(same(*p, *q), ("layer " + std::to_string(i)).c_str());
+        }
+        QVERIFY(same(r.modernBert.finalNormGamma, w.modernBert.finalNormGamma));
+        QVERIFY(same(r.modernBert.headDenseW, w.modernBert.headDenseW));
+        QVERIFY(same(r.modernBert.headDenseB, w.modernBert.headDenseB));
+        QVERIFY(same(r.modernBert.headNormGamma, w.modernBert.headNormGamma));
+        QVERIFY(r.modernBert.hasDecoder);
+        QVERIFY(same(r.mlmDecoderB, w.mlmDecoderB));
+        QVERIFY(same(r.classifierW, w.classifierW));
+        const SafetensorsFile token = SafetensorsFile::open(folder + "/" + kTokenClassifierFile);
+        QCOMPARE(token.tensor("classifier.weight").data, w.tokenClassifierW.data);
+        const SafetensorsFile qa = SafetensorsFile::open(folder + "/" + kQaHeadFile);
+        QCOMPARE(qa.tensor("classifier.weight").data, w.qaW.data);
+        QCOMPARE(qa.tensor("classifier.bias").data, w.qaB.data);
+        const SafetensorsFile f = SafetensorsFile::open(folder + "/" + kHfWeightsFile);
+        for (const char* name : {"model.embeddings.tok_embeddings.weight", "model.layers.1.attn_norm.weight",
+                                 "model.layers.0.attn.Wqkv.weight", "model.layers.3.mlp.Wi.weight",
+                                 "model.final_norm.weight", "head.dense.weight", "head.norm.weight", "decoder.bias"})
+            QVERIFY2(f.has(name), name);
+        QVERIFY(!f.has("model.layers.0.attn_norm.weight"));   // the identity in layer 0
+        QCOMPARE(f.has("model.layers.0.attn.Wqkv.bias"), biases);
+        std::ifstream in(folder + "/config.json");
+        const nlohmann::json config = nlohmann::json::parse(in);
+        QCOMPARE(config["layer_types"].size(), size_t(4));
+        QCOMPARE(config["rope_parameters"]["sliding_attention"]["rope_theta"].get<double>(), 5000.0);
+        QCOMPARE(config["architectures"][0].get<std::string>(), std::string("ModernBertForMaskedLM"));
     }
 
     void headlessWeightsWriteNoTokenFile() {

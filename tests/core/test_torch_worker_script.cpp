@@ -151,8 +151,11 @@ private slots:
         VERIFY_CONTAINS(torchModelUnavailableReason(probe, "sdpa", "cpu", "xlm-roberta", "classification"),
                         "XLMRobertaForSequenceClassification does not support attn_implementation=sdpa");
         QCOMPARE(torchModelUnavailableReason(probe, "eager", "cpu", "xlm-roberta", "classification"), std::string());
+        // ModernBERT is asked for by its own classes (the mock has none of them).
         VERIFY_CONTAINS(torchModelUnavailableReason(probe, "eager", "cpu", "modernbert", "encoder"),
-                        "reports no modernbert models");
+                        "has no encoder head for modernbert (no ModernBertModel)");
+        VERIFY_CONTAINS(torchModelUnavailableReason(probe, "eager", "cpu", "gpt2", "encoder"),
+                        "reports no gpt2 models");
         // The registry carries the verdict for a run's plan check.
         BackendRegistry registry;
         TorchRegistration reg;
