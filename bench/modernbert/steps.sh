@@ -30,8 +30,14 @@ mb_ref_set() {
 step_modernbert_verify() {  # modernbert-verify: verify --reference on the ModernBERT checkpoints (committed head dim 16; head dim 32 with 300-token rows written here) for cuda:* fp32/fp16/bf16 and torch:*, modernbert-base vs cpu:eager on rows past the window, the kernel checks, memcheck/racecheck
   fits 60 "modernbert-verify" || return
   mkdir -p "$W/mb_verify"
-  PATH="$(dirname "$PYTHON"):$PATH" "$CLI" list-backends --python "$PYTHON" > "$W/mb_verify/list_backends.txt" 2>&1
+  PATH="$(dirname "$PYTHON"):$PATH" "$CLI" list-backends --python "$PYTHON" --model modernbert-base \
+      > "$W/mb_verify/list_backends.txt" 2>&1
   grep -E "torch:flash_attention_2" "$W/mb_verify/list_backends.txt" | head -n 2 | tee -a "$S"
+  # The kernel checks first (ModernBERT's among them: RoPE, windowed attention in both kernels, ...).
+  timeout "$(limit 120)" "$CLI" verify --model tiny --tasks encoder --cases 2x64 --seed 7 \
+      > "$W/mb_verify/kernel_checks.log" 2>&1
+  say "   kernel checks: rc=$?; $(grep -c FAIL "$W/mb_verify/kernel_checks.log") FAIL lines"
+  grep FAIL "$W/mb_verify/kernel_checks.log" | head -n 12 | tee -a "$S"
   mb_ref_set "$ROOT/tests/fixtures/hf-family" hd16
   # Head dim 32 (the fused kernels'), rows of 300 tokens and a ±32 window: key tiles are skipped.
   if timeout 120 "$PYTHON" "$ROOT/tests/fixtures/make_hf_family.py" --out "$W/mb-hd32" --head-dim 32 --long \
@@ -42,39 +48,39 @@ step_modernbert_verify() {  # modernbert-verify: verify --reference on the Moder
   fi
   # The presets at real shapes against cpu:eager, every CUDA backend x task x dtype: rows past the
   # window and past several key tiles (700, 1,100 tokens), one shorter than the window.
-  timeout "$(limit 150)" "$CLI" verify --model modernbert-base --cases 2x700@0.3,1x1100,3x100@0.5 \
+  fits 40 "modernbert-base vs cpu:eager" || return
+  timeout "$(limit 150)" "$CLI" verify --model modernbert-base --cases 2x700@0.3,1x1100 \
       --no-kernel-checks --seed 7 --threads 16 > "$W/mb_verify/preset_modernbert-base.log" 2>&1
   say "   verify --model modernbert-base: rc=$?"
-  # The kernel checks (ModernBERT's among them) once, then under memcheck with a ModernBERT verify.
-  timeout "$(limit 120)" "$CLI" verify --model tiny --tasks encoder --cases 2x64 --seed 7 \
-      > "$W/mb_verify/kernel_checks.log" 2>&1
+  grep -E "FAIL|PASS" "$W/mb_verify/preset_modernbert-base.log" | tail -n 8 | tee -a "$S"
   python3 "$ROOT/bench/family/verify_summary.py" "$W/mb_verify" 2>&1 | tee -a "$S"
   command -v compute-sanitizer > /dev/null || { say "   no compute-sanitizer"; return; }
-  fits 50 "modernbert memcheck" || return
+  fits 40 "modernbert memcheck" || return
   local ref="$W/mb-hd32/modernbert/classification"
   [ -d "$ref" ] || ref="$ROOT/tests/fixtures/hf-family/modernbert/classification"
-  timeout "$(limit 120)" compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
-      "$CLI" verify --model tiny --tasks encoder --cases 1x33 --seed 12 > "$W/mb_verify/memcheck_kernels.log" 2>&1
-  say "   memcheck (the kernel checks): rc=$?"
-  grep -E "ERROR SUMMARY" "$W/mb_verify/memcheck_kernels.log" | tail -n 1 | tee -a "$S"
-  fits 40 "modernbert memcheck/racecheck of the model" || return
   timeout "$(limit 60)" compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
       "$CLI" verify --model "$ref" --reference "$ref/reference.safetensors" \
       --backends cuda:eager,cuda:sdpa,cuda:flash_attention_2 --dtypes fp16 > "$W/mb_verify/memcheck_model.log" 2>&1
   say "   memcheck (ModernBERT verify --reference, cuda:* fp16): rc=$?"
   grep -E "ERROR SUMMARY" "$W/mb_verify/memcheck_model.log" | tail -n 1 | tee -a "$S"
+  fits 40 "modernbert racecheck" || return
   timeout "$(limit 60)" compute-sanitizer --tool racecheck --racecheck-report hazard --error-exitcode 9 \
       "$CLI" verify --model "$ref" --reference "$ref/reference.safetensors" \
       --backends cuda:sdpa,cuda:flash_attention_2 --dtypes fp16 > "$W/mb_verify/racecheck_model.log" 2>&1
   say "   racecheck (ModernBERT verify --reference, fused fp16): rc=$?"
   grep -E "RACECHECK SUMMARY|ERROR SUMMARY" "$W/mb_verify/racecheck_model.log" | tail -n 1 | tee -a "$S"
+  fits 60 "memcheck of the kernel checks" || return
+  timeout "$(limit 120)" compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
+      "$CLI" verify --model tiny --tasks encoder --cases 1x33 --seed 12 > "$W/mb_verify/memcheck_kernels.log" 2>&1
+  say "   memcheck (the kernel checks): rc=$?"
+  grep -E "ERROR SUMMARY" "$W/mb_verify/memcheck_kernels.log" | tail -n 1 | tee -a "$S"
 }
 
 step_modernbert_grid() {  # modernbert-grid: bert-base vs modernbert-base (--models) on the old script's grid cut to fit, then modernbert-base at 1024/2048/8192 x batch 1-32 with the per-op breakdown: torch:eager vs torch:sdpa, cuda:sdpa, cuda:flash_attention_2, fp16, CUDA graphs; the table last
   local b s p left_s
   read -r b s p <<< "$MB_SHORT"
   left_s=$(left)
-  cli_run mb_short "$(limit $(((left_s - 20) * 2 / 5)))" -- --device cuda --models bert-base,modernbert-base \
+  cli_run mb_short "$(limit $(((left_s - 20) * 2 / 5)))" -- --device cuda --models modernbert-base,bert-base \
       --tasks encoder --dtype fp16 --cuda-graphs --seed 0 --quiet --python "$PYTHON" --baseline torch:eager \
       --backends torch:sdpa,cuda:sdpa,cuda:flash_attention_2 --batch-sizes "$b" --seq-lens "$s" --pads "$p" \
       --warmup 2 --num-batches 10 --no-profile
