@@ -34,6 +34,14 @@ std::string errorText(double relError) {
     return buf;
 }
 
+// "99.7%": task-level agreement with the baseline; "-" when not measured (encoder, failed rows).
+std::string agreementText(double pct) {
+    if (!std::isfinite(pct)) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, pct >= 100 ? "%.0f%%" : "%.1f%%", pct);
+    return buf;
+}
+
 } // namespace
 
 std::string cellLabel(const Cell& cell) {
@@ -68,6 +76,7 @@ std::vector<GroupSummary> summarizeRun(const Run& run) {
             s.task = row.cell.task;
             s.candidate = row.candidate.backend;
             s.baseline = row.baseline.backend;
+            s.minAgreementPct = kNaN;
             groups.push_back(s);
             speedCount.push_back(0);
             memCount.push_back(0);
@@ -95,6 +104,9 @@ std::vector<GroupSummary> summarizeRun(const Run& run) {
             ++memCount[g];
         }
         if (row.relError >= 0) s.maxRelError = std::max(s.maxRelError, row.relError);
+        if (std::isfinite(row.taskAgreementPct))
+            s.minAgreementPct = std::isfinite(s.minAgreementPct) ? std::min(s.minAgreementPct, row.taskAgreementPct)
+                                                                 : row.taskAgreementPct;
     }
     for (size_t g = 0; g < groups.size(); ++g) {
         groups[g].geoSpeedupPercent = speedCount[g] ? (std::exp(speedSum[g] / speedCount[g]) - 1) * 100 : kNaN;
@@ -155,7 +167,8 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed) {
                      {"best cell", A::Left},
                      {"worst cell", A::Left},
                      {"mem saved (geo-mean)", A::Right},
-                     {"max rel err", A::Right}});
+                     {"max rel err", A::Right},
+                     {"min agree", A::Right}});
     const bool withModel = hasSeveralModels(run);
     for (const GroupSummary& g : summarizeRun(run)) {
         auto cellText = [](const std::optional<ResultRow>& r) {
@@ -163,9 +176,10 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed) {
         };
         table.addRow({withModel ? modelLabel(g.model) + " " + toString(g.task) : toString(g.task), g.candidate, std::to_string(g.rows), std::to_string(g.failed),
                       signedPercent(g.geoSpeedupPercent), cellText(g.best), cellText(g.worst),
-                      signedPercent(g.geoMemSavedPercent), errorText(g.maxRelError)});
+                      signedPercent(g.geoMemSavedPercent), errorText(g.maxRelError), agreementText(g.minAgreementPct)});
     }
     std::string out = table.str();
+    out += "min agree: the lowest task-level agreement with the baseline (same argmax / QA start and end), % of decisions\n";
     size_t listed = 0, failed = 0;
     for (const ResultRow& row : run.rows) {
         if (row.status == RowStatus::Ok) continue;
@@ -183,12 +197,12 @@ const std::vector<TextTable::Column>& rowColumns() {
     static const std::vector<TextTable::Column> columns{
         {"task", A::Left},        {"batch", A::Right},   {"seq", A::Right},       {"pad", A::Right},
         {"candidate", A::Left},   {"base ms", A::Right}, {"cand ms", A::Right},   {"speedup", A::Right},
-        {"mem saved", A::Right},  {"rel err", A::Right}, {"status", A::Left}};
+        {"mem saved", A::Right},  {"rel err", A::Right}, {"agree", A::Right}, {"status", A::Left}};
     return columns;
 }
 
 const std::vector<size_t>& rowWidths() {
-    static const std::vector<size_t> widths{24, 5, 4, 4, 22, 9, 9, 8, 9, 7, 6};
+    static const std::vector<size_t> widths{24, 5, 4, 4, 22, 9, 9, 8, 9, 7, 6, 6};
     return widths;
 }
 
@@ -204,6 +218,7 @@ std::vector<std::string> rowCells(const ResultRow& row, bool withModel) {
             ok ? signedPercent(row.speedupPercent()) : "-",
             ok ? signedPercent(row.memorySavedPercent()) : "-",
             errorText(row.relError),
+            ok ? agreementText(row.taskAgreementPct) : "-",
             statusText(row)};
 }
 

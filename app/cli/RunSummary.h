@@ -23,6 +23,7 @@ struct GroupSummary {
     std::optional<ResultRow> best;   // highest speedup among ok rows
     std::optional<ResultRow> worst;
     double maxRelError = -1;         // < 0 = not measured
+    double minAgreementPct = 0;      // lowest task-level agreement of its ok rows; NaN = not measured
 };
 
 // One group a model × task × candidate: model by model and task by task in the spec's order.
@@ -40,7 +41,7 @@ std::string runHeader(const Run& run);
 std::string summaryTable(const Run& run, size_t maxFailuresListed = 10);
 
 // The compact per-row line: task, batch, seq, pad, candidate, baseline ms, candidate ms,
-// speedup %, memory saved %, rel. error, status (with the message when not ok).
+// speedup %, memory saved %, rel. error, task-level agreement % ("-" when not measured), status (with the message when not ok).
 const std::vector<TextTable::Column>& rowColumns();
 const std::vector<size_t>& rowWidths();
 std::vector<std::string> rowCells(const ResultRow& row, bool withModel = false);

@@ -37,6 +37,8 @@ const std::vector<std::string>& nativeColumns() {
         // written before them still read (the reader finds columns by name).
         for (const char* name : {"gpu_index", "gpu_name", "gpu_uuid"}) c.emplace_back(name);
         c.emplace_back("model");   // the model axis; empty = not recorded
+        // Task-level agreement with the baseline, % (TaskAgreement.h); empty = not measured.
+        c.emplace_back("task_agreement_pct");
         return c;
     }();
     return cols;
@@ -164,6 +166,7 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(r.gpu.name);
         f.push_back(r.gpu.uuid);
         f.push_back(r.cell.model);
+        f.push_back(std::isfinite(r.taskAgreementPct) ? csv::shortest(r.taskAgreementPct) : std::string());
         csv::appendRecord(out, f);
     }
     return out;
@@ -237,6 +240,8 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
         in.str("gpu_name", r.gpu.name);
         in.str("gpu_uuid", r.gpu.uuid);
         in.str("model", r.cell.model);
+        if (in.has("task_agreement_pct") && !in.raw("task_agreement_pct").empty())
+            in.number("task_agreement_pct", r.taskAgreementPct);
         run.rows.push_back(std::move(r));
     }
     run.spec = csv::specFromRows(run.rows, dtype);

@@ -79,6 +79,8 @@ Json rowToValue(const ResultRow& r) {
     j["candidate"] = measurementToValue(r.candidate);
     j["max_abs_error"] = jsonio::numberValue(r.maxAbsError);
     j["rel_error"] = jsonio::numberValue(r.relError);
+    // Optional: task-level agreement with the baseline (TaskAgreement.h); absent = not measured.
+    if (std::isfinite(r.taskAgreementPct)) j["task_agreement_pct"] = r.taskAgreementPct;
     j["status"] = toString(r.status);
     j["message"] = r.message;
     // Optional: only rows that know their GPU carry it (old readers ignore it, old files lack it).
@@ -214,6 +216,7 @@ ResultRow rowFromValue(const Json& v, const std::string& path) {
     o.optInt64("real_tokens", r.realTokens);
     o.optNumber("max_abs_error", r.maxAbsError);
     o.optNumber("rel_error", r.relError);
+    o.optNumber("task_agreement_pct", r.taskAgreementPct);
     {
         const std::string s = o.reqString("status");
         const auto st = parseRowStatus(s);

@@ -56,6 +56,10 @@ struct ResultRow {
     int64_t realTokens = 0;
     double maxAbsError = -1;   // candidate vs baseline on real positions; < 0 = not measured
     double relError = -1;      // ‖cand − base‖ / ‖base‖
+    // Task-level agreement with the baseline on the same batch (TaskAgreement.h): the % of the
+    // task's decisions (argmax of the logits; QA's start and end positions) that are the same.
+    // NaN = not measured (encoder, failed rows, older files).
+    double taskAgreementPct = std::numeric_limits<double>::quiet_NaN();
     RowStatus status = RowStatus::Ok;
     std::string message;
     GpuIdentity gpu;           // who measured it; default when unknown

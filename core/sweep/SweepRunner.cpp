@@ -9,6 +9,7 @@
 #include "core/model/ModelConfig.h"
 #include "core/profile/Flops.h"
 #include "core/sweep/MeasurementProfile.h"
+#include "core/sweep/TaskAgreement.h"
 #include "core/util/Errors.h"
 
 namespace bertbench {
@@ -301,6 +302,7 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
                         const OutputError err = compareOutputs(c.output, base.output, batch);
                         row.maxAbsError = err.maxAbs;
                         row.relError = err.relL2;
+                        row.taskAgreementPct = taskAgreement(cell.task, c.output, base.output, batch).percent();
                     } catch (const std::exception& e) {
                         row.status = RowStatus::Error;
                         row.message = cand.name + ": " + e.what();
