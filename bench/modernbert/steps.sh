@@ -4,8 +4,9 @@ MB_BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MB_TASKS="encoder mlm classification token_classification qa"
 # The grids (MB_SHORT / MB_LONG="BATCHES SEQS PADS" override): the old script's grid cut to fit, both
 # models; then ModernBERT alone at the lengths BERT cannot take.
-MB_SHORT=${MB_SHORT:-"1,32 128,512 0,0.5"}
-MB_LONG=${MB_LONG:-"1,8,32 1024,2048,8192 0,0.5"}
+# The long grid starts at 8 x 8,192 (the breakdown and the peak the table reads), then shorter rows.
+MB_SHORT=${MB_SHORT:-"32,1 512,128 0,0.5"}
+MB_LONG=${MB_LONG:-"8,1,32 8192,2048,1024 0,0.5"}
 
 # mb_ref_verify DIR BACKENDS DTYPES LOG: verify --reference of one HF ModernBERT checkpoint folder.
 mb_ref_verify() {
@@ -74,6 +75,30 @@ step_modernbert_verify() {  # modernbert-verify: verify --reference on the Moder
       "$CLI" verify --model tiny --tasks encoder --cases 1x33 --seed 12 > "$W/mb_verify/memcheck_kernels.log" 2>&1
   say "   memcheck (the kernel checks): rc=$?"
   grep -E "ERROR SUMMARY" "$W/mb_verify/memcheck_kernels.log" | tail -n 1 | tee -a "$S"
+}
+
+step_modernbert_preset() {  # modernbert-preset: modernbert-base against cpu:eager (every CUDA backend x task x dtype, rows of 700 and 1,100 tokens), then memcheck of its forward on every CUDA backend (1 x 300, fp16; racecheck of the fused ones with MB_RACECHECK=1)
+  fits 40 "modernbert-preset" || return
+  mkdir -p "$W/mb_verify"
+  timeout "$(limit 120)" "$CLI" verify --model modernbert-base --cases 2x700@0.3,1x1100 \
+      --no-kernel-checks --seed 7 --threads 16 > "$W/mb_verify/preset_modernbert-base.log" 2>&1
+  say "   verify --model modernbert-base: rc=$?"
+  grep -E "FAIL|PASS|error" "$W/mb_verify/preset_modernbert-base.log" | tail -n 8 | tee -a "$S"
+  command -v compute-sanitizer > /dev/null || { say "   no compute-sanitizer"; return; }
+  fits 40 "modernbert-base memcheck" || return
+  timeout "$(limit 60)" compute-sanitizer --tool memcheck --leak-check no --error-exitcode 9 \
+      "$CLI" verify --model modernbert-base --cases 1x300 --tasks encoder,classification --dtypes fp16 \
+      --no-kernel-checks --seed 8 > "$W/mb_verify/memcheck_modernbert-base.log" 2>&1
+  say "   memcheck (modernbert-base 1x300, every CUDA backend, fp16): rc=$?"
+  grep -E "ERROR SUMMARY|verify:" "$W/mb_verify/memcheck_modernbert-base.log" | tail -n 2 | tee -a "$S"
+  [ "${MB_RACECHECK:-0}" = 1 ] || return   # racecheck on request (MB_RACECHECK=1): time for the grid
+  fits 40 "modernbert-base racecheck" || return
+  timeout "$(limit 60)" compute-sanitizer --tool racecheck --racecheck-report hazard --error-exitcode 9 \
+      "$CLI" verify --model modernbert-base --cases 1x300 --tasks encoder --dtypes fp16 \
+      --backends cuda:sdpa,cuda:flash_attention_2 --no-kernel-checks --seed 8 \
+      > "$W/mb_verify/racecheck_modernbert-base.log" 2>&1
+  say "   racecheck (modernbert-base 1x300, fused fp16): rc=$?"
+  grep -E "RACECHECK SUMMARY|ERROR SUMMARY|verify:" "$W/mb_verify/racecheck_modernbert-base.log" | tail -n 2 | tee -a "$S"
 }
 
 step_modernbert_grid() {  # modernbert-grid: bert-base vs modernbert-base (--models) on the old script's grid cut to fit, then modernbert-base at 1024/2048/8192 x batch 1-32 with the per-op breakdown: torch:eager vs torch:sdpa, cuda:sdpa, cuda:flash_attention_2, fp16, CUDA graphs; the table last
