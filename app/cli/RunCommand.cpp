@@ -107,9 +107,12 @@ std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir
                     joinStrings(s.candidates) + "\n";
     h += "  tasks " + joinStrings(tasks) + "; batch sizes " + joinInts(s.batchSizes) + "; seq lens " +
          joinInts(s.seqLens) + "; pads " + joinNumbers(s.pads) + "\n";
-    h += "  " + std::to_string(cells) + " cells, " + std::to_string(s.numBatches) + " timed + " +
-         std::to_string(s.warmup) + " warm-up forwards per backend per cell; CPU threads " +
-         std::to_string(cpuThreads()) + "\n";
+    const std::string timed = s.maxNoisePct > 0 ? "timed to +-" + fixed(s.maxNoisePct, 1) + "% noise (" +
+                                                      fixed(s.minTimeS, 1) + "-" + fixed(s.maxTimeS, 1) + " s a cell)"
+                                                : std::to_string(s.numBatches) + " timed";
+    h += "  " + std::to_string(cells) + " cells, " + timed + " + " + std::to_string(s.warmup) +
+         " warm-up forwards per backend per cell" + (s.interleave ? " in alternating rounds" : ", one backend after the other") +
+         "; CPU threads " + std::to_string(cpuThreads()) + "\n";
     if (plan.shard)
         h += "  shard " + toString(*plan.shard) + " of the sweep's " + std::to_string(cellsOf(s).size()) + " cells\n";
     if (!workers.empty()) {

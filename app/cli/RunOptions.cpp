@@ -11,7 +11,7 @@ const char* const kScaleGroup = "Several GPUs, clusters";
 
 std::vector<OptionDef> makeRunOptions() {
     return {
-        {"--num-batches", "N", "timed forwards per backend per cell (default 50)", {}, kOldGroup},
+        {"--num-batches", "N", "timed forwards per backend per cell, a fixed count (default 50;\nsee --max-noise for adaptive sampling)", {}, kOldGroup},
         {"--batch-size", "N", "single-cell mode: the batch size (default 64)", {}, kOldGroup},
         {"--avg-seqlen", "N",
          "single-cell mode: mean real length; pad fraction = 1 - avg/max\n(default 512, i.e. no padding)",
@@ -62,6 +62,18 @@ std::vector<OptionDef> makeRunOptions() {
         {"--seq-lens", "LIST", "padded sequence lengths, e.g. 128,512 (overrides --max-seqlen)", {}, kSweepGroup},
         {"--pads", "LIST", "pad fractions in [0,1), e.g. 0,0.5 (overrides --avg-seqlen)", {}, kSweepGroup},
         {"--warmup", "N", "untimed warm-up forwards per backend per cell (default 2)", {}, kSweepGroup},
+        {"--max-noise", "P",
+         "adaptive sampling: time each backend of a cell until the 95% interval\nof its median is within +-P% of it "
+         "(e.g. 2); instead of --num-batches",
+         {}, kSweepGroup},
+        {"--min-time", "S", "adaptive sampling: time each cell at least S seconds (default 0)", {}, kSweepGroup},
+        {"--max-time", "S",
+         "adaptive sampling: stop a cell's timing after S seconds (default 10;\neach backend still gets the 7 forwards "
+         "a verdict needs)",
+         {}, kSweepGroup},
+        {"--sequential", "",
+         "time a cell's backends one after the other (the old script's order)\ninstead of in alternating rounds",
+         {}, kSweepGroup},
         {"--seed", "N", "seed of the weights and the batches (default 0)", {}, kSweepGroup},
         {"--dtype", "fp32|fp16|bf16", "compute type (default fp32 on cpu, fp16 on cuda)", {}, kSweepGroup},
         {"--cuda-graphs", "", "capture the CUDA backends' forwards in CUDA graphs", {}, kSweepGroup},
@@ -106,6 +118,16 @@ const char* const kRunNotes =
     "speedup is (t_baseline / t_candidate - 1) x 100 (median times), memory saved likewise\n"
     "with peak allocator bytes.\n"
     "\n"
+    "\n"
+    "Uncertainty: every speedup comes with its 95% interval (from the forwards' times:\n"
+    "each median's distribution-free order-statistic interval, combined) and a verdict,\n"
+    "faster / slower / same (the interval holds 0). The backends of a cell are timed in\n"
+    "alternating rounds (A B C A B C ...) so that clock and thermal drift fall on all alike\n"
+    "(--sequential: one after the other). --num-batches N times N forwards a backend;\n"
+    "--max-noise P times each until its median is known to +-P% (adaptive), within\n"
+    "--min-time/--max-time per cell. Rows record each side's forwards and why it stopped.\n"
+    "--backends may name the baseline itself: an A/A run, whose verdicts should all be\n"
+    "'same' - the way to see this machine's noise floor.\n"
     "Each measurement also records: model FLOPs (real and padded tokens), TFLOP/s, tokens/s\n"
     "and, on the GPU, % of a sweep-start GEMM probe's rate; NVML energy over the timed\n"
     "forwards (the window is extended with extra forwards to >= 200 ms; the latency\n"
@@ -137,6 +159,8 @@ const char* const kRunNotes =
     "  bertbench-cli run --use-cuda --use-half --sweep --task encoder --optimization flash_attention_2\n"
     "  bertbench-cli run --backends sdpa,flash_attention_2 --batch-sizes 1,8 --seq-lens 128 --pads 0,0.5\n"
     "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n"
+    "  bertbench-cli run --sweep --max-noise 2 --max-time 5           (adaptive sampling)\n"
+    "  bertbench-cli run --device cpu --sweep --backends cpu:eager --max-noise 2   (A/A: noise floor)\n"
     "  bertbench-cli run --device cuda --baseline torch:eager --backends torch:sdpa,cuda:flash_attention_2 \\\n"
     "      --python /opt/torch/.venv/bin/python3 --sweep --num-batches 10\n"
     "  bertbench-cli run --spec sweep.json --gpus all --out runs/big      (one worker per GPU)\n"

@@ -197,7 +197,22 @@ void applyAxes(const ParsedArgs& args, bool fromFile, RunPlan& plan) {
 void applyMeasurementFlags(const ParsedArgs& args, SweepSpec& spec) {
     auto val = [&](const std::string& flag) { return *args.value(flag); };
     const double maxDouble = std::numeric_limits<double>::max();
-    if (args.has("--num-batches")) spec.numBatches = int(parseInteger("--num-batches", val("--num-batches"), INT_MIN, INT_MAX));
+    // Fixed count or adaptive: an explicit flag picks the mode over a spec file's.
+    if (args.has("--num-batches") && args.has("--max-noise"))
+        throw UsageError("--num-batches (a fixed count) and --max-noise (adaptive sampling) are two ways to time a "
+                         "cell; give one");
+    if (args.has("--num-batches")) {
+        spec.numBatches = int(parseInteger("--num-batches", val("--num-batches"), INT_MIN, INT_MAX));
+        spec.maxNoisePct = 0;
+    }
+    if (args.has("--max-noise")) spec.maxNoisePct = parseNumber("--max-noise", val("--max-noise"), -maxDouble, maxDouble);
+    if (args.has("--min-time")) spec.minTimeS = parseNumber("--min-time", val("--min-time"), -maxDouble, maxDouble);
+    if (args.has("--max-time")) spec.maxTimeS = parseNumber("--max-time", val("--max-time"), -maxDouble, maxDouble);
+    if ((args.has("--min-time") || args.has("--max-time")) && !(spec.maxNoisePct > 0))
+        throw UsageError(std::string(args.has("--min-time") ? "--min-time" : "--max-time") +
+                         " sets adaptive sampling's time per cell; give --max-noise P too (with --num-batches every "
+                         "backend takes that many forwards)");
+    if (args.has("--sequential")) spec.interleave = false;
     if (args.has("--warmup")) spec.warmup = int(parseInteger("--warmup", val("--warmup"), INT_MIN, INT_MAX));
     if (args.has("--seqlen-stdev"))
         spec.seqlenStdev = parseNumber("--seqlen-stdev", val("--seqlen-stdev"), -maxDouble, maxDouble);

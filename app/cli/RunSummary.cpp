@@ -27,6 +27,19 @@ std::string statusText(const ResultRow& row) {
     return s;
 }
 
+// "+3.1..+8.0%": the speedup's 95 % interval; "-" when it has none.
+std::string intervalText(const Interval& pct) {
+    if (!pct.valid()) return "-";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%+.1f..%+.1f%%", pct.lo, pct.hi);
+    return buf;
+}
+
+std::string verdictText(const ResultRow& row) {
+    const std::string v = toString(row.verdict);
+    return v.empty() ? "-" : v;
+}
+
 std::string errorText(double relError) {
     if (!(relError >= 0)) return "-";
     char buf[32];
@@ -90,6 +103,9 @@ std::vector<GroupSummary> summarizeRun(const Run& run) {
             continue;
         }
         ++s.ok;
+        if (row.verdict == Verdict::Faster) ++s.faster;
+        else if (row.verdict == Verdict::Slower) ++s.slower;
+        else if (row.verdict == Verdict::Same) ++s.same;
         const double tb = row.baseline.latency.medianMs, tc = row.candidate.latency.medianMs;
         if (tb > 0 && tc > 0 && std::isfinite(tb) && std::isfinite(tc)) {
             speedSum[g] += std::log(tb / tc);
@@ -142,9 +158,13 @@ std::string runHeader(const Run& run) {
         << toString(spec.dtype) << ", baseline " << spec.baseline << " vs " << joinStrings(spec.candidates)
         << (oldCsv ? " (from the old script's CSV: HuggingFace transformers)" : "") << "\n";
     out << "Tasks " << joinStrings(tasks) << "; batch sizes " << joinInts(spec.batchSizes) << "; seq lens "
-        << joinInts(spec.seqLens) << "; pads " << joinNumbers(spec.pads) << "; " << spec.numBatches
-        << " timed forwards a cell";
-    if (!oldCsv) out << " (" << spec.warmup << " warm-up)";
+        << joinInts(spec.seqLens) << "; pads " << joinNumbers(spec.pads) << "; ";
+    if (spec.maxNoisePct > 0)
+        out << "each backend timed until its median is known to +-" << fixed(spec.maxNoisePct, 1) << "% ("
+            << fixed(spec.minTimeS, 1) << "-" << fixed(spec.maxTimeS, 1) << " s a cell)";
+    else
+        out << spec.numBatches << " timed forwards a cell";
+    if (!oldCsv) out << " (" << spec.warmup << " warm-up" << (spec.interleave ? ", in alternating rounds" : "") << ")";
     out << "\n";
     std::string machine = env.cpu.empty() ? "" : env.cpu;
     if (!env.gpu.empty()) machine += (machine.empty() ? "" : "; ") + env.gpu;
@@ -166,6 +186,7 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed) {
                      {"speedup (geo-mean)", A::Right},
                      {"best cell", A::Left},
                      {"worst cell", A::Left},
+                     {"faster/same/slower", A::Right},
                      {"mem saved (geo-mean)", A::Right},
                      {"max rel err", A::Right},
                      {"min agree", A::Right}});
@@ -176,9 +197,11 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed) {
         };
         table.addRow({withModel ? modelLabel(g.model) + " " + toString(g.task) : toString(g.task), g.candidate, std::to_string(g.rows), std::to_string(g.failed),
                       signedPercent(g.geoSpeedupPercent), cellText(g.best), cellText(g.worst),
+                      std::to_string(g.faster) + "/" + std::to_string(g.same) + "/" + std::to_string(g.slower),
                       signedPercent(g.geoMemSavedPercent), errorText(g.maxRelError), agreementText(g.minAgreementPct)});
     }
     std::string out = table.str();
+    out += "faster/same/slower: cells whose speedup's 95% interval lies above 0, holds 0, lies below 0\n";
     out += "min agree: the lowest task-level agreement with the baseline (same argmax / QA start and end), % of decisions\n";
     size_t listed = 0, failed = 0;
     for (const ResultRow& row : run.rows) {
@@ -197,12 +220,13 @@ const std::vector<TextTable::Column>& rowColumns() {
     static const std::vector<TextTable::Column> columns{
         {"task", A::Left},        {"batch", A::Right},   {"seq", A::Right},       {"pad", A::Right},
         {"candidate", A::Left},   {"base ms", A::Right}, {"cand ms", A::Right},   {"speedup", A::Right},
+        {"95% interval", A::Right}, {"verdict", A::Left}, {"forwards", A::Right},
         {"mem saved", A::Right},  {"rel err", A::Right}, {"agree", A::Right}, {"status", A::Left}};
     return columns;
 }
 
 const std::vector<size_t>& rowWidths() {
-    static const std::vector<size_t> widths{24, 5, 4, 4, 22, 9, 9, 8, 9, 7, 6, 6};
+    static const std::vector<size_t> widths{24, 5, 4, 4, 22, 9, 9, 8, 15, 7, 9, 9, 7, 6, 6};
     return widths;
 }
 
@@ -216,6 +240,9 @@ std::vector<std::string> rowCells(const ResultRow& row, bool withModel) {
             ok ? fixed(row.baseline.latency.medianMs, 3) : "-",
             ok ? fixed(row.candidate.latency.medianMs, 3) : "-",
             ok ? signedPercent(row.speedupPercent()) : "-",
+            ok ? intervalText(row.speedupCiPct) : "-",
+            ok ? verdictText(row) : "-",
+            ok ? std::to_string(row.baseline.latency.samples) + "/" + std::to_string(row.candidate.latency.samples) : "-",
             ok ? signedPercent(row.memorySavedPercent()) : "-",
             errorText(row.relError),
             ok ? agreementText(row.taskAgreementPct) : "-",

@@ -18,6 +18,7 @@ struct GroupSummary {
     int rows = 0;          // cells measured for this task × candidate
     int ok = 0;
     int failed = 0;        // oom, error or cancelled
+    int faster = 0, same = 0, slower = 0;   // ok rows by verdict (rows without one count in none)
     double geoSpeedupPercent = 0;    // NaN when no ok row has times
     double geoMemSavedPercent = 0;   // NaN when no ok row has peaks
     std::optional<ResultRow> best;   // highest speedup among ok rows
@@ -41,7 +42,8 @@ std::string runHeader(const Run& run);
 std::string summaryTable(const Run& run, size_t maxFailuresListed = 10);
 
 // The compact per-row line: task, batch, seq, pad, candidate, baseline ms, candidate ms,
-// speedup %, memory saved %, rel. error, task-level agreement % ("-" when not measured), status (with the message when not ok).
+// speedup %, its 95 % interval and verdict, forwards baseline/candidate, memory saved %, rel.
+// error, task-level agreement % ("-" when not measured), status (with the message when not ok).
 const std::vector<TextTable::Column>& rowColumns();
 const std::vector<size_t>& rowWidths();
 std::vector<std::string> rowCells(const ResultRow& row, bool withModel = false);

@@ -37,6 +37,13 @@ const std::vector<std::string>& nativeColumns() {
         // written before them still read (the reader finds columns by name).
         for (const char* name : {"gpu_index", "gpu_name", "gpu_uuid"}) c.emplace_back(name);
         c.emplace_back("model");   // the model axis; empty = not recorded
+        // Each number's uncertainty (Uncertainty.h): the medians' intervals and noise, why each side's
+        // timing stopped, the speedup's interval and verdict, how the sides were timed. The
+        // per-forward samples stay in run.json. Absent in older files: read as not recorded.
+        for (const char* side : {"baseline", "candidate"})
+            for (const char* suffix : {"_median_lo_ms", "_median_hi_ms", "_noise_pct", "_stop"})
+                c.push_back(std::string(side) + suffix);
+        for (const char* name : {"speedup_lo_pct", "speedup_hi_pct", "verdict", "timing"}) c.emplace_back(name);
         // Task-level agreement with the baseline, % (TaskAgreement.h); empty = not measured.
         c.emplace_back("task_agreement_pct");
         return c;
@@ -123,6 +130,15 @@ public:
         number(side + "_stdev_ms", m.latency.stdevMs);
         number(side + "_peak_mb", m.peakMemMb);
         number(side + "_compile_ms", m.compileMs);
+        number(side + "_median_lo_ms", m.latency.medianLoMs);
+        number(side + "_median_hi_ms", m.latency.medianHiMs);
+        number(side + "_noise_pct", m.latency.noisePct);
+        if (has(side + "_stop")) {
+            const auto stop = parseStopReason(raw(side + "_stop"));
+            if (!stop) fail(side + "_stop", "unknown stop reason " + quoted(side + "_stop") +
+                                                " (allowed: count, noise, max_time, sample_cap, or empty)");
+            m.stop = *stop;
+        }
     }
 
 private:
@@ -166,6 +182,16 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(r.gpu.name);
         f.push_back(r.gpu.uuid);
         f.push_back(r.cell.model);
+        for (const Measurement* m : {&r.baseline, &r.candidate}) {
+            f.push_back(csv::shortest(m->latency.medianLoMs));
+            f.push_back(csv::shortest(m->latency.medianHiMs));
+            f.push_back(csv::shortest(m->latency.noisePct));
+            f.push_back(toString(m->stop));
+        }
+        f.push_back(csv::shortest(r.speedupCiPct.lo));
+        f.push_back(csv::shortest(r.speedupCiPct.hi));
+        f.push_back(toString(r.verdict));
+        f.push_back(r.timing);
         f.push_back(std::isfinite(r.taskAgreementPct) ? csv::shortest(r.taskAgreementPct) : std::string());
         csv::appendRecord(out, f);
     }
@@ -240,6 +266,14 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
         in.str("gpu_name", r.gpu.name);
         in.str("gpu_uuid", r.gpu.uuid);
         in.str("model", r.cell.model);
+        in.number("speedup_lo_pct", r.speedupCiPct.lo);
+        in.number("speedup_hi_pct", r.speedupCiPct.hi);
+        if (in.has("verdict")) {
+            const auto v = parseVerdict(in.raw("verdict"));
+            if (!v) in.fail("verdict", "unknown verdict " + in.quoted("verdict") + " (allowed: same, faster, slower, or empty)");
+            r.verdict = *v;
+        }
+        in.str("timing", r.timing);
         if (in.has("task_agreement_pct") && !in.raw("task_agreement_pct").empty())
             in.number("task_agreement_pct", r.taskAgreementPct);
         run.rows.push_back(std::move(r));

@@ -52,6 +52,19 @@ Json measurementToValue(const Measurement& m) {
     lat["p10_ms"] = jsonio::numberValue(m.latency.p10Ms);
     lat["p90_ms"] = jsonio::numberValue(m.latency.p90Ms);
     lat["stdev_ms"] = jsonio::numberValue(m.latency.stdevMs);
+    // Optional: the median's interval and noise (absent = too few samples, or an older file).
+    if (std::isfinite(m.latency.medianLoMs) && std::isfinite(m.latency.medianHiMs)) {
+        lat["median_lo_ms"] = m.latency.medianLoMs;
+        lat["median_hi_ms"] = m.latency.medianHiMs;
+    }
+    if (std::isfinite(m.latency.noisePct)) lat["noise_pct"] = m.latency.noisePct;
+    if (m.stop != StopReason::Unknown) lat["stop"] = toString(m.stop);
+    // Every timed forward, in the order timed (absent = not recorded): what Compare's verdicts use.
+    if (!m.samplesMs.empty()) {
+        Json samples = Json::array();
+        for (double x : m.samplesMs) samples.push_back(jsonio::numberValue(x));
+        lat["samples_ms"] = std::move(samples);
+    }
     Json j = Json::object();
     j["backend"] = m.backend;
     j["has_stats"] = m.hasStats;
@@ -88,6 +101,10 @@ Json rowToValue(const ResultRow& r) {
     if (std::isfinite(r.recordedSpeedupPct)) j["recorded_speedup_pct"] = r.recordedSpeedupPct;
     if (std::isfinite(r.recordedMemSavedPct)) j["recorded_mem_saved_pct"] = r.recordedMemSavedPct;
     if (r.gpu != GpuIdentity{}) j["gpu"] = Json{{"name", r.gpu.name}, {"uuid", r.gpu.uuid}, {"index", r.gpu.index}};
+    // Optional: the speedup's interval and verdict, how the cell was timed (absent = not recorded).
+    if (r.speedupCiPct.valid()) j["speedup_ci_pct"] = Json::array({r.speedupCiPct.lo, r.speedupCiPct.hi});
+    if (r.verdict != Verdict::Unknown) j["verdict"] = toString(r.verdict);
+    if (!r.timing.empty()) j["timing"] = r.timing;
     return j;
 }
 
@@ -182,6 +199,23 @@ Measurement measurementFromValue(const Json& v, const std::string& path) {
         l.optNumber("p10_ms", m.latency.p10Ms);
         l.optNumber("p90_ms", m.latency.p90Ms);
         l.optNumber("stdev_ms", m.latency.stdevMs);
+        l.optNumber("median_lo_ms", m.latency.medianLoMs);
+        l.optNumber("median_hi_ms", m.latency.medianHiMs);
+        l.optNumber("noise_pct", m.latency.noisePct);
+        if (const Json* stop = l.find("stop")) {
+            const auto reason = parseStopReason(jsonio::readString(*stop, l.pathOf("stop")));
+            if (!reason)
+                throw FieldError{l.pathOf("stop"), "unknown stop reason " + jsonio::describe(*stop) +
+                                                       " (allowed: count, noise, max_time, sample_cap)"};
+            m.stop = *reason;
+        }
+        if (const Json* samples = l.find("samples_ms")) {
+            const std::string at = l.pathOf("samples_ms");
+            jsonio::expectArray(*samples, at);
+            m.samplesMs.reserve(samples->size());
+            for (size_t i = 0; i < samples->size(); ++i)
+                m.samplesMs.push_back(jsonio::readNumber((*samples)[i], jsonio::indexPath(at, i)));
+        }
     }
     o.optNumber("peak_mem_mb", m.peakMemMb);
     jsonio::readMeasurementProfile(v, path, m);
@@ -234,6 +268,21 @@ ResultRow rowFromValue(const Json& v, const std::string& path) {
         g.optString("uuid", r.gpu.uuid);
         g.optInt("index", r.gpu.index);
     }
+    if (const Json* ci = o.find("speedup_ci_pct")) {
+        const std::string at = o.pathOf("speedup_ci_pct");
+        if (!ci->is_array() || ci->size() != 2)
+            throw FieldError{at, "expected [low, high], got " + jsonio::describe(*ci)};
+        r.speedupCiPct = {jsonio::readNumber((*ci)[0], jsonio::indexPath(at, 0)),
+                          jsonio::readNumber((*ci)[1], jsonio::indexPath(at, 1))};
+    }
+    if (const Json* verdict = o.find("verdict")) {
+        const auto read = parseVerdict(jsonio::readString(*verdict, o.pathOf("verdict")));
+        if (!read)
+            throw FieldError{o.pathOf("verdict"),
+                             "unknown verdict " + jsonio::describe(*verdict) + " (allowed: same, faster, slower)"};
+        r.verdict = *read;
+    }
+    o.optString("timing", r.timing);
     return r;
 }
 

@@ -24,20 +24,21 @@ EnergySource openEnergySource(const Backend& backend, const EnergyMeterFactory& 
     return s;
 }
 
-TimedForwards runTimedForwards(int numBatches, const std::function<double()>& timedForward,
-                               const std::function<void()>& checkpoint, EnergySource& energy, int64_t realTokens) {
+TimedForwards runTimedForwards(const std::function<bool(const std::vector<double>&)>& wantMore,
+                               const std::function<double()>& timedForward, const std::function<void()>& checkpoint,
+                               EnergySource& energy, int64_t realTokens) {
     TimedForwards out;
-    out.samplesMs.reserve(size_t(numBatches));
     std::unique_ptr<EnergyWindow> window;
     if (energy.meter) {
         window = std::make_unique<EnergyWindow>(*energy.meter);
         window->start();
     }
-    for (int i = 0; i < numBatches; ++i) {
+    do {
         checkpoint();
         out.samplesMs.push_back(timedForward());
         if (window) window->tick();
-    }
+    } while (wantMore(out.samplesMs));
+    const int numBatches = int(out.samplesMs.size());
     if (!window) {
         out.energy.note = energy.whyNot;
         return out;
@@ -54,6 +55,26 @@ TimedForwards runTimedForwards(int numBatches, const std::function<double()>& ti
     }
     out.energy = window->finish(numBatches + extra, realTokens, extra > 0);
     return out;
+}
+
+Energy energyWindowAlone(const std::function<double()>& forward, const std::function<void()>& checkpoint,
+                         EnergySource& energy, int64_t realTokens) {
+    if (!energy.meter) {
+        Energy e;
+        e.note = energy.whyNot;
+        return e;
+    }
+    EnergyWindow window(*energy.meter);
+    window.start();
+    int forwards = 0;
+    constexpr int kMaxForwards = 1000000;   // guards a frozen clock only
+    do {
+        checkpoint();
+        forward();
+        window.tick();
+        ++forwards;
+    } while (window.elapsedMs() < kMinEnergyWindowMs && forwards < kMaxForwards);
+    return window.finish(forwards, realTokens, /*extended=*/true);
 }
 
 OpBreakdown profileBreakdown(Backend& backend, bool profile, double medianMs) {

@@ -21,15 +21,22 @@ struct EnergySource {
 // CPU backends (empty PCI id) get none without touching NVML.
 EnergySource openEnergySource(const Backend& backend, const EnergyMeterFactory& factory);
 
-// Runs the N timed forwards inside an energy window, extending the window with extra forwards
-// (not part of the latency samples) until it is >= kMinEnergyWindowMs. `timedForward` returns
-// one forward's device time; `checkpoint` throws to stop (cancel, timeout).
+// Runs timed forwards inside an energy window while `wantMore(samples so far)` says so (at least
+// one), extending the window with extra forwards (not part of the latency samples) until it is
+// >= kMinEnergyWindowMs. `timedForward` returns one forward's device time; `checkpoint` throws to
+// stop (cancel, timeout). The sequential timing of one side.
 struct TimedForwards {
-    std::vector<double> samplesMs;   // the N timed forwards only
+    std::vector<double> samplesMs;   // the timed forwards only
     Energy energy;
 };
-TimedForwards runTimedForwards(int numBatches, const std::function<double()>& timedForward,
-                               const std::function<void()>& checkpoint, EnergySource& energy, int64_t realTokens);
+TimedForwards runTimedForwards(const std::function<bool(const std::vector<double>&)>& wantMore,
+                               const std::function<double()>& timedForward, const std::function<void()>& checkpoint,
+                               EnergySource& energy, int64_t realTokens);
+// An energy window of its own: forwards of the prepared cell, back to back, until the window is
+// >= kMinEnergyWindowMs (their times are no latency samples). Interleaved timing measures each
+// side's energy this way after the rounds, since the counter cannot tell the sides' rounds apart.
+Energy energyWindowAlone(const std::function<double()>& forward, const std::function<void()>& checkpoint,
+                         EnergySource& energy, int64_t realTokens);
 
 // The profiling forward (spec.profile) or the reason there is none; never throws a backend
 // error (a failed profile is a note, the timed row stays valid).

@@ -22,6 +22,24 @@ std::optional<RowStatus> parseRowStatus(const std::string& s) {
     return std::nullopt;
 }
 
+std::string toString(StopReason s) {
+    switch (s) {
+    case StopReason::Unknown: return "";
+    case StopReason::Count: return "count";
+    case StopReason::Noise: return "noise";
+    case StopReason::MaxTime: return "max_time";
+    case StopReason::SampleCap: return "sample_cap";
+    }
+    return "";
+}
+
+std::optional<StopReason> parseStopReason(const std::string& s) {
+    for (StopReason r : {StopReason::Unknown, StopReason::Count, StopReason::Noise, StopReason::MaxTime,
+                         StopReason::SampleCap})
+        if (toString(r) == s) return r;
+    return std::nullopt;
+}
+
 namespace {
 // Percentile by linear interpolation between order statistics (numpy's default).
 double percentile(const std::vector<double>& sorted, double q) {
@@ -38,6 +56,9 @@ LatencyStats summarize(std::vector<double> samplesMs) {
     LatencyStats stats;
     stats.samples = int(samplesMs.size());
     if (samplesMs.empty()) return stats;
+    const Interval ci = medianInterval(samplesMs);
+    stats.medianLoMs = ci.lo;
+    stats.medianHiMs = ci.hi;
     std::sort(samplesMs.begin(), samplesMs.end());
     stats.medianMs = percentile(samplesMs, 0.5);
     stats.p10Ms = percentile(samplesMs, 0.1);
@@ -48,6 +69,7 @@ LatencyStats summarize(std::vector<double> samplesMs) {
         for (double v : samplesMs) ss += (v - stats.meanMs) * (v - stats.meanMs);
         stats.stdevMs = std::sqrt(ss / double(samplesMs.size() - 1));
     }
+    stats.noisePct = relativeHalfWidthPct(ci, stats.medianMs);
     return stats;
 }
 

@@ -9,6 +9,7 @@
 #include "core/profile/Efficiency.h"
 #include "core/profile/OpCategory.h"
 #include "core/sweep/SweepSpec.h"
+#include "core/sweep/Uncertainty.h"
 
 namespace bertbench {
 
@@ -19,9 +20,21 @@ std::optional<RowStatus> parseRowStatus(const std::string& s);
 struct LatencyStats {
     int samples = 0;
     double medianMs = 0, meanMs = 0, p10Ms = 0, p90Ms = 0, stdevMs = 0;
+    // The median's distribution-free interval at kVerdictLevel (Uncertainty.h) and its half-width
+    // in % of the median; NaN = too few samples, or not recorded (older files).
+    double medianLoMs = std::numeric_limits<double>::quiet_NaN();
+    double medianHiMs = std::numeric_limits<double>::quiet_NaN();
+    double noisePct = std::numeric_limits<double>::quiet_NaN();
 };
-// Median and percentiles by linear interpolation between order statistics; stdev is the sample stdev.
+// Median and percentiles by linear interpolation between order statistics; stdev is the sample
+// stdev; the median's interval and noise as above.
 LatencyStats summarize(std::vector<double> samplesMs);
+
+// Why a side's timing stopped: the fixed count (--num-batches), its noise below --max-noise, the
+// cell's --max-time, or the cap on samples; Unknown = not recorded (older files, imports).
+enum class StopReason { Unknown, Count, Noise, MaxTime, SampleCap };
+std::string toString(StopReason s);              // "", "count", "noise", "max_time", "sample_cap"
+std::optional<StopReason> parseStopReason(const std::string& s);
 
 struct Measurement {
     std::string backend;
@@ -34,6 +47,10 @@ struct Measurement {
     Energy energy;
     // Time spent compiling for this cell (torch:sdpa+compile), excluded from the latency; < 0 = none.
     double compileMs = -1;
+    // Every timed forward's time in the order timed: run.json and the journal keep them (the CSVs
+    // do not), so a verdict can be computed again, between runs too. Empty = not recorded.
+    std::vector<double> samplesMs;
+    StopReason stop = StopReason::Unknown;   // latency.samples says how many forwards it took
 };
 
 // The GPU that measured a row (rows of a multi-GPU run say which worker's GPU). index is the
@@ -67,6 +84,13 @@ struct ResultRow {
     // from unrounded latencies); NaN = not recorded, they then follow from the latencies.
     double recordedSpeedupPct = std::numeric_limits<double>::quiet_NaN();
     double recordedMemSavedPct = std::numeric_limits<double>::quiet_NaN();
+    // The speedup's interval at kVerdictLevel and what it says (Uncertainty.h); invalid/Unknown
+    // when either side has too few samples or the row was not measured here (older files, imports).
+    Interval speedupCiPct;
+    Verdict verdict = Verdict::Unknown;
+    // How the cell's sides were timed: "interleaved" (alternating rounds) or "sequential" (one
+    // backend after the other); empty = not recorded.
+    std::string timing;
 
     double speedupPercent() const;      // (t_base / t_cand − 1)·100, or the recorded value
     double memorySavedPercent() const;  // (peak_base / peak_cand − 1)·100, or the recorded value

@@ -120,7 +120,8 @@ namespace {
 constexpr const char* kSpecKeys[] = {
     "model",   "models",      "tasks",       "baseline", "candidates",  "dtype",           "batch_sizes",
     "seq_lens", "pads",       "seqlen_stdev", "warmup",  "num_batches",     "seed",
-    "cuda_graphs", "memory_limit_mb", "cell_timeout_s", "profile",
+    "cuda_graphs", "memory_limit_mb", "cell_timeout_s", "profile", "max_noise_pct", "min_time_s", "max_time_s",
+    "interleave",
 };
 
 std::string allowedKeys() {
@@ -207,6 +208,10 @@ Json specToValue(const SweepSpec& spec) {
     j["memory_limit_mb"] = spec.memoryLimitMb;
     j["cell_timeout_s"] = numberValue(spec.cellTimeoutS);
     j["profile"] = spec.profile;
+    j["max_noise_pct"] = numberValue(spec.maxNoisePct);
+    j["min_time_s"] = numberValue(spec.minTimeS);
+    j["max_time_s"] = numberValue(spec.maxTimeS);
+    j["interleave"] = spec.interleave;
     return j;
 }
 
@@ -257,6 +262,14 @@ SweepSpec specFromValue(const Json& v, const std::string& prefix, bool allowUnkn
                 spec.cellTimeoutS = readNumber(val, path);
             } else if (key == "profile") {
                 spec.profile = readBool(val, path);
+            } else if (key == "max_noise_pct") {
+                spec.maxNoisePct = readNumber(val, path);
+            } else if (key == "min_time_s") {
+                spec.minTimeS = readNumber(val, path);
+            } else if (key == "max_time_s") {
+                spec.maxTimeS = readNumber(val, path);
+            } else if (key == "interleave") {
+                spec.interleave = readBool(val, path);
             } else if (!allowUnknownKeys) {
                 problems.push_back({path, "unknown key (allowed keys: " + allowedKeys() + ")"});
             }

@@ -8,6 +8,7 @@
 #include "core/energy/Nvml.h"
 #include "core/model/ModelConfig.h"
 #include "core/profile/Flops.h"
+#include "core/sweep/CellTiming.h"
 #include "core/sweep/MeasurementProfile.h"
 #include "core/sweep/TaskAgreement.h"
 #include "core/util/Errors.h"
@@ -31,90 +32,8 @@ double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-struct Cancelled {};  // unwinds one measurement when the user pressed Stop
-
-// One backend loaded for the sweep; `loadError` keeps why it could not be loaded.
-struct LoadedBackend {
-    std::string name;
-    std::unique_ptr<Backend> backend;
-    RowStatus loadStatus = RowStatus::Ok;
-    std::string loadError;
-    EnergySource energy;   // the GPU's meter, opened once at load
-};
-
-// What a measurement needs beyond the backend: the model's FLOPs for this batch, the run's
-// environment (GEMM peak).
-struct CellContext {
-    FlopCount flops;
-    const Environment* environment = nullptr;
-};
-
-struct MeasureResult {
-    Measurement measurement;
-    TaskOutput output;
-    RowStatus status = RowStatus::Ok;
-    std::string message;
-};
-
 RowStatus statusOf(const std::exception& e) {
     return dynamic_cast<const OutOfMemoryError*>(&e) != nullptr ? RowStatus::Oom : RowStatus::Error;
-}
-
-// prepare (untimed) → warm-up → timed forwards → output. Cancellation and the cell timeout are
-// checked between forwards.
-MeasureResult measure(LoadedBackend& lb, const SweepSpec& spec, const Cell& cell, const Batch& batch,
-                      const std::atomic<bool>& cancel, Clock::time_point cellStart, const CellContext& ctx) {
-    MeasureResult r;
-    r.measurement.backend = lb.name;
-    if (lb.loadStatus != RowStatus::Ok) {
-        r.status = lb.loadStatus;
-        r.message = lb.name + ": " + lb.loadError;
-        return r;
-    }
-    Backend& backend = *lb.backend;
-    auto checkpoint = [&] {
-        if (cancel.load()) throw Cancelled{};
-        if (spec.cellTimeoutS > 0 && secondsSince(cellStart) > spec.cellTimeoutS)
-            throw BackendError("cell timed out after " + std::to_string(spec.cellTimeoutS) + " s");
-    };
-    try {
-        backend.setMemoryLimitBytes(spec.memoryLimitMb * 1000000);
-        backend.resetPeakMemory();
-        backend.prepare(cell.task, batch);
-        for (int i = 0; i < spec.warmup; ++i) {
-            checkpoint();
-            backend.forward();
-        }
-        TimedForwards timed = runTimedForwards(spec.numBatches, [&] { return backend.forward(); }, checkpoint,
-                                               lb.energy, batch.realTokens());
-        r.output = backend.output();
-        r.measurement.latency = summarize(std::move(timed.samplesMs));
-        r.measurement.peakMemMb = double(backend.peakMemoryBytes()) / 1e6;
-        // After the statistics are fixed: energy of the window, efficiency, and one
-        // separate profiling forward (its events or clock reads never touch the timed samples).
-        Measurement& m = r.measurement;
-        m.energy = std::move(timed.energy);
-        m.efficiency = efficiencyFor(backend, *ctx.environment, ctx.flops.real, ctx.flops.padded, m.latency.medianMs,
-                                     batch.realTokens());
-        if (spec.profile) checkpoint();
-        m.breakdown = profileBreakdown(backend, spec.profile, m.latency.medianMs);
-        m.compileMs = backend.compileTimeMs();
-    } catch (const Cancelled&) {
-        r.status = RowStatus::Cancelled;
-        r.message = "stopped by the user";
-    } catch (const std::exception& e) {
-        r.status = statusOf(e);
-        r.message = lb.name + ": " + e.what();
-    }
-    try {
-        backend.releaseCell();
-    } catch (const std::exception& e) {
-        if (r.status == RowStatus::Ok) {
-            r.status = RowStatus::Error;
-            r.message = lb.name + ": releasing the cell failed: " + e.what();
-        }
-    }
-    return r;
 }
 
 LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& name, const BertWeights& weights,
@@ -275,9 +194,15 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
         ctx.flops = forwardFlops(weights.config, cell.task, batch.lengths, batch.maxSeqLen);
         ctx.environment = &run.environment;
 
-        const MeasureResult base = measure(baseline, spec, cell, batch, cancel, cellStart, ctx);
-        recordKernelOptions(baseline, run.environment);
-        for (LoadedBackend& cand : candidates) {
+        // Every side of the cell timed together (interleaved rounds, or one after the other).
+        std::vector<LoadedBackend*> sides{&baseline};
+        for (LoadedBackend& cand : candidates) sides.push_back(&cand);
+        std::string timing;
+        std::vector<MeasureResult> measured = timeCell(sides, spec, cell, batch, cancel, cellStart, ctx, timing);
+        const MeasureResult& base = measured[0];
+        for (const LoadedBackend* side : sides) recordKernelOptions(*side, run.environment);
+        for (size_t k = 0; k < candidates.size(); ++k) {
+            LoadedBackend& cand = candidates[k];
             ResultRow row;
             row.cell = cell;
             row.numBatches = spec.numBatches;
@@ -292,12 +217,17 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
                 row.status = base.status;
                 row.message = "baseline " + base.message;
             } else {
-                const MeasureResult c = measure(cand, spec, cell, batch, cancel, cellStart, ctx);
-                recordKernelOptions(cand, run.environment);
+                const MeasureResult& c = measured[k + 1];
                 row.candidate = c.measurement;
                 row.status = c.status;
                 row.message = c.message;
+                row.timing = timing;
+                // Adaptive sampling: the count the candidate took (the seed CSV's num_batches).
+                if (spec.maxNoisePct > 0 && c.status == RowStatus::Ok) row.numBatches = c.measurement.latency.samples;
                 if (c.status == RowStatus::Ok) {
+                    const SpeedupInterval si = speedupInterval(base.measurement.samplesMs, c.measurement.samplesMs);
+                    row.speedupCiPct = si.pct;
+                    row.verdict = si.verdict;
                     try {
                         const OutputError err = compareOutputs(c.output, base.output, batch);
                         row.maxAbsError = err.maxAbs;

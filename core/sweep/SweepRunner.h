@@ -1,6 +1,7 @@
 #pragma once
 // Measures a sweep: per cell one seeded batch; the baseline and every candidate run in that
-// cell (prepare untimed, warm-up, N timed forwards); statistics; output error vs the baseline.
+// cell (prepare untimed, warm-up, timed forwards in interleaved rounds or one backend after the
+// other: CellTiming.h); statistics, the speedup's interval and verdict; output error vs the baseline.
 #include <atomic>
 #include <functional>
 #include <optional>

@@ -49,6 +49,8 @@ constexpr int kMaxBatch = 4096;
 constexpr int kMaxWarmup = 1000;
 constexpr int kMaxNumBatches = 100000;
 constexpr double kMaxStdev = 100000;
+constexpr double kMaxNoisePct = 100;
+constexpr double kMaxCellTimeS = 86400;
 
 std::string num(double v) {
     std::ostringstream s;
@@ -127,6 +129,17 @@ std::vector<SpecProblem> validateSpec(const SweepSpec& spec, int maxPositions,
     if (spec.numBatches < 1 || spec.numBatches > kMaxNumBatches)
         add("num_batches", "timed batch count " + std::to_string(spec.numBatches) + " is out of range 1.." +
                                std::to_string(kMaxNumBatches));
+    if (!(spec.maxNoisePct >= 0.0 && spec.maxNoisePct <= kMaxNoisePct))
+        add("max_noise_pct", "noise target " + num(spec.maxNoisePct) + " % is out of range 0.." + num(kMaxNoisePct) +
+                                 " (0 = a fixed count of timed forwards)");
+    if (!(spec.minTimeS >= 0.0 && spec.minTimeS <= kMaxCellTimeS))
+        add("min_time_s", "minimum time " + num(spec.minTimeS) + " s per cell is out of range 0.." + num(kMaxCellTimeS));
+    if (!(spec.maxTimeS > 0.0 && spec.maxTimeS <= kMaxCellTimeS))
+        add("max_time_s", "maximum time " + num(spec.maxTimeS) + " s per cell is out of range (0, " + num(kMaxCellTimeS) +
+                              "]");
+    else if (spec.minTimeS > spec.maxTimeS)
+        add("max_time_s", "maximum time " + num(spec.maxTimeS) + " s per cell is below the minimum time " +
+                              num(spec.minTimeS) + " s");
     if (spec.memoryLimitMb < 0) add("memory_limit_mb", "memory limit " + std::to_string(spec.memoryLimitMb) + " MB must be >= 0 (0 = none)");
     if (!(spec.cellTimeoutS >= 0.0)) add("cell_timeout_s", "cell timeout " + num(spec.cellTimeoutS) + " s must be >= 0 (0 = none)");
 
@@ -145,9 +158,9 @@ std::vector<SpecProblem> validateSpec(const SweepSpec& spec, int maxPositions,
     checkBackend("baseline", spec.baseline);
     if (spec.candidates.empty()) add("candidates", "must list at least one backend to compare with the baseline");
     for (size_t i = 0; i < spec.candidates.size(); ++i) {
+        // A candidate may be the baseline itself: an A/A run, whose verdicts show the machine's
+        // noise floor (a second instance of the backend is loaded and timed like any candidate).
         checkBackend(indexed("candidates", i), spec.candidates[i]);
-        if (spec.candidates[i] == spec.baseline)
-            add(indexed("candidates", i), "candidate '" + spec.candidates[i] + "' is also the baseline");
         for (size_t j = 0; j < i; ++j)
             if (spec.candidates[i] == spec.candidates[j])
                 add(indexed("candidates", i), "candidate '" + spec.candidates[i] + "' is listed twice");

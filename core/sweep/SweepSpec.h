@@ -21,7 +21,17 @@ struct SweepSpec {
     std::vector<double> pads{0.0, 0.1, 0.2, 0.5, 0.75};
     double seqlenStdev = 10.0;
     int warmup = 2;
-    int numBatches = 50;                        // timed forwards per backend per cell
+    int numBatches = 50;                        // timed forwards per backend per cell (fixed-count mode)
+    // Adaptive sampling (maxNoisePct > 0; docs/ARCHITECTURE.md "Uncertainty"): a side is timed until
+    // the half-width of its median's 95 % interval is below maxNoisePct % of the median, and the
+    // cell's timing has run minTimeS; at maxTimeS of the cell's timing every side still going stops.
+    // Times are wall seconds of a cell's timed forwards, all sides together.
+    double maxNoisePct = 0;                     // 0 = fixed count: numBatches forwards a side
+    double minTimeS = 0;
+    double maxTimeS = 10;
+    // Baseline and candidates of a cell timed in alternating rounds (A B C A B C ...) so that clock,
+    // thermal and power drift fall on every side alike; false = one backend after the other.
+    bool interleave = true;
     uint64_t seed = 0;
     bool cudaGraphs = false;
     int64_t memoryLimitMb = 0;                  // 0 = none

@@ -71,6 +71,13 @@ inline void diffMeasurement(Diff& d, const std::string& p, const Measurement& a,
     }
     d.num(p + ".peak", a.peakMemMb, b.peakMemMb);
     d.num(p + ".compile", a.compileMs, b.compileMs);
+    d.num(p + ".medianLo", a.latency.medianLoMs, b.latency.medianLoMs);
+    d.num(p + ".medianHi", a.latency.medianHiMs, b.latency.medianHiMs);
+    d.num(p + ".noise", a.latency.noisePct, b.latency.noisePct);
+    d.eq(p + ".stop", toString(a.stop), toString(b.stop));
+    d.eq(p + ".samplesMs.size", a.samplesMs.size(), b.samplesMs.size());
+    for (size_t i = 0; i < std::min(a.samplesMs.size(), b.samplesMs.size()); ++i)
+        d.num(p + ".samplesMs[" + std::to_string(i) + "]", a.samplesMs[i], b.samplesMs[i]);
 }
 
 inline void diffRow(Diff& d, const std::string& p, const ResultRow& a, const ResultRow& b) {
@@ -93,6 +100,10 @@ inline void diffRow(Diff& d, const std::string& p, const ResultRow& a, const Res
     d.eq(p + ".gpu.name", a.gpu.name, b.gpu.name);
     d.eq(p + ".gpu.uuid", a.gpu.uuid, b.gpu.uuid);
     d.eq(p + ".gpu.index", a.gpu.index, b.gpu.index);
+    d.num(p + ".speedupCi.lo", a.speedupCiPct.lo, b.speedupCiPct.lo);
+    d.num(p + ".speedupCi.hi", a.speedupCiPct.hi, b.speedupCiPct.hi);
+    d.eq(p + ".verdict", toString(a.verdict), toString(b.verdict));
+    d.eq(p + ".timing", a.timing, b.timing);
 }
 
 inline void diffRows(Diff& d, const std::vector<ResultRow>& a, const std::vector<ResultRow>& b) {
@@ -129,6 +140,10 @@ inline void diffSpec(Diff& d, const SweepSpec& a, const SweepSpec& b) {
     d.eq("spec.memoryLimitMb", a.memoryLimitMb, b.memoryLimitMb);
     d.num("spec.cellTimeoutS", a.cellTimeoutS, b.cellTimeoutS);
     d.eq("spec.profile", a.profile, b.profile);
+    d.num("spec.maxNoisePct", a.maxNoisePct, b.maxNoisePct);
+    d.num("spec.minTimeS", a.minTimeS, b.minTimeS);
+    d.num("spec.maxTimeS", a.maxTimeS, b.maxTimeS);
+    d.eq("spec.interleave", a.interleave, b.interleave);
 }
 
 inline void diffEnvironment(Diff& d, const Environment& a, const Environment& b) {
@@ -184,6 +199,10 @@ inline Run sampleRun() {
     s.cudaGraphs = true;
     s.memoryLimitMb = 12345;
     s.cellTimeoutS = 2.5;
+    s.maxNoisePct = 1.5;
+    s.minTimeS = 0.25;
+    s.maxTimeS = 7.75;
+    s.interleave = false;
 
     Environment& e = run.environment;
     e.host = "bench-host \"01\"";
@@ -243,6 +262,24 @@ inline Run sampleRun() {
     run.rows[8].candidate.hasStats = false;
     run.rows[9].candidate.compileMs = 12345.25;   // a compiled candidate (torch:sdpa+compile)
     run.rows[9].baseline.compileMs = 0;
+    // Uncertainty: intervals, noise, stop reasons, verdicts and timing order on some rows (the
+    // others not recorded, as rows of older files); per-forward samples only in run.json.
+    const Verdict verdicts[] = {Verdict::Faster, Verdict::Same, Verdict::Slower};
+    const StopReason stops[] = {StopReason::Count, StopReason::Noise, StopReason::MaxTime, StopReason::SampleCap};
+    for (size_t i = 0; i < run.rows.size(); i += 3) {
+        ResultRow& r = run.rows[i];
+        r.baseline.latency.medianLoMs = r.baseline.latency.medianMs - 0.125;
+        r.baseline.latency.medianHiMs = r.baseline.latency.medianMs + 1.0 / 3.0;
+        r.baseline.latency.noisePct = 0.1 + 0.2;
+        r.candidate.latency.medianLoMs = 1e-9;
+        r.candidate.latency.medianHiMs = 2.5;
+        r.candidate.latency.noisePct = 12.5;
+        r.baseline.stop = stops[i % 4];
+        r.candidate.stop = stops[(i + 1) % 4];
+        r.speedupCiPct = {-1.0 / 3.0, 42.125};
+        r.verdict = verdicts[i % 3];
+        r.timing = i % 2 ? "sequential" : "interleaved";
+    }
     // Rows of a multi-GPU run know their GPU (a name with a comma and quotes, for the CSV).
     for (size_t i = 9; i < run.rows.size(); i += 2)
         run.rows[i].gpu = {"NVIDIA H200, \"SXM\"", "GPU-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f" + std::to_string(i % 10),

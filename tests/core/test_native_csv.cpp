@@ -106,10 +106,17 @@ private slots:
         QVERIFY(text.find(",cancelled,\"\"\"\",") != std::string::npos);
         // The compile columns, the GPU columns, then the model come last of all (added after the breakdown,
         // efficiency and energy columns).
-        QVERIFY(text.find("baseline_compile_ms,candidate_compile_ms,gpu_index,gpu_name,gpu_uuid,model\n") != std::string::npos);
+        QVERIFY(text.find("baseline_compile_ms,candidate_compile_ms,gpu_index,gpu_name,gpu_uuid,model,") != std::string::npos);
+        // Then each number's uncertainty: medians' intervals, noise, stop reasons, the speedup's
+        // interval and verdict, the timing order.
+        QVERIFY(text.find(",model,baseline_median_lo_ms,baseline_median_hi_ms,baseline_noise_pct,baseline_stop,"
+                          "candidate_median_lo_ms,candidate_median_hi_ms,candidate_noise_pct,candidate_stop,"
+                          "speedup_lo_pct,speedup_hi_pct,verdict,timing") != std::string::npos);
         // Row 9: compiled candidate and its GPU (name quoted: it holds a comma and quotes).
-        QVERIFY(text.find(",0,12345.25,0,\"NVIDIA H200, \"\"SXM\"\"\",GPU-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f9,tiny\n") !=
+        QVERIFY(text.find(",0,12345.25,0,\"NVIDIA H200, \"\"SXM\"\"\",GPU-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f9,tiny,") !=
                 std::string::npos);
+        // Row 9 records no uncertainty (as rows of older runs): NaN intervals, no stop, no verdict.
+        QVERIFY(text.find(",tiny,nan,nan,nan,,nan,nan,nan,,nan,nan,,") != std::string::npos);
     }
 
     void roundTripIsExact() {

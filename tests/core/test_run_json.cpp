@@ -80,6 +80,46 @@ private slots:
         QCOMPARE(ordered.at("environment").at("kernel_options").size(), size_t(2));
     }
 
+    // The per-forward samples live in run.json (and the journal), in the order timed, exactly; the
+    // interval, verdict, stop reason and timing order as optional keys.
+    void samplesAndVerdictsRoundTrip() {
+        Run run = sampleRun();
+        run.rows[0].baseline.samplesMs = {1.25, 0.1 + 0.2, 3.000001, 1e-6};
+        run.rows[0].candidate.samplesMs = {0.5};
+        const std::string json = runToJson(run);
+        const Run back = runFromJson(json, "samples.json");
+        const std::string diff = diffRuns(run, back);
+        QVERIFY2(diff.empty(), diff.c_str());
+        const auto j = nlohmann::json::parse(json);
+        const auto& row = j.at("rows").at(0);
+        QCOMPARE(row.at("baseline").at("latency").at("samples_ms").size(), size_t(4));
+        QCOMPARE(row.at("verdict").get<std::string>(), std::string("faster"));
+        QCOMPARE(row.at("speedup_ci_pct").at(1).get<double>(), 42.125);
+        QCOMPARE(row.at("timing").get<std::string>(), std::string("interleaved"));
+        QCOMPARE(row.at("baseline").at("latency").at("stop").get<std::string>(), std::string("count"));
+        // Rows without them carry no such keys (older readers see the file they knew).
+        const auto& plain = j.at("rows").at(1);
+        for (const char* key : {"verdict", "speedup_ci_pct", "timing"}) QVERIFY(!plain.contains(key));
+        for (const char* key : {"samples_ms", "stop", "median_lo_ms", "noise_pct"})
+            QVERIFY(!plain.at("baseline").at("latency").contains(key));
+    }
+
+    void badVerdictOrSamplesAreNamed() {
+        auto j = nlohmann::json::parse(runToJson(sampleRun()));
+        j["rows"][0]["verdict"] = "quicker";
+        std::string message = testing::errorOf<FileFormatError>([&] { runFromJson(j.dump(), "v.json"); });
+        QVERIFY2(message.find("rows[0].verdict: unknown verdict \"quicker\"") != std::string::npos, message.c_str());
+        j = nlohmann::json::parse(runToJson(sampleRun()));
+        j["rows"][2]["candidate"]["latency"]["samples_ms"] = {1.0, "x"};
+        message = testing::errorOf<FileFormatError>([&] { runFromJson(j.dump(), "v.json"); });
+        QVERIFY2(message.find("rows[2].candidate.latency.samples_ms[1]: expected a number") != std::string::npos,
+                 message.c_str());
+        j = nlohmann::json::parse(runToJson(sampleRun()));
+        j["rows"][0]["speedup_ci_pct"] = {1.0};
+        message = testing::errorOf<FileFormatError>([&] { runFromJson(j.dump(), "v.json"); });
+        QVERIFY2(message.find("rows[0].speedup_ci_pct: expected [low, high]") != std::string::npos, message.c_str());
+    }
+
     void badShardIsRefused() {
         auto j = nlohmann::json::parse(runToJson(sampleRun()));
         j["environment"]["shard"] = {{"index", 3}, {"count", 3}};

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/batch/BatchValidation.h"
+#include "core/sweep/CellTiming.h"
 #include "core/sweep/SweepRunner.h"
 #include "core/util/Errors.h"
 
@@ -17,6 +18,7 @@ namespace {
 struct FakeLog {
     std::vector<std::pair<std::string, Batch>> prepared;  // backend name, batch
     int forwards = 0;
+    std::string order;   // the first letter of each forward's backend name after "fake:", in order
 };
 
 struct FakeBehaviour {
@@ -54,6 +56,7 @@ public:
     }
     double forward() override {
         ++log_.forwards;
+        log_.order += name_[5];
         ++calls_;
         if (b_.cancelAfterForwards > 0 && log_.forwards >= b_.cancelAfterForwards) b_.cancel->store(true);
         return double(batch_.paddedTokens()) * b_.msPerToken * (1.0 + 0.01 * double(calls_ % 5));
@@ -324,6 +327,80 @@ private slots:
         log = FakeLog();
         runner.run(spec, full, cancel);
         QCOMPARE(log.prepared[2].second.inputIds, before.prepared[0].second.inputIds);
+    }
+
+    // Interleaved (the default): warm-up per backend, then alternating rounds, one forward each at
+    // this count (5 < kMinRounds); sequential: one backend after the other. Rows say which.
+    void sidesAreTimedInAlternatingRoundsOrOneAfterTheOther() {
+        makeRegistry();
+        SweepRunner runner(registry, fakeWeights);
+        Recorder rec;
+        SweepSpec spec = smallSpec();
+        spec.batchSizes = {1};
+        spec.seqLens = {32};
+        spec.pads = {0.0};
+        Run run = runner.run(spec, rec, cancel);
+        QCOMPARE(log.order, std::string("ef" "efefefefef"));
+        QCOMPARE(run.rows[0].timing, std::string("interleaved"));
+        QCOMPARE(int(run.rows[0].baseline.stop), int(StopReason::Count));
+        QCOMPARE(int(run.rows[0].candidate.samplesMs.size()), 5);
+        spec.interleave = false;
+        log = FakeLog();
+        run = runner.run(spec, rec, cancel);
+        QCOMPARE(log.order, std::string("eeeeeeffffff"));
+        QCOMPARE(run.rows[0].timing, std::string("sequential"));
+    }
+
+    // The baseline listed as a candidate: a second instance, timed like any candidate; A/A.
+    void theBaselineCanBeItsOwnCandidate() {
+        makeRegistry();
+        SweepRunner runner(registry, fakeWeights);
+        Recorder rec;
+        SweepSpec spec = smallSpec();
+        spec.candidates = {"fake:eager", "fake:fast"};
+        const Run run = runner.run(spec, rec, cancel);
+        QCOMPARE(int(run.rows.size()), 16);
+        for (const ResultRow& r : run.rows) {
+            QCOMPARE(toString(r.status), std::string("ok"));
+            if (r.candidate.backend == "fake:eager") QCOMPARE(r.maxAbsError, 0.0);
+        }
+    }
+
+    // Adaptive: the fake's 4 % cyclic jitter gives a noise below 5 % quickly, so each side stops on
+    // it after kMinAdaptiveSamples or a little more; rows carry the samples, the speedup's
+    // interval and verdict.
+    void adaptiveSamplingStopsOnNoiseAndRowsCarryVerdicts() {
+        makeRegistry();
+        SweepRunner runner(registry, fakeWeights);
+        Recorder rec;
+        SweepSpec spec = smallSpec();
+        spec.maxNoisePct = 5;
+        spec.maxTimeS = 30;
+        const Run run = runner.run(spec, rec, cancel);
+        for (const ResultRow& r : run.rows) {
+            QCOMPARE(int(r.baseline.stop), int(StopReason::Noise));
+            QCOMPARE(int(r.candidate.stop), int(StopReason::Noise));
+            QVERIFY(r.baseline.latency.samples >= kMinAdaptiveSamples);
+            QVERIFY(r.baseline.latency.noisePct <= 5);
+            QCOMPARE(r.numBatches, r.candidate.latency.samples);
+            QCOMPARE(int(r.verdict), int(Verdict::Faster));   // fake:fast takes half the time
+            QVERIFY(r.speedupCiPct.lo > 0 && r.speedupCiPct.contains(r.speedupPercent()));
+        }
+    }
+
+    // With the sides prepared together, one that fails fails alone.
+    void aFailingSideFailsAlone() {
+        fastBehaviour.errorAtSeq = 64;
+        makeRegistry();
+        SweepRunner runner(registry, fakeWeights);
+        Recorder rec;
+        SweepSpec spec = smallSpec();
+        spec.candidates = {"fake:fast", "fake:eager"};
+        const Run run = runner.run(spec, rec, cancel);
+        for (const ResultRow& r : run.rows) {
+            const bool failing = r.cell.seqLen == 64 && r.candidate.backend == "fake:fast";
+            QCOMPARE(toString(r.status), std::string(failing ? "error" : "ok"));
+        }
     }
 
     void statisticsAreInterpolatedPercentiles() {

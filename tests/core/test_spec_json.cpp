@@ -78,7 +78,8 @@ private slots:
         QCOMPARE(keys, (std::vector<std::string>{"model", "tasks", "baseline", "candidates", "dtype", "batch_sizes",
                                                  "seq_lens", "pads", "seqlen_stdev", "warmup", "num_batches", "seed",
                                                  "cuda_graphs", "memory_limit_mb", "cell_timeout_s",
-                                                 "profile"}));
+                                                 "profile", "max_noise_pct", "min_time_s", "max_time_s",
+                                                 "interleave"}));
         QCOMPARE(j.at("tasks").at(0).get<std::string>(), std::string("encoder"));
         QCOMPARE(j.at("dtype").get<std::string>(), std::string("fp32"));
     }
@@ -105,7 +106,8 @@ private slots:
         QTest::newRow("unknown key") << R"({"batch_size": [1]})"
                                      << "spec.json: batch_size: unknown key (allowed keys: model, models, tasks, baseline, "
                                         "candidates, dtype, batch_sizes, seq_lens, pads, seqlen_stdev, warmup, "
-                                        "num_batches, seed, cuda_graphs, memory_limit_mb, cell_timeout_s, profile)";
+                                        "num_batches, seed, cuda_graphs, memory_limit_mb, cell_timeout_s, profile, "
+                                        "max_noise_pct, min_time_s, max_time_s, interleave";
         QTest::newRow("model and models") << R"({"model": "tiny", "models": ["tiny", "bert-base"]})"
                                           << "spec.json: models: give either \"model\" (one) or \"models\" (a list), not both";
         QTest::newRow("model twice") << R"({"models": ["tiny", "tiny"]})" << "models[1]: model 'tiny' is listed twice";
@@ -128,6 +130,9 @@ private slots:
         QTest::newRow("negative seed") << R"({"seed": -1})" << "seed: expected a non-negative integer, got -1";
         QTest::newRow("limit type") << R"({"memory_limit_mb": "8G"})" << "memory_limit_mb: expected an integer";
         QTest::newRow("timeout type") << R"({"cell_timeout_s": [1]})" << "cell_timeout_s: expected a number";
+        QTest::newRow("noise type") << R"({"max_noise_pct": "2%"})" << "max_noise_pct: expected a number";
+        QTest::newRow("interleave type") << R"({"interleave": 1})" << "interleave: expected true or false, got 1";
+        QTest::newRow("max time range") << R"({"max_noise_pct": 2, "max_time_s": -1})" << "max_time_s: maximum time -1 s";
         QTest::newRow("all type problems") << R"({"warmup": "a", "bogus": 1, "pads": ["x", 0.1, "y"]})"
                                            << "4 problems|warmup: expected an integer|bogus: unknown key|"
                                               "pads[0]: expected a number, got \"x\"|pads[2]: expected a number";

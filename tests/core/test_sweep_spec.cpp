@@ -92,12 +92,15 @@ private slots:
         QTest::newRow("num batches 0") << 6 << "num_batches" << "1..100000";
         QTest::newRow("warmup negative") << 7 << "warmup" << "0..1000";
         QTest::newRow("unknown baseline") << 8 << "baseline" << "unknown backend 'cuda:eager'";
-        QTest::newRow("candidate is baseline") << 9 << "candidates[0]" << "also the baseline";
+        QTest::newRow("noise negative") << 9 << "max_noise_pct" << "out of range 0..100";
         QTest::newRow("no tasks") << 10 << "tasks" << "at least one";
         QTest::newRow("duplicate batch") << 11 << "batch_sizes[1]" << "listed twice";
         QTest::newRow("empty model") << 12 << "model" << "is empty";
         QTest::newRow("no candidates") << 13 << "candidates" << "at least one";
         QTest::newRow("memory limit negative") << 14 << "memory_limit_mb" << ">= 0";
+        QTest::newRow("max time 0") << 15 << "max_time_s" << "out of range (0, 86400]";
+        QTest::newRow("min time past max") << 16 << "max_time_s" << "below the minimum time 5 s";
+        QTest::newRow("min time negative") << 17 << "min_time_s" << "out of range 0..86400";
     }
 
     void everyFieldIsChecked() {
@@ -116,17 +119,27 @@ private slots:
         case 6: spec.numBatches = 0; break;
         case 7: spec.warmup = -1; break;
         case 8: spec.baseline = "cuda:eager"; break;
-        case 9: spec.candidates = {"cpu:eager"}; break;
+        case 9: spec.maxNoisePct = -1; break;
         case 10: spec.tasks = {}; break;
         case 11: spec.batchSizes = {4, 4}; break;
         case 12: spec.models = {""}; break;
         case 13: spec.candidates = {}; break;
         case 14: spec.memoryLimitMb = -5; break;
+        case 15: spec.maxTimeS = 0; break;
+        case 16: spec.minTimeS = 5; spec.maxTimeS = 2; break;
+        case 17: spec.minTimeS = -1; break;
         }
         const auto problems = validateSpec(spec, 512, kBackends);
         QVERIFY2(hasProblem(problems, field.toStdString(), fragment.toStdString()),
                  qPrintable(problems.empty() ? QString("no problem reported")
                                              : QString::fromStdString(problems[0].field + ": " + problems[0].message)));
+    }
+
+    // An A/A run: the baseline listed among the candidates is a run of its own noise floor.
+    void theBaselineMayBeACandidate() {
+        SweepSpec spec;
+        spec.candidates = {"cpu:eager", "cpu:sdpa"};
+        QVERIFY(validateSpec(spec, 512, kBackends).empty());
     }
 
     void modelChecksAreSkippedWithoutAModel() {
