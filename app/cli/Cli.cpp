@@ -31,6 +31,8 @@ const std::vector<CommandEntry>& commands() {
         {"info", "this machine: CPU, BLAS threads, GPUs", infoCommand},
         {"summary", "a readable table of run files (run.json, native CSV, seed CSV)", summaryCommand},
         {"convert", "convert a run between native JSON, native CSV and seed CSVs", convertCommand},
+        {"offline", "MLPerf-shaped offline throughput: a lengths file sorted into batches, the batch size searched",
+         offlineCommand},
         {"workload", "describe a workload's lengths (token counts, or texts + a checkpoint's tokenizer)", workloadCommand},
         {"merge", "one run from the shards of a sweep (run --shard, slurm)", mergeCommand},
         {"slurm", "write sbatch scripts: a job array of shards plus a merge job", slurmCommand},

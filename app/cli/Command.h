@@ -28,6 +28,9 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
 // convert IN --to native|csv|seed OUT (ConvertCommand.cpp).
 int convertCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 
+// offline --lengths FILE: the MLPerf-shaped offline scenario; also `run --scenario offline` (OfflineCommand.cpp).
+int offlineCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
+
 // workload FILE: a workload's length distribution, or each example's token count (WorkloadCommand.cpp).
 int workloadCommand(const CommandArgs& args, std::ostream& out, std::ostream& err);
 

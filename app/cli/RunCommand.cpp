@@ -389,6 +389,10 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
 }
 
 int runCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
+    // `run --scenario offline ...` is the offline command (OfflineCommand.cpp) under run's name.
+    for (size_t i = 0; i < args.size(); ++i)
+        if (args[i] == "--scenario=offline" || (args[i] == "--scenario" && i + 1 < args.size() && args[i + 1] == "offline"))
+            return offlineCommand(args, out, err);
     return guardedCommand("run", err, [&] { return executeRun("run", runHelp(), args, out, err); });
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "app/cli/CliSupport.h"
+#include "core/backend/DTypeSupport.h"
 #include "core/model/ModelConfig.h"
 
 namespace bertbench::cli {
@@ -113,6 +114,10 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
         }
         if (refused) continue;
         if (std::find(info->dtypes.begin(), info->dtypes.end(), spec.dtype) == info->dtypes.end()) {
+            if (spec.dtype == DType::Float8) {   // why, in words: CPU/torch backends, or a GPU before sm_89
+                problems.push_back("--dtype fp8: " + dtypeRefusal(*info, spec.dtype));
+                continue;
+            }
             std::vector<std::string> supported;
             for (DType d : info->dtypes) supported.push_back(toString(d));
             problems.push_back("--dtype: " + name + " does not support " + toString(spec.dtype) + " (it supports " +

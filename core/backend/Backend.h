@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/backend/KernelOption.h"
@@ -95,6 +96,9 @@ public:
     // The runner's --cell-timeout (0 = none), for backends that wait on another process: they stop
     // waiting (and kill it) when a cell runs that much past its prepare(). Others ignore it.
     virtual void setCellTimeoutS(double /*seconds*/) {}
+    // The data type the loaded model really runs in, where it can differ from the one asked for
+    // (fp8: e4m3 GEMM inputs, fp16 everywhere else); nullopt = the one asked for.
+    virtual std::optional<DType> dtypeRan() const { return std::nullopt; }
 };
 
 struct BackendInfo {
@@ -111,6 +115,9 @@ struct BackendInfo {
     // head or attention the installed stack lacks: torch:* asks transformers); empty = it can.
     // Null = every model and task it loads. A run that needs one is refused before measuring.
     std::function<std::string(const ModelConfig&, Task)> unavailableFor;
+    // Why a data type this backend implements cannot run on this machine (fp8 on a GPU before
+    // compute capability 8.9); such a dtype is not in `dtypes`. DTypeSupport.h words the rest.
+    std::vector<std::pair<DType, std::string>> dtypeUnavailable;
 };
 
 // Filled explicitly by app/ (no static-initialiser magic: the build and the machine decide).

@@ -39,6 +39,7 @@ std::string toString(DType d) {
     case DType::Float32: return "fp32";
     case DType::Float16: return "fp16";
     case DType::BFloat16: return "bf16";
+    case DType::Float8: return "fp8";
     }
     return "unknown";
 }
@@ -47,6 +48,7 @@ std::optional<DType> parseDType(const std::string& s) {
     if (s == "fp32" || s == "float32") return DType::Float32;
     if (s == "fp16" || s == "float16" || s == "half") return DType::Float16;
     if (s == "bf16" || s == "bfloat16") return DType::BFloat16;
+    if (s == "fp8" || s == "float8" || s == "e4m3" || s == "fp8_e4m3") return DType::Float8;
     return std::nullopt;
 }
 
