@@ -17,6 +17,7 @@
 #include "ui/widgets/CompareView.h"
 #include "ui/widgets/MainWindow.h"
 #include "ui/widgets/RunView.h"
+#include "ui/widgets/SweepPanel.h"
 
 using namespace bertbench;
 using namespace bertbench::ui;
@@ -146,6 +147,39 @@ private slots:
             QTest::qWait(200);
             QVERIFY(window.grab().save(QDir(out).filePath("model-axis-compare.png")));
         }
+    }
+
+    void theSweepPanelTakesSeveralModelsAndMarksWhatABackendCannotRun() {
+        BackendRegistry registry = test::cpuRegistry();
+        // cpu:sdpa, as if it were a backend without DistilBERT: the panel says so on its field.
+        BackendRegistry limited;
+        for (const BackendInfo& info : registry.all()) {
+            BackendInfo copy = info;
+            if (copy.name == "cpu:sdpa")
+                copy.unavailableFor = [](const ModelConfig& m, Task) {
+                    return m.modelType == "distilbert" ? std::string("no DistilBERT here") : std::string();
+                };
+            limited.add(copy);
+        }
+        SweepPanel panel(limited);
+        SweepSpec spec = test::tinySpec();
+        spec.models = {"tiny", "distilbert-base"};
+        spec.candidates = {"cpu:sdpa"};
+        panel.setSpec(spec);
+        panel.validateNow();
+        QCOMPARE(panel.spec().models, (std::vector<std::string>{"tiny", "distilbert-base"}));
+        QVERIFY(panel.problems().contains(QStringLiteral("candidates")));
+        QVERIFY2(panel.problems().value(QStringLiteral("candidates"))
+                     .contains(QStringLiteral("cpu:sdpa cannot run distilbert-base for encoder: no DistilBERT here")),
+                 qPrintable(panel.problems().value(QStringLiteral("candidates"))));
+        spec.models = {"tiny", "bert-base"};
+        panel.setSpec(spec);
+        panel.validateNow();
+        QVERIFY2(panel.isValid(), qPrintable(QStringList(panel.problems().values()).join('\n')));
+        spec.models = {"tiny", "no-such-model"};
+        panel.setSpec(spec);
+        panel.validateNow();
+        QVERIFY(panel.problems().value(QStringLiteral("model")).contains(QStringLiteral("no-such-model")));
     }
 
     void plotsAreOneSetAModel() {

@@ -168,7 +168,10 @@ void SweepPanel::validateNow() {
     const int maxPositions = modelLimits_.maxPositions(model_->currentText().trimmed(), &modelProblem);
     if (!modelProblem.isEmpty()) problems_[QStringLiteral("model")] = modelProblem;
     const SweepSpec s = readForm();
-    addSpecProblems(s, maxPositions, registry_, problems_);
+    addSpecProblems(s, maxPositions, registry_, problems_, modelLimits_.configs());
+    workload_->refresh(s.models, s.seqLens);
+    if (!workload_->problem().isEmpty() && !problems_.contains(QStringLiteral("workload")))
+        problems_[QStringLiteral("workload")] = workload_->problem();
     spec_ = s;
     fields_->show(problems_);
     summary_->setText(sweepSizeText(s));
