@@ -24,7 +24,7 @@ int sequenceLimitOf(const QString& model, QString& issue) {
     const std::string name = model.toStdString();
     try {
         if (model.isEmpty()) issue = tr("choose a preset or a checkpoint folder");
-        else if (isPreset(name)) return presetConfig(name).maxSequenceLength();
+        else if (isPreset(name)) return presetConfig(name);
         else if (QFileInfo(model).isDir())
             return loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString()).maxSequenceLength();
         else {
@@ -70,7 +70,7 @@ int ModelLimits::maxPositions(const QString& model, QString* problem) {
 }
 
 void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry& registry,
-                     QMap<QString, QString>& problems) {
+                     QMap<QString, QString>& problems, const std::vector<ModelConfig>& models) {
     const QStringList parseProblems = problems.keys();
     for (const SpecProblem& p : validateSpec(s, maxPositions, registry.names())) {
         const QString key = fieldKey(p.field);
