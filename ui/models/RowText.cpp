@@ -114,6 +114,9 @@ QString rowTooltip(const ResultRow& row) {
         html += QStringLiteral("<br>output error vs baseline: max abs %1, relative %2")
                     .arg(row.maxAbsError, 0, 'g', 3)
                     .arg(row.relError, 0, 'g', 3);
+    if (std::isfinite(row.taskAgreementPct))
+        html += QStringLiteral("<br>task agreement with the baseline: %1 % of the decisions")
+                    .arg(row.taskAgreementPct, 0, 'f', row.taskAgreementPct >= 100 ? 0 : 2);
     html += profileLines(row);
     QStringList facts;
     if (row.realTokens > 0)

@@ -19,6 +19,7 @@ QString metricTitle(Metric m) {
     case Metric::Speedup: return QStringLiteral("Speedup (%)");
     case Metric::MemorySaved: return QStringLiteral("Memory saved (%)");
     case Metric::EnergySaved: return QStringLiteral("Energy saved (%)");
+    case Metric::TaskAgreement: return QStringLiteral("Task agreement − 100 (pp)");
     }
     return {};
 }
@@ -28,6 +29,7 @@ double metricValue(const ResultRow& row, Metric m) {
     case Metric::Speedup: return row.speedupPercent();
     case Metric::MemorySaved: return row.memorySavedPercent();
     case Metric::EnergySaved: return row.energySavedPercent();
+    case Metric::TaskAgreement: return row.taskAgreementPct - 100;   // NaN stays NaN
     }
     return std::nan("");
 }
@@ -39,14 +41,19 @@ bool hasEnergy(const Run& run) {
                        [](const ResultRow& r) { return std::isfinite(r.energySavedPercent()); });
 }
 
+bool hasTaskAgreement(const Run& run) {
+    return std::any_of(run.rows.begin(), run.rows.end(),
+                       [](const ResultRow& r) { return std::isfinite(r.taskAgreementPct); });
+}
+
 HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::string& baseline,
                        Task task, const std::string& candidate, int seqLen, Metric metric,
                        const LiveCells& live) {
     HeatmapGrid grid;
     grid.title = QStringLiteral("%1 · seq len %2").arg(metricTitle(metric)).arg(seqLen);
     grid.subtitle = QStringLiteral("%1 vs %2 · %3").arg(qstr(candidate), qstr(baseline), qstr(toString(task)));
-    grid.kind = ValueKind::Percent;
-    grid.unit = QStringLiteral("%");
+    grid.kind = metric == Metric::TaskAgreement ? ValueKind::PercentPoints : ValueKind::Percent;
+    grid.unit = metric == Metric::TaskAgreement ? QStringLiteral("pp") : QStringLiteral("%");
     grid.palette = metric == Metric::EnergySaved ? Palette::BrownTeal : Palette::RedBlue;
     shapeGrid(grid, axes);
 

@@ -34,11 +34,6 @@ namespace {
 constexpr int kMinRefreshIntervalMs = 50;
 constexpr int kRowMinHeight = 250;
 
-Metric heatmapMetric(int column) {
-    return column == 0 ? Metric::Speedup : column == 1 ? Metric::MemorySaved : Metric::EnergySaved;
-}
-int heatmapColumn(Metric m) { return m == Metric::Speedup ? 0 : m == Metric::MemorySaved ? 1 : 2; }
-
 QScrollArea* scrolling(QWidget* inner) {
     auto* area = new QScrollArea;
     area->setWidget(inner);
@@ -261,14 +256,34 @@ void RunView::syncModel() {
         modelRun_ = Run();
 }
 
+Metric RunView::heatmapMetric(int column) const {
+    if (column == 0) return Metric::Speedup;
+    if (column == 1) return Metric::MemorySaved;
+    if (column == 2 && showEnergy_) return Metric::EnergySaved;
+    return Metric::TaskAgreement;
+}
+
+int RunView::heatmapColumn(Metric m) const {
+    switch (m) {
+    case Metric::Speedup: return 0;
+    case Metric::MemorySaved: return 1;
+    case Metric::EnergySaved: return showEnergy_ ? 2 : -1;
+    case Metric::TaskAgreement: return showAgreement_ ? (showEnergy_ ? 3 : 2) : -1;
+    }
+    return -1;
+}
+
 void RunView::syncAxes() {
     syncModel();
     const RunAxes axes = axesOf(shownRun());
     const bool energy = hasEnergy(shownRun());
-    if (axes == axes_ && energy == showEnergy_ && !rows_.empty()) return;
-    const bool rowsChanged = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty() || energy != showEnergy_;
+    const bool agreement = hasTaskAgreement(shownRun());
+    if (axes == axes_ && energy == showEnergy_ && agreement == showAgreement_ && !rows_.empty()) return;
+    const bool rowsChanged = axes.seqLens.size() != axes_.seqLens.size() || rows_.empty() || energy != showEnergy_ ||
+                             agreement != showAgreement_;
     axes_ = axes;
     showEnergy_ = energy;
+    showAgreement_ = agreement;
 
     // Keep the selection when it still exists.
     if (std::find(axes_.tasks.begin(), axes_.tasks.end(), task_) == axes_.tasks.end() && !axes_.tasks.empty())
@@ -327,7 +342,7 @@ void RunView::refreshHeatmaps() {
     std::optional<Cell> running = document_->runningCell();
     if (running && models_.size() > 1 && running->model != model_) running.reset();   // another model's cell
     const LiveCells live{document_->isLive(), running};
-    std::array<double, kHeatmapColumns> limits{0, 0, 0};
+    std::array<double, kHeatmapColumns> limits{};
     for (size_t i = 0; i < rows_.size(); ++i) {
         for (int col = 0; col < heatmapColumns(); ++col) {
             const Metric metric = heatmapMetric(col);
@@ -420,19 +435,22 @@ QChart* RunView::currentChart() const {
 
 HeatmapGridModel* RunView::heatmapModel(int i, Metric metric) const {
     if (i < 0 || i >= int(rows_.size())) return nullptr;
-    return rows_[size_t(i)].models[size_t(heatmapColumn(metric))];   // null: energy not shown
+    const int col = heatmapColumn(metric);
+    return col < 0 ? nullptr : rows_[size_t(i)].models[size_t(col)];   // null: energy or agreement not shown
 }
 
 HeatmapChart* RunView::heatmapChart(int i, Metric metric) const {
     if (i < 0 || i >= int(rows_.size())) return nullptr;
-    ChartView* v = rows_[size_t(i)].heatmaps[size_t(heatmapColumn(metric))];
+    const int col = heatmapColumn(metric);
+    if (col < 0) return nullptr;
+    ChartView* v = rows_[size_t(i)].heatmaps[size_t(col)];
     return v ? static_cast<HeatmapChart*>(v->chart()) : nullptr;
 }
 
 LineChart* RunView::lineChart(int i, Metric metric) const {
     if (i < 0 || i >= int(rows_.size())) return nullptr;
     if (linesDirty_) const_cast<RunView*>(this)->refreshLines();
-    if (metric == Metric::EnergySaved) return nullptr;   // the old script's figure has two metrics
+    if (metric == Metric::EnergySaved || metric == Metric::TaskAgreement) return nullptr;   // the old script's figure has two metrics
     return static_cast<LineChart*>(rows_[size_t(i)].lines[metric == Metric::Speedup ? 0 : 1]->chart());
 }
 

@@ -71,6 +71,7 @@ public:
     void selectCell(const Cell& cell);
     BreakdownPage* breakdownPage() const { return breakdown_; }
     bool showsEnergy() const { return showEnergy_; }
+    bool showsTaskAgreement() const { return showAgreement_; }
 
     // The chart the user last picked on the visible page, else its first; null on Table/Log.
     QChart* currentChart() const;
@@ -88,8 +89,9 @@ signals:
     void chartSaveRequested(QChart* chart);
 
 private:
-    // Heatmap columns: speedup, memory saved, energy saved (the last only with energy data).
-    static constexpr int kHeatmapColumns = 3;
+    // Heatmap columns: speedup, memory saved, then energy saved (only with energy data) and task
+    // agreement (only where rows measured it), in that order.
+    static constexpr int kHeatmapColumns = 4;
     struct SeqRow {
         std::array<HeatmapGridModel*, kHeatmapColumns> models{};
         std::array<ChartView*, kHeatmapColumns> heatmaps{};
@@ -107,7 +109,9 @@ private:
     void refreshHeader();
     void refreshBreakdown();
     void markSelectedCell();
-    int heatmapColumns() const { return showEnergy_ ? 3 : 2; }
+    int heatmapColumns() const { return 2 + (showEnergy_ ? 1 : 0) + (showAgreement_ ? 1 : 0); }
+    Metric heatmapMetric(int column) const;
+    int heatmapColumn(Metric m) const;   // -1 = not shown
     ChartView* makeView(ChartView* view);   // sizes it, tracks it as picked
 
     RunDocument* document_;
@@ -121,6 +125,7 @@ private:
     bool linesDirty_ = true;
     bool breakdownDirty_ = true;
     bool showEnergy_ = false;
+    bool showAgreement_ = false;
     bool refreshQueued_ = false;
     QElapsedTimer sinceRefresh_;
     QTimer* refreshTimer_ = nullptr;

@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <algorithm>
 
+#include "core/backend/DTypeSupport.h"
 #include "core/model/ModelConfig.h"
 #include "ui/models/RowText.h"
 #include "ui/widgets/SpecFieldParsing.h"
@@ -24,7 +25,7 @@ int sequenceLimitOf(const QString& model, QString& issue) {
     const std::string name = model.toStdString();
     try {
         if (model.isEmpty()) issue = tr("choose a preset or a checkpoint folder");
-        else if (isPreset(name)) return presetConfig(name);
+        else if (isPreset(name)) return presetConfig(name).maxSequenceLength();
         else if (QFileInfo(model).isDir())
             return loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString()).maxSequenceLength();
         else {
@@ -70,7 +71,7 @@ int ModelLimits::maxPositions(const QString& model, QString* problem) {
 }
 
 void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry& registry,
-                     QMap<QString, QString>& problems, const std::vector<ModelConfig>& models) {
+                     QMap<QString, QString>& problems) {
     const QStringList parseProblems = problems.keys();
     for (const SpecProblem& p : validateSpec(s, maxPositions, registry.names())) {
         const QString key = fieldKey(p.field);
@@ -84,6 +85,10 @@ void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry
         const BackendInfo* info = registry.find(name);
         if (!info || info->dtypes.empty() || problems.contains(key)) return;
         if (std::find(info->dtypes.begin(), info->dtypes.end(), s.dtype) != info->dtypes.end()) return;
+        if (s.dtype == DType::Float8) {   // the reason in words (DTypeSupport.h)
+            problems[key] = qstr(dtypeRefusal(*info, s.dtype));
+            return;
+        }
         QStringList ok;
         for (DType d : info->dtypes) ok << qstr(toString(d));
         problems[key] = tr("%1 does not run %2 (it runs %3)").arg(qstr(name), qstr(toString(s.dtype)), ok.join(QStringLiteral(", ")));

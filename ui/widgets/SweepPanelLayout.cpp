@@ -19,6 +19,7 @@
 
 #include "core/model/ModelConfig.h"
 #include "ui/models/RowText.h"
+#include "ui/widgets/DTypeBox.h"
 #include "ui/widgets/FormFields.h"
 #include "ui/widgets/RunSettingsSection.h"
 #include "ui/widgets/SpecFieldParsing.h"
@@ -139,9 +140,9 @@ void SweepPanel::buildBackendFields() {
 
     dtype_ = new QComboBox;
     dtype_->setObjectName(QStringLiteral("dtype"));
-    for (DType d : {DType::Float32, DType::Float16, DType::BFloat16}) dtype_->addItem(qstr(toString(d)), int(d));
+    fillDTypeBox(dtype_, registry_);   // fp8 greyed with the reason where no backend runs it
     connect(dtype_, &QComboBox::currentIndexChanged, this, changed);
-    fields_->add(tr("Data type"), dtype_, QStringLiteral("dtype"), tr("fp32 on the CPU; fp16/bf16 on the GPU"));
+    fields_->add(tr("Data type"), dtype_, QStringLiteral("dtype"), tr("fp32 on the CPU; fp16/bf16 on the GPU; fp8 (e4m3 matrix products) on GPUs of compute capability 8.9+"));
 }
 
 // Batch sizes, sequence lengths, pads, length stdev.
