@@ -3,10 +3,12 @@
 #include <cuda_runtime_api.h>
 #include <cublas_v2.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 
+#include "core/backend/DTypeSupport.h"
 #include "kernels/CudaBertBackend.h"
 #include "kernels/model/CudaBertModel.h"
 #include "kernels/model/EagerAttention.h"
@@ -81,6 +83,18 @@ void addBackend(BackendRegistry& registry, int device, const cuda::AttentionStra
     b.attention = info.name;
     b.description = info.description;
     b.dtypes = info.dtypes;
+    // fp8 (fp16 activations, e4m3 GEMMs: Fp8LinearLayer.h) wherever the strategy runs fp16, on
+    // GPUs with fp8 tensor cores; elsewhere the reason, for the CLI's refusal and the GUI's greyed entry.
+    if (std::find(b.dtypes.begin(), b.dtypes.end(), DType::Float16) != b.dtypes.end()) {
+        cudaDeviceProp p{};
+        if (cudaGetDeviceProperties(&p, device) == cudaSuccess) {
+            const int cc = p.major * 10 + p.minor;
+            if (cc >= kFp8MinComputeCapability) b.dtypes.push_back(DType::Float8);
+            else b.dtypeUnavailable.push_back({DType::Float8, fp8GpuReason(cc, p.name)});
+        } else {
+            cudaGetLastError();
+        }
+    }
     auto create = info.create;
     b.create = [create, device, options]() -> std::unique_ptr<Backend> {
         return std::make_unique<cuda::CudaBertBackend>(create(options), device, options);

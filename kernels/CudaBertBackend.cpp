@@ -1,5 +1,6 @@
 #include "kernels/CudaBertBackend.h"
 
+#include "core/backend/DTypeSupport.h"
 #include "core/util/Errors.h"
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/GraphCapture.h"
@@ -26,9 +27,19 @@ void CudaBertBackend::loadModel(const BertWeights& weights, DType dtype) {
         throw BackendError(std::string(p.name) + " has compute capability " + std::to_string(p.major) + "." +
                            std::to_string(p.minor) + "; BertBench's CUDA backends need 8.0 or newer");
     }
-    attention_->checkSupported(weights.config.numHeads, weights.config.headDim(), dtype);
+    if (dtype == DType::Float8 && p.major * 10 + p.minor < kFp8MinComputeCapability)
+        throw BackendError(fp8GpuReason(p.major * 10 + p.minor, p.name));
+    // fp8: activations, attention, LayerNorm and residuals in fp16; the encoder GEMMs in e4m3.
+    attention_->checkSupported(weights.config.numHeads, weights.config.headDim(),
+                               dtype == DType::Float8 ? DType::Float16 : dtype);
     destroyGraph();
     model_.load(weights, dtype);
+    if (dtype == DType::Float8) model_.calibrateFp8(*attention_);
+}
+
+std::optional<DType> CudaBertBackend::dtypeRan() const {
+    if (!model_.loaded()) return std::nullopt;
+    return model_.dtypeRan();
 }
 
 void CudaBertBackend::prepare(Task task, const Batch& batch) {

@@ -36,6 +36,8 @@ public:
     void resetPeakMemory() override { allocator_.resetPeak(); }
     void setMemoryLimitBytes(int64_t limit) override { allocator_.setLimit(limit); }
     void setUseCudaGraphs(bool enabled) override;
+    // fp8 asked: Float8 when the encoder's GEMMs run in e4m3, else the fp16 that ran.
+    std::optional<DType> dtypeRan() const override;
     bool usesCudaGraphs() const { return useGraphs_; }
     // The kernel options and the paths the last cell took: the attention kernel, each linear
     // layer's GEMM path, the autotuner and its count of tuned shapes, CUDA graphs.

@@ -45,6 +45,7 @@ const CommandHelp& offlineHelp() {
          {"--patience", "N", "stop after N sizes in a row slower than the best (default 2)"},
          {"--agreement-samples", "N", "samples of the agreement check, spread over the lengths (default 512;\n0 = none)"},
          {"--agreement-batch", "N", "their batch size (default 32)"},
+         {"--reference", "B[:D]", "the agreement reference, run for it alone, e.g. cuda:eager:fp32 (default:\nthe first of --backends in --dtype)"},
          {"--seed", "S", "weights of a preset, token ids, draws beyond the file (default 1)"},
          {"--cuda-graphs", "", "replay each batch's forward from a CUDA graph"},
          {"--memory-limit-mb", "MB", "refuse batches needing more (default: none)"},
@@ -100,6 +101,18 @@ int offlineCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
         if (const auto v = parsed.value("--memory-limit-mb"))
             spec.memoryLimitMb = parseInteger("--memory-limit-mb", *v, 0, int64_t(1) << 40);
         spec.cudaGraphs = parsed.has("--cuda-graphs");
+        if (const auto v = parsed.value("--reference")) {
+            // "cuda:eager:fp32": the last ':' part is a dtype when it parses as one.
+            std::string name = *v;
+            const size_t colon = name.rfind(':');
+            if (colon != std::string::npos && colon > name.find(':')) {
+                const auto d = parseDType(name.substr(colon + 1));
+                if (!d) throw UsageError("--reference " + *v + ": unknown dtype " + name.substr(colon + 1));
+                spec.referenceDType = *d;
+                name = name.substr(0, colon);
+            }
+            spec.reference = name;
+        }
 
         app::RegistryOptions options;
         options.python = parsed.value("--python").value_or("python3");
@@ -118,6 +131,12 @@ int offlineCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
         if (const auto v = parsed.value("--backends")) spec.backends = splitList("--backends", *v);
         else if (device == "cuda") spec.backends = {"cuda:sdpa", "cuda:flash_attention_2"};
         else spec.backends = {"cpu:eager", "cpu:sdpa"};
+        if (!spec.reference.empty()) {
+            const BackendInfo* info = registry.find(spec.reference);
+            if (!info) throw UsageError("--reference: unknown backend " + spec.reference);
+            const std::string why = dtypeRefusal(*info, spec.referenceDType);
+            if (!why.empty()) throw InputError("--reference: " + why);
+        }
         for (const std::string& name : spec.backends) {
             const BackendInfo* info = registry.find(name);
             if (!info) throw UsageError("--backends: unknown backend " + name + " (bertbench-cli list-backends)");

@@ -117,7 +117,7 @@ cuda::VerifyOptions verifyOptions(const ParsedArgs& parsed, const BackendRegistr
     cuda::VerifyOptions options;
     options.tasks = parseList<Task>(parsed, "--tasks", parseTask, allTasks());
     options.dtypes = parseList<DType>(parsed, "--dtypes", parseDType,
-                                      {DType::Float32, DType::Float16, DType::BFloat16});
+                                      {DType::Float32, DType::Float16, DType::BFloat16, DType::Float8});
     options.backends = backendsToVerify(parsed, registry, gpuBackends);
     options.cases = cuda::parseVerifyCases(parsed.value("--cases").value_or(cuda::defaultVerifyCases()));
     options.cudaGraphs = parsed.has("--cuda-graphs");
@@ -170,16 +170,20 @@ template <typename Rows>
 void printModelSummary(std::ostream& out, const Rows& rows, CheckTally& tally) {
     TextTable table({{"task", Align::Left}, {"backend", Align::Left}, {"dtype", Align::Left},
                      {"max abs", Align::Right}, {"rel L2", Align::Right}, {"tolerance", Align::Right},
-                     {"worst case", Align::Left}, {"(its rel L2)", Align::Right}, {"result", Align::Left}});
+                     {"worst case", Align::Left}, {"(its rel L2)", Align::Right}, {"agree", Align::Right},
+                     {"result", Align::Left}});
     for (const auto& s : cuda::summarizeVerify(rows)) {
         ++tally.total;
         if (!s.pass) ++tally.failed;
         table.addRow({toString(s.task), s.backend, toString(s.dtype), sci(s.maxAbs), sci(s.relL2), sci(s.tolerance),
-                      s.worstCase, sci(s.worstCaseRelL2), s.pass ? "ok" : s.failure.empty() ? "FAIL" : "ERROR"});
+                      s.worstCase, sci(s.worstCaseRelL2),
+                      std::isfinite(s.agreementPct) ? fixed(s.agreementPct, 2) + "%" : "-",
+                      s.pass ? "ok" : s.failure.empty() ? "FAIL" : "ERROR"});
         if (!s.failure.empty()) tally.failures.push_back(s.backend + " " + toString(s.dtype) + ": " + s.failure);
     }
     out << "\nModel outputs vs cpu:eager fp32 (rel L2 pooled over the cases' real positions, the reference's\n"
-           "RMS floored at 0.25; max abs and the worst single case beside it):\n"
+           "RMS floored at 0.25; max abs and the worst single case beside it; agree: the task decisions\n"
+           "(argmax, QA start/end) that match the reference's, reported, not judged):\n"
         << table.str("  ");
 }
 

@@ -28,13 +28,13 @@ BENCH=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
 for f in "$BENCH"/device/checks.sh "$BENCH"/device/steps.sh "$BENCH"/end-to-end/steps.sh "$BENCH"/torch/steps.sh \
          "$BENCH"/attention/steps.sh "$BENCH"/gemm/steps.sh "$BENCH"/multi-gpu/steps.sh "$BENCH"/family/steps.sh \
-         "$BENCH"/modernbert/steps.sh; do
+         "$BENCH"/modernbert/steps.sh "$BENCH"/throughput/steps.sh; do
   # shellcheck source=/dev/null
   source "$f"
 done
 if [ "${1:-}" = "--list" ]; then
-  grep -h "^step_[a-z_]*() *{ *#" "$BENCH"/*/steps.sh "$BENCH"/device/checks.sh |
-    sed -E 's/^step_[a-z_]*\(\) *\{ *# */  /'
+  grep -h "^step_[a-z0-9_]*() *{ *#" "$BENCH"/*/steps.sh "$BENCH"/device/checks.sh |
+    sed -E 's/^step_[a-z0-9_]*\(\) *\{ *# */  /'
   exit 0
 fi
 

@@ -134,6 +134,27 @@ OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& worklo
     const std::vector<Batch> agreementBatches =
         pick.empty() ? std::vector<Batch>{} : makeBatches(sortedBatches(pick, std::max(1, spec.agreementBatch)), w.config, spec.seed ^ 0xA5A5u);
     std::vector<TaskOutput> referenceOutputs;
+    const bool separateReference = !spec.reference.empty();
+    if (separateReference && !agreementBatches.empty() && hasTaskAgreement(spec.task)) {
+        try {
+            const BackendInfo* info = registry.find(spec.reference);
+            if (!info) throw InputError("unknown reference backend " + spec.reference);
+            std::unique_ptr<Backend> reference = info->create();
+            reference->setMemoryLimitBytes(spec.memoryLimitMb * 1000000);
+            reference->loadModel(w, spec.referenceDType);
+            for (const Batch& batch : agreementBatches) {
+                reference->prepare(spec.task, batch);
+                reference->forward();
+                referenceOutputs.push_back(reference->output());
+                reference->releaseCell();
+            }
+            say(log, "agreement reference: " + spec.reference + " in " + toString(spec.referenceDType) + ", " +
+                         std::to_string(pick.size()) + " samples");
+        } catch (const std::exception& e) {
+            say(log, "agreement reference " + spec.reference + " failed: " + e.what());
+            referenceOutputs.clear();
+        }
+    }
 
     for (size_t bi = 0; bi < spec.backends.size(); ++bi) {
         OfflineBackendResult br;
@@ -218,7 +239,7 @@ OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& worklo
                     backend->forward();
                     TaskOutput out = backend->output();
                     backend->releaseCell();
-                    if (bi == 0) {
+                    if (bi == 0 && !separateReference) {
                         referenceOutputs.push_back(std::move(out));
                     } else if (k < referenceOutputs.size()) {
                         const TaskAgreement a = taskAgreement(spec.task, out, referenceOutputs[k], agreementBatches[k]);
@@ -226,13 +247,13 @@ OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& worklo
                         total.agreed += a.agreed;
                     }
                 }
-                if (bi > 0 && total.decisions > 0) {
+                if ((bi > 0 || separateReference) && total.decisions > 0) {
                     br.agreementPct = total.percent();
                     br.agreementDecisions = total.decisions;
                 }
             } catch (const std::exception& e) {
                 say(log, br.backend + ": agreement not measured: " + e.what());
-                if (bi == 0) referenceOutputs.clear();
+                if (bi == 0 && !separateReference) referenceOutputs.clear();
             }
         }
         result.backends.push_back(std::move(br));
@@ -261,6 +282,8 @@ std::string offlineToJson(const OfflineResult& r) {
     s["seed"] = r.spec.seed;
     s["cuda_graphs"] = r.spec.cudaGraphs;
     s["backends"] = r.spec.backends;
+    s["agreement_reference"] = r.spec.reference.empty() ? (r.spec.backends.empty() ? "" : r.spec.backends.front())
+                                                        : r.spec.reference + " " + toString(r.spec.referenceDType);
     s["lengths_file"] = r.spec.lengthsFile;
     if (!r.spec.lengthsSha256.empty()) s["lengths_sha256"] = r.spec.lengthsSha256;
     j["spec"] = s;
@@ -352,7 +375,9 @@ std::string offlineTable(const OfflineResult& r) {
         out << "  " << b.backend << " (" << b.dtypeRan << "): " << fixedText(t.samplesPerS, 1) << " samples/s, "
             << fixedText(t.realTokensPerS, 0) << " real tokens/s at batch " << t.batchSize;
         if (std::isfinite(b.agreementPct))
-            out << ", task agreement with " << r.spec.backends.front() << " " << fixedText(b.agreementPct, 2) << "% of "
+            out << ", task agreement with "
+                << (r.spec.reference.empty() ? r.spec.backends.front() : r.spec.reference + " " + toString(r.spec.referenceDType))
+                << " " << fixedText(b.agreementPct, 2) << "% of "
                 << b.agreementDecisions << " decisions";
         out << "\n";
     }

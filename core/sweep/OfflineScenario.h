@@ -18,10 +18,11 @@
 //             warm-up pass and `passes` timed passes (median); the search stops at the first size
 //             that runs out of memory, or after `patience` sizes in a row slower than the best so
 //             far. The best = the most samples/s.
-//   agreement after the search, each backend runs the first `agreementSamples` samples of an
-//             evenly spaced pick (short, middle and long rows alike) in batches of
-//             `agreementBatch`, and its task decisions are compared with the first backend's on
-//             the same batches (TaskAgreement.h).
+//   agreement after the search, each backend runs `agreementSamples` samples of an evenly
+//             spaced pick (short, middle and long rows alike) in batches of `agreementBatch`, and
+//             its task decisions are compared with the reference's on the same batches
+//             (TaskAgreement.h): `reference` in `referenceDType` when named (e.g. cuda:eager in
+//             fp32, run for this only), else the first backend.
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -49,7 +50,9 @@ struct OfflineSpec {
     uint64_t seed = 1;
     bool cudaGraphs = false;
     int64_t memoryLimitMb = 0;
-    std::vector<std::string> backends;        // the first is the agreement reference
+    std::vector<std::string> backends;        // the first is the agreement reference unless `reference`
+    std::string reference;                    // the agreement reference, run only for it ("" = backends[0])
+    DType referenceDType = DType::Float32;
     std::string lengthsFile;                  // recorded (the caller reads it)
     std::string lengthsSha256;
 };
@@ -79,7 +82,7 @@ struct OfflineBackendResult {
     std::string message;           // load failure
     std::vector<OfflineTrial> trials;
     int best = -1;                 // index into trials; -1 = none ran
-    double agreementPct = std::numeric_limits<double>::quiet_NaN();   // vs backends[0]; NaN for it
+    double agreementPct = std::numeric_limits<double>::quiet_NaN();   // vs the reference; NaN for it
     int64_t agreementDecisions = 0;
 };
 

@@ -42,7 +42,9 @@ void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     if (const std::string why = unsupportedReason(c); !why.empty()) throw BackendError(why);
     const size_t layers = c.isModernBert() ? weights.modernBert.layers.size() : weights.layers.size();
     if (int(layers) != c.numLayers) throw BackendError("weights have a different number of layers than the config");
-    const uint64_t fingerprint = weightsFingerprint(weights, dtype);
+    const uint64_t fingerprint = weightsFingerprint(weights, dtype) ^ (dtype == DType::Float8 ? 0xF8F8F8F8ull : 0);
+    const bool fp8 = dtype == DType::Float8;   // fp16 activations, fp8 encoder GEMMs
+    if (fp8) dtype = DType::Float16;
     context_.makeCurrent();
     if (loaded_ && fingerprint == fingerprint_) return;
 
@@ -53,6 +55,7 @@ void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     loaded_ = false;
     config_ = c;
     dtype_ = dtype;
+    fp8_ = fp8 && !c.isModernBert();   // ModernBERT's GEMMs stay fp16 (dtypeRan says so)
     context_.ensureWorkspace();
     w_ = uploadWeights(weights, dtype, context_.allocator(), arena_);
     if (config_.isModernBert()) {
@@ -78,10 +81,14 @@ void CudaBertModel::makeLinears() {
     };
     Linears& l = linears_;
     l = Linears{};
-    l.qkv = make(H, 3 * H, LinearEpilogue::Bias);
-    l.attentionOut = make(H, H, LinearEpilogue::Residual);
-    l.ffnUp = make(H, I, LinearEpilogue::Activation, ops::Activation::Gelu);
-    l.ffnDown = make(I, H, LinearEpilogue::Residual);
+    // fp8: the encoder's four GEMMs (nearly all of the FLOPs); the heads and ELECTRA's projection stay fp16.
+    auto encoder = [&](int in, int out, LinearEpilogue epilogue, ops::Activation act = ops::Activation::None) {
+        return makeLinearLayer(LinearSpec{in, out, epilogue, act}, fp8_ ? DType::Float8 : dtype_, gemm_, options_);
+    };
+    l.qkv = encoder(H, 3 * H, LinearEpilogue::Bias);
+    l.attentionOut = encoder(H, H, LinearEpilogue::Residual);
+    l.ffnUp = encoder(H, I, LinearEpilogue::Activation, ops::Activation::Gelu);
+    l.ffnDown = encoder(I, H, LinearEpilogue::Residual);
     if (w_.embProjW) l.embeddingProjection = make(E, H, LinearEpilogue::Bias);
     if (w_.mlmTransformW) {
         // E wide: ELECTRA's generator head maps hidden → embedding_size, the tied decoder E → V.
@@ -104,6 +111,7 @@ void CudaBertModel::prepare(Task task, const Batch& batch, AttentionStrategy& at
     try {
         prepareEncoderCell(cell_, task, batch, config_, dtype_, attention,
                            HeadWidths{w_.classifierLabels, w_.tokenLabels}, context_);
+        if (fp8_) reserveFp8(cell_.shape.tokens);
         prepared_ = true;
     } catch (...) {
         releaseCell();

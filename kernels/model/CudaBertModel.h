@@ -62,7 +62,13 @@ public:
     // (weightsFingerprint). Throws BackendError for a shape the kernels do not support.
     void load(const BertWeights& weights, DType dtype);
     bool loaded() const { return loaded_; }
-    DType dtype() const { return dtype_; }
+    DType dtype() const { return dtype_; }   // the activations' storage (fp16 for an fp8 model)
+    // fp8 (Fp8Calibration.cpp): load(weights, Float8) keeps activations in fp16 and makes the
+    // encoder's four GEMMs fp8 layers (Fp8LinearLayer.h); calibrateFp8 then runs the calibration
+    // forward that fixes their input scales (the backend calls it: it needs the attention).
+    // dtypeRan(): Float8 when every encoder GEMM runs in fp8, else the storage dtype.
+    void calibrateFp8(AttentionStrategy& attention);
+    DType dtypeRan() const;
     const ModelConfig& config() const { return config_; }
 
     // Inputs uploaded, activations and the strategy's workspace allocated. Throws InputError for a
@@ -93,6 +99,7 @@ private:
     // The sequence classifier's first-token activation (ModelConfig::classifierActivation).
     static ops::Activation classifierActivation(const ModelConfig& config);
     void makeLinears();
+    void reserveFp8(int64_t rows);   // grows the fp8 layers' input buffers (prepare)
     void checkHead(Task task) const;
     // Runs fn inside the profiler category `name` (bytes moved, flops), unless the profiler is
     // capturing another category alone (CudaContext::runs).
@@ -116,6 +123,7 @@ private:
     Gemm gemm_;
     ModelConfig config_;
     DType dtype_ = DType::Float32;
+    bool fp8_ = false;   // asked for fp8: the encoder GEMMs' layers are fp8 ones
     bool loaded_ = false;
     uint64_t fingerprint_ = 0;
     DeviceBuffer arena_;

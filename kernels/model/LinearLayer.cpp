@@ -1,6 +1,7 @@
 #include "kernels/model/LinearLayer.h"
 
 #include "core/util/Errors.h"
+#include "kernels/model/Fp8LinearLayer.h"
 #include "kernels/runtime/Gemm.h"
 
 namespace bertbench::cuda {
@@ -72,11 +73,16 @@ private:
 } // namespace
 
 std::unique_ptr<LinearLayer> makeLinearLayer(const LinearSpec& spec, DType dtype, Gemm& gemm,
-                                             const KernelOptions& /*options*/) {
+                                             const KernelOptions& options) {
     if (spec.in <= 0 || spec.out <= 0)
         throw BackendError("linear layer of shape " + std::to_string(spec.in) + " -> " + std::to_string(spec.out));
     if (spec.epilogue == LinearEpilogue::GatedActivation && spec.activation == ops::Activation::None)
         throw BackendError("a gated linear layer needs an activation");
+    if (dtype == DType::Float8) {
+        // e4m3 into cuBLASLt's fp8 matmul (Fp8LinearLayer.h); a shape it does not take runs in fp16.
+        if (fp8ShapeSupported(spec)) return std::make_unique<Fp8Linear>(spec, gemm, gemm.context(), options);
+        dtype = DType::Float16;
+    }
     return std::make_unique<CublasLtLinear>(spec, dtype, gemm);
 }
 

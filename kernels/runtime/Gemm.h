@@ -70,6 +70,7 @@ public:
     void setAutotune(bool on) { autotune_ = on; }
     bool autotune() const { return autotune_; }
     cudaStream_t stream() const { return context_.stream(); }
+    CudaContext& context() const { return context_; }
     // How many GEMM shapes have an algorithm chosen by timing (kept for the model's life).
     int tunedShapes() const { return int(tuned_.size()); }
 

@@ -2,6 +2,7 @@
 // single kernel. One device and one random stream for all, so a seed reproduces the whole list.
 #include "kernels/verify/KernelChecks.h"
 
+#include "kernels/verify/Fp8Checks.h"
 #include "kernels/verify/KernelCheckFamilies.h"
 
 namespace bertbench::cuda {
@@ -17,6 +18,7 @@ std::vector<KernelCheck> runKernelChecks(uint64_t seed) {
         addAttentionChecks(dev, rng, dtype, list);   // the fused-attention strategies in fp16/bf16
         addModernBertChecks(dev, rng, dtype, list);
     }
+    addFp8Checks(dev, rng, list);   // the quantize kernels; the fp8 linear layer on sm_89+
     addAllocatorChecks(dev, list);
     for (DType dtype : {DType::Float32, DType::BFloat16}) addPackedEncoderChecks(dev, seed + 5, dtype, list);
     return list.take();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,7 @@ struct VerifyRow {
     double tolerance = 0;
     bool pass = false;             // this case alone within tolerance
     std::string failure;           // exception text when the backend threw
+    int64_t decisions = 0, agreed = 0;   // task-level agreement with the reference (TaskAgreement.h)
 };
 
 // One task × backend × dtype over all cases. The verdict uses the relative L2 error pooled over
@@ -80,6 +82,9 @@ struct VerifySummary {
     double tolerance = 0;
     bool pass = false;
     std::string failure;
+    // Task-level agreement with the reference over the cases, %; NaN for encoder. Reported, not a
+    // verdict: random-weight presets give small logit margins (docs/PERFORMANCE.md, fp8).
+    double agreementPct = std::numeric_limits<double>::quiet_NaN();
 };
 std::vector<VerifySummary> summarizeVerify(const std::vector<VerifyRow>& rows);
 

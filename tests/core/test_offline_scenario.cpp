@@ -158,6 +158,27 @@ private slots:
         QVERIFY(offlineTable(r).find("samples/s") != std::string::npos);
     }
 
+    void aSeparateReferenceJudgesEveryBackend() {
+        BackendRegistry registry;
+        registerCpuBackends(registry);
+        OfflineSpec spec;
+        spec.model = "tiny";
+        spec.task = Task::Classification;
+        spec.dtype = DType::Float32;
+        spec.maxLength = 32;
+        spec.samples = 16;
+        spec.batchSizes = {8};
+        spec.passes = 1;
+        spec.warmupPasses = 0;
+        spec.agreementSamples = 16;
+        spec.agreementBatch = 8;
+        spec.backends = {"cpu:sdpa"};
+        spec.reference = "cpu:eager";
+        const OfflineResult r = runOffline(spec, {5, 9, 31, 12}, registry, tinyWeights);
+        QCOMPARE(r.backends[0].agreementPct, 100.0);
+        QCOMPARE(r.backends[0].agreementDecisions, int64_t(16));
+    }
+
     void fp8IsRefusedWithItsReasonOnCpuBackends() {
         BackendRegistry registry;
         registerCpuBackends(registry);

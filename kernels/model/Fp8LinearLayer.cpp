@@ -1,0 +1,214 @@
+#include "kernels/model/Fp8LinearLayer.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <tuple>
+
+#include <cublasLt.h>
+
+#include "core/util/Errors.h"
+#include "kernels/ops/Fp8Ops.h"
+#include "kernels/ops/Ops.h"
+#include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/Gemm.h"
+
+namespace bertbench::cuda {
+
+namespace {
+
+bool capturing(cudaStream_t stream) {
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    BB_CUDA_CHECK(cudaStreamIsCapturing(stream, &status));
+    return status != cudaStreamCaptureStatusNone;
+}
+
+void check(cublasStatus_t s, const char* what) {
+    if (s != CUBLAS_STATUS_SUCCESS)
+        throw BackendError(std::string("fp8 linear layer: ") + what + " failed (cuBLAS status " + std::to_string(int(s)) + ")");
+}
+
+constexpr int kWeightAmax = 0, kWeightScale = 1, kInputAmax = 2, kInputScale = 3;
+
+} // namespace
+
+bool fp8ShapeSupported(const LinearSpec& spec) {
+    const int gemmOut = spec.epilogue == LinearEpilogue::GatedActivation ? 2 * spec.out : spec.out;
+    return spec.in % 16 == 0 && gemmOut % 16 == 0;
+}
+
+// One cuBLASLt plan per (rows, output columns, residual, GELU): descriptors and the heuristic's
+// first algorithm (no autotuning: the fp8 path's choice is cuBLASLt's own).
+struct Fp8Linear::Plan {
+    cublasLtMatmulDesc_t op = nullptr;
+    cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
+    cublasLtMatmulAlgo_t algo{};
+    ~Plan() {
+        if (a) cublasLtMatrixLayoutDestroy(a);
+        if (b) cublasLtMatrixLayoutDestroy(b);
+        if (c) cublasLtMatrixLayoutDestroy(c);
+        if (d) cublasLtMatrixLayoutDestroy(d);
+        if (op) cublasLtMatmulDescDestroy(op);
+    }
+};
+
+Fp8Linear::Fp8Linear(const LinearSpec& spec, Gemm& gemm, CudaContext& context, const KernelOptions& options)
+    : spec_(spec), gemm_(gemm), context_(context),
+      fp16_(makeLinearLayer(spec, DType::Float16, gemm, options)) {
+    if (!fp8ShapeSupported(spec)) throw BackendError("fp8 linear layer of a shape cuBLASLt's fp8 matmul does not take");
+    const char* fast = std::getenv("BERTBENCH_FP8_FAST_ACCUM");
+    fastAccum_ = fast && std::string(fast) == "1";
+}
+
+Fp8Linear::~Fp8Linear() {
+    for (auto& [key, plan] : plans_) delete plan;
+}
+
+std::string Fp8Linear::path() const {
+    std::string epilogue;
+    switch (spec_.epilogue) {
+    case LinearEpilogue::Bias: epilogue = spec_.hasBias ? "bias epilogue" : "no epilogue"; break;
+    case LinearEpilogue::Activation:
+        epilogue = spec_.activation == ops::Activation::Gelu ? "GELU_BIAS epilogue (tanh GELU)"
+                                                              : "bias epilogue, then the activation kernel";
+        break;
+    case LinearEpilogue::GatedActivation: epilogue = "bias epilogue, then the gated activation kernel"; break;
+    case LinearEpilogue::Residual: epilogue = "bias + residual (beta = 1)"; break;
+    }
+    return std::string("cublasLt fp8 e4m3 (per-tensor scales: weights at load, inputs static from calibration), ") +
+           (fastAccum_ ? "fast accumulate" : "fp32 accumulate") + ", fp16 out, " + epilogue;
+}
+
+void Fp8Linear::setCalibrating(bool on) {
+    if (on == calibrating_) return;
+    calibrating_ = on;
+    if (on) return;
+    // Fix the input scales: scale = amax / 448, on the device (read by the quantize kernel).
+    for (auto& [weight, s] : slots_) {
+        const float scale = std::max(s.inputAmax, 1e-12f) / ops::kE4m3Max;
+        BB_CUDA_CHECK(cudaMemcpyAsync(s.scales.as<float>() + kInputScale, &scale, sizeof scale, cudaMemcpyHostToDevice,
+                                      context_.stream()));
+    }
+    context_.synchronize();
+    calibrated_ = !slots_.empty();
+}
+
+void Fp8Linear::reserve(int64_t rows) {
+    if (rows <= inputRows_) return;
+    input8_ = DeviceBuffer(context_.allocator(), size_t(rows) * size_t(spec_.in), "fp8 linear input [rows, in] e4m3");
+    inputRows_ = rows;
+}
+
+Fp8Linear::Slot& Fp8Linear::slotOf(const void* weight) {
+    auto it = slots_.find(weight);
+    if (it != slots_.end()) return it->second;
+    if (!calibrating_)
+        throw BackendError("fp8 linear layer: a weight not seen by the calibration forward (load calibrates every layer)");
+    Slot& s = slots_[weight];
+    s.scales = DeviceBuffer(context_.allocator(), 4 * sizeof(float), "fp8 scales");
+    quantizeWeight(s, weight);
+    return s;
+}
+
+void Fp8Linear::quantizeWeight(Slot& s, const void* weight) {
+    const int outRows = spec_.epilogue == LinearEpilogue::GatedActivation ? 2 * spec_.out : spec_.out;
+    s.weight8 = DeviceBuffer(context_.allocator(), size_t(outRows) * size_t(spec_.in), "fp8 weight [out, in] e4m3");
+    float* scales = s.scales.as<float>();
+    ops::absMax(DType::Float16, weight, outRows, spec_.in, spec_.in, scales + kWeightAmax, context_.stream());
+    ops::scaleFromAmax(scales + kWeightAmax, scales + kWeightScale, context_.stream());
+    ops::quantizeE4m3(DType::Float16, s.weight8.get(), weight, outRows, spec_.in, spec_.in, scales + kWeightScale,
+                      context_.stream());
+}
+
+void Fp8Linear::run(const LinearArgs& a) {
+    Slot& s = slotOf(a.weight);
+    if (calibrating_) {
+        float* amax = s.scales.as<float>() + kInputAmax;
+        ops::absMax(DType::Float16, a.x, a.rows, spec_.in, a.ldx == 0 ? spec_.in : a.ldx, amax, context_.stream());
+        float seen = 0;
+        BB_CUDA_CHECK(cudaMemcpyAsync(&seen, amax, sizeof seen, cudaMemcpyDeviceToHost, context_.stream()));
+        context_.synchronize();
+        s.inputAmax = std::max(s.inputAmax, seen);
+        fp16_->run(a);
+        return;
+    }
+    if (a.rows > inputRows_) {
+        if (capturing(context_.stream()))
+            throw BackendError("fp8 linear layer: input buffer not reserved before a CUDA graph capture");
+        reserve(a.rows);
+    }
+    ops::quantizeE4m3(DType::Float16, input8_.get(), a.x, a.rows, spec_.in, a.ldx == 0 ? spec_.in : a.ldx,
+                      s.scales.as<float>() + kInputScale, context_.stream());
+    switch (spec_.epilogue) {
+    case LinearEpilogue::Bias: matmul(a, s, a.y, spec_.out, false, false); break;
+    case LinearEpilogue::Activation:
+        if (spec_.activation == ops::Activation::Gelu) {
+            matmul(a, s, a.y, spec_.out, false, true);
+        } else {
+            matmul(a, s, a.y, spec_.out, false, false);
+            ops::biasActivation(DType::Float16, a.y, a.y, nullptr, a.rows, spec_.out, spec_.out, spec_.activation,
+                                context_.stream());
+        }
+        break;
+    case LinearEpilogue::GatedActivation:
+        matmul(a, s, a.scratch, 2 * spec_.out, false, false);
+        ops::gatedActivation(DType::Float16, a.y, a.scratch, a.rows, spec_.out, spec_.activation, context_.stream());
+        break;
+    case LinearEpilogue::Residual: matmul(a, s, a.y, spec_.out, true, false); break;
+    }
+}
+
+// Yᵀ(out × rows) = op_T(W8) · X8ᵀ in cuBLAS's column-major terms: A = W8 [in × out] column-major
+// transposed, B = X8 [in × rows] column-major, C/D fp16 [out × rows]. The scales multiply inside:
+// D = alpha · (scaleA · A) · (scaleB · B) + beta · C.
+void Fp8Linear::matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu) {
+    const bool bias = a.bias != nullptr;
+    const auto key = std::make_tuple(a.rows, outCols, residual, gelu);
+    Plan*& p = plans_[key];
+    const float* scales = s.scales.as<float>();
+    const void* scaleA = scales + kWeightScale;
+    const void* scaleB = scales + kInputScale;
+    if (!p) {
+        std::unique_ptr<Plan> plan = std::make_unique<Plan>();
+        check(cublasLtMatmulDescCreate(&plan->op, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
+        const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
+        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA);
+        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB);
+        const int8_t fast = fastAccum_ ? 1 : 0;
+        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast);
+        const cublasLtEpilogue_t epilogue = gelu ? (bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU)
+                                                 : (bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
+        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue);
+        const cudaDataType_t biasType = CUDA_R_16F;
+        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType);
+        check(cublasLtMatrixLayoutCreate(&plan->a, CUDA_R_8F_E4M3, spec_.in, outCols, spec_.in), "layout A");
+        check(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, spec_.in, a.rows, spec_.in), "layout B");
+        check(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, outCols, a.rows, outCols), "layout C");
+        check(cublasLtMatrixLayoutCreate(&plan->d, CUDA_R_16F, outCols, a.rows, outCols), "layout D");
+        cublasLtMatmulPreference_t pref = nullptr;
+        check(cublasLtMatmulPreferenceCreate(&pref), "cublasLtMatmulPreferenceCreate");
+        const size_t workspace = context_.workspaceBytes();
+        cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace, sizeof workspace);
+        cublasLtMatmulHeuristicResult_t result{};
+        int returned = 0;
+        const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), plan->op, plan->a, plan->b, plan->c,
+                                                                 plan->d, pref, 1, &result, &returned);
+        cublasLtMatmulPreferenceDestroy(pref);
+        if (st != CUBLAS_STATUS_SUCCESS || returned == 0)
+            throw BackendError("fp8 linear layer: cuBLASLt offers no fp8 algorithm for " + std::to_string(a.rows) + " x " +
+                               std::to_string(spec_.in) + " -> " + std::to_string(outCols) +
+                               " (fp8 needs compute capability 8.9+)");
+        plan->algo = result.algo;
+        p = plan.release();
+    }
+    // Per call: the scales of this weight, the bias pointer (the plan is shared by the layers).
+    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scaleA, sizeof scaleA);
+    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scaleB, sizeof scaleB);
+    if (bias) cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &a.bias, sizeof a.bias);
+    const float alpha = 1.f, beta = residual ? 1.f : 0.f;
+    const void* c = residual ? a.residual : y;
+    check(cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, input8_.get(), p->b, &beta, c, p->c, y,
+                         p->d, &p->algo, context_.workspace(), context_.workspaceBytes(), context_.stream()),
+          "cublasLtMatmul");
+}
+
+} // namespace bertbench::cuda

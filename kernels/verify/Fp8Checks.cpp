@@ -1,0 +1,166 @@
+#include "kernels/verify/Fp8Checks.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "kernels/model/Fp8LinearLayer.h"
+#include "kernels/ops/Fp8Ops.h"
+#include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/Fp8Host.h"
+#include "kernels/runtime/Gemm.h"
+#include "kernels/runtime/HostConvert.h"
+#include "kernels/runtime/KernelOptions.h"
+
+namespace bertbench::cuda {
+
+namespace {
+
+// Values spanning e4m3 after scaling by `scale`: normals, subnormals, exact ties, beyond 448.
+std::vector<float> spreadValues(Rng& rng, size_t n, float scale) {
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; ++i) {
+        const double kind = rng.uniform();
+        double x;
+        if (kind < 0.6) x = 40 * rng.normal();                               // the bulk
+        else if (kind < 0.75) x = 0.01 * rng.normal();                       // subnormals
+        else if (kind < 0.9) x = (rng.uniform() < 0.5 ? -1 : 1) * (500 + 1000 * rng.uniform());   // saturate
+        else {   // a tie: halfway between two neighbouring e4m3 values
+            const uint8_t b = uint8_t(rng.uniform() * 0x7D);
+            x = 0.5 * (double(e4m3ToFloat(b)) + double(e4m3ToFloat(uint8_t(b + 1))));
+        }
+        v[i] = float(x) * scale;
+    }
+    return v;
+}
+
+std::vector<uint8_t> downloadBytes(CheckDevice& dev, const DeviceBuffer& b, size_t n) {
+    dev.context().synchronize();
+    std::vector<uint8_t> out(n);
+    BB_CUDA_CHECK(cudaMemcpy(out.data(), b.get(), n, cudaMemcpyDeviceToHost));
+    return out;
+}
+
+KernelCheck exactCheck(const std::string& name, DType dtype, const std::vector<uint8_t>& got, const std::vector<uint8_t>& want) {
+    KernelCheck c;
+    c.name = name;
+    c.dtype = dtype;
+    size_t wrong = 0, first = want.size();
+    for (size_t i = 0; i < want.size(); ++i)
+        if (got[i] != want[i]) {
+            if (first == want.size()) first = i;
+            ++wrong;
+        }
+    c.relL2 = want.empty() ? 0 : double(wrong) / double(want.size());
+    c.tolerance = 0;
+    c.pass = wrong == 0;
+    if (!c.pass) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%zu of %zu bytes differ; first at %zu: got 0x%02x, want 0x%02x", wrong,
+                      want.size(), first, got[first], want[first]);
+        c.failure = buf;
+    }
+    return c;
+}
+
+KernelCheck checkQuantize(CheckDevice& dev, Rng& rng, DType dtype, int rows, int cols) {
+    const float scale = 0.37f;
+    std::vector<float> x = spreadValues(rng, size_t(rows) * cols, scale);
+    if (dtype != DType::Float32) {   // what the device sees: the values rounded to the dtype
+        std::vector<uint16_t> bits(x.size());
+        convertFromFloat(dtype, x.data(), x.size(), bits.data());
+        convertToFloat(dtype, bits.data(), x.size(), x.data());
+    }
+    auto dX = dev.upload(x, dtype);
+    auto dScale = dev.upload({scale}, DType::Float32);
+    DeviceBuffer q(dev.allocator(), x.size(), "fp8 check output");
+    ops::fillBytes(q.get(), 0x7f, x.size(), dev.context().stream());   // NaN in e4m3: unwritten bytes fail
+    ops::quantizeE4m3(dtype, q.get(), dX.get(), rows, cols, cols, dScale.as<float>(), dev.context().stream());
+    return exactCheck("fp8 quantize e4m3 " + std::to_string(rows) + "x" + std::to_string(cols), dtype,
+                      downloadBytes(dev, q, x.size()), quantizeE4m3Reference(x, scale));
+}
+
+KernelCheck checkAbsMax(CheckDevice& dev, Rng& rng, DType dtype, int rows, int cols, int ld) {
+    std::vector<float> x = randomValues(rng, size_t(rows) * ld, 0, 3, dtype);
+    std::vector<float> real;   // the [rows, cols] part the call reads
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) real.push_back(x[size_t(r) * ld + c]);
+    x[size_t(ld - 1)] = 1e4f;   // outside the columns read when ld > cols: must not count
+    if (ld == cols) real[size_t(cols - 1)] = 1e4f;
+    auto dX = dev.upload(x, dtype);
+    auto amax = dev.poisoned(1, DType::Float32);
+    ops::absMax(dtype, dX.get(), rows, cols, ld, amax.as<float>(), dev.context().stream());
+    return compare("fp8 absmax " + std::to_string(rows) + "x" + std::to_string(cols) + " ld " + std::to_string(ld),
+                   DType::Float32, dev.download(amax, 1, DType::Float32), {absMaxReference(real)});
+}
+
+double geluTanh(double x) { return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); }
+
+KernelCheck checkFp8Linear(CheckDevice& dev, Rng& rng, LinearEpilogue epilogue, int rows, int in, int out) {
+    const DType h = DType::Float16;
+    auto x = randomValues(rng, size_t(rows) * in, 0, 1, h);
+    auto w = randomValues(rng, size_t(out) * in, 0, 1.0 / std::sqrt(double(in)), h);
+    auto bias = randomValues(rng, size_t(out), 0, 0.5, h);
+    auto residual = randomValues(rng, size_t(rows) * out, 0.5, 1, h);
+    auto dX = dev.upload(x, h), dW = dev.upload(w, h), dB = dev.upload(bias, h), dR = dev.upload(residual, h);
+    dev.context().ensureWorkspace();
+    Gemm gemm(dev.context(), false);
+    const ops::Activation act = epilogue == LinearEpilogue::Activation ? ops::Activation::Gelu : ops::Activation::None;
+    Fp8Linear layer(LinearSpec{in, out, epilogue, act}, gemm, dev.context(), KernelOptions::fromEnvironment());
+    const size_t count = size_t(rows) * out;
+    auto y = dev.poisoned(count, h);
+    LinearArgs a;
+    a.y = y.get();
+    a.x = dX.get();
+    a.weight = dW.get();
+    a.bias = dB.get();
+    a.residual = dR.get();
+    a.rows = rows;
+    layer.setCalibrating(true);
+    layer.run(a);   // calibration: quantizes the weight, records the input's amax, computes in fp16
+    layer.setCalibrating(false);
+    ops::fillBytes(y.get(), 0xff, count * 2, dev.context().stream());
+    layer.run(a);
+    const float wScale = std::max(absMaxReference(w), 1e-12f) / ops::kE4m3Max;
+    const float xScale = std::max(absMaxReference(x), 1e-12f) / ops::kE4m3Max;
+    const std::vector<uint8_t> w8 = quantizeE4m3Reference(w, wScale), x8 = quantizeE4m3Reference(x, xScale);
+    std::vector<float> want(count);
+    for (int r = 0; r < rows; ++r)
+        for (int o = 0; o < out; ++o) {
+            double acc = 0;
+            for (int k = 0; k < in; ++k)
+                acc += double(e4m3ToFloat(x8[size_t(r) * in + k])) * double(e4m3ToFloat(w8[size_t(o) * in + k]));
+            acc = acc * double(xScale) * double(wScale) + bias[size_t(o)];
+            if (epilogue == LinearEpilogue::Activation) acc = geluTanh(acc);
+            if (epilogue == LinearEpilogue::Residual) acc += residual[size_t(r) * out + o];
+            want[size_t(r) * out + o] = float(acc);
+        }
+    const std::string what = epilogue == LinearEpilogue::Bias         ? "fp8 linear+bias "
+                             : epilogue == LinearEpilogue::Activation ? "fp8 linear+bias+gelu(tanh) "
+                                                                      : "fp8 linear+bias+residual ";
+    KernelCheck c = compare(what + std::to_string(rows) + "x" + std::to_string(in) + "x" + std::to_string(out), h,
+                            dev.download(y, count, h), want);
+    c.dtype = DType::Float8;
+    return c;
+}
+
+} // namespace
+
+void addFp8Checks(CheckDevice& dev, Rng& rng, CheckList& list) {
+    for (DType dtype : {DType::Float32, DType::Float16}) {
+        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 37, 768); });
+        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 3, 40); });
+        list.run("fp8 absmax", dtype, [&] { return checkAbsMax(dev, rng, dtype, 129, 768, 768); });
+        list.run("fp8 absmax", dtype, [&] { return checkAbsMax(dev, rng, dtype, 7, 64, 192); });
+    }
+    const cudaDeviceProp& p = dev.context().properties();
+    if (p.major * 10 + p.minor < 89) return;   // no fp8 tensor cores: the backends do not offer fp8 here
+    using E = LinearEpilogue;
+    list.run("fp8 linear", DType::Float8, [&] { return checkFp8Linear(dev, rng, E::Bias, 37, 768, 2304); });
+    list.run("fp8 linear", DType::Float8, [&] { return checkFp8Linear(dev, rng, E::Activation, 37, 768, 3072); });
+    list.run("fp8 linear", DType::Float8, [&] { return checkFp8Linear(dev, rng, E::Residual, 37, 3072, 768); });
+    list.run("fp8 linear", DType::Float8, [&] { return checkFp8Linear(dev, rng, E::Residual, 256, 1024, 1024); });
+}
+
+} // namespace bertbench::cuda
