@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QStringList>
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include "core/backend/DTypeSupport.h"
 #include "core/model/ModelConfig.h"
@@ -20,14 +22,14 @@ QString tr(const char* text) { return QCoreApplication::translate("SweepPanel", 
 
 namespace {
 
-// The longest sequence one model takes, or 0 with `issue` saying why it cannot be read.
-int sequenceLimitOf(const QString& model, QString& issue) {
+// One model's config, or nullopt with `issue` saying why it cannot be read.
+std::optional<ModelConfig> configOf(const QString& model, QString& issue) {
     const std::string name = model.toStdString();
     try {
         if (model.isEmpty()) issue = tr("choose a preset or a checkpoint folder");
         else if (isPreset(name)) return presetConfig(name);
         else if (QFileInfo(model).isDir())
-            return loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString()).maxSequenceLength();
+            return loadHfConfig(QDir(model).filePath(QStringLiteral("config.json")).toStdString());
         else {
             QStringList presets;
             for (const std::string& p : presetNames()) presets << qstr(p);
@@ -36,7 +38,7 @@ int sequenceLimitOf(const QString& model, QString& issue) {
     } catch (const std::exception& e) {
         issue = qstr(e.what());
     }
-    return 0;
+    return std::nullopt;
 }
 
 } // namespace
@@ -56,11 +58,18 @@ int ModelLimits::maxPositions(const QString& model, QString* problem) {
     // Several models: the sequence axis must fit the shortest.
     int positions = 0;
     QStringList issues;
+    configs_.clear();
     for (const std::string& name : parseModelList(model)) {
         QString issue;
-        const int limit = sequenceLimitOf(qstr(name), issue);
-        if (!issue.isEmpty()) issues << issue;
-        else positions = positions == 0 ? limit : std::min(positions, limit);
+        const std::optional<ModelConfig> config = configOf(qstr(name), issue);
+        if (!config) {
+            issues << issue;
+            continue;
+        }
+        const int limit = config->maxSequenceLength();
+        positions = positions == 0 ? limit : std::min(positions, limit);
+        configs_.push_back(*config);
+        configs_.back().name = name;   // as the field names it (a folder's config says config.json)
     }
     const QString issue = issues.join(QLatin1Char('\n'));
     model_ = model;
@@ -95,6 +104,22 @@ void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry
     };
     checkDtype(s.baseline, QStringLiteral("baseline"));
     for (const std::string& c : s.candidates) checkDtype(c, QStringLiteral("candidates"));
+    // What a backend says it cannot run of these models (an architecture, a head dim, a head or
+    // an attention the installed transformers lacks), as the CLI refuses it before measuring.
+    const auto checkModels = [&](const std::string& name, const QString& key) {
+        const BackendInfo* info = registry.find(name);
+        if (!info || !info->unavailableFor || problems.contains(key)) return;
+        QStringList lines;
+        for (const ModelConfig& model : models)
+            for (Task task : s.tasks)
+                if (const std::string why = info->unavailableFor(model, task); !why.empty())
+                    lines << tr("%1 cannot run %2 for %3: %4")
+                                 .arg(qstr(name), qstr(modelLabel(model.name)), qstr(toString(task)), qstr(why));
+        if (lines.size() > 3) lines = lines.mid(0, 3) << tr("… and %1 more").arg(lines.size() - 3);
+        if (!lines.isEmpty()) problems[key] = lines.join(QLatin1Char('\n'));
+    };
+    checkModels(s.baseline, QStringLiteral("baseline"));
+    for (const std::string& c : s.candidates) checkModels(c, QStringLiteral("candidates"));
 }
 
 QString sweepSizeText(const SweepSpec& s) {
