@@ -176,14 +176,14 @@ private slots:
         });
         SweepSpec spec = smallSpec();
         spec.models = {"small", "large"};
-        spec.tasks = {Task::Encoder, Task::Classification};
+        spec.tasks = {Task::Encoder, Task::Mlm};
         Recorder rec;
         const Run run = runner.run(spec, rec, cancel);
         QCOMPARE(loads, (std::vector<std::string>{"small", "large"}));
         QCOMPARE(int(run.rows.size()), 32);   // 2 models × 2 tasks × 8 cells
         for (size_t i = 0; i < run.rows.size(); ++i) {
             QCOMPARE(run.rows[i].cell.model, std::string(i < 16 ? "small" : "large"));
-            QCOMPARE(toString(run.rows[i].status), std::string("ok"));
+            QVERIFY2(run.rows[i].status == RowStatus::Ok, run.rows[i].message.c_str());
         }
         // Each model's baseline ran on that model's batch: token ids within its vocabulary.
         for (size_t i = 0; i < log.prepared.size(); ++i) {
