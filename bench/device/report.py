@@ -314,6 +314,10 @@ def report(dirs, after=None, before="before", variants=None):
     if family:
         with open(family) as f:
             out += ["", f.read().rstrip()]
+    noise = find(dirs, "noise_table.md")   # the noise step's table, last of all (bench/noise/steps.sh)
+    if noise:
+        with open(noise) as f:
+            out += ["", f.read().rstrip()]
     return "\n".join(out), verdicts
 
 

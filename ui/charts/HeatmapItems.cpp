@@ -50,6 +50,17 @@ void paintSwatch(QPainter* p, const QRectF& r, const StateLook& look) {
     if (look.overlay != Qt::NoBrush) p->fillRect(r, QBrush(look.overlayColor, look.overlay));
 }
 
+// A cell whose interval holds the neutral value ("same"): neutral grey, hatched, so it never reads
+// as an effect; its value is still written over it.
+const QColor kUncertainFill(0xee, 0xee, 0xee);
+const QColor kUncertainHatch(0xbb, 0xbb, 0xbb);
+const QColor kUncertainText(0x50, 0x50, 0x50);
+
+void paintUncertain(QPainter* p, const QRectF& r) {
+    p->fillRect(r, kUncertainFill);
+    p->fillRect(r, QBrush(kUncertainHatch, Qt::BDiagPattern));
+}
+
 // A dark triangle in the top-right corner: the flag (a throttled clock) without hiding the value.
 void paintFlag(QPainter* p, const QRectF& r) {
     const double s = std::clamp(std::min(r.width(), r.height()) * 0.28, 6.0, 14.0);
@@ -117,7 +128,10 @@ void HeatmapCellsItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidg
             const QRectF r(rect_.left() + x * cw, rect_.bottom() - (y + 1) * ch, cw, ch);
             const QRectF inner = r.adjusted(0.5, 0.5, -0.5, -0.5);
             QColor text;
-            if (c.state == CellState::Ok) {
+            if (c.state == CellState::Ok && c.uncertain) {
+                paintUncertain(p, inner);
+                text = kUncertainText;
+            } else if (c.state == CellState::Ok) {
                 const QColor fill = scale_.color(c.value);
                 p->fillRect(inner, fill);
                 text = DivergingScale::textColorOn(fill);
@@ -209,9 +223,12 @@ void ColorLegendItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidge
         if (std::any_of(grid_->cells.begin(), grid_->cells.end(), [s](const HeatmapCell& c) { return c.state == s; }))
             states.push_back(s);
     const bool flags = std::any_of(grid_->cells.begin(), grid_->cells.end(), [](const HeatmapCell& c) { return c.flagged; });
+    const bool uncertain = std::any_of(grid_->cells.begin(), grid_->cells.end(),
+                                       [](const HeatmapCell& c) { return c.state == CellState::Ok && c.uncertain; });
+    const int uncertainLines = uncertain ? std::max<int>(1, int(grid_->uncertainLabel.size())) : 0;
 
     const double x = plot_.right() + 14, barW = 14;
-    const double swatchRows = (states.size() + (flags ? 1 : 0)) * (line + 2);
+    const double swatchRows = (states.size() + (flags ? 1 : 0)) * (line + 2) + uncertainLines * line + (uncertain ? 2 : 0);
     double top = plot_.top() + line + 2;
     double bottom = plot_.bottom() - (swatchRows > 0 ? swatchRows + 6 : 0);
     if (bottom - top < 30) bottom = top + 30;   // a small chart: the states may overlap less
@@ -241,6 +258,18 @@ void ColorLegendItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidge
     }
 
     double y = bottom + 8;
+    if (uncertain) {
+        const QRectF sw(x, y + 1, barW, line - 2);
+        paintUncertain(p, sw);
+        p->setPen(QPen(QColor(0x90, 0x90, 0x90), 0.8));
+        p->drawRect(sw);
+        p->setPen(QColor(0x30, 0x30, 0x30));
+        for (const QString& text : grid_->uncertainLabel) {
+            p->drawText(QRectF(x + barW + 6, y, labelW, line), Qt::AlignLeft | Qt::AlignVCenter, text);
+            y += line;
+        }
+        y += 2;
+    }
     for (CellState s : states) {
         const StateLook look = lookOf(s);
         const QRectF sw(x, y + 1, barW, line - 2);

@@ -11,6 +11,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QScatterSeries>
 #include <QValueAxis>
 #include <algorithm>
 #include <array>
@@ -27,7 +28,7 @@ public:
 
     int rows() const {
         const LinePanelData& p = chart_->panel();
-        return (p.candidateNames.size() > 1 || hasBand()) ? 2 : 1;
+        return (p.candidateNames.size() > 1 || hasBand() || hasSame()) ? 2 : 1;
     }
     double height() const { return rows() * kRowHeight + 6; }
     void relayout() {
@@ -43,6 +44,7 @@ public:
         QPen pen;
         QBrush band;
         QString text;
+        bool hollow = false;   // a hollow marker: a speedup whose 95 % interval holds 0
     };
     static constexpr double kSample = 26, kGap = 5, kSpacing = 14;
 
@@ -60,6 +62,8 @@ public:
             for (int i = 0; i < panel.candidateNames.size(); ++i)
                 styles.push_back({QPen(QColor(0x30, 0x30, 0x30), 2, LineChart::candidateStyle(i)), {}, panel.candidateNames[i]});
             if (hasBand()) styles.push_back({Qt::NoPen, QColor(0x60, 0x60, 0x60, 60), QStringLiteral("p10–p90")});
+            if (hasSame())
+                styles.push_back({QPen(QColor(0x30, 0x30, 0x30), 1.5), {}, QStringLiteral("same (95% CI ∋ 0)"), true});
             rows.push_back(styles);
         }
         std::vector<Entry> pads;
@@ -104,7 +108,13 @@ public:
             }
             for (const Entry& e : rows[r]) {
                 const double mid = y + kRowHeight / 2;
-                if (e.band != QBrush()) {
+                if (e.hollow) {
+                    p->setRenderHint(QPainter::Antialiasing, true);
+                    p->setPen(e.pen);
+                    p->setBrush(Qt::white);
+                    p->drawEllipse(QPointF(x + sample / 2, mid), 4, 4);
+                    p->setBrush(Qt::NoBrush);
+                } else if (e.band != QBrush()) {
                     p->fillRect(QRectF(x, mid - 5, sample, 10), e.band);
                 } else {
                     p->setPen(e.pen);
@@ -126,6 +136,12 @@ private:
         for (const LineSeriesData& s : chart_->panel().series)
             for (const LinePoint& pt : s.points)
                 if (pt.hasBand) return true;
+        return false;
+    }
+    bool hasSame() const {
+        for (const LineSeriesData& s : chart_->panel().series)
+            for (const LinePoint& pt : s.points)
+                if (pt.same) return true;
         return false;
     }
 
@@ -257,10 +273,28 @@ void LineChart::setPanel(const LinePanelData& panel) {
                                .arg(best->x)
                                .arg(best->y, 0, 'f', 1)
                                .arg(unit);
+            if (best->ci.valid())
+                text += QStringLiteral("<br>95% interval %1 … %2%3%4")
+                            .arg(best->ci.lo, 0, 'f', 1)
+                            .arg(best->ci.hi, 0, 'f', 1)
+                            .arg(unit, best->same ? QStringLiteral(": <b>same</b> (holds 0)") : QString());
             if (best->hasBand) text += QStringLiteral("<br>p10–p90 band %1 … %2").arg(best->low, 0, 'f', 1).arg(best->high, 0, 'f', 1);
             QToolTip::showText(QCursor::pos(), text);
         });
         attach(line);
+        // Points whose speedup's 95 % interval holds 0: hollow markers over the line's own.
+        if (std::any_of(s.points.begin(), s.points.end(), [](const LinePoint& p) { return p.same; })) {
+            auto* same = new QScatterSeries(this);
+            same->setName(s.name + QStringLiteral(" same"));
+            same->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+            same->setMarkerSize(8);
+            same->setColor(Qt::white);
+            same->setBorderColor(padColor(s.padIndex, panel.padCount));
+            for (const LinePoint& p : s.points)
+                if (p.same) same->append(p.x, p.y);
+            attach(same);
+            hideMarker(same);
+        }
     }
 }
 

@@ -16,6 +16,21 @@ QString cellName(const CellComparison& c) {
 
 QString ratioText(double r) { return formatCellValue(r, ValueKind::Ratio); }
 
+// "B faster: latency ratio 95 % interval 0.81× … 0.86×; speedup delta −1.2 … +3.4 points".
+QString intervalsText(const CellComparison& c) {
+    if (!c.latencyRatioCi.valid()) return QStringLiteral("no 95 % intervals: a side recorded no per-forward samples");
+    const QString word = c.verdict == Verdict::Faster   ? QStringLiteral("B faster")
+                         : c.verdict == Verdict::Slower ? QStringLiteral("B slower")
+                                                        : QStringLiteral("same");
+    QString text = QStringLiteral("<b>%1</b>: latency ratio's 95 % interval %2 … %3")
+                       .arg(word, ratioText(c.latencyRatioCi.lo), ratioText(c.latencyRatioCi.hi));
+    if (c.speedupDeltaCi.valid())
+        text += QStringLiteral("; speedup delta's %1 … %2 points")
+                    .arg(formatCellValue(c.speedupDeltaCi.lo, ValueKind::PercentPoints),
+                         formatCellValue(c.speedupDeltaCi.hi, ValueKind::PercentPoints));
+    return text;
+}
+
 QString cellTooltip(const CellComparison& c) {
     return QStringLiteral("<b>%1</b><br>latency ratio B/A %2 · speedup delta %3 points · energy ratio B/A %4"
                           "<br><br><u>A</u><br>%5<br><br><u>B</u><br>%6")
@@ -53,6 +68,11 @@ std::vector<CellComparison> compareCells(const CompareSide& a, const CompareSide
         const Energy& eb = rb->candidate.energy;
         if (ea.available && eb.available && ea.joulesPerForward > 0 && eb.joulesPerForward > 0)
             c.energyRatio = eb.joulesPerForward / ea.joulesPerForward;
+        c.latencyRatioCi = ratioInterval(rb->candidate.samplesMs, ra.candidate.samplesMs);
+        if (c.latencyRatioCi.valid() && c.latencyRatioCi.lo > 0)   // B's speedup over A: (t_A / t_B − 1)·100
+            c.verdict = verdictOfPercent({(1 / c.latencyRatioCi.hi - 1) * 100, (1 / c.latencyRatioCi.lo - 1) * 100});
+        c.speedupDeltaCi = speedupDeltaInterval(ra.baseline.samplesMs, ra.candidate.samplesMs, rb->baseline.samplesMs,
+                                                rb->candidate.samplesMs);
         const auto key = std::make_tuple(c.batchSize, c.seqLen, padKey(c.pad));
         if (const auto it = seen.find(key); it != seen.end()) {
             out[it->second] = c;
@@ -69,6 +89,9 @@ ComparisonSummary summarize(const std::vector<CellComparison>& cells) {
     double logSum = 0, deltaSum = 0, energyLogSum = 0;
     for (const CellComparison& c : cells) {
         ++s.cells;
+        if (c.verdict == Verdict::Faster) ++s.faster;
+        else if (c.verdict == Verdict::Same) ++s.same;
+        else if (c.verdict == Verdict::Slower) ++s.slower;
         logSum += std::log(c.latencyRatio);
         deltaSum += c.speedupDelta;
         if (std::isfinite(c.energyRatio)) {
@@ -99,6 +122,12 @@ QString summaryText(const ComparisonSummary& s, const CompareSide& a, const Comp
                        .arg(s.cells)
                        .arg(ratioText(r), verdict,
                             formatCellValue(s.meanSpeedupDelta, ValueKind::PercentPoints));
+    if (s.faster + s.same + s.slower > 0)
+        text += QStringLiteral("<br>Per cell (95 % intervals from both runs' samples): B faster in <b>%1</b>, "
+                               "the same in <b>%2</b>, slower in <b>%3</b>.")
+                    .arg(s.faster)
+                    .arg(s.same)
+                    .arg(s.slower);
     text += QStringLiteral("<br>Best cell for B: %1 (%2). Worst: %3 (%4).")
                 .arg(cellName(*s.best), ratioText(s.best->latencyRatio), cellName(*s.worst),
                      ratioText(s.worst->latencyRatio));
@@ -139,6 +168,7 @@ HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAx
         grid.title = QStringLiteral("Latency ratio B / A · seq len %1").arg(seqLen);
         grid.subtitle = QStringLiteral("candidates' median latencies; blue: B is faster");
         grid.kind = ValueKind::Ratio;
+        grid.uncertainLabel = {QStringLiteral("same:"), QStringLiteral("95% CI ∋ 1")};
         grid.unit = QStringLiteral("×");
     }
     shapeGrid(grid, axes);
@@ -158,6 +188,8 @@ HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAx
                                                              : c.energyRatio;
         cell.state = std::isfinite(cell.value) ? CellState::Ok : CellState::NotAvailable;
         cell.flagged = isThrottled(*c.a) || isThrottled(*c.b);
+        cell.uncertain = (metric == CompareMetric::LatencyRatio && c.latencyRatioCi.contains(1)) ||
+                         (metric == CompareMetric::SpeedupDelta && c.speedupDeltaCi.contains(0));
         cell.tooltip = cellTooltip(c);
     }
     return grid;

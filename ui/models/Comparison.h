@@ -4,6 +4,8 @@
 //   latency ratio  = t_B / t_A of the candidates' median latencies (< 1: B is faster)
 //   energy ratio   = J_B / J_A, the candidates' energy per forward (< 1: B uses less), where
 //                    both sides measured energy (NVML); NaN elsewhere
+// Each cell's verdict comes from both runs' stored samples (Uncertainty.h): a cell whose interval
+// holds no change is drawn neutral ("same").
 // Cells match on (batch size, seq len, pad); both sides must be `ok`.
 #include <limits>
 #include <optional>
@@ -31,10 +33,17 @@ struct CellComparison {
     double speedupDelta = 0;   // points
     double latencyRatio = 1;   // t_B / t_A
     double energyRatio = std::numeric_limits<double>::quiet_NaN();   // J_B / J_A
+    // From both runs' per-forward samples (run.json; invalid where a side has none, e.g. CSVs):
+    // the 95 % interval of the latency ratio t_B / t_A and of the speedup delta (points), and
+    // what the ratio's says: Faster = B's candidate is faster, Same = the interval holds 1.
+    Interval latencyRatioCi;
+    Interval speedupDeltaCi;
+    Verdict verdict = Verdict::Unknown;
 };
 
 struct ComparisonSummary {
     int cells = 0;
+    int faster = 0, same = 0, slower = 0;   // cells by verdict (B against A); cells without one count in none
     double geoMeanLatencyRatio = 1;   // exp(mean(log ratio))
     double meanSpeedupDelta = 0;
     int energyCells = 0;              // cells with an energy ratio

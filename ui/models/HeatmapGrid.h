@@ -25,6 +25,9 @@ struct HeatmapCell {
     double value = 0;   // meaningful when state == Ok
     QString tooltip;    // rich text: the full row(s) behind the cell
     bool flagged = false;   // drawn with a corner marker (a throttled GPU clock)
+    // The value's 95 % interval holds the neutral value (verdict "same"): drawn neutral and
+    // hatched instead of in the scale's colour, the value still written.
+    bool uncertain = false;
 };
 
 struct HeatmapGrid {
@@ -38,6 +41,8 @@ struct HeatmapGrid {
     QString unit;          // for the colour legend: "%", "points", "×"
     Palette palette = Palette::RedBlue;
     QString flagLabel = QStringLiteral("throttled");   // the legend's word for flagged cells
+    // The legend's words for uncertain cells, one short line each (the legend is narrow).
+    QStringList uncertainLabel{QStringLiteral("same:"), QStringLiteral("95% CI ∋ 0")};
     std::vector<HeatmapCell> cells;   // row-major: cells[y · columns + x]
 
     int columns() const { return int(xLabels.size()); }

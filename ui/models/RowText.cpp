@@ -88,6 +88,41 @@ QString latencyText(const Measurement& m) {
                                         .arg(m.latency.p90Ms, 0, 'f', m.latency.p90Ms < 10 ? 3 : 2);
 }
 
+namespace {
+QString signedPct(double v) {
+    return (v < 0 ? QString(QChar(0x2212)) : QStringLiteral("+")) + QString::number(std::fabs(v), 'f', 1);
+}
+QString forwardsText(const Measurement& m) {
+    const std::string stop = toString(m.stop);
+    return QString::number(m.latency.samples) + (stop.empty() ? QString() : QStringLiteral(" (%1)").arg(qstr(stop)));
+}
+} // namespace
+
+QString uncertaintyText(const ResultRow& row) {
+    QString html;
+    if (row.speedupCiPct.valid()) {
+        const QString range = QStringLiteral("%1 … %2 %").arg(signedPct(row.speedupCiPct.lo), signedPct(row.speedupCiPct.hi));
+        switch (row.verdict) {
+        case Verdict::Same:
+            html += QStringLiteral("<b>same</b>: the speedup's 95 % interval %1 holds 0").arg(range);
+            break;
+        case Verdict::Faster:
+        case Verdict::Slower:
+            html += QStringLiteral("<b>%1</b>: the speedup's 95 % interval is %2").arg(qstr(toString(row.verdict)), range);
+            break;
+        case Verdict::Unknown: html += QStringLiteral("speedup's 95 % interval %1").arg(range); break;
+        }
+    } else if (row.baseline.stop != StopReason::Unknown) {
+        html += QStringLiteral("no verdict: too few forwards for a 95 % interval");
+    }
+    if (row.baseline.stop != StopReason::Unknown || row.candidate.stop != StopReason::Unknown) {
+        if (!html.isEmpty()) html += QStringLiteral("<br>");
+        html += QStringLiteral("forwards: baseline %1, candidate %2").arg(forwardsText(row.baseline), forwardsText(row.candidate));
+        if (!row.timing.empty()) html += QStringLiteral(" · %1").arg(qstr(row.timing));
+    }
+    return html;
+}
+
 QString rowTooltip(const ResultRow& row) {
     const Cell& c = row.cell;
     QString html;
@@ -110,6 +145,7 @@ QString rowTooltip(const ResultRow& row) {
                 .arg(mb(row.baseline.peakMemMb), mb(row.candidate.peakMemMb));
     html += QStringLiteral("speedup <b>%1</b> · memory saved <b>%2</b>")
                 .arg(percent(row.speedupPercent()), percent(row.memorySavedPercent()));
+    if (const QString u = uncertaintyText(row); !u.isEmpty()) html += QStringLiteral("<br>") + u;
     if (row.maxAbsError >= 0)
         html += QStringLiteral("<br>output error vs baseline: max abs %1, relative %2")
                     .arg(row.maxAbsError, 0, 'g', 3)

@@ -20,5 +20,8 @@ QString gpuText(const GpuIdentity& gpu);
 // Rich text: cell, status, both latencies with p10–p90, peaks, speedup, memory saved,
 // output error, tokens and batches; the message of a failed row.
 QString rowTooltip(const ResultRow& row);
+// The speedup's 95 % interval and verdict in words ("same: the 95 % interval −3.1 … +5.2 % holds 0"),
+// and each side's forwards and why its timing stopped; empty when the row recorded none.
+QString uncertaintyText(const ResultRow& row);
 
 } // namespace bertbench::ui

@@ -66,6 +66,8 @@ HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::st
                 out.value = row->status == RowStatus::Ok ? metricValue(*row, metric) : 0;
                 if (out.state == CellState::Ok && !std::isfinite(out.value)) out.state = CellState::NotAvailable;
                 out.flagged = row->status == RowStatus::Ok && isThrottled(*row);
+                // A speedup whose 95 % interval holds 0: drawn neutral, not as an effect.
+                out.uncertain = metric == Metric::Speedup && row->verdict == Verdict::Same;
                 out.tooltip = rowTooltip(*row);
                 continue;
             }
@@ -126,6 +128,10 @@ LinePanelData runLinePanel(const RowLookup& rows, const RunAxes& axes, Task task
                     p.low = (base / c.p90Ms - 1) * 100;
                     p.high = (base / c.p10Ms - 1) * 100;
                     p.hasBand = true;
+                }
+                if (metric == Metric::Speedup) {
+                    p.same = row->verdict == Verdict::Same;
+                    p.ci = row->speedupCiPct;
                 }
                 series.points.push_back(p);
             }

@@ -43,6 +43,8 @@ struct LinePoint {
     double y = 0;           // the metric
     double low = 0, high = 0;   // p10–p90 band (speedup only, rows with statistics)
     bool hasBand = false;
+    bool same = false;          // speedup: its 95 % interval holds 0 (drawn as a hollow marker)
+    Interval ci;                // speedup: its 95 % interval (invalid when not recorded)
 };
 struct LineSeriesData {
     QString name;           // "sdpa · pad 0.1"

@@ -189,9 +189,18 @@ RunFigure::RunFigure(const Run& run, Kind kind, Task task, const std::vector<std
     subtitle_ = deviceText(run);
     if (!run.environment.startTime.empty()) subtitle_ += QStringLiteral(" · ") + qstr(run.environment.startTime);
     const int batches = run.rows.empty() ? run.spec.numBatches : run.rows.front().numBatches;
+    const QString timed = run.spec.maxNoisePct > 0
+                              ? QStringLiteral("each backend timed until its median is known to ±%1 % (at most %2 s a cell)")
+                                    .arg(run.spec.maxNoisePct, 0, 'g', 3)
+                                    .arg(run.spec.maxTimeS, 0, 'g', 3)
+                              : QStringLiteral("%1 timed batches per backend per cell").arg(batches);
     footer_ = QStringLiteral("speedup % = (t_baseline / t_candidate − 1) × 100 (median latencies) · memory saved % = "
-                             "(peak_baseline / peak_candidate − 1) × 100 · %1 timed batches per backend per cell")
-                  .arg(batches);
+                             "(peak_baseline / peak_candidate − 1) × 100 · %1")
+                  .arg(timed);
+    if (std::any_of(run.rows.begin(), run.rows.end(), [](const ResultRow& r) { return r.verdict == Verdict::Same; }))
+        footer_ += kind == Kind::Heatmaps
+                       ? QStringLiteral(" · hatched grey: same, the speedup's 95 % interval holds 0 (its value still written)")
+                       : QStringLiteral(" · hollow markers: same, the speedup's 95 % interval holds 0");
     if (kind == Kind::Lines) footer_ += QStringLiteral(" · bands: candidate p10–p90 against the baseline median");
     if (!run.environment.source.empty() && run.environment.source != "bertbench")
         footer_ += QStringLiteral(" · source: ") + qstr(run.environment.source);

@@ -122,10 +122,25 @@ void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry
     for (const std::string& c : s.candidates) checkModels(c, QStringLiteral("candidates"));
 }
 
+namespace {
+// "45 s", "12 min", "3.5 h"
+QString durationText(double seconds) {
+    if (seconds < 120) return tr("%1 s").arg(std::lround(seconds));
+    if (seconds < 7200) return tr("%1 min").arg(std::lround(seconds / 60));
+    return tr("%1 h").arg(seconds / 3600, 0, 'f', 1);
+}
+} // namespace
+
 QString sweepSizeText(const SweepSpec& s) {
     const qint64 cells = qint64(s.tasks.size()) * qint64(s.batchSizes.size()) * qint64(s.seqLens.size()) *
                          qint64(s.pads.size());
     const qint64 forwards = cells * qint64(1 + s.candidates.size()) * qint64(std::max(0, s.warmup + s.numBatches));
+    if (s.maxNoisePct > 0)   // adaptive: the forwards follow the noise; the timing is bounded per cell
+        return tr("%1 cells × %2 backends · timed to ±%3 %, at most %4 of timing")
+            .arg(cells)
+            .arg(1 + s.candidates.size())
+            .arg(s.maxNoisePct, 0, 'g', 3)
+            .arg(durationText(double(cells) * s.maxTimeS));
     return tr("%1 cells × %2 backends · %3 forward passes").arg(cells).arg(1 + s.candidates.size()).arg(forwards);
 }
 

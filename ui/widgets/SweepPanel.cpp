@@ -22,6 +22,7 @@
 #include "ui/models/RowText.h"
 #include "ui/widgets/FormFields.h"
 #include "ui/widgets/RunSettingsSection.h"
+#include "ui/widgets/SamplingSection.h"
 #include "ui/widgets/SpecFieldParsing.h"
 #include "ui/widgets/SpecFiles.h"
 #include "ui/widgets/SpecPresets.h"
@@ -51,6 +52,8 @@ void SweepPanel::setSpec(const SweepSpec& spec) {
     stdev_->setValue(spec.seqlenStdev);
     warmup_->setValue(spec.warmup);
     numBatches_->setValue(spec.numBatches);
+    sampling_->setSpec(spec);
+    numBatches_->setEnabled(!sampling_->adaptive());
     seed_->setText(QString::number(spec.seed));
     cudaGraphs_->setChecked(spec.cudaGraphs);
     memoryLimit_->setValue(int(std::min<int64_t>(spec.memoryLimitMb, memoryLimit_->maximum())));
@@ -150,6 +153,7 @@ SweepSpec SweepPanel::readForm() {
     s.seqlenStdev = stdev_->value();
     s.warmup = warmup_->value();
     s.numBatches = numBatches_->value();
+    sampling_->apply(s);
     bool seedOk = false;
     const qulonglong seed = seed_->text().trimmed().toULongLong(&seedOk);
     if (seedOk) s.seed = seed;

@@ -29,6 +29,7 @@ namespace bertbench::ui {
 
 class FormFields;
 class RunSettingsSection;
+class SamplingSection;
 
 class SweepPanel : public QWidget {
     Q_OBJECT
@@ -91,6 +92,7 @@ private:
     QDoubleSpinBox* stdev_ = nullptr;
     QSpinBox* warmup_ = nullptr;
     QSpinBox* numBatches_ = nullptr;
+    SamplingSection* sampling_ = nullptr;   // adaptive or fixed count, interleaved rounds (SamplingSection.h)
     QLineEdit* seed_ = nullptr;
     QCheckBox* cudaGraphs_ = nullptr;
     QSpinBox* memoryLimit_ = nullptr;

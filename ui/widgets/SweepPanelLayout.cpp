@@ -22,6 +22,7 @@
 #include "ui/widgets/DTypeBox.h"
 #include "ui/widgets/FormFields.h"
 #include "ui/widgets/RunSettingsSection.h"
+#include "ui/widgets/SamplingSection.h"
 #include "ui/widgets/SpecFieldParsing.h"
 #include "ui/widgets/SpecFiles.h"
 #include "ui/widgets/SpecPresets.h"
@@ -183,6 +184,15 @@ void SweepPanel::buildTimingFields() {
     };
     warmup_ = spin(QStringLiteral("warmup"), -1, 100000);
     fields_->add(tr("Warm-up batches"), warmup_, QStringLiteral("warmup"), tr("Untimed forwards before timing"));
+    sampling_ = new SamplingSection;
+    connect(sampling_, &SamplingSection::changed, this, [this] {
+        numBatches_->setEnabled(!sampling_->adaptive());
+        scheduleValidation();
+    });
+    fields_->add(tr("Sampling"), sampling_, QStringLiteral("max_noise_pct"),
+                 tr("How long each backend of a cell is timed: adaptive (until its median is known to ± the "
+                    "noise target) or a fixed count; every speedup then gets a 95 % interval and a verdict"));
+    fields_->setMarkedWidget(QStringLiteral("max_noise_pct"), sampling_->noiseField());
     numBatches_ = spin(QStringLiteral("numBatches"), -1, 1000000);
     fields_->add(tr("Timed batches"), numBatches_, QStringLiteral("num_batches"),
                  tr("Timed forwards per backend per cell (median, p10, p90 come from these)"));
