@@ -75,7 +75,7 @@ std::vector<OptionDef> makeRunOptions() {
          "time a cell's backends one after the other (the old script's order)\ninstead of in alternating rounds",
          {}, kSweepGroup},
         {"--seed", "N", "seed of the weights and the batches (default 0)", {}, kSweepGroup},
-        {"--dtype", "fp32|fp16|bf16", "compute type (default fp32 on cpu, fp16 on cuda)", {}, kSweepGroup},
+        {"--dtype", "fp32|fp16|bf16|fp8", "compute type (default fp32 on cpu, fp16 on cuda; fp8: e4m3 matrix\nproducts on cuda:* at compute capability 8.9+)", {}, kSweepGroup},
         {"--cuda-graphs", "", "capture the CUDA backends' forwards in CUDA graphs", {}, kSweepGroup},
         {"--no-profile", "",
          "skip the per-operation profiling forward that follows each backend's\ntimed forwards (spec key profile; "

@@ -126,7 +126,7 @@ void applyModelDtypeTasks(const ParsedArgs& args, SweepSpec& spec) {
 
     if (args.has("--dtype")) {
         const std::optional<DType> dtype = parseDType(val("--dtype"));
-        if (!dtype) throw UsageError("--dtype: '" + val("--dtype") + "' is not one of fp32, fp16, bf16");
+        if (!dtype) throw UsageError("--dtype: '" + val("--dtype") + "' is not one of fp32, fp16, bf16, fp8");
         spec.dtype = *dtype;
     }
     if (args.has("--use-half")) {

@@ -44,7 +44,7 @@ const CommandHelp& verifyHelp() {
             {"--model", "PRESET|DIR", "tiny, bert-base, bert-large, ... or a HF checkpoint folder (default bert-base)"},
             {"--tasks", "LIST", "encoder,mlm,classification,token_classification,qa (default: all)", {"--task"}},
             {"--backends", "LIST", "candidates, e.g. cuda:eager (default: every cuda backend)", {"--backend"}},
-            {"--dtypes", "LIST", "fp32,fp16,bf16 (default: all three)", {"--dtype"}},
+            {"--dtypes", "LIST", "fp32,fp16,bf16,fp8 (default: all four; fp8 where a backend runs it)", {"--dtype"}},
             {"--cases", "LIST", "batches as BxS or BxS@PAD (default 1x512,3x77,4x512@0.75,8x128)"},
             {"--seed", "N", "weights and batches seed (default: a fresh one, printed)"},
             {"--tol-fp32", "X", "relative L2 tolerance for fp32 (default 1e-5)"},

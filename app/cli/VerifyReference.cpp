@@ -79,7 +79,7 @@ std::vector<DType> dtypesFor(const ParsedArgs& parsed, const BackendInfo& info) 
     if (const auto text = parsed.value("--dtypes")) {
         for (const std::string& d : splitList("--dtypes", *text)) {
             const std::optional<DType> dtype = parseDType(d);
-            if (!dtype) throw UsageError("--dtypes: '" + d + "' is not fp32, fp16 or bf16");
+            if (!dtype) throw UsageError("--dtypes: '" + d + "' is not fp32, fp16, bf16 or fp8");
             wanted.push_back(*dtype);
         }
     } else {

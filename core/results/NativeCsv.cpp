@@ -236,7 +236,7 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
         in.int32("num_batches", r.numBatches);
         if (in.has("dtype")) {
             const auto d = parseDType(in.raw("dtype"));
-            if (!d) in.fail("dtype", "unknown dtype " + in.quoted("dtype") + " (allowed: fp32, fp16, bf16)");
+            if (!d) in.fail("dtype", "unknown dtype " + in.quoted("dtype") + " (allowed: fp32, fp16, bf16, fp8)");
             if (k == 1) dtype = *d;
         }
         in.boolean("is_cuda", r.isCuda);

@@ -151,7 +151,7 @@ Task readTask(const Json& v, const std::string& path) {
 DType readDType(const Json& v, const std::string& path) {
     const std::string s = readString(v, path);
     if (auto d = parseDType(s)) return *d;
-    fail(path, "unknown dtype " + describe(v) + " (allowed: fp32, fp16, bf16)");
+    fail(path, "unknown dtype " + describe(v) + " (allowed: fp32, fp16, bf16, fp8)");
 }
 
 // Reads an array element by element, so every bad element is reported, not just the first.

@@ -218,7 +218,7 @@ private slots:
                                   << "line 2, column \"is_cuda\" (7): expected true or false, got \"yes\"";
         QTest::newRow("bad task") << q(withField("task", 1, "mlmx")) << "line 2, column \"task\" (1): unknown task \"mlmx\"";
         QTest::newRow("bad status") << q(withField("status", 1, "fine")) << "line 2, column \"status\" (33): unknown status";
-        QTest::newRow("bad dtype") << q(withField("dtype", 1, "fp8")) << "line 2, column \"dtype\" (6): unknown dtype";
+        QTest::newRow("bad dtype") << q(withField("dtype", 1, "fp4")) << "line 2, column \"dtype\" (6): unknown dtype";
         QTest::newRow("empty backend") << q(withField("candidate", 1, "")) << "line 2, column \"candidate\" (20)";
         QTest::newRow("bad derived") << q(withField("speedup_pct", 1, "fast")) << "line 2, column \"speedup_pct\"";
         QTest::newRow("short line") << "task,batch_size,seq_len,pad,baseline,baseline_median_ms,candidate,candidate_median_ms,status\n"

@@ -224,8 +224,8 @@ private slots:
         QTest::newRow("spec bad type")
             << R"({"format":"bertbench-run","version":1,"spec":{"batch_sizes":[1,"x"]},"rows":[]})"
             << "run.json: spec.batch_sizes[1]: expected an integer, got \"x\"";
-        QTest::newRow("spec bad dtype") << R"({"format":"bertbench-run","version":1,"spec":{"dtype":"fp8"},"rows":[]})"
-                                        << "spec.dtype: unknown dtype \"fp8\"";
+        QTest::newRow("spec bad dtype") << R"({"format":"bertbench-run","version":1,"spec":{"dtype":"fp4"},"rows":[]})"
+                                        << "spec.dtype: unknown dtype \"fp4\"";
         QTest::newRow("spec not object") << R"({"format":"bertbench-run","version":1,"spec":[],"rows":[]})"
                                          << "spec: expected a JSON object";
         QTest::newRow("environment type") << R"({"format":"bertbench-run","version":1,"environment":{"host":1},"rows":[]})"

@@ -120,7 +120,7 @@ private slots:
         QTest::newRow("bad task") << R"({"tasks": ["encoder", "mlmx"]})"
                                   << "tasks[1]: unknown task \"mlmx\" (allowed: encoder, mlm, classification, "
                                      "token_classification, qa)";
-        QTest::newRow("bad dtype") << R"({"dtype": "fp8"})" << "dtype: unknown dtype \"fp8\" (allowed: fp32, fp16, bf16)";
+        QTest::newRow("bad dtype") << R"({"dtype": "fp4"})" << "dtype: unknown dtype \"fp4\" (allowed: fp32, fp16, bf16, fp8)";
         QTest::newRow("model type") << R"({"model": 5})" << "model: expected a string, got 5";
         QTest::newRow("candidate type") << R"({"candidates": ["cpu:sdpa", null]})"
                                         << "candidates[1]: expected a string, got null";
