@@ -90,6 +90,8 @@ std::vector<KernelOption> CudaBertBackend::kernelOptions() const {
     if (model_.prepared()) options.push_back({"attention_kernel", attention_->kernelName(model_.cell().shape, model_.cell().attention)});
     for (const auto& [name, path] : model_.linearPaths()) options.push_back({name, path});
     options.push_back({"cuda_graphs", useGraphs_ ? "on" : "off"});
+    // fp8 asked: what ran (fp8 = the encoder's GEMMs in e4m3; fp16 where they could not be).
+    if (model_.loaded() && model_.fp8Requested()) options.push_back({"dtype_ran", toString(model_.dtypeRan())});
     return options;
 }
 

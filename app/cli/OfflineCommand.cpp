@@ -4,6 +4,7 @@
 // backend. docs/PERFORMANCE.md compares it with MLPerf Inference's published figures.
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
 
 #include "app/cli/CliSupport.h"
@@ -147,17 +148,22 @@ int offlineCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
         }
 
         const bool quiet = parsed.has("--quiet");
-        const OfflineResult result = runOffline(spec, workload, registry, loadWeightsFor, [&](const std::string& line) {
-            if (!quiet) err << "  " << line << "\n" << std::flush;
-        });
-        const std::string table = offlineTable(result);
-        out << table;
-        if (const auto dir = parsed.value("--out")) {
+        const std::optional<std::string> dir = parsed.value("--out");
+        auto write = [&](const OfflineResult& r) {   // after every backend: an interrupted run keeps what it finished
+            if (!dir) return;
             std::filesystem::create_directories(*dir);
-            std::ofstream(std::filesystem::path(*dir) / "offline.json") << offlineToJson(result);
-            std::ofstream(std::filesystem::path(*dir) / "offline.txt") << table;
-            out << "Wrote " << (std::filesystem::path(*dir) / "offline.json").string() << "\n";
-        }
+            std::ofstream(std::filesystem::path(*dir) / "offline.json") << offlineToJson(r);
+            std::ofstream(std::filesystem::path(*dir) / "offline.txt") << offlineTable(r);
+        };
+        const OfflineResult result = runOffline(
+            spec, workload, registry, loadWeightsFor,
+            [&](const std::string& line) {
+                if (!quiet) err << "  " << line << "\n" << std::flush;
+            },
+            write);
+        out << offlineTable(result);
+        write(result);
+        if (dir) out << "Wrote " << (std::filesystem::path(*dir) / "offline.json").string() << "\n";
         for (const OfflineBackendResult& b : result.backends)
             if (b.best < 0) return kExitFailedCell;
         return kExitOk;

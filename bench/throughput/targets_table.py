@@ -84,7 +84,7 @@ def table(dirs):
     lines = []
     o16, o8 = offline(dirs, "fp16"), offline(dirs, "fp8")
     b16, b8 = best_ours(o16), best_ours(o8)
-    hf = peer(o16)
+    hf = peer(offline(dirs, "hf")) or peer(o16)
     device = (o8 or o16 or {}).get("device", "")
     rows = []
     s8 = b8["samples_per_s"] if b8 else None

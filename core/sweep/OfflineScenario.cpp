@@ -108,7 +108,7 @@ std::vector<std::vector<int>> sortedBatches(std::vector<int> samples, int batchS
 }
 
 OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& workload, const BackendRegistry& registry,
-                         const WeightsProvider& weights, const OfflineLog& log) {
+                         const WeightsProvider& weights, const OfflineLog& log, const OfflineProgress& progress) {
     if (spec.backends.empty()) throw InputError("the offline scenario needs at least one backend");
     if (spec.batchSizes.empty()) throw InputError("the offline scenario needs at least one batch size to try");
     if (spec.passes < 1) throw InputError("the offline scenario needs at least one timed pass");
@@ -257,6 +257,7 @@ OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& worklo
             }
         }
         result.backends.push_back(std::move(br));
+        if (progress) progress(result);
     }
     result.endTime = isoTimeNow();
     return result;

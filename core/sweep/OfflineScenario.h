@@ -98,9 +98,13 @@ struct OfflineResult {
 };
 
 using OfflineLog = std::function<void(const std::string&)>;
+// Called after each backend with the result so far (a caller writes it, so that an interrupted
+// run keeps the backends it finished).
+using OfflineProgress = std::function<void(const OfflineResult&)>;
 // Loads each backend in turn (the weights once), searches its batch size, measures agreement.
 OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& workload, const BackendRegistry& registry,
-                         const WeightsProvider& weights, const OfflineLog& log = {});
+                         const WeightsProvider& weights, const OfflineLog& log = {},
+                         const OfflineProgress& progress = {});
 
 std::string offlineToJson(const OfflineResult& result);
 // Per backend: each batch size tried, then the best, samples/s and tokens/s, agreement.

@@ -56,6 +56,7 @@ void CudaBertModel::load(const BertWeights& weights, DType dtype) {
     config_ = c;
     dtype_ = dtype;
     fp8_ = fp8 && !c.isModernBert();   // ModernBERT's GEMMs stay fp16 (dtypeRan says so)
+    fp8Asked_ = fp8;
     context_.ensureWorkspace();
     w_ = uploadWeights(weights, dtype, context_.allocator(), arena_);
     if (config_.isModernBert()) {

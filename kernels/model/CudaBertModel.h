@@ -69,6 +69,7 @@ public:
     // dtypeRan(): Float8 when every encoder GEMM runs in fp8, else the storage dtype.
     void calibrateFp8(AttentionStrategy& attention);
     DType dtypeRan() const;
+    bool fp8Requested() const { return fp8Asked_; }
     const ModelConfig& config() const { return config_; }
 
     // Inputs uploaded, activations and the strategy's workspace allocated. Throws InputError for a
@@ -124,6 +125,7 @@ private:
     ModelConfig config_;
     DType dtype_ = DType::Float32;
     bool fp8_ = false;   // asked for fp8: the encoder GEMMs' layers are fp8 ones
+    bool fp8Asked_ = false;   // fp8 was asked (ModernBERT's GEMMs stay fp16: fp8_ false)
     bool loaded_ = false;
     uint64_t fingerprint_ = 0;
     DeviceBuffer arena_;
