@@ -318,6 +318,10 @@ def report(dirs, after=None, before="before", variants=None):
     if noise:
         with open(noise) as f:
             out += ["", f.read().rstrip()]
+    targets = find(dirs, "throughput_targets.md")   # fp8 / offline / batch-1 targets (bench/throughput/steps.sh)
+    if targets:
+        with open(targets) as f:
+            out += ["", f.read().rstrip()]
     return "\n".join(out), verdicts
 
 
