@@ -56,10 +56,11 @@ constexpr double kRoundTargetMs = 5.0;
 constexpr int kMaxForwardsPerRound = 16;
 constexpr int kMinRounds = 8;
 // Adaptive sampling: the fewest forwards before a side may stop on its noise, the fewest a verdict
-// needs (a side gets them even past maxTimeS; --cell-timeout stays the hard stop), the most.
+// needs (a side gets them even past maxTimeS; --cell-timeout stays the hard stop), the most (enough
+// for a median known to a few hundredths of the spread, and keeps run.json's samples a few MB).
 constexpr int kMinAdaptiveSamples = 10;
 constexpr int kMinVerdictSamples = 7;
-constexpr int kMaxAdaptiveSamples = 100000;
+constexpr int kMaxAdaptiveSamples = 10000;
 
 struct SamplingRule {
     int count = 50;            // fixed mode: forwards a side

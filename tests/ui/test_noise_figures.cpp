@@ -13,6 +13,7 @@
 #include "ui/charts/HeatmapChart.h"
 #include "ui/models/Comparison.h"
 #include "ui/models/HeatmapGridModel.h"
+#include "ui/models/ResultsTableModel.h"
 #include "ui/models/RunFigures.h"
 #include "ui/widgets/SamplingSection.h"
 #include "ui/widgets/SpecPresets.h"
@@ -86,6 +87,12 @@ private slots:
         QCOMPARE(int(panel.series.size()), 1);
         QVERIFY(!panel.series[0].points[0].same && panel.series[0].points[1].same);
         QVERIFY(panel.series[0].points[1].ci.contains(0));
+        // The table: verdict, interval and forwards columns.
+        ResultsTableModel table;
+        table.setRows(run.rows);
+        QCOMPARE(table.index(1, ResultsTableModel::VerdictColumn).data().toString(), QStringLiteral("same"));
+        QCOMPARE(table.index(0, ResultsTableModel::ForwardsColumn).data().toString(), QStringLiteral("40/40"));
+        QVERIFY(table.index(1, ResultsTableModel::SpeedupCiColumn).data().toString().contains(QStringLiteral(" … ")));
     }
 
     // Drawn: the "same" cell is grey (r = g = b) where the faster cell is blue and the slower red,

@@ -28,6 +28,9 @@ QVariant raw(const ResultRow& r, int column) {
     case C::StatusColumn: return qstr(toString(r.status));
     case C::SpeedupColumn: return ok ? QVariant(r.speedupPercent()) : QVariant();
     case C::MemSavedColumn: return ok ? QVariant(r.memorySavedPercent()) : QVariant();
+    case C::VerdictColumn: return ok && r.verdict != Verdict::Unknown ? QVariant(qstr(toString(r.verdict))) : QVariant();
+    case C::SpeedupCiColumn: return ok && r.speedupCiPct.valid() ? QVariant(r.speedupCiPct.lo) : QVariant();
+    case C::ForwardsColumn: return r.candidate.latency.samples > 0 ? QVariant(r.candidate.latency.samples) : QVariant();
     case C::BaselineMedianColumn: return r.baseline.latency.medianMs;
     case C::BaselineP10Column: return r.baseline.hasStats ? QVariant(r.baseline.latency.p10Ms) : QVariant();
     case C::BaselineP90Column: return r.baseline.hasStats ? QVariant(r.baseline.latency.p90Ms) : QVariant();
@@ -68,6 +71,11 @@ QVariant display(const ResultRow& r, int column) {
     case C::PadColumn: return padLabel(r.cell.pad);
     case C::SpeedupColumn:
     case C::MemSavedColumn: return formatCellValue(v.toDouble(), ValueKind::Percent);
+    case C::SpeedupCiColumn:   // sorted by its low end
+        return formatCellValue(r.speedupCiPct.lo, ValueKind::Percent) + QStringLiteral(" … ") +
+               formatCellValue(r.speedupCiPct.hi, ValueKind::Percent);
+    case C::ForwardsColumn:
+        return QStringLiteral("%1/%2").arg(r.baseline.latency.samples).arg(r.candidate.latency.samples);
     case C::BaselineMedianColumn:
     case C::BaselineP10Column:
     case C::BaselineP90Column:
@@ -124,7 +132,8 @@ QVariant ResultsTableModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole: return rowTooltip(r);
     case Qt::TextAlignmentRole:
         return index.column() <= CandidateColumn || index.column() == StatusColumn ||
-                       index.column() == MessageColumn || index.column() == GpuColumn || index.column() == ThrottledColumn
+                       index.column() == MessageColumn || index.column() == GpuColumn || index.column() == ThrottledColumn ||
+                       index.column() == VerdictColumn
                    ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                    : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::ForegroundRole:
@@ -132,6 +141,8 @@ QVariant ResultsTableModel::data(const QModelIndex& index, int role) const {
             return QBrush(r.status == RowStatus::Cancelled ? QColor(0x80, 0x80, 0x80) : QColor(0xb0, 0x20, 0x20));
         if (index.column() == ThrottledColumn && (r.baseline.energy.throttled || r.candidate.energy.throttled))
             return QBrush(QColor(0xb3, 0x5c, 0x00));
+        if ((index.column() == SpeedupColumn || index.column() == VerdictColumn) && r.verdict == Verdict::Same)
+            return QBrush(QColor(0x80, 0x80, 0x80));   // no effect shown: greyed, as the heatmaps do
         return {};
     default: return {};
     }
@@ -148,6 +159,9 @@ QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation,
         {"pad", "pad fraction"}, {"status", nullptr},
         {"speedup %", "(t_baseline / t_candidate − 1) × 100, median latencies"},
         {"mem saved %", "(peak_baseline / peak_candidate − 1) × 100"},
+        {"verdict", "faster / slower: the speedup's 95 % interval lies above / below 0; same: it holds 0"},
+        {"95% interval", "the speedup's 95 % interval, % (each median's order-statistic interval, combined)"},
+        {"forwards", "timed forwards, baseline / candidate"},
         {"base ms", "baseline median latency, ms"}, {"base p10", "baseline p10 latency, ms"},
         {"base p90", "baseline p90 latency, ms"}, {"cand ms", "candidate median latency, ms"},
         {"cand p10", "candidate p10 latency, ms"}, {"cand p90", "candidate p90 latency, ms"},

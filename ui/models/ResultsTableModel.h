@@ -15,7 +15,7 @@ class ResultsTableModel : public QAbstractTableModel {
 public:
     enum Column {
         TaskColumn, CandidateColumn, BatchColumn, SeqLenColumn, PadColumn, StatusColumn,
-        SpeedupColumn, MemSavedColumn,
+        SpeedupColumn, MemSavedColumn, VerdictColumn, SpeedupCiColumn, ForwardsColumn,
         BaselineMedianColumn, BaselineP10Column, BaselineP90Column,
         CandidateMedianColumn, CandidateP10Column, CandidateP90Column,
         BaselinePeakColumn, CandidatePeakColumn, MaxAbsErrorColumn, RelErrorColumn,
