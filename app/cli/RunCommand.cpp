@@ -26,6 +26,7 @@
 #include "core/sweep/Shard.h"
 #include "core/sweep/SpecJson.h"
 #include "core/sweep/SweepRunner.h"
+#include "core/workload/Workload.h"
 
 namespace bertbench::cli {
 
@@ -98,15 +99,26 @@ std::string prepareOutDir(const std::string& requested) {
     return dir.string();
 }
 
+std::vector<std::string> batchingNames(const WorkloadSpec& w) {
+    std::vector<std::string> names;
+    for (Batching b : w.batching) names.push_back(toString(b));
+    return names;
+}
+
 std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir,
-                       const std::vector<WorkerSlot>& workers) {
+                       const std::vector<WorkerSlot>& workers, const WorkloadRecord& workload) {
     const SweepSpec& s = plan.spec;
     std::vector<std::string> tasks;
     for (Task t : s.tasks) tasks.push_back(toString(t));
     std::string h = "BertBench run: model" + std::string(s.models.size() > 1 ? "s " : " ") + joinStrings(s.models) + ", " + toString(s.dtype) + ", baseline " + s.baseline + " vs " +
                     joinStrings(s.candidates) + "\n";
     h += "  tasks " + joinStrings(tasks) + "; batch sizes " + joinInts(s.batchSizes) + "; seq lens " +
-         joinInts(s.seqLens) + "; pads " + joinNumbers(s.pads) + "\n";
+         joinInts(s.seqLens) +
+         (s.workload.isData() ? "; batching " + joinStrings(batchingNames(s.workload)) : "; pads " + joinNumbers(s.pads)) +
+         "\n";
+    if (workload.recorded())
+        h += "  workload: " + describeWorkload(workload) + "; " + std::to_string(s.workload.batchesPerCell) +
+             " batches a cell, each timed forward runs them all\n";
     const std::string timed = s.maxNoisePct > 0 ? "timed to +-" + fixed(s.maxNoisePct, 1) + "% noise (" +
                                                       fixed(s.minTimeS, 1) + "-" + fixed(s.maxTimeS, 1) + " s a cell)"
                                                 : std::to_string(s.numBatches) + " timed";
@@ -156,6 +168,7 @@ struct RunSetup {
     RunPlan plan;
     std::optional<ResumeState> resume;
     BackendRegistry registry;
+    WorkloadRecord workload;   // a data workload, read (and its identity checked) before measuring
 };
 
 RunSetup setUpRun(const ParsedArgs& parsed) {
@@ -300,6 +313,7 @@ SweepOutcome measureInProcess(const RunSetup& setup, const std::vector<Cell>& sk
     progress.setShowModels(spec.models.size() > 1);
     SweepRunner runner(setup.registry);
     if (const std::optional<GpuIdentity> gpu = app::cudaBackendGpu()) runner.setGpuIdentity(*gpu);
+    runner.setWorkload(setup.workload);
     try {
         JournalingObserver journaled(progress, journal);
         outcome.run = runner.run(spec, journaled, g_cancel, skip);
@@ -364,6 +378,10 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     RunPlan& plan = setup.plan;
     if (reportProblems(command, checkRunPlan(plan, setup.registry), err)) return kExitBadInput;
     adoptResumedLayout(plan, setup.resume);
+    // A data workload: read and tokenized now (a bad file is bad input: nothing measured), its
+    // identity recorded in the spec so that a resume and the worker processes check the data.
+    setup.workload = loadWorkload(plan.spec);
+    recordWorkloadIdentity(plan.spec, setup.workload);
     const std::vector<WorkerSlot> workers = workersFor(plan);
     for (const std::string& note : plan.notes) err << "note: " << note << "\n";
     if (plan.threads >= 0) setCpuThreads(plan.threads);
@@ -373,7 +391,7 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
     const std::vector<Cell> todo = cellsToMeasure(plan.spec, skip);
     if (setup.resume && !plan.quiet)
         out << "Resuming " << setup.resume->outDir << ": " << setup.resume->skip.size() << " finished cells kept\n";
-    if (!plan.quiet) out << planHeader(plan, int(todo.size()), outDir, workers) << "\n" << std::flush;
+    if (!plan.quiet) out << planHeader(plan, int(todo.size()), outDir, workers, setup.workload) << "\n" << std::flush;
 
     Environment environment = runEnvironment(plan, setup.resume);
     SweepOutcome outcome =
@@ -381,6 +399,7 @@ int executeRun(const std::string& command, const CommandHelp& help, const Comman
             ? measureInProcess(setup, skip, int(todo.size()), outDir, environment, out, err)
             : measureWithWorkers(plan, workers, todo, setup.resume.has_value(), outDir, environment, out, err);
     completeRun(outcome.run, plan.spec, setup.resume, environment);
+    outcome.run.workload = setup.workload;
 
     const int failedRows = printRunReport(outcome.run, writeRunFiles(outcome.run, outDir), out);
     for (const std::string& incident : outcome.incidents)

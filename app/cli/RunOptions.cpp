@@ -8,6 +8,7 @@ const char* const kOldGroup = "The old script's flags (benchmark_Bert.py)";
 const char* const kSweepGroup = "Sweep";
 const char* const kOutputGroup = "Output and machine";
 const char* const kScaleGroup = "Several GPUs, clusters";
+const char* const kWorkloadGroup = "Your data (a workload instead of the pads)";
 
 std::vector<OptionDef> makeRunOptions() {
     return {
@@ -61,6 +62,25 @@ std::vector<OptionDef> makeRunOptions() {
         {"--batch-sizes", "LIST", "batch sizes, e.g. 1,4,16 (overrides --sweep / --batch-size)", {}, kSweepGroup},
         {"--seq-lens", "LIST", "padded sequence lengths, e.g. 128,512 (overrides --max-seqlen)", {}, kSweepGroup},
         {"--pads", "LIST", "pad fractions in [0,1), e.g. 0,0.5 (overrides --avg-seqlen)", {}, kSweepGroup},
+        {"--lengths", "FILE",
+         "a data workload: token counts, one per line (or a CSV/TSV column\nlength, len, num_tokens or tokens, or a JSON "
+         "array); replaces the pads",
+         {}, kWorkloadGroup},
+        {"--texts", "FILE",
+         "a data workload: texts, one per line (JSON Lines or CSV/TSV with\n--text-field), tokenized with each model's "
+         "tokenizer; replaces the pads",
+         {}, kWorkloadGroup},
+        {"--text-field", "F", "--texts: the JSON Lines field or CSV/TSV column (default text)", {}, kWorkloadGroup},
+        {"--tokenizer", "DIR",
+         "--texts: the tokenizer folder for every model (default: each\ncheckpoint folder's own files; a preset has none)",
+         {}, kWorkloadGroup},
+        {"--batching", "LIST",
+         "batching policies, an axis: random (rows in arrival order, the\ndefault) and/or sorted (sorted by length, cut "
+         "into batches)",
+         {}, kWorkloadGroup},
+        {"--batches-per-cell", "N",
+         "batches a data cell draws (default 8); each timed forward runs\nthem all and reports the mean per batch",
+         {}, kWorkloadGroup},
         {"--warmup", "N", "untimed warm-up forwards per backend per cell (default 2)", {}, kSweepGroup},
         {"--max-noise", "P",
          "adaptive sampling: time each backend of a cell until the 95% interval\nof its median is within +-P% of it "
@@ -118,7 +138,6 @@ const char* const kRunNotes =
     "speedup is (t_baseline / t_candidate - 1) x 100 (median times), memory saved likewise\n"
     "with peak allocator bytes.\n"
     "\n"
-    "\n"
     "Uncertainty: every speedup comes with its 95% interval (from the forwards' times:\n"
     "each median's distribution-free order-statistic interval, combined) and a verdict,\n"
     "faster / slower / same (the interval holds 0). The backends of a cell are timed in\n"
@@ -128,6 +147,22 @@ const char* const kRunNotes =
     "--min-time/--max-time per cell. Rows record each side's forwards and why it stopped.\n"
     "--backends may name the baseline itself: an A/A run, whose verdicts should all be\n"
     "'same' - the way to see this machine's noise floor.\n"
+    "\n"
+    "Workloads: by default a batch's lengths are the old script's Normal((1 - pad) x max,\n"
+    "stdev). --lengths FILE or --texts FILE draw them from your data instead: each cell\n"
+    "draws --batches-per-cell x batch rows (seeded, with replacement; the same rows for\n"
+    "every model, task and policy), truncates rows longer than its max length (counted),\n"
+    "and batches them by each --batching policy: random (in the order drawn) or sorted (by\n"
+    "length, then cut into consecutive batches, as bucketing servers do). Each batch is\n"
+    "padded to its longest row. A timed forward runs every batch of the cell (prepared\n"
+    "untimed in between) and reports the mean per batch; rows record the real tokens per\n"
+    "batch, the realised pad (1 - real / padded positions) and the rows truncated, and\n"
+    "tokens/s is the throughput to compare. --texts counts tokens as HuggingFace's fast\n"
+    "tokenizer of each model does (special tokens included): --tokenizer DIR for every\n"
+    "model, else each checkpoint folder's own tokenizer files (several models may each\n"
+    "count differently). run.json records the file's size and SHA-256; a resume refuses\n"
+    "other data. `bertbench-cli workload FILE` describes a file before measuring.\n"
+    "\n"
     "Each measurement also records: model FLOPs (real and padded tokens), TFLOP/s, tokens/s\n"
     "and, on the GPU, % of a sweep-start GEMM probe's rate; NVML energy over the timed\n"
     "forwards (the window is extended with extra forwards to >= 200 ms; the latency\n"
@@ -159,6 +194,9 @@ const char* const kRunNotes =
     "  bertbench-cli run --use-cuda --use-half --sweep --task encoder --optimization flash_attention_2\n"
     "  bertbench-cli run --backends sdpa,flash_attention_2 --batch-sizes 1,8 --seq-lens 128 --pads 0,0.5\n"
     "  bertbench-cli run --spec sweep.json --num-batches 10 --out runs/today\n"
+    "  bertbench-cli run --device cuda --model bert-base --lengths lengths.txt --batching random,sorted \\\n"
+    "      --backends sdpa,flash_attention_2 --batch-sizes 8,32 --seq-lens 128,512\n"
+    "  bertbench-cli run --model path/to/bert-base-uncased --texts reviews.jsonl --text-field body\n"
     "  bertbench-cli run --sweep --max-noise 2 --max-time 5           (adaptive sampling)\n"
     "  bertbench-cli run --device cpu --sweep --backends cpu:eager --max-noise 2   (A/A: noise floor)\n"
     "  bertbench-cli run --device cuda --baseline torch:eager --backends torch:sdpa,cuda:flash_attention_2 \\\n"

@@ -5,6 +5,7 @@
 
 #include "app/cli/MeasurementProfileTables.h"
 #include "app/cli/RunSummary.h"
+#include "app/cli/WorkloadTables.h"
 #include "core/results/RunFiles.h"
 
 namespace bertbench::cli {
@@ -26,6 +27,11 @@ int printRunReport(const Run& run, const RunFilePaths& files, std::ostream& out)
     out << "\nSummary (" << run.rows.size() << " rows, " << failedRows << " not ok):\n" << summaryTable(run);
     if (const std::string eff = efficiencyTable(run); !eff.empty())
         out << "\nEfficiency and energy:\n" << gemmProbeLine(run) << eff;
+    if (const std::string w = workloadTable(run); !w.empty()) {
+        out << "\nYour data (" << describeWorkloadLine(run) << "):\n" << w;
+        if (const std::string cmp = batchingComparisonTable(run); !cmp.empty())
+            out << "\nRandom vs sorted batches (the same rows, batched two ways):\n" << cmp;
+    }
     out << "\nFiles:\n  " << files.runJson << "\n  " << files.nativeCsv << "\n";
     for (const std::string& path : files.seedCsvs) out << "  " << path << "\n";
     out << std::flush;

@@ -225,6 +225,64 @@ void applyMeasurementFlags(const ParsedArgs& args, SweepSpec& spec) {
         spec.cellTimeoutS = parseNumber("--cell-timeout", val("--cell-timeout"), -maxDouble, maxDouble);
 }
 
+// A data workload: --lengths / --texts (+ --text-field, --tokenizer), --batching, --batches-per-cell.
+// Files are kept absolute, so a resume or a worker process started elsewhere finds them.
+void applyWorkload(const ParsedArgs& args, SweepSpec& spec) {
+    auto val = [&](const std::string& flag) { return *args.value(flag); };
+    auto absolute = [](const std::string& path) {
+        std::error_code ec;
+        const std::filesystem::path p = std::filesystem::absolute(path, ec);
+        return ec ? path : p.lexically_normal().string();
+    };
+    WorkloadSpec& w = spec.workload;
+    if (args.has("--lengths") && args.has("--texts"))
+        throw UsageError("--lengths (token counts) and --texts (texts to tokenize) both name the workload; give one");
+    for (const char* flag : {"--lengths", "--texts"}) {
+        if (!args.has(flag)) continue;
+        if (val(flag).empty()) throw UsageError(std::string(flag) + ": the file name is empty");
+        const WorkloadKind kind = std::string(flag) == "--lengths" ? WorkloadKind::Lengths : WorkloadKind::Texts;
+        const std::string file = absolute(val(flag));
+        if (w.kind != kind || w.file != file) {
+            w.sha256.clear();   // another file: its identity is recorded when the run starts
+            w.bytes = -1;
+        }
+        if (kind == WorkloadKind::Lengths) {
+            w.textField.clear();
+            w.tokenizer.clear();
+        }
+        w.kind = kind;
+        w.file = file;
+    }
+    for (const char* flag : {"--text-field", "--tokenizer"}) {
+        if (!args.has(flag)) continue;
+        if (w.kind != WorkloadKind::Texts)
+            throw UsageError(std::string(flag) + " is for a texts workload (--texts FILE); a lengths file holds token counts");
+        if (std::string(flag) == "--text-field") w.textField = val(flag);
+        else w.tokenizer = absolute(val(flag));
+    }
+    if (args.has("--batching")) {
+        if (!w.isData()) throw UsageError("--batching needs a data workload (--lengths FILE or --texts FILE)");
+        w.batching.clear();
+        for (const std::string& item : splitList(args.spelling("--batching"), val("--batching"))) {
+            const std::optional<Batching> b = parseBatching(item);
+            if (!b) throw UsageError(args.spelling("--batching") + ": unknown policy '" + item + "' (one of random, sorted)");
+            w.batching.push_back(*b);
+        }
+    }
+    if (args.has("--batches-per-cell")) {
+        if (!w.isData()) throw UsageError("--batches-per-cell needs a data workload (--lengths FILE or --texts FILE)");
+        w.batchesPerCell = int(parseInteger("--batches-per-cell", val("--batches-per-cell"), INT_MIN, INT_MAX));
+    }
+    if (w.isData()) {
+        for (const char* flag : {"--pads", "--avg-seqlen", "--seqlen-stdev"})
+            if (args.has(flag))
+                throw UsageError(std::string(flag) + " shapes the synthetic lengths; with " +
+                                 (w.kind == WorkloadKind::Lengths ? "--lengths" : "--texts") +
+                                 " the data gives the lengths and the padding (drop " + flag + ")");
+        spec.pads = {0.0};   // not an axis of a data workload (cellsOf uses the policies)
+    }
+}
+
 // Where and how the run happens: output folder, threads, interpreter, shard, GPUs.
 void applyRunFlags(const ParsedArgs& args, RunPlan& plan) {
     auto val = [&](const std::string& flag) { return *args.value(flag); };
@@ -294,6 +352,7 @@ RunPlan planRun(const ParsedArgs& args, const BackendRegistry& registry) {
     applyBackends(args, fromFile, plan);
     applyModelDtypeTasks(args, plan.spec);
     applyAxes(args, fromFile, plan);
+    applyWorkload(args, plan.spec);
     applyMeasurementFlags(args, plan.spec);
     applyRunFlags(args, plan);
     return plan;

@@ -26,6 +26,10 @@ std::string flagForField(const std::string& field) {
         {"cell_timeout_s", "--cell-timeout"}, {"profile", "--no-profile"},
         {"max_noise_pct", "--max-noise"}, {"min_time_s", "--min-time"},
         {"max_time_s", "--max-time"},   {"interleave", "--sequential"},
+        {"workload.file", "--lengths/--texts"}, {"workload.kind", "--lengths/--texts"},
+        {"workload.text_field", "--text-field"}, {"workload.tokenizer", "--tokenizer"},
+        {"workload.batching", "--batching"}, {"workload.batches_per_cell", "--batches-per-cell"},
+        {"workload.sha256", "--spec"}, {"workload.bytes", "--spec"},
     };
     const std::string key = field.substr(0, field.find('['));
     for (const auto& [name, flag] : kFlags)

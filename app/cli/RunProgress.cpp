@@ -23,7 +23,7 @@ int terminalColumns() {
 
 std::string cellText(const Cell& c, bool withModel) {
     return taskText(c, withModel) + " batch " + std::to_string(c.batchSize) + ", seq " + std::to_string(c.seqLen) +
-           ", pad " + fixed(c.pad, 2);
+           (c.batching != Batching::None ? ", " + toString(c.batching) + " batches" : ", pad " + fixed(c.pad, 2));
 }
 
 } // namespace

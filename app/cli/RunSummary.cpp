@@ -62,6 +62,10 @@ std::string cellLabel(const Cell& cell) {
     label += std::to_string(cell.batchSize);
     label += " s";
     label += std::to_string(cell.seqLen);
+    if (cell.batching != Batching::None) {   // a data workload's cell: its policy stands where the pad did
+        label += " " + toString(cell.batching);
+        return label;
+    }
     label += " p";
     label += padText(cell.pad);
     return label;
@@ -158,7 +162,15 @@ std::string runHeader(const Run& run) {
         << toString(spec.dtype) << ", baseline " << spec.baseline << " vs " << joinStrings(spec.candidates)
         << (oldCsv ? " (from the old script's CSV: HuggingFace transformers)" : "") << "\n";
     out << "Tasks " << joinStrings(tasks) << "; batch sizes " << joinInts(spec.batchSizes) << "; seq lens "
-        << joinInts(spec.seqLens) << "; pads " << joinNumbers(spec.pads) << "; ";
+        << joinInts(spec.seqLens);
+    if (spec.workload.isData()) {
+        std::vector<std::string> policies;
+        for (Batching b : spec.workload.batching) policies.push_back(toString(b));
+        out << "; batching " << joinStrings(policies) << " (" << toString(spec.workload.kind) << " workload "
+            << spec.workload.file << ", " << spec.workload.batchesPerCell << " batches a cell); ";
+    } else {
+        out << "; pads " << joinNumbers(spec.pads) << "; ";
+    }
     if (spec.maxNoisePct > 0)
         out << "each backend timed until its median is known to +-" << fixed(spec.maxNoisePct, 1) << "% ("
             << fixed(spec.minTimeS, 1) << "-" << fixed(spec.maxTimeS, 1) << " s a cell)";
@@ -232,10 +244,12 @@ const std::vector<size_t>& rowWidths() {
 
 std::vector<std::string> rowCells(const ResultRow& row, bool withModel) {
     const bool ok = row.status == RowStatus::Ok;
-    return {taskText(row.cell, withModel),
+    // A data workload's row: its policy after the task, the pad its batches had in the pad column.
+    const bool data = row.cell.batching != Batching::None;
+    return {taskText(row.cell, withModel) + (data ? " " + toString(row.cell.batching) : std::string()),
             std::to_string(row.cell.batchSize),
             std::to_string(row.cell.seqLen),
-            fixed(row.cell.pad, 2),
+            fixed(data && std::isfinite(row.realisedPad) ? row.realisedPad : row.cell.pad, 2),
             row.candidate.backend,
             ok ? fixed(row.baseline.latency.medianMs, 3) : "-",
             ok ? fixed(row.candidate.latency.medianMs, 3) : "-",

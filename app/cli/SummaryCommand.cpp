@@ -7,6 +7,7 @@
 #include "app/cli/MeasurementProfileTables.h"
 #include "app/cli/RunInput.h"
 #include "app/cli/RunSummary.h"
+#include "app/cli/WorkloadTables.h"
 #include "core/sweep/KernelOptionDifferences.h"
 
 namespace bertbench::cli {
@@ -95,6 +96,11 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
             out << summaryTable(run);
             if (const std::string eff = efficiencyTable(run); !eff.empty())
                 out << "\nEfficiency and energy:\n" << gemmProbeLine(run) << eff;
+            if (const std::string w = workloadTable(run); !w.empty()) {
+                out << "\nYour data (" << describeWorkloadLine(run) << "):\n" << w;
+                if (const std::string cmp = batchingComparisonTable(run); !cmp.empty())
+                    out << "\nRandom vs sorted batches (the same rows, batched two ways):\n" << cmp;
+            }
             if (parsed.has("--breakdown")) {
                 const std::string b = breakdownTable(run);
                 out << "\nPer-operation breakdown:\n" << (b.empty() ? "(not recorded in this file)\n" : b);

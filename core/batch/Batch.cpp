@@ -50,4 +50,34 @@ Batch makeBatch(const BatchSpec& spec) {
     return batch;
 }
 
+Batch makeBatchOfLengths(const std::vector<int>& lengths, int width, int vocabSize, int padTokenId, uint64_t seed) {
+    if (lengths.empty()) throw InputError("a batch needs at least one row");
+    if (width < 1) throw InputError("max sequence length must be >= 1");
+    if (vocabSize < 3) throw InputError("vocabulary must have at least 3 tokens");
+    Batch batch;
+    batch.batchSize = int(lengths.size());
+    batch.maxSeqLen = width;
+    const size_t total = lengths.size() * size_t(width);
+    const int32_t pad = padTokenId >= 0 ? padTokenId : 0;
+    batch.inputIds.assign(total, pad);
+    batch.tokenTypeIds.assign(total, 0);
+    batch.attentionMask.assign(total, 0);
+    batch.lengths = lengths;
+    Rng rng(seed);
+    for (size_t row = 0; row < lengths.size(); ++row) {
+        const int length = lengths[row];
+        if (length < 1 || length > width)
+            throw InputError("row " + std::to_string(row) + " has length " + std::to_string(length) +
+                             ", outside 1.." + std::to_string(width));
+        for (int pos = 0; pos < length; ++pos) {
+            const size_t i = row * size_t(width) + size_t(pos);
+            int32_t id = int32_t(rng.uniformInt(1, vocabSize - 2));
+            if (id == pad) ++id;
+            batch.inputIds[i] = id;
+            batch.attentionMask[i] = 1;
+        }
+    }
+    return batch;
+}
+
 } // namespace bertbench

@@ -33,4 +33,9 @@ struct Batch {
 // Deterministic across platforms (own PRNG and Box–Muller, no std:: distributions).
 Batch makeBatch(const BatchSpec& spec);
 
+// A batch of given real lengths (a data workload's rows, each in [1, width]) padded to `width`:
+// ids uniform in [1, vocab − 2] on real positions (never padTokenId), padTokenId elsewhere, as
+// makeBatch fills them. Seeded, reproducible.
+Batch makeBatchOfLengths(const std::vector<int>& lengths, int width, int vocabSize, int padTokenId, uint64_t seed);
+
 } // namespace bertbench

@@ -157,6 +157,13 @@ SweepSpec specFromRows(const std::vector<ResultRow>& rows, DType dtype) {
     spec.batchSizes = std::move(axes.batchSizes);
     spec.seqLens = std::move(axes.seqLens);
     spec.pads = std::move(axes.pads);
+    // Rows of a data workload: the file says which policies, not which data (run.json does).
+    for (Batching b : axes.batchings)
+        if (b != Batching::None) {
+            if (!spec.workload.isData()) spec.workload.batching.clear();
+            spec.workload.kind = WorkloadKind::Lengths;
+            spec.workload.batching.push_back(b);
+        }
     return spec;
 }
 

@@ -44,6 +44,9 @@ const std::vector<std::string>& nativeColumns() {
             for (const char* suffix : {"_median_lo_ms", "_median_hi_ms", "_noise_pct", "_stop"})
                 c.push_back(std::string(side) + suffix);
         for (const char* name : {"speedup_lo_pct", "speedup_hi_pct", "verdict", "timing"}) c.emplace_back(name);
+        // A data workload (WorkloadSpec.h): the cell's batching policy (empty = a synthetic cell), the
+        // realised pad of its batches (every row), rows drawn and truncated (empty = synthetic).
+        for (const char* name : {"batching", "realised_pad", "workload_rows", "truncated_rows"}) c.emplace_back(name);
         // Task-level agreement with the baseline, % (TaskAgreement.h); empty = not measured.
         c.emplace_back("task_agreement_pct");
         return c;
@@ -192,6 +195,11 @@ std::string runToNativeCsv(const Run& run) {
         f.push_back(csv::shortest(r.speedupCiPct.hi));
         f.push_back(toString(r.verdict));
         f.push_back(r.timing);
+        const bool data = r.cell.batching != Batching::None;
+        f.push_back(data ? toString(r.cell.batching) : std::string());
+        f.push_back(std::isfinite(r.realisedPad) ? csv::shortest(r.realisedPad) : std::string());
+        f.push_back(data ? std::to_string(r.workloadRows) : std::string());
+        f.push_back(data ? std::to_string(r.truncatedRows) : std::string());
         f.push_back(std::isfinite(r.taskAgreementPct) ? csv::shortest(r.taskAgreementPct) : std::string());
         csv::appendRecord(out, f);
     }
@@ -274,6 +282,14 @@ Run runFromNativeCsv(const std::string& text, const std::string& sourceName) {
             r.verdict = *v;
         }
         in.str("timing", r.timing);
+        if (in.has("batching") && !in.raw("batching").empty()) {
+            const auto b = parseBatching(in.raw("batching"));
+            if (!b) in.fail("batching", "unknown batching policy " + in.quoted("batching") + " (allowed: random, sorted, or empty)");
+            r.cell.batching = *b;
+        }
+        if (in.has("realised_pad") && !in.raw("realised_pad").empty()) in.number("realised_pad", r.realisedPad);
+        if (in.has("workload_rows") && !in.raw("workload_rows").empty()) in.int32("workload_rows", r.workloadRows);
+        if (in.has("truncated_rows") && !in.raw("truncated_rows").empty()) in.int32("truncated_rows", r.truncatedRows);
         if (in.has("task_agreement_pct") && !in.raw("task_agreement_pct").empty())
             in.number("task_agreement_pct", r.taskAgreementPct);
         run.rows.push_back(std::move(r));

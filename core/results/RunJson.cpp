@@ -105,6 +105,7 @@ Json rowToValue(const ResultRow& r) {
     if (r.speedupCiPct.valid()) j["speedup_ci_pct"] = Json::array({r.speedupCiPct.lo, r.speedupCiPct.hi});
     if (r.verdict != Verdict::Unknown) j["verdict"] = toString(r.verdict);
     if (!r.timing.empty()) j["timing"] = r.timing;
+    jsonio::writeRowWorkload(j, r);   // a data workload's policy, realised pad, rows drawn and truncated
     return j;
 }
 
@@ -283,6 +284,7 @@ ResultRow rowFromValue(const Json& v, const std::string& path) {
         r.verdict = *read;
     }
     o.optString("timing", r.timing);
+    jsonio::readRowWorkload(v, path, r);
     return r;
 }
 
@@ -309,6 +311,7 @@ std::string runToJson(const Run& run) {
     out += "  \"version\": " + std::to_string(kVersion) + ",\n";
     out += "  \"spec\": " + nested(jsonio::specToValue(run.spec)) + ",\n";
     out += "  \"environment\": " + nested(environmentToValue(run.environment)) + ",\n";
+    if (run.workload.recorded()) out += "  \"workload\": " + dump(jsonio::workloadRecordValue(run.workload), -1) + ",\n";
     out += "  \"rows\": [";
     for (size_t i = 0; i < run.rows.size(); ++i) {
         out += i ? ",\n    " : "\n    ";
@@ -349,6 +352,7 @@ Run runFromJson(const std::string& text, const std::string& sourceName) {
             if (!problems.empty()) throw FieldError{problems.front().field, problems.front().message};
         }
         if (const Json* env = top.find("environment")) run.environment = environmentFromValue(*env, "environment");
+        if (const Json* workload = top.find("workload")) run.workload = jsonio::workloadRecordFromValue(*workload, "workload");
         const Json& rows = jsonio::expectArray(top.required("rows"), "rows");
         run.rows.reserve(rows.size());
         for (size_t i = 0; i < rows.size(); ++i) run.rows.push_back(rowFromValue(rows[i], jsonio::indexPath("rows", i)));

@@ -19,4 +19,10 @@ Environment environmentFromJsonValue(const Json& v, const std::string& path);
 void writeMeasurementProfile(Json& measurement, const Measurement& m);
 void readMeasurementProfile(const Json& measurement, const std::string& path, Measurement& m);   // throws FieldError
 
+// A data workload's keys of one row, and the run's "workload" object (WorkloadJson.cpp).
+void writeRowWorkload(Json& row, const ResultRow& r);
+void readRowWorkload(const Json& row, const std::string& path, ResultRow& r);   // throws FieldError
+Json workloadRecordValue(const WorkloadRecord& workload);
+WorkloadRecord workloadRecordFromValue(const Json& v, const std::string& path);   // throws FieldError
+
 } // namespace bertbench::jsonio

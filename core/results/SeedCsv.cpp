@@ -10,6 +10,7 @@
 // status is not `ok` are left out, as the format has no way to mark a failed cell; our real
 // masked-LM task is written as "mlm_head", since "mlm" already names the encoder.
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <filesystem>
 #include <limits>
@@ -123,7 +124,9 @@ std::string rowsToSeedCsv(const std::vector<ResultRow>& rows) {
         out += ',' + pyBool(r.isCuda);
         out += ',' + pyBool(r.isHalf);
         out += ',' + pyBool(r.useMask);
-        out += ',' + csv::shortest(r.cell.pad);
+        // A data workload's row: the pad its batches had (the old format has no other place for it).
+        const bool data = r.cell.batching != Batching::None && std::isfinite(r.realisedPad);
+        out += ',' + csv::shortest(data ? r.realisedPad : r.cell.pad);
         out += ',' + csv::fixed(r.baseline.latency.medianMs, 3);
         out += ',' + csv::fixed(r.candidate.latency.medianMs, 3);
         out += ',' + csv::fixed(r.speedupPercent(), 3);
@@ -221,11 +224,12 @@ Run runFromSeedCsv(const std::string& text, const std::string& fileName) {
 
 namespace {
 
-std::vector<std::string> writeSeedCsvsOfModel(const Run& run, const std::string& model, const std::string& folder) {
+std::vector<std::string> writeSeedCsvsOfPolicy(const Run& run, const std::string& model, Batching batching,
+                                               const std::string& folder) {
     // (task, candidate) groups of the model's rows in order of first appearance.
     std::vector<std::pair<Task, std::string>> groups;
     for (const ResultRow& r : run.rows) {
-        if (r.cell.model != model) continue;
+        if (r.cell.model != model || r.cell.batching != batching) continue;
         const std::pair<Task, std::string> key{r.cell.task, r.candidate.backend};
         if (std::find(groups.begin(), groups.end(), key) == groups.end()) groups.push_back(key);
     }
@@ -246,8 +250,8 @@ std::vector<std::string> writeSeedCsvsOfModel(const Run& run, const std::string&
     for (const auto& [task, backend] : groups) {
         std::vector<std::pair<size_t, const ResultRow*>> rows;
         for (const ResultRow& r : run.rows)
-            if (r.cell.model == model && r.cell.task == task && r.candidate.backend == backend &&
-                r.status == RowStatus::Ok)
+            if (r.cell.model == model && r.cell.batching == batching && r.cell.task == task &&
+                r.candidate.backend == backend && r.status == RowStatus::Ok)
                 rows.emplace_back(cellIndex(r.cell), &r);
         std::stable_sort(rows.begin(), rows.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -266,6 +270,22 @@ std::vector<std::string> writeSeedCsvsOfModel(const Run& run, const std::string&
         const std::string path = (std::filesystem::path(folder) / fileName).string();
         writeFileAtomic(path, rowsToSeedCsv(ordered));
         paths.push_back(path);
+    }
+    return paths;
+}
+
+// A data workload's policies each get a folder of their own (random/, sorted/): the old format has
+// one row per (batch size, seq len, pad) and no column for the policy.
+std::vector<std::string> writeSeedCsvsOfModel(const Run& run, const std::string& model, const std::string& folder) {
+    std::vector<Batching> policies;
+    for (const ResultRow& r : run.rows)
+        if (r.cell.model == model && std::find(policies.begin(), policies.end(), r.cell.batching) == policies.end())
+            policies.push_back(r.cell.batching);
+    std::sort(policies.begin(), policies.end());
+    std::vector<std::string> paths;
+    for (Batching b : policies) {
+        const std::string sub = b == Batching::None ? folder : (std::filesystem::path(folder) / toString(b)).string();
+        for (std::string& p : writeSeedCsvsOfPolicy(run, model, b, sub)) paths.push_back(std::move(p));
     }
     return paths;
 }

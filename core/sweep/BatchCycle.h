@@ -3,8 +3,11 @@
 //
 // The measurement prepares a backend once and times forward() N times. Wrapped in a BatchCycle,
 // one forward() runs one forward of every batch of the cell, in order, the backend prepared for
-// each (untimed: the time returned is the sum of the backend's own device times), and returns the
-// mean time per batch. So a timed sample covers the cell's whole draw of rows — samples are alike
+// each and run once untimed first (the time returned is the sum of the backend's own device
+// times of the second forwards), and returns the mean time per batch. The untimed forward keeps
+// what a fresh prepare costs out of the timing: a CPU backend's new buffers are first touched
+// there (page faults that would bias against the policy whose batches vary most in size), a
+// GPU's new shapes meet cuBLAS's heuristics there. So a timed sample covers the cell's whole draw of rows — samples are alike
 // and the statistics (median, intervals, adaptive sampling) mean what they mean for one batch —
 // and its unit stays "ms per batch". After a forward() the last batch is the one prepared, so
 // output() is that batch's (CellBatches::reference()). The measurement's warm-up forwards are
@@ -12,9 +15,9 @@
 // is seen before timing.
 //
 // With one batch the wrapper is never used (synthetic cells, batches_per_cell 1).
-// Costs: K prepares per forward() (allocation from the caching allocators, input upload; a
-// torch:* backend's files and messages; under --cuda-graphs a capture per batch): wall time, not
-// measured time. The profiling forward is the mean of one profiled forward per batch.
+// Costs: K prepares and K untimed forwards per forward() (allocation, input upload; a torch:*
+// backend's files and messages; under --cuda-graphs a capture per batch): wall time, not measured
+// time. The profiling forward is the mean of one profiled forward per batch.
 #include <memory>
 #include <vector>
 

@@ -91,6 +91,12 @@ struct ResultRow {
     // How the cell's sides were timed: "interleaved" (alternating rounds) or "sequential" (one
     // backend after the other); empty = not recorded.
     std::string timing;
+    // The batches as measured: 1 − real tokens / padded positions over the cell's batches (a
+    // data workload's padding is what the data gives; a synthetic cell's what its draw gave).
+    // NaN = not recorded (older files, imports).
+    double realisedPad = std::numeric_limits<double>::quiet_NaN();
+    int workloadRows = 0;    // data workload: rows drawn for the cell (batch × batches per cell); 0 = synthetic
+    int truncatedRows = 0;   // of those, longer than the cell's max length (truncated to it)
 
     double speedupPercent() const;      // (t_base / t_cand − 1)·100, or the recorded value
     double memorySavedPercent() const;  // (peak_base / peak_cand − 1)·100, or the recorded value

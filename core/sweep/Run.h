@@ -8,6 +8,7 @@
 
 #include "core/sweep/ResultRow.h"
 #include "core/sweep/SweepSpec.h"
+#include "core/sweep/WorkloadRecord.h"
 
 namespace bertbench {
 
@@ -39,19 +40,21 @@ struct Run {
     SweepSpec spec;
     Environment environment;
     std::vector<ResultRow> rows;
+    // A data workload's file identity and each model's lengths (not recorded: kind Synthetic).
+    WorkloadRecord workload;
 };
 
 // Rows read from a file that records no model per row (run files written before the model axis)
 // belong to the spec's first model.
 void assignMissingModels(Run& run);
 
-// Environment of this process (host, CPU, BLAS, version, start time now). GPU fields
-// are filled by app/ when the CUDA library is present.
-Environment currentEnvironment();
 // The run as if it had measured `model` alone: its rows only, spec.models = {model}. Views
 // and figures show a run of several models one model at a time through it.
 Run runOfModel(const Run& run, const std::string& model);
 
+// Environment of this process (host, CPU, BLAS, version, start time now). GPU fields
+// are filled by app/ when the CUDA library is present.
+Environment currentEnvironment();
 std::string isoTimeNow();
 
 } // namespace bertbench

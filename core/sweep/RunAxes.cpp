@@ -23,6 +23,7 @@ void sortGrid(RunAxes& axes) {
     std::sort(axes.seqLens.begin(), axes.seqLens.end());
     std::sort(axes.pads.begin(), axes.pads.end(),
               [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
+    std::sort(axes.batchings.begin(), axes.batchings.end());
 }
 
 void appendRows(RunAxes& axes, const std::vector<ResultRow>& rows) {
@@ -33,6 +34,7 @@ void appendRows(RunAxes& axes, const std::vector<ResultRow>& rows) {
         appendUnique(axes.batchSizes, row.cell.batchSize);
         appendUnique(axes.seqLens, row.cell.seqLen);
         appendPad(axes.pads, row.cell.pad);
+        appendUnique(axes.batchings, row.cell.batching);
     }
     sortGrid(axes);
 }
@@ -51,9 +53,30 @@ RunAxes axesOf(const SweepSpec& spec, const std::vector<ResultRow>& rows) {
     for (const std::string& c : spec.candidates) appendUnique(axes.candidates, c);
     for (int b : spec.batchSizes) appendUnique(axes.batchSizes, b);
     for (int s : spec.seqLens) appendUnique(axes.seqLens, s);
-    for (double p : spec.pads) appendPad(axes.pads, p);
+    if (spec.workload.isData()) {
+        // The data gives the padding: one pad row, one per batching policy.
+        appendPad(axes.pads, 0.0);
+        for (Batching b : spec.workload.batching) appendUnique(axes.batchings, b);
+    } else {
+        for (double p : spec.pads) appendPad(axes.pads, p);
+        appendUnique(axes.batchings, Batching::None);
+    }
     appendRows(axes, rows);
     return axes;
+}
+
+std::vector<AxisRow> axisRows(const RunAxes& axes) {
+    std::vector<AxisRow> rows;
+    for (Batching b : axes.batchings)
+        for (double p : axes.pads) rows.push_back({p, b});
+    if (axes.batchings.empty())   // axes made by hand (tests, old callers): the pads alone
+        for (double p : axes.pads) rows.push_back({p, Batching::None});
+    return rows;
+}
+
+bool rowsAreBatching(const RunAxes& axes) {
+    return !axes.batchings.empty() &&
+           std::none_of(axes.batchings.begin(), axes.batchings.end(), [](Batching b) { return b == Batching::None; });
 }
 
 RunAxes axesOf(const Run& run) { return axesOf(run.spec, run.rows); }
@@ -68,6 +91,7 @@ void mergeGridAxes(RunAxes& into, const RunAxes& from) {
     for (int b : from.batchSizes) appendUnique(into.batchSizes, b);
     for (int s : from.seqLens) appendUnique(into.seqLens, s);
     for (double p : from.pads) appendPad(into.pads, p);
+    for (Batching b : from.batchings) appendUnique(into.batchings, b);
     sortGrid(into);
 }
 

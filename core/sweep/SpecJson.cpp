@@ -121,7 +121,7 @@ constexpr const char* kSpecKeys[] = {
     "model",   "models",      "tasks",       "baseline", "candidates",  "dtype",           "batch_sizes",
     "seq_lens", "pads",       "seqlen_stdev", "warmup",  "num_batches",     "seed",
     "cuda_graphs", "memory_limit_mb", "cell_timeout_s", "profile", "max_noise_pct", "min_time_s", "max_time_s",
-    "interleave",
+    "interleave", "workload",
 };
 
 std::string allowedKeys() {
@@ -212,6 +212,8 @@ Json specToValue(const SweepSpec& spec) {
     j["min_time_s"] = numberValue(spec.minTimeS);
     j["max_time_s"] = numberValue(spec.maxTimeS);
     j["interleave"] = spec.interleave;
+    // Absent for the synthetic workload, so spec files from before workloads read and write alike.
+    if (spec.workload != WorkloadSpec{}) j["workload"] = workloadToValue(spec.workload);
     return j;
 }
 
@@ -270,6 +272,8 @@ SweepSpec specFromValue(const Json& v, const std::string& prefix, bool allowUnkn
                 spec.maxTimeS = readNumber(val, path);
             } else if (key == "interleave") {
                 spec.interleave = readBool(val, path);
+            } else if (key == "workload") {
+                spec.workload = workloadFromValue(val, path, problems);
             } else if (!allowUnknownKeys) {
                 problems.push_back({path, "unknown key (allowed keys: " + allowedKeys() + ")"});
             }

@@ -1,7 +1,8 @@
 #pragma once
 // Sweep specs as JSON. Keys (snake_case): model, tasks, baseline, candidates, dtype,
 // batch_sizes, seq_lens, pads, seqlen_stdev, warmup, num_batches, seed, cuda_graphs,
-// memory_limit_mb, cell_timeout_s, profile (default true). Missing keys keep their defaults; unknown keys are errors.
+// memory_limit_mb, cell_timeout_s, profile (default true), workload (an object: WorkloadSpec.h,
+// SpecJsonDetail.h; absent = synthetic). Missing keys keep their defaults; unknown keys are errors.
 #include <string>
 
 #include "core/sweep/SweepSpec.h"

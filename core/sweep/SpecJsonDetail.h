@@ -44,6 +44,12 @@ Json numberValue(double x);
 // The spec as an object with the keys of SpecJson.h, in their documented order.
 Json specToValue(const SweepSpec& spec);
 
+// The spec's "workload" object: {"kind", "file", "text_field", "tokenizer", "batching",
+// "batches_per_cell", "sha256", "bytes"} (WorkloadSpec.h; empty and default keys left out).
+// Problems (wrong types, unknown keys or kinds) are appended with paths under `path`.
+Json workloadToValue(const WorkloadSpec& workload);
+WorkloadSpec workloadFromValue(const Json& v, const std::string& path, std::vector<SpecProblem>& problems);
+
 // Reads a spec object; missing keys keep their defaults. Every wrong type / bad enum string
 // (and, unless allowUnknownKeys, every unknown key) is appended to `problems`, with field
 // paths prefixed by `prefix` ("" for a spec file, "spec" inside a run file).

@@ -8,10 +8,13 @@
 #include "core/energy/Nvml.h"
 #include "core/model/ModelConfig.h"
 #include "core/profile/Flops.h"
+#include "core/sweep/BatchCycle.h"
+#include "core/sweep/CellBatches.h"
 #include "core/sweep/CellTiming.h"
 #include "core/sweep/MeasurementProfile.h"
 #include "core/sweep/TaskAgreement.h"
 #include "core/util/Errors.h"
+#include "core/workload/Workload.h"
 
 namespace bertbench {
 
@@ -153,8 +156,12 @@ Run SweepRunner::run(const SweepSpec& spec, SweepObserver& observer, const std::
 
 Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const std::atomic<bool>& cancel,
                           const CellSource& next, int total) {
+    // A data workload's lengths, read once (the caller may have read them: setWorkload).
+    if (spec.workload.isData() && !workload_.recorded()) workload_ = loadWorkload(spec);
     Run run;
     run.spec = spec;
+    recordWorkloadIdentity(run.spec, workload_);
+    run.workload = workload_;
     run.environment = environment_;
     run.environment.startTime = isoTimeNow();
     run.environment.cudaGraphs = spec.cudaGraphs;
@@ -181,24 +188,29 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
         observer.cellStarted(cell, index, total);
         const auto cellStart = Clock::now();
 
-        BatchSpec bs;
-        bs.batchSize = cell.batchSize;
-        bs.maxSeqLen = cell.seqLen;
-        bs.padFraction = cell.pad;
-        bs.seqlenStdev = spec.seqlenStdev;
-        bs.vocabSize = weights.config.vocabSize;
-        bs.padTokenId = weights.config.padTokenId;
-        bs.seed = cellSeed(spec, cell);
-        const Batch batch = makeBatch(bs);
+        // The cell's batches: one seeded synthetic batch, or a data workload's draw (CellBatches.h).
+        const WorkloadLengths* lengths = workload_.recorded() ? workload_.lengthsOf(cell.model) : nullptr;
+        const CellBatches cellBatches =
+            makeCellBatches(spec, cell, weights.config, lengths != nullptr ? &lengths->lengths : nullptr);
+        const Batch& batch = cellBatches.reference();
         CellContext ctx;
-        ctx.flops = forwardFlops(weights.config, cell.task, batch.lengths, batch.maxSeqLen);
+        ctx.flops = cellBatches.flops;
         ctx.environment = &run.environment;
 
         // Every side of the cell timed together (interleaved rounds, or one after the other).
         std::vector<LoadedBackend*> sides{&baseline};
         for (LoadedBackend& cand : candidates) sides.push_back(&cand);
         std::string timing;
-        std::vector<MeasureResult> measured = timeCell(sides, spec, cell, batch, cancel, cellStart, ctx, timing);
+        std::vector<MeasureResult> measured;
+        {
+            // A data cell's batches: each timed forward runs them all (BatchCycle.h).
+            std::vector<std::unique_ptr<ScopedBatchCycle>> cycles;
+            for (LoadedBackend* side : sides)
+                cycles.push_back(std::make_unique<ScopedBatchCycle>(side->backend, cellBatches.batches));
+            measured = timeCell(sides, spec, cell, batch, cancel, cellStart, ctx, timing);
+        }
+        for (size_t k = 0; k < measured.size() && k < sides.size(); ++k)
+            if (sides[k]->backend) perBatchFigures(measured[k].measurement, *sides[k]->backend, run.environment, cellBatches);
         const MeasureResult& base = measured[0];
         for (const LoadedBackend* side : sides) recordKernelOptions(*side, run.environment);
         for (size_t k = 0; k < candidates.size(); ++k) {
@@ -209,7 +221,10 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
             row.isCuda = isCudaBackend(registry_, cand.name);
             row.isHalf = isHalf(spec.dtype);
             row.useMask = true;
-            row.realTokens = batch.realTokens();
+            row.realTokens = cellBatches.realTokens;
+            row.realisedPad = cellBatches.realisedPad;
+            row.workloadRows = cellBatches.workloadRows;
+            row.truncatedRows = cellBatches.truncatedRows;
             row.baseline = base.measurement;
             if (base.status != RowStatus::Ok) {
                 // Without the baseline there is nothing to compare against.

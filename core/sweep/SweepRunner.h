@@ -45,6 +45,9 @@ public:
     void setEnergyMeterFactory(EnergyMeterFactory factory) { energyFactory_ = std::move(factory); }
     // The GPU the cuda:* backends run on, recorded in their rows (default: not recorded).
     void setGpuIdentity(GpuIdentity gpu) { gpu_ = std::move(gpu); }
+    // A data workload read by the caller (core/workload/Workload.h), so the sweep does not read and
+    // tokenize it again; without one, a spec with a data workload is read when the sweep starts.
+    void setWorkload(WorkloadRecord workload) { workload_ = std::move(workload); }
 
     // Runs every cell not in `skip` (cells already finished, for resume). Returns the run with
     // the rows measured now. Cancellation is checked between forwards; rows of an interrupted
@@ -71,6 +74,7 @@ private:
     Environment environment_;
     EnergyMeterFactory energyFactory_;
     GpuIdentity gpu_;
+    WorkloadRecord workload_;
 };
 
 // Max abs and relative L2 error of `candidate` against `reference` on real positions.

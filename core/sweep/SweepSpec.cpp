@@ -16,8 +16,13 @@ std::vector<Cell> cellsOf(const SweepSpec& spec) {
     for (const std::string& model : spec.models)
         for (Task task : spec.tasks)
             for (int batch : spec.batchSizes)
-                for (int seq : spec.seqLens)
+                for (int seq : spec.seqLens) {
+                    if (spec.workload.isData()) {
+                        for (Batching b : spec.workload.batching) cells.push_back(Cell{task, batch, seq, 0.0, model, b});
+                        continue;
+                    }
                     for (double pad : spec.pads) cells.push_back(Cell{task, batch, seq, pad, model});
+                }
     return cells;
 }
 
@@ -115,6 +120,7 @@ std::vector<SpecProblem> validateSpec(const SweepSpec& spec, int maxPositions,
     }
     checkDuplicates(spec.seqLens, "seq_lens", problems);
 
+    addWorkloadProblems(spec.workload, problems);
     checkListNotEmpty(spec.pads, "pads", problems);
     for (size_t i = 0; i < spec.pads.size(); ++i) {
         const double p = spec.pads[i];

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/backend/Task.h"
+#include "core/sweep/WorkloadSpec.h"
 
 namespace bertbench {
 
@@ -37,26 +38,32 @@ struct SweepSpec {
     int64_t memoryLimitMb = 0;                  // 0 = none
     double cellTimeoutS = 0;                    // 0 = none
     bool profile = true;                        // one per-op profiling forward per backend per cell (--no-profile)
+    // Where the lengths come from (WorkloadSpec.h). A data workload replaces the pads with its
+    // batching policies: its cells have pad 0 and a policy, and the padding is what the data gives.
+    WorkloadSpec workload;
 };
 
 // One (task, batch size, max seq len, pad fraction, model) point. The model is last so that a
 // cell can be written {task, batch, seq, pad} where the model does not matter; the runner and
 // every reader of a run file set it (files that record none get the spec's first model).
+// A data workload's cell has pad 0 and its batching policy (None in a synthetic cell).
 struct Cell {
     Task task = Task::Encoder;
     int batchSize = 1;
     int seqLen = 128;
     double pad = 0.0;
     std::string model;
+    Batching batching = Batching::None;
     bool operator==(const Cell& o) const = default;
 };
 
 // Cells model by model (each is loaded once), then task by task, and within a task in the old
-// script's order: batch size, then seq len, then pad.
+// script's order: batch size, then seq len, then pad (a data workload: its batching policies).
 std::vector<Cell> cellsOf(const SweepSpec& spec);
 // Per-cell batch seed: derived from the spec seed and the cell, so a resumed or
 // partial sweep sees exactly the batch a full sweep would. Model and task are left out: every
-// model and task of a sweep sees batches of the same lengths.
+// model and task of a sweep sees batches of the same lengths. So is the batching policy: a data
+// workload's random and sorted cells draw the same rows and differ only in how they are batched.
 uint64_t cellSeed(const SweepSpec& spec, const Cell& cell);
 
 // How titles, selectors and file names call a model: a preset's name, a checkpoint folder's last
