@@ -100,6 +100,8 @@ def table(directory):
            "| --- | --- | ---: | --- | ---: | --- | ---: |"]
     for name, flags in RUNS:
         out += run_lines(name, flags, rows[name], walls[name])
+    out.append("\nwall: the whole bertbench-cli run, start-up included; a run cut at its limit keeps the cells it "
+               "measured (see \"measured\").")
     common, changed, moves = verdict_changes(rows["fixed10"], rows["adaptive"])
     out.append("")
     if common:
