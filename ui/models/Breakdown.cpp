@@ -181,16 +181,17 @@ bool hasBreakdown(const Run& run) {
 }
 
 std::optional<Cell> firstBreakdownCell(const Run& run, const RunAxes& axes, Task task) {
-    if (axes.seqLens.empty() || axes.batchSizes.empty() || axes.pads.empty()) return std::nullopt;
+    const std::vector<AxisRow> yRows = axisRows(axes);
+    if (axes.seqLens.empty() || axes.batchSizes.empty() || yRows.empty()) return std::nullopt;
     const RowLookup rows(run);
     for (auto seq = axes.seqLens.rbegin(); seq != axes.seqLens.rend(); ++seq)
         for (auto batch = axes.batchSizes.rbegin(); batch != axes.batchSizes.rend(); ++batch)
-            for (auto pad = axes.pads.rbegin(); pad != axes.pads.rend(); ++pad)
+            for (auto y = yRows.rbegin(); y != yRows.rend(); ++y)
                 for (const std::string& c : axes.candidates)
-                    if (const ResultRow* r = rows.find(task, c, *batch, *seq, *pad);
+                    if (const ResultRow* r = rows.find(task, c, *batch, *seq, y->pad, y->batching);
                         r && r->candidate.breakdown && r->candidate.breakdown->measured())
-                        return Cell{task, *batch, *seq, *pad};
-    return Cell{task, axes.batchSizes.front(), axes.seqLens.front(), axes.pads.front()};
+                        return Cell{task, *batch, *seq, y->pad, std::string(), y->batching};
+    return Cell{task, axes.batchSizes.front(), axes.seqLens.front(), yRows.front().pad, std::string(), yRows.front().batching};
 }
 
 } // namespace bertbench::ui

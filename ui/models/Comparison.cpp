@@ -33,10 +33,10 @@ QString intervalsText(const CellComparison& c) {
 
 QString cellTooltip(const CellComparison& c) {
     return QStringLiteral("<b>%1</b><br>latency ratio B/A %2 · speedup delta %3 points · energy ratio B/A %4"
-                          "<br><br><u>A</u><br>%5<br><br><u>B</u><br>%6")
+                          "<br>%5<br><br><u>A</u><br>%6<br><br><u>B</u><br>%7")
         .arg(cellName(c), ratioText(c.latencyRatio), formatCellValue(c.speedupDelta, ValueKind::PercentPoints),
-             std::isfinite(c.energyRatio) ? ratioText(c.energyRatio) : QStringLiteral("n/a"), rowTooltip(*c.a),
-             rowTooltip(*c.b));
+             std::isfinite(c.energyRatio) ? ratioText(c.energyRatio) : QStringLiteral("n/a"), intervalsText(c),
+             rowTooltip(*c.a), rowTooltip(*c.b));
 }
 
 } // namespace
@@ -52,7 +52,7 @@ std::vector<CellComparison> compareCells(const CompareSide& a, const CompareSide
         if (ra.cell.task != a.task || ra.candidate.backend != a.candidate) continue;
         if (ra.status != RowStatus::Ok) continue;
         const ResultRow* rb =
-            rowsB.find(b.task, b.candidate, ra.cell.batchSize, ra.cell.seqLen, ra.cell.pad);
+            rowsB.find(b.task, b.candidate, ra.cell.batchSize, ra.cell.seqLen, ra.cell.pad, ra.cell.batching);
         if (!rb || rb->status != RowStatus::Ok) continue;
         const double ta = ra.candidate.latency.medianMs, tb = rb->candidate.latency.medianMs;
         if (!(ta > 0) || !(tb > 0)) continue;
@@ -73,7 +73,7 @@ std::vector<CellComparison> compareCells(const CompareSide& a, const CompareSide
             c.verdict = verdictOfPercent({(1 / c.latencyRatioCi.hi - 1) * 100, (1 / c.latencyRatioCi.lo - 1) * 100});
         c.speedupDeltaCi = speedupDeltaInterval(ra.baseline.samplesMs, ra.candidate.samplesMs, rb->baseline.samplesMs,
                                                 rb->candidate.samplesMs);
-        const auto key = std::make_tuple(c.batchSize, c.seqLen, padKey(c.pad));
+        const auto key = std::make_tuple(c.batchSize, c.seqLen, padKey(c.pad) * 4 + int64_t(ra.cell.batching));
         if (const auto it = seen.find(key); it != seen.end()) {
             out[it->second] = c;
         } else {
@@ -178,9 +178,9 @@ HeatmapGrid compareHeatmap(const std::vector<CellComparison>& cells, const RunAx
         if (c.seqLen != seqLen) continue;
         const auto xi = std::find(axes.batchSizes.begin(), axes.batchSizes.end(), c.batchSize) -
                         axes.batchSizes.begin();
-        const auto yi = std::find_if(axes.pads.begin(), axes.pads.end(),
-                                     [&](double p) { return padKey(p) == padKey(c.pad); }) -
-                        axes.pads.begin();
+        const std::vector<AxisRow> yRows = axisRows(axes);
+        const auto yi = std::find_if(yRows.begin(), yRows.end(), [&](const AxisRow& r) { return r.matches(c.a->cell); }) -
+                        yRows.begin();
         if (xi >= grid.columns() || yi >= grid.rows()) continue;
         HeatmapCell& cell = grid.at(int(yi), int(xi));
         cell.value = metric == CompareMetric::SpeedupDelta ? c.speedupDelta

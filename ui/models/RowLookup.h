@@ -13,14 +13,15 @@ namespace bertbench::ui {
 class RowLookup {
 public:
     explicit RowLookup(const Run& run);
+    // `batching`: a data workload's policy (None: a synthetic cell).
     const ResultRow* find(Task task, const std::string& candidate, int batchSize, int seqLen,
-                          double pad) const;
+                          double pad, Batching batching = Batching::None) const;
     const ResultRow* find(const std::string& candidate, const Cell& cell) const {
-        return find(cell.task, candidate, cell.batchSize, cell.seqLen, cell.pad);
+        return find(cell.task, candidate, cell.batchSize, cell.seqLen, cell.pad, cell.batching);
     }
 
 private:
-    using Key = std::tuple<int, std::string, int, int, int64_t>;
+    using Key = std::tuple<int, std::string, int, int, int64_t, int>;
     std::map<Key, const ResultRow*> rows_;
 };
 

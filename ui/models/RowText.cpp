@@ -51,6 +51,19 @@ QString profileLines(const ResultRow& row) {
 
 } // namespace
 
+QString axisRowLabel(const AxisRow& row) {
+    return row.batching == Batching::None ? padLabel(row.pad) : qstr(toString(row.batching));
+}
+
+QString axisRowsTitle(const RunAxes& axes) {
+    return rowsAreBatching(axes) ? QStringLiteral("batching") : QStringLiteral("pad fraction");
+}
+
+QString cellPadText(const Cell& cell) {
+    return cell.batching == Batching::None ? QStringLiteral("pad %1").arg(padLabel(cell.pad))
+                                           : qstr(toString(cell.batching)) + QStringLiteral(" batches");
+}
+
 QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 QString padLabel(double pad) { return QString::number(pad, 'g', 4); }
@@ -129,10 +142,10 @@ QString rowTooltip(const ResultRow& row) {
     html += QStringLiteral("<b>%1 vs %2</b> · %3<br>")
                 .arg(qstr(row.candidate.backend).toHtmlEscaped(),
                      qstr(row.baseline.backend).toHtmlEscaped(), qstr(toString(c.task)));
-    html += QStringLiteral("batch %1 · seq len %2 · pad %3 · <b>%4</b>")
+    html += QStringLiteral("batch %1 · seq len %2 · %3 · <b>%4</b>")
                 .arg(c.batchSize)
                 .arg(c.seqLen)
-                .arg(padLabel(c.pad), qstr(toString(row.status)));
+                .arg(cellPadText(c), qstr(toString(row.status)));
     if (row.status != RowStatus::Ok && !row.message.empty())
         html += QStringLiteral("<br><i>%1</i>").arg(qstr(row.message).toHtmlEscaped());
     if (row.status != RowStatus::Ok && row.candidate.latency.medianMs <= 0) return html;
@@ -155,10 +168,21 @@ QString rowTooltip(const ResultRow& row) {
                     .arg(row.taskAgreementPct, 0, 'f', row.taskAgreementPct >= 100 ? 0 : 2);
     html += profileLines(row);
     QStringList facts;
-    if (row.realTokens > 0)
+    if (row.realTokens > 0 && c.batching != Batching::None) {
+        // A data workload's cell: what the data gave.
+        facts << QStringLiteral("%1 real tokens a batch").arg(row.realTokens);
+        if (std::isfinite(row.realisedPad)) facts << QStringLiteral("pad %1").arg(row.realisedPad, 0, 'f', 3);
+        if (row.workloadRows > 0)
+            facts << QStringLiteral("%1 of %2 rows truncated").arg(row.truncatedRows).arg(row.workloadRows);
+        if (row.candidate.efficiency.tokensPerS > 0)
+            facts << QStringLiteral("%1 tokens/s (baseline %2)")
+                         .arg(row.candidate.efficiency.tokensPerS, 0, 'f', 0)
+                         .arg(row.baseline.efficiency.tokensPerS, 0, 'f', 0);
+    } else if (row.realTokens > 0) {
         facts << QStringLiteral("%1 of %2 tokens real")
                      .arg(row.realTokens)
                      .arg(qint64(c.batchSize) * c.seqLen);
+    }
     if (row.numBatches > 0) facts << QStringLiteral("%1 timed batches").arg(row.numBatches);
     if (row.isHalf) facts << QStringLiteral("half precision");
     if (!facts.isEmpty()) html += QStringLiteral("<br>") + facts.join(QStringLiteral(" · "));

@@ -3,11 +3,18 @@
 #include <QString>
 
 #include "core/sweep/Run.h"
+#include "core/sweep/RunAxes.h"
 #include "ui/models/HeatmapGrid.h"
 
 namespace bertbench::ui {
 
 QString padLabel(double pad);                 // "0", "0.1", "0.75"
+// A heatmap row's label: the pad ("0.1"), or a data workload's batching policy ("sorted").
+QString axisRowLabel(const AxisRow& row);
+// The y axis's title: "pad fraction", or "batching" when the rows are a data workload's policies.
+QString axisRowsTitle(const RunAxes& axes);
+// "pad 0.1", or "sorted batches" for a data workload's cell.
+QString cellPadText(const Cell& cell);
 QString qstr(const std::string& s);
 // The model a run measured; the old script's CSVs do not record it.
 QString modelText(const Run& run);

@@ -43,6 +43,7 @@ void RunDocument::finishLive(Run finalRun) {
         // The rows on screen already are these: keep them, take spec and environment.
         run_.spec = std::move(finalRun.spec);
         run_.environment = std::move(finalRun.environment);
+        run_.workload = std::move(finalRun.workload);   // a data workload's lengths, for the Workload tab
     } else {
         run_ = std::move(finalRun);
     }

@@ -10,8 +10,9 @@ namespace bertbench::ui {
 void shapeGrid(HeatmapGrid& grid, const RunAxes& axes) {
     QStringList x, y;
     for (int b : axes.batchSizes) x << QString::number(b);
-    for (double p : axes.pads) y << padLabel(p);
+    for (const AxisRow& r : axisRows(axes)) y << axisRowLabel(r);
     grid.resize(x, y);
+    grid.yTitle = axisRowsTitle(axes);
 }
 
 QString metricTitle(Metric m) {
@@ -57,9 +58,11 @@ HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::st
     grid.palette = metric == Metric::EnergySaved ? Palette::BrownTeal : Palette::RedBlue;
     shapeGrid(grid, axes);
 
+    const std::vector<AxisRow> yRows = axisRows(axes);
     for (int yi = 0; yi < grid.rows(); ++yi) {
         for (int xi = 0; xi < grid.columns(); ++xi) {
-            const Cell cell{task, axes.batchSizes[size_t(xi)], seqLen, axes.pads[size_t(yi)]};
+            const AxisRow& yRow = yRows[size_t(yi)];
+            const Cell cell{task, axes.batchSizes[size_t(xi)], seqLen, yRow.pad, std::string(), yRow.batching};
             HeatmapCell& out = grid.at(yi, xi);
             if (const ResultRow* row = rows.find(candidate, cell)) {
                 out.state = stateOf(*row);
@@ -74,13 +77,13 @@ HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::st
             const bool running = live.running && live.running->task == cell.task &&
                                  live.running->batchSize == cell.batchSize &&
                                  live.running->seqLen == cell.seqLen &&
-                                 padKey(live.running->pad) == padKey(cell.pad);
+                                 yRow.matches(*live.running);
             out.state = running ? CellState::Running
                                 : (live.live ? CellState::Pending : CellState::NoData);
-            out.tooltip = QStringLiteral("batch %1 · seq len %2 · pad %3 · <b>%4</b>")
+            out.tooltip = QStringLiteral("batch %1 · seq len %2 · %3 · <b>%4</b>")
                               .arg(cell.batchSize)
                               .arg(seqLen)
-                              .arg(padLabel(cell.pad), toDisplayString(out.state));
+                              .arg(cellPadText(cell), toDisplayString(out.state));
         }
     }
     return grid;
@@ -99,8 +102,9 @@ LinePanelData runLinePanel(const RowLookup& rows, const RunAxes& axes, Task task
     LinePanelData panel;
     panel.title = QStringLiteral("Seq len %1 · %2").arg(seqLen).arg(metricTitle(metric));
     panel.yTitle = metricTitle(metric);
-    panel.padCount = int(axes.pads.size());
-    for (double pad : axes.pads) panel.padLabels << padLabel(pad);
+    const std::vector<AxisRow> yRows = axisRows(axes);
+    panel.padCount = int(yRows.size());
+    for (const AxisRow& r : yRows) panel.padLabels << axisRowLabel(r);
     for (const std::string& c : candidates) panel.candidateNames << shortCandidateName(c, candidates);
     if (!axes.batchSizes.empty()) {
         panel.minBatch = axes.batchSizes.front();
@@ -108,14 +112,15 @@ LinePanelData runLinePanel(const RowLookup& rows, const RunAxes& axes, Task task
     }
     for (size_t ci = 0; ci < candidates.size(); ++ci) {
         const QString name = shortCandidateName(candidates[ci], candidates);
-        for (size_t pi = 0; pi < axes.pads.size(); ++pi) {
+        for (size_t pi = 0; pi < yRows.size(); ++pi) {
             LineSeriesData series;
-            const QString pad = QStringLiteral("pad %1").arg(padLabel(axes.pads[pi]));
+            const QString pad = yRows[pi].batching == Batching::None ? QStringLiteral("pad %1").arg(axisRowLabel(yRows[pi]))
+                                                                     : axisRowLabel(yRows[pi]);
             series.name = candidates.size() > 1 ? name + QStringLiteral(" · ") + pad : pad;
             series.candidateIndex = int(ci);
             series.padIndex = int(pi);
             for (int batch : axes.batchSizes) {
-                const ResultRow* row = rows.find(task, candidates[ci], batch, seqLen, axes.pads[pi]);
+                const ResultRow* row = rows.find(task, candidates[ci], batch, seqLen, yRows[pi].pad, yRows[pi].batching);
                 if (!row || row->status != RowStatus::Ok) continue;
                 LinePoint p;
                 p.x = batch;

@@ -12,8 +12,10 @@
 #include <algorithm>
 
 #include "ui/charts/HeatmapChart.h"
+#include "ui/charts/LengthHistogramChart.h"
 #include "ui/charts/LineChart.h"
 #include "ui/models/HeatmapGridModel.h"
+#include "ui/models/LengthHistogram.h"
 #include "ui/models/RowText.h"
 #include "ui/models/Breakdown.h"
 #include "ui/models/RunFigures.h"
@@ -23,6 +25,7 @@ namespace bertbench::ui {
 namespace {
 
 constexpr double kHeatmapW = 600, kHeatmapH = 330;
+constexpr double kHistogramH = 300;   // a data workload's length histogram, under the heatmaps
 constexpr double kLinesW = 640, kLinesH = 360;
 constexpr double kMargin = 16;
 
@@ -184,6 +187,18 @@ RunFigure::RunFigure(const Run& run, Kind kind, Task task, const std::vector<std
         for (HeatmapChart* c : *group) c->setColorLimit(limit);
     }
 
+    // A data workload: its lengths under the heatmaps, the run's max lengths marked.
+    double histogramH = 0;
+    if (kind == Kind::Heatmaps && run.workload.recorded()) {
+        auto* histogram = new LengthHistogramChart;
+        histogram->setHistogram(runLengthHistogram(run.workload, axes.seqLens,
+                                                   run.spec.models.empty() ? std::string() : run.spec.models.front()));
+        scene_->addItem(histogram);
+        histogramH = kHistogramH;
+        histogram->setGeometry(QRectF(0, n * h, 2 * w, histogramH));
+        histogram_ = histogram;
+    }
+
     title_ = (kind == Kind::Heatmaps ? QStringLiteral("BertBench — ") : QStringLiteral("BertBench — lines — ")) +
              runHeadline(run, task, candidates);
     subtitle_ = deviceText(run);
@@ -202,11 +217,16 @@ RunFigure::RunFigure(const Run& run, Kind kind, Task task, const std::vector<std
                        ? QStringLiteral(" · hatched grey: same, the speedup's 95 % interval holds 0 (its value still written)")
                        : QStringLiteral(" · hollow markers: same, the speedup's 95 % interval holds 0");
     if (kind == Kind::Lines) footer_ += QStringLiteral(" · bands: candidate p10–p90 against the baseline median");
+    if (run.spec.workload.isData())
+        footer_ += QStringLiteral(" · your data (%1): rows are the batching policies, each cell's %2 batches drawn from "
+                                  "it and padded to their longest row, latencies per batch")
+                       .arg(QFileInfo(qstr(run.spec.workload.file)).fileName())
+                       .arg(run.spec.workload.batchesPerCell);
     if (!run.environment.source.empty() && run.environment.source != "bertbench")
         footer_ += QStringLiteral(" · source: ") + qstr(run.environment.source);
 
     const double titleH = 58, footerH = 36;
-    chartsArea_ = QRectF(kMargin, kMargin + titleH, 2 * w, std::max(1, n) * h);
+    chartsArea_ = QRectF(kMargin, kMargin + titleH, 2 * w, std::max(1, n) * h + histogramH);
     size_ = QSizeF(2 * w + 2 * kMargin, kMargin + titleH + chartsArea_.height() + footerH + kMargin);
     settle();
 }
@@ -267,6 +287,13 @@ QStringList renderModelPlots(const Run& run, const QDir& dir, const QString& pre
                           [&](const QString& path, QString* e) { return saveChart(*chart, path, scale, e); }))
                     return written;
             }
+        }
+        if (run.workload.recorded() && task == axes.tasks.front() && !axes.candidates.empty()) {
+            RunFigure first(run, RunFigure::Kind::Heatmaps, task, {axes.candidates.front()});
+            if (QChart* histogram = first.histogram();
+                histogram && !save(QStringLiteral("workload_lengths.png"),
+                                   [&](const QString& path, QString* e) { return saveChart(*histogram, path, scale, e); }))
+                return written;
         }
         RunFigure lines(run, RunFigure::Kind::Lines, task, axes.candidates);
         if (!save(QStringLiteral("lines_%1.%2").arg(t, format),

@@ -55,11 +55,14 @@ public:
     // The figure's charts (heatmaps: speedup then memory saved for each seq len), for
     // rendering one alone.
     const std::vector<QChart*>& charts() const { return charts_; }
+    // A data workload's length histogram under the heatmaps (null: synthetic, or lines).
+    QChart* histogram() const { return histogram_; }
 
 private:
     std::unique_ptr<QGraphicsScene> scene_;
     std::vector<std::unique_ptr<HeatmapGridModel>> models_;
     std::vector<QChart*> charts_;
+    QChart* histogram_ = nullptr;
     QString title_, subtitle_, footer_;
     QSizeF size_;
     QRectF chartsArea_;
@@ -68,7 +71,8 @@ private:
 // Every figure of a run into `outDir` (created if needed), PNG at `scale`:
 //   heatmap_<task>_<candidate>_seq<N>_<speedup|memory>.png, report_<task>_<candidate>.<format>,
 //   lines_<task>.<format>, and breakdown_<task>.<format> when the run recorded per-op
-//   breakdowns (format png, svg or pdf). A run of several models gives each model's set,
+//   breakdowns (format png, svg or pdf); workload_lengths.png for a data workload's run (the
+//   report figure shows the same histogram under its heatmaps). A run of several models gives each model's set,
 //   every name starting with the model's ("distilbert-base_report_encoder_cuda-sdpa.png")
 //   and every title naming it. Returns the paths written; on failure, what was written so
 //   far and `error`.

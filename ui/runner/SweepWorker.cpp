@@ -9,6 +9,7 @@
 
 #include "core/results/RunFiles.h"
 #include "core/results/RunJournal.h"
+#include "core/workload/Workload.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::ui {
@@ -50,9 +51,26 @@ QString journalPathFor(const QString& savePath) {
     return path + QStringLiteral(".journal");
 }
 
-void SweepWorker::run(const SweepSpec& spec, const Environment& environment, const QString& savePath,
+void SweepWorker::run(const SweepSpec& requested, const Environment& environment, const QString& savePath,
                       const SweepResume& resume) {
     SignalObserver toGui(*this);
+    // A data workload: read (and tokenized) here, off the GUI thread, its identity written into the
+    // spec before the journal takes it, so that a resume checks it has the same data.
+    SweepSpec spec = requested;
+    WorkloadRecord workload;
+    try {
+        workload = loadWorkload(spec);
+        recordWorkloadIdentity(spec, workload);
+        if (workload.recorded()) emit logLine(QStringLiteral("workload: ") + QString::fromStdString(describeWorkload(workload)));
+    } catch (const std::exception& e) {
+        const QString error = QString::fromStdString(e.what());
+        emit logLine(QStringLiteral("sweep failed: ") + error);
+        Run nothing;
+        nothing.spec = spec;
+        nothing.environment = environment;
+        emit finished(nothing, false, error);
+        return;
+    }
     std::optional<RunJournal> journal;
     const QString journalPath = !resume.journalPath.isEmpty() ? resume.journalPath
                                 : savePath.isEmpty()           ? QString()
@@ -79,6 +97,7 @@ void SweepWorker::run(const SweepSpec& spec, const Environment& environment, con
     QString error;
     try {
         SweepRunner runner(registry_, weights_);
+        runner.setWorkload(workload);
         result = runner.run(spec, observer, cancel_, resume.skip);
         fillMissing(result.environment, environment);
         if (result.environment.endTime.empty()) result.environment.endTime = isoTimeNow();

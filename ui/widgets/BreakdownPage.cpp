@@ -62,10 +62,11 @@ void BreakdownPage::setRun(const Run* run, const RunAxes& axes, Task task) {
     task_ = task;
     if (axesChanged) {
         // Keep the cell when it is still on the axes, else the first with a breakdown.
+        const std::vector<AxisRow> yRows = axisRows(axes_);
         const auto on = [&](const Cell& c) {
             return c.task == task_ && std::count(axes_.batchSizes.begin(), axes_.batchSizes.end(), c.batchSize) &&
                    std::count(axes_.seqLens.begin(), axes_.seqLens.end(), c.seqLen) &&
-                   std::any_of(axes_.pads.begin(), axes_.pads.end(), [&](double p) { return padKey(p) == padKey(c.pad); });
+                   std::any_of(yRows.begin(), yRows.end(), [&](const AxisRow& r) { return r.matches(c); });
         };
         if (!cell_ || !on(*cell_)) {
             chosen_ = false;
@@ -98,18 +99,24 @@ void BreakdownPage::fillSelectors() {
     seqLen_->clear();
     for (int s : axes_.seqLens) seqLen_->addItem(QString::number(s), s);
     pad_->clear();
-    for (double p : axes_.pads) pad_->addItem(padLabel(p), p);
+    const std::vector<AxisRow> yRows = axisRows(axes_);
+    for (size_t i = 0; i < yRows.size(); ++i) pad_->addItem(axisRowLabel(yRows[i]), int(i));
     if (cell_) {
         batch_->setCurrentIndex(batch_->findData(cell_->batchSize));
         seqLen_->setCurrentIndex(seqLen_->findData(cell_->seqLen));
-        pad_->setCurrentIndex(pad_->findText(padLabel(cell_->pad)));
+        for (size_t i = 0; i < yRows.size(); ++i)
+            if (yRows[i].matches(*cell_)) pad_->setCurrentIndex(int(i));
     }
     filling_ = false;
 }
 
 void BreakdownPage::selectorsChanged() {
     if (filling_ || batch_->currentIndex() < 0 || seqLen_->currentIndex() < 0 || pad_->currentIndex() < 0) return;
-    setCell(Cell{task_, batch_->currentData().toInt(), seqLen_->currentData().toInt(), pad_->currentData().toDouble()});
+    const std::vector<AxisRow> yRows = axisRows(axes_);
+    const size_t y = size_t(pad_->currentData().toInt());
+    if (y >= yRows.size()) return;
+    setCell(Cell{task_, batch_->currentData().toInt(), seqLen_->currentData().toInt(), yRows[y].pad, std::string(),
+                 yRows[y].batching});
 }
 
 void BreakdownPage::refresh() {

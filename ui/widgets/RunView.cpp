@@ -27,6 +27,7 @@
 #include "ui/widgets/BreakdownPage.h"
 #include "ui/widgets/ChartView.h"
 #include "ui/widgets/KernelOptionsLabel.h"
+#include "ui/widgets/WorkloadPage.h"
 
 namespace bertbench::ui {
 namespace {
@@ -166,6 +167,9 @@ void RunView::buildUi() {
     log_->setMaximumBlockCount(20000);
     log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     tabs_->addTab(log_, tr("Log"));
+    workload_ = new WorkloadPage;
+    tabs_->addTab(workload_, tr("Workload"));
+    tabs_->setTabVisible(int(Page::Workload), false);
     connect(tabs_, &QTabWidget::currentChanged, this, [this] {
         if (currentPage() == Page::Lines && linesDirty_) refreshLines();
         if (currentPage() == Page::Breakdown && breakdownDirty_) refreshBreakdown();
@@ -223,8 +227,9 @@ void RunView::markSelectedCell() {
         if (cell && cell->task == task_ && cell->seqLen == axes_.seqLens[i]) {
             for (size_t x = 0; x < axes_.batchSizes.size(); ++x)
                 if (axes_.batchSizes[x] == cell->batchSize) column = int(x);
-            for (size_t y = 0; y < axes_.pads.size(); ++y)
-                if (padKey(axes_.pads[y]) == padKey(cell->pad)) row = int(y);
+            const std::vector<AxisRow> yRows = axisRows(axes_);
+            for (size_t y = 0; y < yRows.size(); ++y)
+                if (yRows[y].matches(*cell)) row = int(y);
         }
         for (ChartView* v : rows_[i].heatmaps)
             if (v) static_cast<HeatmapChart*>(v->chart())->setSelectedCell(row, column);
@@ -323,8 +328,10 @@ void RunView::rebuildRows() {
             const int seqLen = axes_.seqLens[i];
             connect(static_cast<HeatmapChart*>(row.heatmaps[size_t(col)]->chart()), &HeatmapChart::cellClicked, this,
                     [this, seqLen](int y, int x) {
-                        if (y < int(axes_.pads.size()) && x < int(axes_.batchSizes.size()))
-                            selectCell(Cell{task_, axes_.batchSizes[size_t(x)], seqLen, axes_.pads[size_t(y)], model_});
+                        const std::vector<AxisRow> yRows = axisRows(axes_);
+                        if (y < int(yRows.size()) && x < int(axes_.batchSizes.size()))
+                            selectCell(Cell{task_, axes_.batchSizes[size_t(x)], seqLen, yRows[size_t(y)].pad, model_,
+                                            yRows[size_t(y)].batching});
                     });
         }
         for (int col = 0; col < 2; ++col) {
@@ -387,6 +394,8 @@ void RunView::refreshHeader() {
                                 deviceText(run).toHtmlEscaped(), state));
     headline_->setToolTip(document_->sourcePaths().join(QLatin1Char('\n')));
     kernelOptions_->setOptions(run.environment.kernelOptions);
+    workload_->setRun(document_->run());
+    tabs_->setTabVisible(int(Page::Workload), workload_->hasWorkload());
 }
 
 void RunView::setModel(const std::string& model) {
@@ -414,7 +423,7 @@ void RunView::showPage(Page page) { tabs_->setCurrentIndex(int(page)); }
 
 QStringList RunView::pageNames() {
     return {QStringLiteral("heatmaps"), QStringLiteral("lines"), QStringLiteral("breakdown"), QStringLiteral("table"),
-            QStringLiteral("log")};
+            QStringLiteral("log"), QStringLiteral("workload")};
 }
 
 RunView::Page RunView::currentPage() const { return Page(tabs_->currentIndex()); }
@@ -422,6 +431,7 @@ RunView::Page RunView::currentPage() const { return Page(tabs_->currentIndex());
 QChart* RunView::currentChart() const {
     const Page page = currentPage();
     if (page == Page::Breakdown) return breakdown_->currentChart();
+    if (page == Page::Workload) return workload_->firstChart();
     if (page != Page::Heatmaps && page != Page::Lines) return nullptr;
     for (const SeqRow& row : rows_) {
         for (ChartView* v : row.heatmaps)

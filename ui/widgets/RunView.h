@@ -44,12 +44,14 @@ class LineChart;
 class ResultsFilterProxy;
 class ResultsTableModel;
 class RunDocument;
+class WorkloadPage;
 
 class RunView : public QWidget {
     Q_OBJECT
 public:
-    enum class Page { Heatmaps, Lines, Breakdown, Table, Log };
-    static QStringList pageNames();   // "heatmaps", "lines", "breakdown", "table", "log"
+    // Workload: a data workload's lengths (WorkloadPage.h), shown only for such a run.
+    enum class Page { Heatmaps, Lines, Breakdown, Table, Log, Workload };
+    static QStringList pageNames();   // "heatmaps", "lines", "breakdown", "table", "log", "workload"
 
     explicit RunView(RunDocument* document, QWidget* parent = nullptr);
     ~RunView() override;
@@ -147,6 +149,7 @@ private:
     ResultsFilterProxy* proxy_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
     BreakdownPage* breakdown_ = nullptr;
+    WorkloadPage* workload_ = nullptr;
 };
 
 } // namespace bertbench::ui

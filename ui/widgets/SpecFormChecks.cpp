@@ -132,9 +132,12 @@ QString durationText(double seconds) {
 } // namespace
 
 QString sweepSizeText(const SweepSpec& s) {
-    const qint64 cells = qint64(s.tasks.size()) * qint64(s.batchSizes.size()) * qint64(s.seqLens.size()) *
-                         qint64(s.pads.size());
-    const qint64 forwards = cells * qint64(1 + s.candidates.size()) * qint64(std::max(0, s.warmup + s.numBatches));
+    // Every model's cells; a data workload's policies where the pads would be (cellsOf).
+    const qint64 cells = qint64(cellsOf(s).size());
+    // A data workload's timed forward runs every batch the cell drew.
+    const qint64 perForward = s.workload.isData() ? qint64(std::max(1, s.workload.batchesPerCell)) : 1;
+    const qint64 forwards =
+        cells * qint64(1 + s.candidates.size()) * qint64(std::max(0, s.warmup + s.numBatches)) * perForward;
     if (s.maxNoisePct > 0)   // adaptive: the forwards follow the noise; the timing is bounded per cell
         return tr("%1 cells × %2 backends · timed to ±%3 %, at most %4 of timing")
             .arg(cells)

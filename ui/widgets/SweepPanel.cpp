@@ -26,6 +26,7 @@
 #include "ui/widgets/SpecFieldParsing.h"
 #include "ui/widgets/SpecFiles.h"
 #include "ui/widgets/SpecPresets.h"
+#include "ui/widgets/WorkloadSection.h"
 
 namespace bertbench::ui {
 
@@ -49,6 +50,7 @@ void SweepPanel::setSpec(const SweepSpec& spec) {
     batchSizes_->setText(joinList(spec.batchSizes));
     seqLens_->setText(joinList(spec.seqLens));
     pads_->setText(joinList(spec.pads));
+    workload_->setWorkload(spec.workload);
     stdev_->setValue(spec.seqlenStdev);
     warmup_->setValue(spec.warmup);
     numBatches_->setValue(spec.numBatches);
@@ -151,6 +153,11 @@ SweepSpec SweepPanel::readForm() {
     if (auto v = parseDoubles(pads_->text(), &problem)) s.pads = *v;
     else problems_[QStringLiteral("pads")] = problem;
     s.seqlenStdev = stdev_->value();
+    // A data workload gives the lengths and the padding: the pads and the stdev do not apply.
+    s.workload = workload_->workload();
+    pads_->setEnabled(!s.workload.isData());
+    stdev_->setEnabled(!s.workload.isData());
+    if (s.workload.isData()) problems_.remove(QStringLiteral("pads"));
     s.warmup = warmup_->value();
     s.numBatches = numBatches_->value();
     sampling_->apply(s);

@@ -30,6 +30,7 @@ namespace bertbench::ui {
 class FormFields;
 class RunSettingsSection;
 class SamplingSection;
+class WorkloadSection;
 
 class SweepPanel : public QWidget {
     Q_OBJECT
@@ -98,6 +99,7 @@ private:
     QSpinBox* memoryLimit_ = nullptr;
     QDoubleSpinBox* cellTimeout_ = nullptr;
     RunSettingsSection* runSettings_ = nullptr;
+    WorkloadSection* workload_ = nullptr;   // synthetic or your data (WorkloadSection.h)
     QLabel* generalError_ = nullptr;
     QLabel* summary_ = nullptr;
     QPushButton* run_ = nullptr;

@@ -26,6 +26,7 @@
 #include "ui/widgets/SpecFieldParsing.h"
 #include "ui/widgets/SpecFiles.h"
 #include "ui/widgets/SpecPresets.h"
+#include "ui/widgets/WorkloadSection.h"
 
 namespace bertbench::ui {
 
@@ -170,6 +171,12 @@ void SweepPanel::buildGridFields() {
     connect(stdev_, &QDoubleSpinBox::valueChanged, this, [this] { scheduleValidation(); });
     fields_->add(tr("Length stdev"), stdev_, QStringLiteral("seqlen_stdev"),
                  tr("Standard deviation of the per-row lengths, in tokens"));
+
+    workload_ = new WorkloadSection;
+    connect(workload_, &WorkloadSection::changed, this, [this] { scheduleValidation(); });
+    fields_->add(tr("Workload"), workload_, QStringLiteral("workload"),
+                 tr("Synthetic lengths (the pads above), or your data: a lengths or texts file, batched random "
+                    "or sorted (these replace the pads)"));
 }
 
 // Warm-up, timed batches, seed, CUDA graphs, memory limit, cell timeout.
@@ -195,7 +202,7 @@ void SweepPanel::buildTimingFields() {
     fields_->setMarkedWidget(QStringLiteral("max_noise_pct"), sampling_->noiseField());
     numBatches_ = spin(QStringLiteral("numBatches"), -1, 1000000);
     fields_->add(tr("Timed batches"), numBatches_, QStringLiteral("num_batches"),
-                 tr("Timed forwards per backend per cell (median, p10, p90 come from these)"));
+                 tr("Fixed count: timed forwards per backend per cell (median, p10, p90 come from these)"));
     seed_ = new QLineEdit;
     seed_->setObjectName(QStringLiteral("seed"));
     connect(seed_, &QLineEdit::textChanged, this, changed);
