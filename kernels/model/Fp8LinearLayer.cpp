@@ -42,6 +42,7 @@ struct Fp8Linear::Plan {
     cublasLtMatmulDesc_t op = nullptr;
     cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
     cublasLtMatmulAlgo_t algo{};
+    bool fused = true;   // false: DEFAULT epilogue, the bias / GELU as a separate kernel
     ~Plan() {
         if (a) cublasLtMatrixLayoutDestroy(a);
         if (b) cublasLtMatrixLayoutDestroy(b);
@@ -75,7 +76,8 @@ std::string Fp8Linear::path() const {
     case LinearEpilogue::Residual: epilogue = "bias + residual (beta = 1)"; break;
     }
     return std::string("cublasLt fp8 e4m3 (per-tensor scales: weights at load, inputs static from calibration), ") +
-           (fastAccum_ ? "fast accumulate" : "fp32 accumulate") + ", fp16 out, " + epilogue;
+           (fastAccum_ ? "fast accumulate" : "fp32 accumulate") + ", fp16 out, " + epilogue +
+           (unfusedEpilogue_ ? " (for some shapes: no fp8 epilogue algorithm, the bias / GELU as a separate kernel)" : "");
 }
 
 void Fp8Linear::setCalibrating(bool on) {
@@ -162,13 +164,38 @@ void Fp8Linear::run(const LinearArgs& a) {
 // D = alpha · (scaleA · A) · (scaleB · B) + beta · C.
 void Fp8Linear::matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu) {
     const bool bias = a.bias != nullptr;
-    const auto key = std::make_tuple(a.rows, outCols, residual, gelu);
+    const auto key = std::make_tuple(a.rows, outCols, residual, gelu, bias);
     Plan*& p = plans_[key];
     const float* scales = s.scales.as<float>();
     const void* scaleA = scales + kWeightScale;
     const void* scaleB = scales + kInputScale;
-    if (!p) {
+    if (!p) p = makePlan(a.rows, outCols, bias, gelu);
+    if (!p) p = makePlan(a.rows, outCols, false, false);   // no fused fp8 epilogue: plain GEMM + kernel
+    if (!p)
+        throw BackendError("fp8 linear layer: cuBLASLt offers no fp8 algorithm for " + std::to_string(a.rows) + " x " +
+                           std::to_string(spec_.in) + " -> " + std::to_string(outCols) +
+                           " (fp8 needs compute capability 8.9+)");
+    if (!p->fused && (bias || gelu)) unfusedEpilogue_ = true;
+    // Per call: the scales of this weight, the bias pointer (the plan is shared by the layers).
+    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scaleA, sizeof scaleA);
+    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scaleB, sizeof scaleB);
+    if (bias && p->fused) cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &a.bias, sizeof a.bias);
+    const float alpha = 1.f, beta = residual ? 1.f : 0.f;
+    const void* c = residual ? a.residual : y;
+    check(cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, input8_.get(), p->b, &beta, c, p->c, y,
+                         p->d, &p->algo, context_.workspace(), context_.workspaceBytes(), context_.stream()),
+          "cublasLtMatmul");
+    if (!p->fused && (bias || gelu))   // y (+ residual) then + bias, GELU: the order the fused epilogue has
+        ops::biasActivation(DType::Float16, y, y, a.bias, a.rows, outCols, outCols,
+                            gelu ? ops::Activation::Gelu : ops::Activation::None, context_.stream());
+}
+
+// The descriptors and the heuristic's first algorithm for one shape and epilogue; null when
+// cuBLASLt offers none.
+Fp8Linear::Plan* Fp8Linear::makePlan(int64_t rows, int outCols, bool bias, bool gelu) {
+    {
         std::unique_ptr<Plan> plan = std::make_unique<Plan>();
+        plan->fused = bias || gelu;
         check(cublasLtMatmulDescCreate(&plan->op, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
         const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
         cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA);
@@ -178,12 +205,14 @@ void Fp8Linear::matmul(const LinearArgs& a, const Slot& s, void* y, int outCols,
         const cublasLtEpilogue_t epilogue = gelu ? (bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU)
                                                  : (bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
         cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue);
-        const cudaDataType_t biasType = CUDA_R_16F;
-        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType);
+        if (bias) {
+            const cudaDataType_t biasType = CUDA_R_16F;
+            cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType);
+        }
         check(cublasLtMatrixLayoutCreate(&plan->a, CUDA_R_8F_E4M3, spec_.in, outCols, spec_.in), "layout A");
-        check(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, spec_.in, a.rows, spec_.in), "layout B");
-        check(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, outCols, a.rows, outCols), "layout C");
-        check(cublasLtMatrixLayoutCreate(&plan->d, CUDA_R_16F, outCols, a.rows, outCols), "layout D");
+        check(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, spec_.in, rows, spec_.in), "layout B");
+        check(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, outCols, rows, outCols), "layout C");
+        check(cublasLtMatrixLayoutCreate(&plan->d, CUDA_R_16F, outCols, rows, outCols), "layout D");
         cublasLtMatmulPreference_t pref = nullptr;
         check(cublasLtMatmulPreferenceCreate(&pref), "cublasLtMatmulPreferenceCreate");
         const size_t workspace = context_.workspaceBytes();
@@ -193,22 +222,10 @@ void Fp8Linear::matmul(const LinearArgs& a, const Slot& s, void* y, int outCols,
         const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), plan->op, plan->a, plan->b, plan->c,
                                                                  plan->d, pref, 1, &result, &returned);
         cublasLtMatmulPreferenceDestroy(pref);
-        if (st != CUBLAS_STATUS_SUCCESS || returned == 0)
-            throw BackendError("fp8 linear layer: cuBLASLt offers no fp8 algorithm for " + std::to_string(a.rows) + " x " +
-                               std::to_string(spec_.in) + " -> " + std::to_string(outCols) +
-                               " (fp8 needs compute capability 8.9+)");
+        if (st != CUBLAS_STATUS_SUCCESS || returned == 0) return nullptr;
         plan->algo = result.algo;
-        p = plan.release();
+        return plan.release();
     }
-    // Per call: the scales of this weight, the bias pointer (the plan is shared by the layers).
-    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scaleA, sizeof scaleA);
-    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scaleB, sizeof scaleB);
-    if (bias) cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &a.bias, sizeof a.bias);
-    const float alpha = 1.f, beta = residual ? 1.f : 0.f;
-    const void* c = residual ? a.residual : y;
-    check(cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, input8_.get(), p->b, &beta, c, p->c, y,
-                         p->d, &p->algo, context_.workspace(), context_.workspaceBytes(), context_.stream()),
-          "cublasLtMatmul");
 }
 
 } // namespace bertbench::cuda

@@ -16,7 +16,9 @@
 // layer's own, grown by reserve() (prepare, untimed) or by a run outside a graph capture.
 //
 // cuBLASLt's fp8 rules: A (the weight) transposed, B (the input) not ("TN"), in and out multiples
-// of 16, fp16 C/D; compute capability 8.9+. makeLinearLayer gives a shape that does not fit the
+// of 16, fp16 C/D; compute capability 8.9+. Where cuBLASLt offers no fp8 algorithm with the bias
+// or GELU epilogue for a shape, the plain fp8 GEMM runs and the bias (+ GELU, erf form) follows as
+// the bias + activation kernel (path() says so). makeLinearLayer gives a shape that does not fit the
 // fp16 layer instead (its path() says so), and the backend reports the dtype it really ran.
 #include <map>
 #include <memory>
@@ -64,6 +66,8 @@ private:
     Slot& slotOf(const void* weight);
     void quantizeWeight(Slot& s, const void* weight);
     void matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu);
+    struct Plan;
+    Plan* makePlan(int64_t rows, int outCols, bool bias, bool gelu);
 
     LinearSpec spec_;
     Gemm& gemm_;
@@ -75,8 +79,8 @@ private:
     bool calibrating_ = false;
     bool calibrated_ = false;
     bool fastAccum_ = false;              // BERTBENCH_FP8_FAST_ACCUM=1 (off: fp32 accumulate throughout)
-    struct Plan;
-    std::map<std::tuple<int64_t, int, bool, bool>, Plan*> plans_;   // rows, out cols, residual, gelu
+    std::map<std::tuple<int64_t, int, bool, bool, bool>, Plan*> plans_;   // rows, out cols, residual, gelu, bias
+    bool unfusedEpilogue_ = false;        // some shape fell back to a separate bias / GELU kernel
 };
 
 } // namespace bertbench::cuda
