@@ -322,6 +322,10 @@ def report(dirs, after=None, before="before", variants=None):
     if targets:
         with open(targets) as f:
             out += ["", f.read().rstrip()]
+    workload = find(dirs, "workload_table.md")   # your data: random vs sorted (bench/workload/steps.sh), last
+    if workload:
+        with open(workload) as f:
+            out += ["", f.read().rstrip()]
     return "\n".join(out), verdicts
 
 

@@ -29,7 +29,7 @@ ROOT=$(cd "$BENCH/.." && pwd)
 for f in "$BENCH"/device/checks.sh "$BENCH"/device/steps.sh "$BENCH"/end-to-end/steps.sh "$BENCH"/torch/steps.sh \
          "$BENCH"/attention/steps.sh "$BENCH"/gemm/steps.sh "$BENCH"/multi-gpu/steps.sh "$BENCH"/family/steps.sh \
          "$BENCH"/modernbert/steps.sh "$BENCH"/throughput/steps.sh \
-         "$BENCH"/noise/steps.sh; do
+         "$BENCH"/noise/steps.sh "$BENCH"/workload/steps.sh; do
   # shellcheck source=/dev/null
   source "$f"
 done
@@ -101,7 +101,7 @@ done
 say "done"
 tar czf "$OUTD/logs.tgz" -C "$W" --exclude='bin' --exclude='*.o' . 2> /dev/null
 cp "$S" "$OUTD/summary.txt"
-for f in verify_base.log verify_tiny.log peers.csv attn_time.log attn_peers.log family_table.md modernbert_table.md noise_table.md throughput_targets.md; do
+for f in verify_base.log verify_tiny.log peers.csv attn_time.log attn_peers.log family_table.md modernbert_table.md noise_table.md throughput_targets.md workload_table.md; do
   [ -f "$W/$f" ] && cp "$W/$f" "$OUTD/"
 done
 python3 "$BENCH/device/report.py" "$W" > "$OUTD/report.md" 2>&1 && cat "$OUTD/report.md"
