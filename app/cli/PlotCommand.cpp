@@ -26,7 +26,9 @@ const CommandHelp& plotHelp() {
         "the lines figure (the old script's plot: both metrics against batch size, one line per\n"
         "pad fraction, one line style per candidate), and per task the breakdown figure when the\n"
         "run recorded per-op breakdowns (stacked bars per backend for one cell, category shares\n"
-        "against batch size). Files that fit together (same baseline, no\n"
+        "against batch size). A run over your data (run --lengths / --texts) has its batching\n"
+        "policies (random, sorted) where the pads stand, its length histogram under the report\n"
+        "figure's heatmaps, and workload_lengths.png. Files that fit together (same baseline, no\n"
         "task x candidate in common, e.g. log_Bert_sdpa_mlm.csv and\n"
         "log_Bert_flash_attention_2_mlm.csv) are drawn as one run.",
         {{"--out", "DIR", "folder for the figures (created if needed)"},

@@ -83,7 +83,7 @@ public:
         const auto rows = entryRows();
         double widest = 0;
         for (size_t r = 0; r < rows.size(); ++r)
-            widest = std::max(widest, rowWidth(rows[r], r + 1 == rows.size() ? QStringLiteral("pad") : QString(), fm));
+            widest = std::max(widest, rowWidth(rows[r], r + 1 == rows.size() ? chart_->panel().rowsTitle : QString(), fm));
         return widest + 8;
     }
 
@@ -98,7 +98,7 @@ public:
         double y = area.top() + 3;
         for (size_t r = 0; r < rows.size(); ++r) {
             const bool padRow = r + 1 == rows.size();
-            const QString lead = padRow ? QStringLiteral("pad") : QString();
+            const QString lead = padRow ? chart_->panel().rowsTitle : QString();
             const double width = rowWidth(rows[r], lead, fm);
             double x = area.left() + std::max(4.0, (area.width() - width) / 2);
             p->setPen(QColor(0x30, 0x30, 0x30));

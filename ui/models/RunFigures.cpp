@@ -104,6 +104,7 @@ LinePanelData runLinePanel(const RowLookup& rows, const RunAxes& axes, Task task
     panel.yTitle = metricTitle(metric);
     const std::vector<AxisRow> yRows = axisRows(axes);
     panel.padCount = int(yRows.size());
+    panel.rowsTitle = rowsAreBatching(axes) ? QStringLiteral("batching") : QStringLiteral("pad");
     for (const AxisRow& r : yRows) panel.padLabels << axisRowLabel(r);
     for (const std::string& c : candidates) panel.candidateNames << shortCandidateName(c, candidates);
     if (!axes.batchSizes.empty()) {

@@ -57,7 +57,8 @@ struct LinePanelData {
     QString yTitle;
     int padCount = 0;
     QStringList candidateNames;   // by candidateIndex ("sdpa")
-    QStringList padLabels;        // by padIndex ("0.1")
+    QStringList padLabels;        // by padIndex ("0.1"; a data workload's "random", "sorted")
+    QString rowsTitle = QStringLiteral("pad");   // the legend's word for them: "pad" or "batching"
     int minBatch = 1, maxBatch = 1;
     std::vector<LineSeriesData> series;
 };

@@ -218,8 +218,7 @@ RunFigure::RunFigure(const Run& run, Kind kind, Task task, const std::vector<std
                        : QStringLiteral(" · hollow markers: same, the speedup's 95 % interval holds 0");
     if (kind == Kind::Lines) footer_ += QStringLiteral(" · bands: candidate p10–p90 against the baseline median");
     if (run.spec.workload.isData())
-        footer_ += QStringLiteral(" · your data (%1): rows are the batching policies, each cell's %2 batches drawn from "
-                                  "it and padded to their longest row, latencies per batch")
+        footer_ += QStringLiteral(" · your data (%1, %2 batches a cell, each padded to its longest row): per batch")
                        .arg(QFileInfo(qstr(run.spec.workload.file)).fileName())
                        .arg(run.spec.workload.batchesPerCell);
     if (!run.environment.source.empty() && run.environment.source != "bertbench")

@@ -10,6 +10,8 @@
 //   Breakdown — per-op stacked bars of the selected cell, category shares against batch size
 //   Table     — every row, sortable and filterable
 //   Log      — the sweep's log
+//   Workload — a data workload's run only: its lengths' histogram, random vs sorted (WorkloadPage)
+// A data workload's heatmaps and lines have its batching policies where the pads stand.
 // It follows its RunDocument live; redraws are coalesced (at most one per 50 ms while rows
 // stream in) so the event loop stays free.
 #include <QElapsedTimer>

@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
@@ -99,18 +100,16 @@ void WorkloadPage::setRun(const Run& run) {
         identity_->setText(tr("This run used the synthetic lengths."));
         return;
     }
-    QString text = tr("<b>%1</b> (%2) · %3 bytes · SHA-256 <tt>%4</tt>")
-                       .arg(QFileInfo(qstr(w.file)).fileName().toHtmlEscaped(), qstr(toString(w.kind)))
-                       .arg(w.bytes)
-                       .arg(qstr(w.sha256));
-    text += tr("<br>%1 · batched %2, %3 batches a cell, each padded to its longest row")
-                .arg(qstr(w.file).toHtmlEscaped())
-                .arg([&] {
-                    QStringList names;
-                    for (Batching b : run.spec.workload.batching) names << qstr(toString(b));
-                    return names.join(QStringLiteral(" and "));
-                }())
-                .arg(run.spec.workload.batchesPerCell);
+    QString text = tr("<b>%1</b> (%2, %3 bytes) · batched %4, %5 batches a cell, each padded to its longest row")
+                       .arg(QFileInfo(qstr(w.file)).fileName().toHtmlEscaped(), qstr(toString(w.kind)),
+                            QLocale(QLocale::English).toString(qint64(w.bytes)))
+                       .arg([&] {
+                           QStringList names;
+                           for (Batching b : run.spec.workload.batching) names << qstr(toString(b));
+                           return names.join(QStringLiteral(" and "));
+                       }())
+                       .arg(run.spec.workload.batchesPerCell);
+    text += tr("<br>%1 · SHA-256 <tt>%2</tt>").arg(qstr(w.file).toHtmlEscaped(), qstr(w.sha256));
     identity_->setText(text);
     // One chart a distinct tokenizer (models sharing one share its chart).
     std::vector<std::string> tokenizers;
