@@ -118,6 +118,13 @@ MergedRuns mergeRuns(const std::vector<SourcedRun>& inputs, DuplicatePolicy poli
         if (e.endTime > env.endTime) env.endTime = e.endTime;
     }
     out.run.environment = env;
+    // A data workload: the same file in every input (their specs agree on its SHA-256); the first
+    // that recorded its lengths gives them.
+    for (const SourcedRun& in : inputs)
+        if (in.run.workload.recorded()) {
+            out.run.workload = in.run.workload;
+            break;
+        }
 
     for (const Cell& cell : cells)
         for (const std::string& candidate : spec.candidates) {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <fstream>
 
+#include "core/results/MergeRuns.h"
 #include "core/results/RunFiles.h"
 #include "core/results/RunJournal.h"
 #include "core/sweep/BatchCycle.h"
@@ -320,6 +321,32 @@ private slots:
         QVERIFY(seeds[0].find("/random/") != std::string::npos && seeds[1].find("/sorted/") != std::string::npos);
         const Run seed = readRunFile(seeds[1]);
         QVERIFY(std::abs(seed.rows[0].cell.pad - run.rows[1].realisedPad) < 1e-12);
+    }
+
+    void shardsOfADataRunMergeWithTheirData() {
+        QTemporaryDir dir;
+        const std::string file = writeText(dir, "lengths.txt", "10\n20\n30\n40\n");
+        SweepSpec spec = dataSpec(file);
+        spec.batchSizes = {2, 4};
+        SweepRunner runner(registry, fakeWeights);
+        struct : SweepObserver {
+        } observer;
+        const Run whole = runner.run(spec, observer, cancel);
+        const std::vector<Cell> cells = cellsOf(whole.spec);
+        QCOMPARE(int(cells.size()), 4);
+        Run a = whole, b = whole;
+        a.rows.clear();
+        b.rows.clear();
+        for (const ResultRow& r : whole.rows) (r.cell.batchSize == 2 ? a : b).rows.push_back(r);
+        b.workload = WorkloadRecord{};   // a file that does not record the lengths (a CSV, say)
+        const MergedRuns m = mergeRuns({{"a", a}, {"b", b}}, DuplicatePolicy::Reject);
+        QVERIFY(m.missing.empty());
+        QCOMPARE(m.run.rows.size(), whole.rows.size());
+        QCOMPARE(m.run.workload.sha256, whole.workload.sha256);
+        // Shards of other data do not merge: the specs' SHA-256 differ.
+        b.spec.workload.sha256 = std::string(64, '0');
+        QVERIFY_THROWS_EXCEPTION(InputError, mergeRuns({{"a", a}, {"b", b}}, DuplicatePolicy::Reject));
+        QCOMPARE(specDifference(a.spec, b.spec).field, std::string("workload"));
     }
 
     void rerunWithOtherDataIsRefused() {
