@@ -24,7 +24,8 @@ QVariant raw(const ResultRow& r, int column) {
     case C::CandidateColumn: return qstr(r.candidate.backend);
     case C::BatchColumn: return r.cell.batchSize;
     case C::SeqLenColumn: return r.cell.seqLen;
-    case C::PadColumn: return r.cell.pad;
+    // A data workload's row: the pad its batches had (its policy shows beside it).
+    case C::PadColumn: return r.cell.batching != Batching::None && std::isfinite(r.realisedPad) ? r.realisedPad : r.cell.pad;
     case C::StatusColumn: return qstr(toString(r.status));
     case C::SpeedupColumn: return ok ? QVariant(r.speedupPercent()) : QVariant();
     case C::MemSavedColumn: return ok ? QVariant(r.memorySavedPercent()) : QVariant();
@@ -68,7 +69,10 @@ QVariant display(const ResultRow& r, int column) {
     const QVariant v = raw(r, column);
     if (!v.isValid()) return QStringLiteral("—");
     switch (column) {
-    case C::PadColumn: return padLabel(r.cell.pad);
+    case C::PadColumn:
+        if (r.cell.batching != Batching::None)
+            return QStringLiteral("%1 %2").arg(qstr(toString(r.cell.batching)), v.toDouble() >= 0 ? QString::number(v.toDouble(), 'f', 3) : QString());
+        return padLabel(r.cell.pad);
     case C::SpeedupColumn:
     case C::MemSavedColumn: return formatCellValue(v.toDouble(), ValueKind::Percent);
     case C::SpeedupCiColumn:   // sorted by its low end
@@ -156,7 +160,8 @@ QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation,
     };
     static const Header headers[ColumnCount] = {
         {"task", nullptr}, {"candidate", nullptr}, {"batch", "batch size"}, {"seq len", "max sequence length"},
-        {"pad", "pad fraction"}, {"status", nullptr},
+        {"pad", "pad fraction; a data workload's row: its batching policy and the pad its batches had"},
+        {"status", nullptr},
         {"speedup %", "(t_baseline / t_candidate − 1) × 100, median latencies"},
         {"mem saved %", "(peak_baseline / peak_candidate − 1) × 100"},
         {"verdict", "faster / slower: the speedup's 95 % interval lies above / below 0; same: it holds 0"},
