@@ -194,14 +194,15 @@ private slots:
         QVERIFY2(marked + slower <= 2, describe(run).c_str());
     }
 
-    // A/B: every cell of the candidate that sleeps 4 ms more per forward is slower. Adaptive at 2 %,
+    // A/B: every cell of the candidate that sleeps 20 ms more per forward is slower. Adaptive at 2 %,
     // at most 1 s a cell: on a loaded machine a fixed count of a dozen forwards leaves heavy tails
-    // that the distribution-free interval honestly calls "same".
+    // that the distribution-free interval honestly calls "same". 20 ms, not less: the largest
+    // cell's forward takes tens of ms under ASan on 2 busy cores, where 4 ms more was once "same".
     void abRunMarksEveryCellSlower() {
         BackendRegistry registry;
         registerCpuBackends(registry);
-        registry.add({"test:eager+sleep", "cpu", "eager", "cpu:eager sleeping 4 ms more per forward",
-                      {DType::Float32}, [] { return std::make_unique<SleepingBackend>(4.0); }});
+        registry.add({"test:eager+sleep", "cpu", "eager", "cpu:eager sleeping 20 ms more per forward",
+                      {DType::Float32}, [] { return std::make_unique<SleepingBackend>(20.0); }});
         SweepSpec spec = checkSpec();
         spec.candidates = {"test:eager+sleep"};
         spec.maxNoisePct = 2;
@@ -217,7 +218,9 @@ private slots:
             QVERIFY(r.candidate.stop == StopReason::Noise || r.candidate.stop == StopReason::MaxTime);
         }
         const std::map<Verdict, int> count = verdicts(run);
-        QVERIFY2(count.count(Verdict::Slower) && count.at(Verdict::Slower) == 24, describe(run).c_str());
+        Run notSlower = run;   // the message names the cells that fail (QtTest cuts long ones)
+        std::erase_if(notSlower.rows, [](const ResultRow& r) { return r.verdict == Verdict::Slower; });
+        QVERIFY2(count.count(Verdict::Slower) && count.at(Verdict::Slower) == 24, describe(notSlower).c_str());
     }
 };
 
