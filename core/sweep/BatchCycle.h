@@ -27,7 +27,10 @@ namespace bertbench {
 
 class BatchCycle : public Backend {
 public:
-    BatchCycle(std::unique_ptr<Backend> inner, std::vector<Batch> batches);
+    // untimedFirst: each batch prepared anew runs once untimed before its timed forward (the sweep's
+    // cells: ScopedBatchCycle); false: only the timed forward (the offline scenario's passes,
+    // hundreds of batches long, where a pass is what an offline server runs).
+    BatchCycle(std::unique_ptr<Backend> inner, std::vector<Batch> batches, bool untimedFirst = false);
     // Gives the wrapped backend back (the cell is over).
     std::unique_ptr<Backend> release() { return std::move(inner_); }
     int batches() const { return int(batches_.size()); }
@@ -60,6 +63,7 @@ private:
     size_t current_ = 0;
     bool prepared_ = false;
     double compileMs_ = -1;   // the most any batch's prepare compiled
+    bool untimedFirst_ = false;
 };
 
 // Wraps `slot`'s backend in a BatchCycle over `batches` for the scope's life (when there are

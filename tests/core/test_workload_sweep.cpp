@@ -215,7 +215,7 @@ private slots:
     void batchCycleRunsEveryBatchPerForward() {
         std::vector<Batch> batches;
         for (int w : {8, 16, 32}) batches.push_back(makeBatchOfLengths({w, w}, w, 100, 0, uint64_t(w)));
-        auto cycle = std::make_unique<BatchCycle>(std::make_unique<FakeBackend>("fake:x", log), batches);
+        auto cycle = std::make_unique<BatchCycle>(std::make_unique<FakeBackend>("fake:x", log), batches, true);
         cycle->prepare(Task::Encoder, batches.back());
         const double ms = cycle->forward();
         QCOMPARE(log.forwards, 1 + 2 * 2);   // batch 0 prepared already; 1 and 2 run once untimed first
