@@ -28,7 +28,9 @@ void sortGrid(RunAxes& axes) {
 
 void appendRows(RunAxes& axes, const std::vector<ResultRow>& rows) {
     for (const ResultRow& row : rows) {
-        appendUnique(axes.models, row.cell.model);
+        // A row that records no model belongs to the spec's first (rows built in memory, files of
+        // one model): only a file without any spec makes "" a model of its own.
+        if (!row.cell.model.empty() || axes.models.empty()) appendUnique(axes.models, row.cell.model);
         appendUnique(axes.tasks, row.cell.task);
         appendUnique(axes.candidates, row.candidate.backend);
         appendUnique(axes.batchSizes, row.cell.batchSize);
