@@ -85,7 +85,7 @@ Percentiles percentiles(std::vector<double> v) {
 
 SweepSpec benchSpec() {
     SweepSpec s;
-    s.model = "tiny";
+    s.models = {"tiny"};
     s.tasks = {Task::Encoder};
     s.baseline = "cpu:eager";
     s.candidates = {"cpu:sdpa", "cpu:flash_attention_2"};
