@@ -48,13 +48,14 @@ private:
 
 struct Quiet : SweepObserver {};
 
-// The 24 CPU cells of both checks: tiny model, batch 1..8 × seq 32..128 × pad 0, 0.5.
+// The 24 CPU cells of both checks: tiny model, batch 1..8 × seq 16..64 × pad 0, 0.5 (forwards of
+// a few ms, so that even under ASan on 2 busy cores a cell gets dozens of them).
 SweepSpec checkSpec() {
     SweepSpec spec;
     spec.models = {"tiny"};
     spec.baseline = "cpu:eager";
     spec.batchSizes = {1, 2, 4, 8};
-    spec.seqLens = {32, 64, 128};
+    spec.seqLens = {16, 32, 64};
     spec.pads = {0.0, 0.5};
     spec.warmup = 2;
     spec.profile = false;
@@ -206,7 +207,7 @@ private slots:
         SweepSpec spec = checkSpec();
         spec.candidates = {"test:eager+sleep"};
         spec.maxNoisePct = 2;
-        spec.maxTimeS = 1;
+        spec.maxTimeS = 3;   // room for dozens of 20 ms forwards: 7 alone leave min..max intervals
         SweepRunner runner(registry);
         Quiet quiet;
         const std::atomic<bool> cancel{false};
