@@ -87,6 +87,8 @@ private slots:
         QCOMPARE(cellValue(view, 0, 0, 0), 300.0);
         QCOMPARE(cellValue(view, 1, 1, 1), 300.0);
         QVERIFY(headline->text().contains(QStringLiteral("distilbert-base")));
+        // A chart saved alone names the model it shows.
+        QVERIFY(view->heatmapModel(0, Metric::Speedup)->grid().subtitle.startsWith(QStringLiteral("distilbert-base")));
         // The table lists every row of both models.
         QCOMPARE(view->tableModel()->rowCount(), 16);
 

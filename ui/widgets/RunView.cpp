@@ -98,10 +98,6 @@ void RunView::buildUi() {
     headline_ = new QLabel;
     headline_->setObjectName(QStringLiteral("headline"));
     headline_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // Wrapped, not one long line: with the Model selector beside Task and Candidate, the line
-    // would otherwise set the window's minimum width past 1280.
-    headline_->setWordWrap(true);
-    headline_->setMinimumWidth(160);
     header->addWidget(headline_, 1);
     layout->addLayout(header);
     kernelOptions_ = new KernelOptionsLabel;
@@ -357,10 +353,10 @@ void RunView::refreshHeatmaps() {
     for (size_t i = 0; i < rows_.size(); ++i) {
         for (int col = 0; col < heatmapColumns(); ++col) {
             const Metric metric = heatmapMetric(col);
-            // (The model is in the header's selector, not in every chart's subtitle: a line more
-            // there elides the titles of three columns at 1280 × 800.)
-            rows_[i].models[size_t(col)]->setGrid(
-                runHeatmap(lookup, axes_, run.spec.baseline, task_, candidate_, axes_.seqLens[i], metric, live));
+            HeatmapGrid grid = runHeatmap(lookup, axes_, run.spec.baseline, task_, candidate_, axes_.seqLens[i], metric, live);
+            // A chart saved alone still says which of the run's models it shows.
+            if (models_.size() > 1) grid.subtitle = qstr(modelLabel(model_)) + QStringLiteral(" · ") + grid.subtitle;
+            rows_[i].models[size_t(col)]->setGrid(std::move(grid));
             auto* chart = static_cast<HeatmapChart*>(rows_[i].heatmaps[size_t(col)]->chart());
             limits[size_t(col)] = std::max(limits[size_t(col)], chart->naturalColorLimit());
         }

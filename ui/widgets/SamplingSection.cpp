@@ -33,9 +33,6 @@ SamplingSection::SamplingSection(QWidget* parent) : QWidget(parent) {
     mode_->setObjectName(QStringLiteral("samplingMode"));
     mode_->addItem(tr("adaptive, to ±"));
     mode_->addItem(tr("fixed count (timed batches)"));
-    // Its longest entry must not widen the Sweep panel (the window has to fit 1280 × 800).
-    mode_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    mode_->setMinimumContentsLength(12);
     noise_ = new QDoubleSpinBox;
     noise_->setObjectName(QStringLiteral("maxNoisePct"));
     noise_->setRange(0.1, 100);
