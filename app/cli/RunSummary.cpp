@@ -71,8 +71,8 @@ std::string cellLabel(const Cell& cell) {
     return label;
 }
 
-std::string taskText(const Cell& cell, bool withModel) {
-    return withModel ? modelLabel(cell.model) + " " + toString(cell.task) : toString(cell.task);
+std::string taskText(const std::string& model, Task task, bool withModel) {
+    return withModel ? modelLabel(model) + " " + toString(task) : toString(task);
 }
 
 bool hasSeveralModels(const Run& run) { return axesOf(run).models.size() > 1; }
@@ -207,7 +207,7 @@ std::string summaryTable(const Run& run, size_t maxFailuresListed) {
         auto cellText = [](const std::optional<ResultRow>& r) {
             return r ? signedPercent(r->speedupPercent()) + " (" + cellLabel(r->cell) + ")" : std::string("-");
         };
-        table.addRow({withModel ? modelLabel(g.model) + " " + toString(g.task) : toString(g.task), g.candidate, std::to_string(g.rows), std::to_string(g.failed),
+        table.addRow({taskText(g.model, g.task, withModel), g.candidate, std::to_string(g.rows), std::to_string(g.failed),
                       signedPercent(g.geoSpeedupPercent), cellText(g.best), cellText(g.worst),
                       std::to_string(g.faster) + "/" + std::to_string(g.same) + "/" + std::to_string(g.slower),
                       signedPercent(g.geoMemSavedPercent), errorText(g.maxRelError), agreementText(g.minAgreementPct)});

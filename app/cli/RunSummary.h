@@ -34,7 +34,8 @@ std::vector<GroupSummary> summarizeRun(const Run& run);
 std::string cellLabel(const Cell& cell);
 // The first column of the tables: the task, after the model's label when a run has several
 // ("distilbert-base encoder").
-std::string taskText(const Cell& cell, bool withModel);
+std::string taskText(const std::string& model, Task task, bool withModel);
+inline std::string taskText(const Cell& cell, bool withModel) { return taskText(cell.model, cell.task, withModel); }
 bool hasSeveralModels(const Run& run);
 // Lines describing where a run came from (model, backends, machine, times).
 std::string runHeader(const Run& run);

@@ -22,7 +22,6 @@ public:
     bool loaded() const override { return !wordEmb_.empty(); }
     const ModelConfig& config() const override { return config_; }
 
-    void prepare(Task task, const Batch& batch, AttentionKind kind) override;
     bool prepared() const override { return prepared_; }
     void forward() override;
     TaskOutput output() const override;
@@ -35,7 +34,7 @@ private:
         TrackedBuffer interW, interB, outW, outB, ln2Gamma, ln2Beta;
     };
 
-    void prepareCell(Task task, const Batch& batch, AttentionKind kind);
+    void prepareCell(Task task, const Batch& batch, AttentionKind kind) override;
     void embed();
     // The sequence classifier's activation after its first dense layer, in place.
     void classifierActivation(float* x, int64_t n) const;

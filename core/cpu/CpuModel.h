@@ -26,15 +26,28 @@ public:
     virtual const ModelConfig& config() const = 0;
 
     // Checks the batch (validateBatch) and the head, and allocates the cell's inputs, activations,
-    // workspace and output. Throws InputError (bad batch), BackendError (no model, missing head)
-    // or OutOfMemoryError.
-    virtual void prepare(Task task, const Batch& batch, AttentionKind kind) = 0;
+    // workspace and output (prepareCell), after releasing the previous cell. Throws InputError
+    // (bad batch), BackendError (no model, missing head) or OutOfMemoryError; a failure halfway
+    // releases what it had allocated, so no buffer stays charged.
+    void prepare(Task task, const Batch& batch, AttentionKind kind) {
+        releaseCell();
+        try {
+            prepareCell(task, batch, kind);
+        } catch (...) {
+            releaseCell();
+            throw;
+        }
+    }
     virtual bool prepared() const = 0;
     virtual void forward() = 0;
     virtual TaskOutput output() const = 0;
     virtual void releaseCell() = 0;
     // Per-category steady-clock scopes of the next forwards (null = off; the profiling forward).
     virtual void setScopeTimer(ScopeTimer* timer) = 0;
+
+protected:
+    // prepare()'s work on a released model.
+    virtual void prepareCell(Task task, const Batch& batch, AttentionKind kind) = 0;
 };
 
 // The forward for `config`'s model type, charging `tracker`.

@@ -136,16 +136,6 @@ void CpuModernBertModel::requireHead(Task task) const {
     if (!ok) throw BackendError("model '" + config_.name + "' has no " + toString(task) + " head");
 }
 
-void CpuModernBertModel::prepare(Task task, const Batch& batch, AttentionKind kind) {
-    releaseCell();
-    try {
-        prepareCell(task, batch, kind);
-    } catch (...) {
-        releaseCell();   // an OutOfMemoryError halfway must not leave buffers charged
-        throw;
-    }
-}
-
 void CpuModernBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind) {
     if (!loaded()) throw BackendError("no model loaded (loadModel first)");
     requireHead(task);

@@ -30,7 +30,6 @@ public:
     bool loaded() const override { return !wordEmb_.empty(); }
     const ModelConfig& config() const override { return config_; }
 
-    void prepare(Task task, const Batch& batch, AttentionKind kind) override;
     bool prepared() const override { return prepared_; }
     void forward() override;
     TaskOutput output() const override;
@@ -46,7 +45,7 @@ private:
     };
 
     void requireHead(Task task) const;
-    void prepareCell(Task task, const Batch& batch, AttentionKind kind);
+    void prepareCell(Task task, const Batch& batch, AttentionKind kind) override;
     void buildRotaryTables();
     void embed();
     void encoderLayer(size_t index);
