@@ -54,10 +54,8 @@ struct Fp8Linear::Plan {
 
 Fp8Linear::Fp8Linear(const LinearSpec& spec, Gemm& gemm, CudaContext& context, const KernelOptions& options)
     : spec_(spec), gemm_(gemm), context_(context),
-      fp16_(makeLinearLayer(spec, DType::Float16, gemm, options)) {
+      fp16_(makeLinearLayer(spec, DType::Float16, gemm, options)), fastAccum_(options.fp8FastAccumulate) {
     if (!fp8ShapeSupported(spec)) throw BackendError("fp8 linear layer of a shape cuBLASLt's fp8 matmul does not take");
-    const char* fast = std::getenv("BERTBENCH_FP8_FAST_ACCUM");
-    fastAccum_ = fast && std::string(fast) == "1";
 }
 
 Fp8Linear::~Fp8Linear() {

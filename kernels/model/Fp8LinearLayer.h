@@ -78,7 +78,7 @@ private:
     int64_t inputRows_ = 0;
     bool calibrating_ = false;
     bool calibrated_ = false;
-    bool fastAccum_ = false;              // BERTBENCH_FP8_FAST_ACCUM=1 (off: fp32 accumulate throughout)
+    bool fastAccum_ = false;              // KernelOptions::fp8FastAccumulate (off: fp32 accumulate throughout)
     std::map<std::tuple<int64_t, int, bool, bool, bool>, Plan*> plans_;   // rows, out cols, residual, gelu, bias
     bool unfusedEpilogue_ = false;        // some shape fell back to a separate bias / GELU kernel
 };

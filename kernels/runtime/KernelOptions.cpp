@@ -15,6 +15,7 @@ KernelOptions KernelOptions::fromEnvironment() {
     KernelOptions o;
     o.hopperAttention = environmentFlag("BERTBENCH_HOPPER_ATTENTION", o.hopperAttention);
     o.gemmAutotune = environmentFlag("BERTBENCH_GEMM_AUTOTUNE", o.gemmAutotune);
+    o.fp8FastAccumulate = environmentFlag("BERTBENCH_FP8_FAST_ACCUM", o.fp8FastAccumulate);
     return o;
 }
 

@@ -96,9 +96,14 @@ private slots:
     void kernelOptionsReadTheEnvironmentByOneRule() {
         qunsetenv("BERTBENCH_HOPPER_ATTENTION");
         qunsetenv("BERTBENCH_GEMM_AUTOTUNE");
+        qunsetenv("BERTBENCH_FP8_FAST_ACCUM");
         const cuda::KernelOptions defaults = cuda::KernelOptions::fromEnvironment();
         QVERIFY(defaults.hopperAttention);
         QVERIFY(defaults.gemmAutotune);
+        QVERIFY(!defaults.fp8FastAccumulate);   // fp32 accumulate unless asked
+        qputenv("BERTBENCH_FP8_FAST_ACCUM", "1");
+        QVERIFY(cuda::KernelOptions::fromEnvironment().fp8FastAccumulate);
+        qunsetenv("BERTBENCH_FP8_FAST_ACCUM");
         for (const char* off : {"0", "off", "false"}) {
             qputenv("BERTBENCH_GEMM_AUTOTUNE", off);
             QVERIFY(!cuda::KernelOptions::fromEnvironment().gemmAutotune);
