@@ -19,7 +19,8 @@
 #             VARIANTS="default noautotune:BERTBENCH_GEMM_AUTOTUNE=0 fa2kernel:BERTBENCH_HOPPER_ATTENTION=0"
 #   BEFORE    for the before-after step: the old CLI (default $BIN/before/bertbench-cli; when only
 #             its .xz was carried, decompressed first; BEFORE_REF=<ref> bash bench/device/build.sh
-#             makes it); BA_VERIFY=0 skips that step's two verifies
+#             makes it); BA_VERIFY=0 skips that step's two verifies; BA_BATCHES the batch sizes;
+#             BA_FIRST=after times the new build first in round 1 (the order effect of one round)
 #   PYTHON    the interpreter with torch for the peers (default /opt/torch/.venv/bin/python3 if
 #             present, else python3)
 # Back here: python3 bench/device/report.py OUT (the folder, or its logs.tgz) prints the tables.

@@ -5,7 +5,7 @@ BA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BA_RUN=(--device cuda --model bert-base --dtype fp16 --tasks encoder --baseline cuda:eager
         --backends cuda:sdpa,cuda:flash_attention_2 --cuda-graphs --seed 0 --seq-lens 128,256,512
         --pads 0,0.1,0.2,0.5,0.75 --warmup 3 --num-batches 20 --no-profile --quiet)
-BA_BATCHES="1 2 4 8 16 32 64 128"
+BA_BATCHES=${BA_BATCHES:-"1 2 4 8 16 32 64 128"}   # the batch sizes compared (override to fit a budget)
 
 # ba_before: the old CLI's path (BEFORE, default $BIN/before/bertbench-cli; from its .xz when only that
 # was carried), or nothing when it does not run here
@@ -46,7 +46,8 @@ step_before_after() {  # before-after: the old CLI (BEFORE, default $BIN/before/
   for b in $BA_BATCHES; do
     fits 45 "before-after round 1 from batch $b on" || break
     t0=$(date +%s)
-    ba_run before 1 "$b"; ba_run after 1 "$b"
+    if [ "${BA_FIRST:-before}" = after ]; then ba_run after 1 "$b"; ba_run before 1 "$b"
+    else ba_run before 1 "$b"; ba_run after 1 "$b"; fi
     took[$b]=$(($(date +%s) - t0))
   done
   for b in $BA_BATCHES; do

@@ -73,3 +73,23 @@ step_fp8_cells() {  # fp8-cells: bert-base encoder 128x512 pad 0 in fp8 and fp16
 step_throughput_targets() {  # throughput-targets: the targets table of the fp8 / offline / batch-1 work from this call's files (last)
   python3 "$TP_BENCH/targets_table.py" "$W" 2>&1 | tee "$W/throughput_targets.md" | tee -a "$S"
 }
+
+step_fp8_breakdown() {  # fp8-breakdown: bert-base encoder 128x512 pad 0 with the per-category breakdown, fp16 vs fp8 with fp32 accumulate vs fp8 with fast accumulate (graphs); fp8's rel L2 and task agreement with each accumulate; the table last
+  mkdir -p "$W/fp8"
+  local name accum
+  for name in fp16 fp8_accum32 fp8_fastaccum; do
+    fits 40 "fp8-breakdown $name" || break
+    accum=0; [ $name = fp8_fastaccum ] && accum=1
+    cli_run "breakdown_$name" "$(limit 90)" BERTBENCH_FP8_FAST_ACCUM=$accum -- --device cuda --model bert-base --tasks encoder \
+        --dtype "${name%%_*}" --cuda-graphs --baseline cuda:sdpa --backends cuda:flash_attention_2 --batch-sizes 128 \
+        --seq-lens 512 --pads 0 --warmup 3 --num-batches 20 --seed 0 --quiet
+  done
+  for accum in 0 1; do
+    fits 40 "fp8 verify, fast accumulate $accum" || break
+    BERTBENCH_FP8_FAST_ACCUM=$accum timeout "$(limit 90)" "$CLI" verify --model bert-base --backends cuda:flash_attention_2 \
+        --dtypes fp8 --no-kernel-checks --seed 1 > "$W/fp8/verify_fastaccum_$accum.log" 2>&1
+    say "   fp8 verify bert-base, fast accumulate $accum: rc=$?"
+    sed -n '/Model outputs/,$p' "$W/fp8/verify_fastaccum_$accum.log" | grep -E " fp8 " | cut -c1-150 | tee -a "$S"
+  done
+  python3 "$TP_BENCH/fp8_breakdown.py" "$W" 2>&1 | tee "$W/fp8_breakdown.md" | tee -a "$S"
+}

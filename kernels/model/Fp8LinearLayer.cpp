@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstdint>
 #include <tuple>
+#include <vector>
 
 #include <cublasLt.h>
 
@@ -27,7 +29,21 @@ void check(cublasStatus_t s, const char* what) {
         throw BackendError(std::string("fp8 linear layer: ") + what + " failed (cuBLAS status " + std::to_string(int(s)) + ")");
 }
 
-constexpr int kWeightAmax = 0, kWeightScale = 1, kInputAmax = 2, kInputScale = 3;
+// The largest power of two (up to 256, cuBLASLt's default assumption) dividing a pointer.
+uint32_t alignmentOf(const void* p) {
+    const auto address = reinterpret_cast<uintptr_t>(p);
+    uint32_t alignment = 256;
+    while (alignment > 1 && address % alignment != 0) alignment /= 2;
+    return alignment;
+}
+
+// A weight's four floats, each at the start of its own 256 bytes. cuBLASLt 13.1's fp8 matmul
+// refuses scale pointers that are not aligned enough, at launch (CUBLAS_STATUS_NOT_SUPPORTED for
+// every algorithm the heuristic offered), not at the heuristic: on an H100, the A / B scales at
+// byte offsets 0 / 0 of a cudaMalloc ran, 4 / 12, 16 / 24 and 32 / 40 did not (packed together,
+// the four floats were 4 / 12).
+constexpr int kScaleStride = 64;
+constexpr int kWeightAmax = 0, kWeightScale = kScaleStride, kInputAmax = 2 * kScaleStride, kInputScale = 3 * kScaleStride;
 
 } // namespace
 
@@ -36,12 +52,15 @@ bool fp8ShapeSupported(const LinearSpec& spec) {
     return spec.in % 16 == 0 && gemmOut % 16 == 0;
 }
 
-// One cuBLASLt plan per (rows, output columns, residual, GELU): descriptors and the heuristic's
-// first algorithm (no autotuning: the fp8 path's choice is cuBLASLt's own).
+// One cuBLASLt plan per (rows, output columns, residual, GELU, bias): descriptors and the
+// heuristic's algorithms, best first (no autotuning: the fp8 path's choice is cuBLASLt's own).
+// cuBLASLt may refuse a suggested algorithm at launch (CUBLAS_STATUS_NOT_SUPPORTED: the heuristic
+// does not see every property of the call); the next one is tried, and the one that ran is kept.
 struct Fp8Linear::Plan {
     cublasLtMatmulDesc_t op = nullptr;
     cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
-    cublasLtMatmulAlgo_t algo{};
+    std::vector<cublasLtMatmulAlgo_t> algos;
+    size_t chosen = 0;   // index into algos of the one that runs
     bool fused = true;   // false: DEFAULT epilogue, the bias / GELU as a separate kernel
     ~Plan() {
         if (a) cublasLtMatrixLayoutDestroy(a);
@@ -104,7 +123,7 @@ Fp8Linear::Slot& Fp8Linear::slotOf(const void* weight) {
     if (!calibrating_)
         throw BackendError("fp8 linear layer: a weight not seen by the calibration forward (load calibrates every layer)");
     Slot& s = slots_[weight];
-    s.scales = DeviceBuffer(context_.allocator(), 4 * sizeof(float), "fp8 scales");
+    s.scales = DeviceBuffer(context_.allocator(), 4 * kScaleStride * sizeof(float), "fp8 scales");
     quantizeWeight(s, weight);
     return s;
 }
@@ -162,68 +181,103 @@ void Fp8Linear::run(const LinearArgs& a) {
 // D = alpha · (scaleA · A) · (scaleB · B) + beta · C.
 void Fp8Linear::matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu) {
     const bool bias = a.bias != nullptr;
-    const auto key = std::make_tuple(a.rows, outCols, residual, gelu, bias);
-    Plan*& p = plans_[key];
-    const float* scales = s.scales.as<float>();
-    const void* scaleA = scales + kWeightScale;
-    const void* scaleB = scales + kInputScale;
-    if (!p) p = makePlan(a.rows, outCols, bias, gelu);
-    if (!p) p = makePlan(a.rows, outCols, false, false);   // no fused fp8 epilogue: plain GEMM + kernel
-    if (!p)
-        throw BackendError("fp8 linear layer: cuBLASLt offers no fp8 algorithm for " + std::to_string(a.rows) + " x " +
-                           std::to_string(spec_.in) + " -> " + std::to_string(outCols) +
-                           " (fp8 needs compute capability 8.9+)");
-    if (!p->fused && (bias || gelu)) unfusedEpilogue_ = true;
-    // Per call: the scales of this weight, the bias pointer (the plan is shared by the layers).
-    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scaleA, sizeof scaleA);
-    cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scaleB, sizeof scaleB);
-    if (bias && p->fused) cublasLtMatmulDescSetAttribute(p->op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &a.bias, sizeof a.bias);
-    const float alpha = 1.f, beta = residual ? 1.f : 0.f;
     const void* c = residual ? a.residual : y;
-    check(cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, input8_.get(), p->b, &beta, c, p->c, y,
-                         p->d, &p->algo, context_.workspace(), context_.workspaceBytes(), context_.stream()),
-          "cublasLtMatmul");
-    if (!p->fused && (bias || gelu))   // y (+ residual) then + bias, GELU: the order the fused epilogue has
+    const auto key = std::make_tuple(a.rows, outCols, residual, gelu, bias, std::min(alignmentOf(y), alignmentOf(c)));
+    Plan*& p = plans_[key];
+    if (!p) p = makePlan(a, s, y, c, outCols, bias || gelu);
+    cublasStatus_t status = CUBLAS_STATUS_NOT_SUPPORTED;
+    while (p) {
+        for (; p->chosen < p->algos.size(); ++p->chosen) {
+            status = launch(*p, a, s, y, c, residual);
+            if (status == CUBLAS_STATUS_SUCCESS) break;
+            if (status != CUBLAS_STATUS_NOT_SUPPORTED) check(status, "cublasLtMatmul");
+        }
+        if (status == CUBLAS_STATUS_SUCCESS) break;
+        if (!p->fused) {
+            throw BackendError("fp8 linear layer: cuBLASLt ran none of its " + std::to_string(p->algos.size()) +
+                               " fp8 algorithms for " + std::to_string(a.rows) + " x " + std::to_string(spec_.in) +
+                               " -> " + std::to_string(outCols) + " (last status " + std::to_string(int(status)) +
+                               "; fp8 needs compute capability 8.9+)");
+        }
+        delete p;   // no fused epilogue ran: the plain fp8 GEMM, then the bias / GELU kernel
+        p = makePlan(a, s, y, c, outCols, false);
+    }
+    if (!p->fused && (bias || gelu)) {
+        unfusedEpilogue_ = true;   // y (+ residual) then + bias, GELU: the order the fused epilogue has
         ops::biasActivation(DType::Float16, y, y, a.bias, a.rows, outCols, outCols,
                             gelu ? ops::Activation::Gelu : ops::Activation::None, context_.stream());
-}
-
-// The descriptors and the heuristic's first algorithm for one shape and epilogue; null when
-// cuBLASLt offers none.
-Fp8Linear::Plan* Fp8Linear::makePlan(int64_t rows, int outCols, bool bias, bool gelu) {
-    {
-        std::unique_ptr<Plan> plan = std::make_unique<Plan>();
-        plan->fused = bias || gelu;
-        check(cublasLtMatmulDescCreate(&plan->op, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
-        const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
-        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA);
-        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB);
-        const int8_t fast = fastAccum_ ? 1 : 0;
-        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast);
-        const cublasLtEpilogue_t epilogue = gelu ? (bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU)
-                                                 : (bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
-        cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue);
-        if (bias) {
-            const cudaDataType_t biasType = CUDA_R_16F;
-            cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType);
-        }
-        check(cublasLtMatrixLayoutCreate(&plan->a, CUDA_R_8F_E4M3, spec_.in, outCols, spec_.in), "layout A");
-        check(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, spec_.in, rows, spec_.in), "layout B");
-        check(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, outCols, rows, outCols), "layout C");
-        check(cublasLtMatrixLayoutCreate(&plan->d, CUDA_R_16F, outCols, rows, outCols), "layout D");
-        cublasLtMatmulPreference_t pref = nullptr;
-        check(cublasLtMatmulPreferenceCreate(&pref), "cublasLtMatmulPreferenceCreate");
-        const size_t workspace = context_.workspaceBytes();
-        cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace, sizeof workspace);
-        cublasLtMatmulHeuristicResult_t result{};
-        int returned = 0;
-        const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), plan->op, plan->a, plan->b, plan->c,
-                                                                 plan->d, pref, 1, &result, &returned);
-        cublasLtMatmulPreferenceDestroy(pref);
-        if (st != CUBLAS_STATUS_SUCCESS || returned == 0) return nullptr;
-        plan->algo = result.algo;
-        return plan.release();
     }
 }
 
+// One launch with the plan's current algorithm; the per-call attributes (this weight's scales,
+// the bias pointer: the plan is shared by the layers of one shape) are set first.
+cublasStatus_t Fp8Linear::launch(Plan& p, const LinearArgs& a, const Slot& s, void* y, const void* c, bool residual) {
+    setCallAttributes(p, s, p.fused ? a.bias : nullptr);
+    const float alpha = 1.f, beta = residual ? 1.f : 0.f;
+    return cublasLtMatmul(context_.cublasLt(), p.op, &alpha, s.weight8.get(), p.a, input8_.get(), p.b, &beta, c, p.c, y,
+                          p.d, &p.algos[p.chosen], context_.workspace(), context_.workspaceBytes(), context_.stream());
+}
+
+// The A / B scale pointers and the bias pointer of this call on the plan's descriptor.
+void Fp8Linear::setCallAttributes(Plan& p, const Slot& s, const void* bias) {
+    const float* scales = s.scales.as<float>();
+    const void* scaleA = scales + kWeightScale;
+    const void* scaleB = scales + kInputScale;
+    check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scaleA, sizeof scaleA), "A scale");
+    check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scaleB, sizeof scaleB), "B scale");
+    if (bias) check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias), "bias");
+}
+
+// The descriptors and up to kAlgorithms of the heuristic's algorithms for one call's shape,
+// epilogue and output alignment. Everything the call sets (scale and bias pointers, the
+// pointers' alignment) is on the descriptor before the heuristic is asked: cuBLASLt's fp8
+// algorithms depend on it. Null algorithms (an empty list) when cuBLASLt offers none.
+Fp8Linear::Plan* Fp8Linear::makePlan(const LinearArgs& a, const Slot& s, const void* y, const void* c, int outCols,
+                                     bool fusedEpilogue) {
+    constexpr int kAlgorithms = 8;
+    const bool bias = fusedEpilogue && a.bias != nullptr;
+    const bool gelu = fusedEpilogue && spec_.epilogue == LinearEpilogue::Activation &&
+                      spec_.activation == ops::Activation::Gelu;
+    auto plan = std::make_unique<Plan>();
+    plan->fused = fusedEpilogue;
+    check(cublasLtMatmulDescCreate(&plan->op, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
+    const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
+    check(cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA), "TRANSA");
+    check(cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB), "TRANSB");
+    const int8_t fast = fastAccum_ ? 1 : 0;
+    check(cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast), "FAST_ACCUM");
+    const cublasLtEpilogue_t epilogue = gelu ? (bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU)
+                                             : (bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
+    check(cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue), "EPILOGUE");
+    if (bias) {
+        const cudaDataType_t biasType = CUDA_R_16F;
+        check(cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType),
+              "BIAS_DATA_TYPE");
+    }
+    setCallAttributes(*plan, s, bias ? a.bias : nullptr);
+    check(cublasLtMatrixLayoutCreate(&plan->a, CUDA_R_8F_E4M3, spec_.in, outCols, spec_.in), "layout A");
+    check(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, spec_.in, a.rows, spec_.in), "layout B");
+    check(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, outCols, a.rows, outCols), "layout C");
+    check(cublasLtMatrixLayoutCreate(&plan->d, CUDA_R_16F, outCols, a.rows, outCols), "layout D");
+    cublasLtMatmulPreference_t pref = nullptr;
+    check(cublasLtMatmulPreferenceCreate(&pref), "cublasLtMatmulPreferenceCreate");
+    const size_t workspace = context_.workspaceBytes();
+    const uint32_t alignA = alignmentOf(s.weight8.get()), alignB = alignmentOf(input8_.get());
+    const uint32_t alignC = alignmentOf(c), alignD = alignmentOf(y);
+    cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace, sizeof workspace);
+    cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, &alignA, sizeof alignA);
+    cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &alignB, sizeof alignB);
+    cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &alignC, sizeof alignC);
+    cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &alignD, sizeof alignD);
+    cublasLtMatmulHeuristicResult_t results[kAlgorithms] = {};
+    int returned = 0;
+    const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), plan->op, plan->a, plan->b, plan->c,
+                                                             plan->d, pref, kAlgorithms, results, &returned);
+    cublasLtMatmulPreferenceDestroy(pref);
+    if (st == CUBLAS_STATUS_SUCCESS)
+        for (int i = 0; i < returned; ++i)
+            if (results[i].state == CUBLAS_STATUS_SUCCESS && results[i].workspaceSize <= workspace)
+                plan->algos.push_back(results[i].algo);
+    return plan.release();
+}
 } // namespace bertbench::cuda

@@ -20,10 +20,13 @@
 // or GELU epilogue for a shape, the plain fp8 GEMM runs and the bias (+ GELU, erf form) follows as
 // the bias + activation kernel (path() says so). makeLinearLayer gives a shape that does not fit the
 // fp16 layer instead (its path() says so), and the backend reports the dtype it really ran.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <tuple>
+
+#include <cublasLt.h>
 
 #include "kernels/model/LinearLayer.h"
 #include "kernels/runtime/CudaContext.h"
@@ -60,14 +63,16 @@ public:
 private:
     struct Slot {
         DeviceBuffer weight8;        // [out', in] e4m3
-        DeviceBuffer scales;         // 4 floats: weight amax, weight scale, input amax (scratch), input scale
+        DeviceBuffer scales;         // weight amax, weight scale, input amax (scratch), input scale: 256 bytes apart
         float inputAmax = 0;         // the largest seen while calibrating
     };
     Slot& slotOf(const void* weight);
     void quantizeWeight(Slot& s, const void* weight);
     void matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu);
     struct Plan;
-    Plan* makePlan(int64_t rows, int outCols, bool bias, bool gelu);
+    Plan* makePlan(const LinearArgs& a, const Slot& s, const void* y, const void* c, int outCols, bool fusedEpilogue);
+    cublasStatus_t launch(Plan& p, const LinearArgs& a, const Slot& s, void* y, const void* c, bool residual);
+    static void setCallAttributes(Plan& p, const Slot& s, const void* bias);
 
     LinearSpec spec_;
     Gemm& gemm_;
@@ -79,7 +84,8 @@ private:
     bool calibrating_ = false;
     bool calibrated_ = false;
     bool fastAccum_ = false;              // KernelOptions::fp8FastAccumulate (off: fp32 accumulate throughout)
-    std::map<std::tuple<int64_t, int, bool, bool, bool>, Plan*> plans_;   // rows, out cols, residual, gelu, bias
+    // rows, out cols, residual, gelu, bias, the output's (and residual's) pointer alignment
+    std::map<std::tuple<int64_t, int, bool, bool, bool, uint32_t>, Plan*> plans_;
     bool unfusedEpilogue_ = false;        // some shape fell back to a separate bias / GELU kernel
 };
 
