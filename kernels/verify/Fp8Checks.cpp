@@ -64,21 +64,27 @@ KernelCheck exactCheck(const std::string& name, DType dtype, const std::vector<u
     return c;
 }
 
-KernelCheck checkQuantize(CheckDevice& dev, Rng& rng, DType dtype, int rows, int cols) {
+// ld > cols: the rows are strided, the columns beyond cols are not read (the reference sees only
+// the [rows, cols] part). Shapes cover both kernels: whole 16-byte vectors a row, and not.
+KernelCheck checkQuantize(CheckDevice& dev, Rng& rng, DType dtype, int rows, int cols, int ld) {
     const float scale = 0.37f;
-    std::vector<float> x = spreadValues(rng, size_t(rows) * cols, scale);
+    std::vector<float> x = spreadValues(rng, size_t(rows) * ld, scale);
     if (dtype != DType::Float32) {   // what the device sees: the values rounded to the dtype
         std::vector<uint16_t> bits(x.size());
         convertFromFloat(dtype, x.data(), x.size(), bits.data());
         convertToFloat(dtype, bits.data(), x.size(), x.data());
     }
+    std::vector<float> real;
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) real.push_back(x[size_t(r) * ld + c]);
     auto dX = dev.upload(x, dtype);
     auto dScale = dev.upload({scale}, DType::Float32);
-    DeviceBuffer q(dev.allocator(), x.size(), "fp8 check output");
-    ops::fillBytes(q.get(), 0x7f, x.size(), dev.context().stream());   // NaN in e4m3: unwritten bytes fail
-    ops::quantizeE4m3(dtype, q.get(), dX.get(), rows, cols, cols, dScale.as<float>(), dev.context().stream());
-    return exactCheck("fp8 quantize e4m3 " + std::to_string(rows) + "x" + std::to_string(cols), dtype,
-                      downloadBytes(dev, q, x.size()), quantizeE4m3Reference(x, scale));
+    DeviceBuffer q(dev.allocator(), real.size(), "fp8 check output");
+    ops::fillBytes(q.get(), 0x7f, real.size(), dev.context().stream());   // NaN in e4m3: unwritten bytes fail
+    ops::quantizeE4m3(dtype, q.get(), dX.get(), rows, cols, ld, dScale.as<float>(), dev.context().stream());
+    return exactCheck("fp8 quantize e4m3 " + std::to_string(rows) + "x" + std::to_string(cols) + " ld " +
+                          std::to_string(ld),
+                      dtype, downloadBytes(dev, q, real.size()), quantizeE4m3Reference(real, scale));
 }
 
 KernelCheck checkAbsMax(CheckDevice& dev, Rng& rng, DType dtype, int rows, int cols, int ld) {
@@ -149,8 +155,11 @@ KernelCheck checkFp8Linear(CheckDevice& dev, Rng& rng, LinearEpilogue epilogue, 
 
 void addFp8Checks(CheckDevice& dev, Rng& rng, CheckList& list) {
     for (DType dtype : {DType::Float32, DType::Float16}) {
-        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 37, 768); });
-        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 3, 40); });
+        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 37, 768, 768); });
+        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 5, 3072, 3072); });
+        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 3, 40, 40); });
+        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 9, 64, 2304); });   // strided
+        list.run("fp8 quantize", dtype, [&] { return checkQuantize(dev, rng, dtype, 4, 41, 41); });     // not whole vectors
         list.run("fp8 absmax", dtype, [&] { return checkAbsMax(dev, rng, dtype, 129, 768, 768); });
         list.run("fp8 absmax", dtype, [&] { return checkAbsMax(dev, rng, dtype, 7, 64, 192); });
     }
