@@ -25,7 +25,7 @@ double toleranceOf(DType dtype) {
     case DType::Float32: return 1e-4;
     case DType::Float16: return 3e-3;
     case DType::BFloat16: return 2e-2;
-    case DType::Float8: return 1e-1;   // provisional, as ModelVerify's defaultTolerance
+    case DType::Float8: return 1.25e-1;   // as ModelVerify's defaultTolerance (measured over seeds)
     }
     return 1e-4;
 }

@@ -21,6 +21,7 @@
 #             its .xz was carried, decompressed first; BEFORE_REF=<ref> bash bench/device/build.sh
 #             makes it); BA_VERIFY=0 skips that step's two verifies; BA_BATCHES the batch sizes;
 #             BA_FIRST=after times the new build first in round 1 (the order effect of one round)
+#             BA_AFTER_ARGS: extra run options for the new build only (--sequential: time as the old did)
 #   PYTHON    the interpreter with torch for the peers (default /opt/torch/.venv/bin/python3 if
 #             present, else python3)
 # Back here: python3 bench/device/report.py OUT (the folder, or its logs.tgz) prints the tables.

@@ -22,7 +22,9 @@ ba_before() {
 ba_run() {
   local CLI=$BA_OLD
   [ "$1" = after ] && CLI=$BA_NEW
-  cli_run "before-after/${1}_r${2}_b${3}" "$(limit 150)" -- "${BA_RUN[@]}" --batch-sizes "$3"
+  local extra=()
+  [ "$1" = after ] && [ -n "${BA_AFTER_ARGS:-}" ] && read -r -a extra <<< "$BA_AFTER_ARGS"
+  cli_run "before-after/${1}_r${2}_b${3}" "$(limit 150)" -- "${BA_RUN[@]}" --batch-sizes "$3" "${extra[@]}"
 }
 
 step_before_after() {  # before-after: the old CLI (BEFORE, default $BIN/before/bertbench-cli[.xz]) vs the new: verify with each, the old script's grid interleaved by batch size, after/before per backend

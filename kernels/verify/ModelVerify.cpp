@@ -49,10 +49,10 @@ double defaultTolerance(DType dtype) {
     case DType::Float32: return 1e-5;
     case DType::Float16: return 3e-3;
     case DType::BFloat16: return 2e-2;
-    // Provisional until measured over seeds on an sm_89+ GPU (the verify-seeds step with fp8, as
-    // bf16's was): e4m3 keeps 3 mantissa bits (rounding error up to 2^-4 per input), so the
-    // encoder's output moves by a few % of its RMS; 1e-1 leaves room for 12-24 layers.
-    case DType::Float8: return 1e-1;
+    // Measured over seeds as bf16's was: bert-base, every cuda:* backend and task, seeds 1, 2, 3
+    // and 21 on an H100 (docs/results/2026-12-06-fp8-offline): pooled rel L2 4.4e-2 to 8.3e-2
+    // (e4m3 keeps 3 mantissa bits: up to 2^-4 per quantized input); the worst with bf16's 1.5x margin.
+    case DType::Float8: return 1.25e-1;
     }
     return 0;
 }
