@@ -17,7 +17,8 @@ import os
 import re
 import sys
 
-ROW = re.compile(r"^\s+(\S+:\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.*)$")
+# backend, dtype, output, rel L2, max abs, HF's own, tolerance, verdict
+ROW = re.compile(r"^\s+(\S+:\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.*)$")
 # Allowed not to run: (tag, backend) -> why
 MAY_DECLINE = {("hd16", "cuda:sdpa"), ("hd16", "cuda:flash_attention_2")}
 
@@ -31,7 +32,7 @@ def reference_rows(path):
             m = ROW.match(line)
             if not m or m.group(1) == "backend":
                 continue
-            backend, dtype, output, rel, _max_abs, _tol, verdict = m.groups()
+            backend, dtype, output, rel, _max_abs, _hf_own, _tol, verdict = m.groups()
             rows.append(dict(tag=tag, case=rest, backend=backend, dtype=dtype, output=output, rel=rel,
                              verdict=verdict.strip()))
     return rows
@@ -102,17 +103,17 @@ def self_test():
                 f.write(text)
         write("hd16_roberta_mlm_cuda.log",
               "Model x (roberta), task mlm\n"
-              "  backend                dtype  output  rel L2    max abs   tolerance\n"
-              "  cuda:eager             fp16   logits  1.20e-03  3.0e-03   3.00e-03   ok\n"
-              "  cuda:sdpa              -      -       -         -         -          not run: cuda:sdpa supports head dims 32, 64 and 128 (got 16)\n")
+              "  backend                dtype  output  rel L2    max abs   HF's own  tolerance\n"
+              "  cuda:eager             fp16   logits  1.20e-03  3.0e-03   1.00e-03  3.00e-03   ok\n"
+              "  cuda:sdpa              -      -       -         -         -         -          not run: cuda:sdpa supports head dims 32, 64 and 128 (got 16)\n")
         write("hd16_roberta_mlm_torch.log",
-              "  torch:sdpa             fp32   logits  1.00e-06  1.0e-06   1.00e-04   ok\n")
+              "  torch:sdpa             fp32   logits  1.00e-06  1.0e-06   -         1.00e-04   ok\n")
         write("preset_roberta-base.log", "verify: PASS, 45 checks in 12.0 s\n")
         text, failed = summarize(d)
         assert not failed, text
         assert "cuda:eager" in text and "1.20e-03" in text, text
         write("hd32_roberta_mlm_cuda.log",
-              "  cuda:sdpa              -      -       -         -         -          not run: boom\n")
+              "  cuda:sdpa              -      -       -         -         -         -          not run: boom\n")
         text, failed = summarize(d)
         assert failed and "not run hd32 cuda:sdpa" in text, text
     print("family verify summary self-test: PASS")

@@ -1,5 +1,8 @@
 #include "core/model/HfReference.h"
 
+#include <string>
+#include <vector>
+
 #include "core/model/Safetensors.h"
 #include "core/util/Errors.h"
 
@@ -92,19 +95,44 @@ std::vector<Task> tasksWithReference(const HfReference& r, const std::vector<std
     return tasks;
 }
 
-TaskOutput expectedOutput(const HfReference& r, Task task) {
+namespace {
+
+// HF's names of `task`'s outputs.
+std::vector<std::string> outputNames(Task task) {
+    switch (task) {
+    case Task::Encoder: return {"last_hidden_state"};
+    case Task::Qa: return {"start_logits", "end_logits"};
+    default: return {"logits"};
+    }
+}
+
+std::string named(const std::string& name, const std::string& variant) {
+    return variant.empty() ? name : name + "." + variant;
+}
+
+} // namespace
+
+bool hasVariant(const HfReference& r, Task task, const std::string& variant) {
+    for (const std::string& name : outputNames(task))
+        if (!r.outputs.count(named(name, variant))) return false;
+    return true;
+}
+
+TaskOutput expectedOutput(const HfReference& r, Task task, const std::string& variant) {
     const int64_t B = r.batch.batchSize, S = r.batch.maxSeqLen;
     TaskOutput out;
     out.task = task;
     out.perPosition = task != Task::Classification;
     if (task == Task::Encoder) {
-        auto it = r.outputs.find("last_hidden_state");
-        if (it == r.outputs.end()) throw FileFormatError(r.path + ": no tensor 'last_hidden_state' (HF's output)");
-        const Tensor t = outputOf(r, "last_hidden_state", {B, S, it->second.shape.size() == 3 ? it->second.shape[2] : 0});
+        const std::string name = named("last_hidden_state", variant);
+        auto it = r.outputs.find(name);
+        if (it == r.outputs.end()) throw FileFormatError(r.path + ": no tensor '" + name + "' (HF's output)");
+        const Tensor t = outputOf(r, name, {B, S, it->second.shape.size() == 3 ? it->second.shape[2] : 0});
         out.shape = t.shape;
         out.values = t.data;
     } else if (task == Task::Qa) {
-        const Tensor start = outputOf(r, "start_logits", {B, S}), end = outputOf(r, "end_logits", {B, S});
+        const Tensor start = outputOf(r, named("start_logits", variant), {B, S});
+        const Tensor end = outputOf(r, named("end_logits", variant), {B, S});
         out.shape = {B, S, 2};
         out.values.resize(size_t(B * S * 2));
         for (size_t i = 0; i < size_t(B * S); ++i) {
@@ -112,12 +140,13 @@ TaskOutput expectedOutput(const HfReference& r, Task task) {
             out.values[2 * i + 1] = end.data[i];
         }
     } else {
-        auto it = r.outputs.find("logits");
-        if (it == r.outputs.end()) throw FileFormatError(r.path + ": no tensor 'logits' (HF's output)");
+        const std::string name = named("logits", variant);
+        auto it = r.outputs.find(name);
+        if (it == r.outputs.end()) throw FileFormatError(r.path + ": no tensor '" + name + "' (HF's output)");
         const std::vector<int64_t>& shape = it->second.shape;
         const bool perRow = task == Task::Classification;
         const int64_t width = shape.empty() ? 0 : shape.back();
-        const Tensor t = outputOf(r, "logits", perRow ? std::vector<int64_t>{B, width} : std::vector<int64_t>{B, S, width});
+        const Tensor t = outputOf(r, name, perRow ? std::vector<int64_t>{B, width} : std::vector<int64_t>{B, S, width});
         out.shape = t.shape;
         out.values = t.data;
     }

@@ -18,7 +18,7 @@ namespace bertbench {
 struct HfReference {
     std::string path;
     Batch batch;                           // lengths from attention_mask
-    std::map<std::string, Tensor> outputs; // every float tensor of the file by HF's name
+    std::map<std::string, Tensor> outputs; // every float tensor of the file by its name (HF's, or HF's.variant)
 };
 
 // Throws FileFormatError naming the file and the tensor: a missing or mis-shaped input, a mask
@@ -32,6 +32,11 @@ std::vector<Task> tasksWithReference(const HfReference& reference, const std::ve
 
 // HF's output of `task` in BertBench's TaskOutput layout (qa: start and end stacked last).
 // Throws FileFormatError when the file lacks it or its shape does not fit the batch.
-TaskOutput expectedOutput(const HfReference& reference, Task task);
+// `variant` names another run of HF's forward stored beside the reference under
+// "<HF's name>.<variant>" (make_hf_family.py writes "hf_fp16" and "hf_bf16": HF's own forward in
+// that dtype on a GPU, cast to fp32), judged against the fp32 reference like BertBench's outputs.
+TaskOutput expectedOutput(const HfReference& reference, Task task, const std::string& variant = "");
+// Whether the file holds every output of `task` under that variant.
+bool hasVariant(const HfReference& reference, Task task, const std::string& variant);
 
 } // namespace bertbench

@@ -1,12 +1,21 @@
 // `verify --model DIR --reference FILE`: the CPU backends against HuggingFace's own outputs of a
 // checkpoint (tests/fixtures/hf-family, written by transformers), one line per backend × output;
-// a reference of another model fails, a broken file is bad input naming it, and a model a backend
-// says it cannot run is refused before anything is measured, with the backend's reason.
+// a reference of another model fails, a broken file is bad input naming it, a model a backend
+// says it cannot run is refused before anything is measured, with the backend's reason, and HF's
+// own half-precision outputs stored beside the reference set the half types' bound.
 #include <QtTest>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
 
 #include "app/CliTestSupport.h"
 #include "app/cli/RunPlan.h"
+#include "app/cli/VerifyReference.h"
 #include "core/cpu/CpuBackends.h"
+#include "core/model/HfReference.h"
 
 using namespace bertbench::cli;
 using namespace bertbench::cli::test;
@@ -20,6 +29,32 @@ CliResult verifyReference(const std::string& model, const std::string& reference
                                   "--backends", "cpu:eager,cpu:sdpa,cpu:flash_attention_2", "--threads", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
     return runCliCaptured(args);
+}
+
+// A copy of `reference` with extra F32 tensors appended (what make_hf_family.py adds on a GPU),
+// written to `path`: the header gets their entries, the data their bytes after the file's own.
+void appendTensors(const std::string& reference, const std::string& path,
+                   const std::vector<std::pair<std::string, std::vector<float>>>& extra,
+                   const std::vector<int64_t>& shape) {
+    std::ifstream in(reference, std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    uint64_t headerLength = 0;
+    std::memcpy(&headerLength, bytes.data(), 8);
+    nlohmann::json header = nlohmann::json::parse(std::string(bytes.data() + 8, size_t(headerLength)));
+    std::vector<char> data(bytes.begin() + 8 + int64_t(headerLength), bytes.end());
+    for (const auto& [name, values] : extra) {
+        const size_t begin = data.size();
+        data.resize(begin + values.size() * sizeof(float));
+        std::memcpy(data.data() + begin, values.data(), values.size() * sizeof(float));
+        header[name] = {{"dtype", "F32"}, {"shape", shape}, {"data_offsets", {begin, data.size()}}};
+    }
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' ');
+    const uint64_t length = text.size();
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(&length), 8);
+    out.write(text.data(), std::streamsize(text.size()));
+    out.write(data.data(), std::streamsize(data.size()));
 }
 
 } // namespace
@@ -63,6 +98,46 @@ private slots:
         const CliResult wrongTask = verifyReference("roberta/qa", "roberta/qa/reference.safetensors", {"--task", "mlm"});
         QCOMPARE(wrongTask.code, int(kExitBadInput));
         QVERIFY2(contains(wrongTask.err, "holds no output of task mlm"), wrongTask.err.c_str());
+    }
+
+    void halfTypesAreBoundByHfsOwnErrorWhereTheFileHoldsIt() {
+        using bertbench::DType;
+        QCOMPARE(referenceTolerance(DType::Float16, std::nullopt), 3e-3);
+        QCOMPARE(referenceTolerance(DType::Float16, 1e-3), 3e-3);      // HF within the usual: the usual
+        QCOMPARE(referenceTolerance(DType::Float16, 4e-3), 1.5 * 4e-3);  // HF past it: 1.5 × HF's own
+        QCOMPARE(referenceTolerance(DType::BFloat16, 3e-2), 1.5 * 3e-2);
+        QCOMPARE(referenceTolerance(DType::BFloat16, std::nan("")), 2e-2);
+        QCOMPARE(referenceTolerance(DType::Float32, std::nullopt), 1e-4);
+    }
+
+    void hfsOwnHalfOutputsBesideTheReference() {
+        // electra/qa's reference plus HF's own "fp16" outputs (here: HF's fp32 ones, 1 % off).
+        const std::string dir = kFamily + "electra/qa";
+        const bertbench::HfReference original = bertbench::loadHfReference(dir + "/reference.safetensors");
+        const bertbench::Tensor& start = original.outputs.at("start_logits");
+        const bertbench::Tensor& end = original.outputs.at("end_logits");
+        std::vector<float> start16 = start.data, end16 = end.data;
+        for (float& v : start16) v *= 1.01f;
+        for (float& v : end16) v *= 1.01f;
+        QTemporaryDir tmp;
+        const std::string path = tmp.filePath("reference.safetensors").toStdString();
+        appendTensors(dir + "/reference.safetensors", path,
+                      {{"start_logits.hf_fp16", start16}, {"end_logits.hf_fp16", end16}}, start.shape);
+
+        const bertbench::HfReference r = bertbench::loadHfReference(path);
+        QVERIFY(bertbench::hasVariant(r, bertbench::Task::Qa, "hf_fp16"));
+        QVERIFY(!bertbench::hasVariant(r, bertbench::Task::Qa, "hf_bf16"));
+        const bertbench::TaskOutput hf16 = bertbench::expectedOutput(r, bertbench::Task::Qa, "hf_fp16");
+        const bertbench::TaskOutput hf32 = bertbench::expectedOutput(r, bertbench::Task::Qa);
+        QCOMPARE(hf16.values.size(), hf32.values.size());
+        QCOMPARE(hf16.values[1], end16[0]);   // start and end interleaved, as HF's fp32 ones
+        QCOMPARE(hf32.values[1], end.data[0]);
+        // The extra tensors change neither the task nor the fp32 verdict; the table shows HF's own
+        // column ("-": no fp32 run of HF's is stored).
+        const CliResult cli = runCliCaptured({"verify", "--model", dir, "--reference", path, "--backends", "cpu:eager",
+                                              "--threads", "2"});
+        QVERIFY2(cli.code == kExitOk, (cli.out + cli.err).c_str());
+        QVERIFY2(contains(cli.out, "task qa") && contains(cli.out, "HF's own"), cli.out.c_str());
     }
 
     void aBackendThatCannotRunTheModelIsRefusedBeforeMeasuring() {
