@@ -92,4 +92,19 @@ inline Run syntheticProfiledRun() {
     return run;
 }
 
+// The same rows for two models (bert-base and modernbert-base, the second a copy of the first):
+// the run header then has its Model selector too, its widest form.
+inline Run syntheticTwoModelProfiledRun() {
+    Run run = syntheticProfiledRun();
+    run.spec.models = {"bert-base", "modernbert-base"};
+    const std::vector<ResultRow> one = run.rows;
+    run.rows.clear();
+    for (const std::string& model : run.spec.models)
+        for (ResultRow r : one) {
+            r.cell.model = model;
+            run.rows.push_back(r);
+        }
+    return run;
+}
+
 } // namespace bertbench::test

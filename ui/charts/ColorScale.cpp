@@ -99,13 +99,30 @@ std::vector<double> DivergingScale::ticks() const {
     // The ends and the neutral value exactly; the two in between at round values near the
     // halfway colours (on a log scale halfway is rarely round: +41 %, −29 % for 2×).
     std::vector<double> t{valueAt(-1), valueAt(-0.5), valueAt(0), valueAt(0.5), valueAt(1)};
-    t[1] = roundNicely(t[1]);
-    t[3] = roundNicely(t[3]);
+    t[1] = roundNear(t[1], -0.5);
+    t[3] = roundNear(t[3], 0.5);
     return t;
 }
 
+// A round value near `value`, which sits at `target` on the bar. A nice rounding can carry a tick
+// onto another: −91 % onto −100 % (the bar's end, for a limit of 128×: +12,700 %), a ratio of
+// 1.05 onto 1 (the neutral value, for a limit of 1.1×); then it gives way to two significant
+// digits, or three.
+double DivergingScale::roundNear(double value, double target) const {
+    constexpr double kMaxShift = 0.15;   // of the bar's half: the tick still reads as "halfway"
+    const double nice = roundNicely(value);
+    if (std::fabs(position(nice) - target) <= kMaxShift) return nice;
+    for (int digits = 2; digits <= 3; ++digits) {
+        const double mag = std::pow(10.0, std::floor(std::log10(std::fabs(value))) + 1 - digits);
+        const double rounded = std::round(value / mag) * mag;
+        if (std::fabs(position(rounded) - target) <= kMaxShift) return rounded;
+    }
+    return value;
+}
+
 QString DivergingScale::tickLabel(double value) const {
-    if (kind_ == ValueKind::Ratio) return QString::number(value, 'g', 2) + QChar(0x00D7);
+    // Within 10 % of 1 a third digit: two would label 1.05 "1×", like the neutral value.
+    if (kind_ == ValueKind::Ratio) return QString::number(value, 'g', std::fabs(value - 1) < 0.095 ? 3 : 2) + QChar(0x00D7);
     if (std::fabs(value) < 1e-9) return QStringLiteral("0");
     const QString text = QString::number(std::fabs(value), 'f', std::fabs(value) < 9.95 ? 1 : 0);
     return (value < 0 ? QString(QChar(0x2212)) : QStringLiteral("+")) + text;

@@ -40,6 +40,8 @@ public:
     static double niceLimit(ValueKind kind, const std::vector<double>& values);
 
 private:
+    double roundNear(double value, double target) const;
+
     ValueKind kind_;
     double limit_;
     Palette palette_;

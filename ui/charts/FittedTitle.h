@@ -1,7 +1,8 @@
 #pragma once
 // Chart titles that never lose text. Qt Charts elides a title that is wider than its chart
 // ("Speedup (%) · seq len ..." in a narrow heatmap); a fitted title is instead broken into lines
-// at its " · " separators (then at spaces) wherever the chart's width needs it, and again each
+// at its " · " separators wherever the chart's width needs it, a font step or two smaller where
+// that keeps each part on one line, and at spaces only where even that does not; again each
 // time the chart is resized. The title is bold in the chart's title font, the subtitle a smaller
 // grey line (or lines) under it.
 #include <QFont>

@@ -1,6 +1,7 @@
 #include "ui/charts/HeatmapChart.h"
 
 #include <QCategoryAxis>
+#include <QGraphicsLayout>
 #include <QLineSeries>
 #include <cmath>
 
@@ -14,7 +15,10 @@ HeatmapChart::HeatmapChart(QGraphicsItem* parent) : QChart(parent) {
     setAnimationOptions(QChart::NoAnimation);
     setBackgroundRoundness(0);
     legend()->hide();
-    setMargins(QMargins(6, 4, kHeatmapLegendWidth, 4));
+    setMargins(QMargins(2, 4, kHeatmapLegendWidth, 4));
+    // 2 px a side, not Qt's 9: three heatmaps a row beside the Sweep panel at 1280 px need that
+    // room to keep their batch-size labels ("16", "32") whole.
+    layout()->setContentsMargins(2, 2, 2, 2);
     QFont titleFont = font();
     titleFont.setPointSizeF(10.5);
     titleFont.setBold(true);

@@ -76,6 +76,17 @@ void paintFlag(QPainter* p, const QRectF& r) {
     p->setRenderHint(QPainter::Antialiasing, false);
 }
 
+// The order the colour bar's tick labels claim their room in: the ends, then the neutral value,
+// then those in between (the first to give way on a short bar).
+std::vector<size_t> tickLabelOrder(size_t count) {
+    std::vector<size_t> order;
+    for (size_t i : {size_t(0), count - 1, count / 2})
+        if (i < count && std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
+    for (size_t i = 0; i < count; ++i)
+        if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
+    return order;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -248,13 +259,18 @@ void ColorLegendItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidge
     p->drawRect(bar);
 
     const double labelW = kHeatmapLegendWidth - barW - 20;
-    for (double v : scale_.ticks()) {
-        const double t = (scale_.position(v) + 1) / 2;
+    const std::vector<double> ticks = scale_.ticks();
+    std::vector<QRectF> labelled;
+    for (size_t i : tickLabelOrder(ticks.size())) {
+        const double t = (scale_.position(ticks[i]) + 1) / 2;
         const double y = bottom - t * (bottom - top);
         p->setPen(QPen(QColor(0x30, 0x30, 0x30), 1));
         p->drawLine(QPointF(x + barW, y), QPointF(x + barW + 4, y));
-        p->drawText(QRectF(x + barW + 6, y - line / 2, labelW, line), Qt::AlignLeft | Qt::AlignVCenter,
-                    scale_.tickLabel(v));
+        const QRectF box(x + barW + 6, y - line / 2, labelW, line);
+        // A label that would touch one already drawn is left out; its tick stays.
+        if (std::any_of(labelled.begin(), labelled.end(), [&](const QRectF& r) { return r.intersects(box); })) continue;
+        p->drawText(box, Qt::AlignLeft | Qt::AlignVCenter, scale_.tickLabel(ticks[i]));
+        labelled.push_back(box);
     }
 
     double y = bottom + 8;

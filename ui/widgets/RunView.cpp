@@ -98,6 +98,10 @@ void RunView::buildUi() {
     headline_ = new QLabel;
     headline_->setObjectName(QStringLiteral("headline"));
     headline_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Wrapped, not one long line: beside the Model, Task and Candidate selectors one line would
+    // set the window's minimum width past 1280 px (1555 with the Model selector).
+    headline_->setWordWrap(true);
+    headline_->setMinimumWidth(160);
     header->addWidget(headline_, 1);
     layout->addLayout(header);
     kernelOptions_ = new KernelOptionsLabel;
@@ -389,9 +393,12 @@ void RunView::refreshHeader() {
         state = tr("%n rows", nullptr, int(run.rows.size()));
         if (failed > 0) state += tr(", %1 not ok").arg(failed);
     }
-    headline_->setText(QStringLiteral("<b>%1</b> · baseline %2 · %3 · <i>%4</i>")
-                           .arg(modelText(run).toHtmlEscaped(), qstr(run.spec.baseline).toHtmlEscaped(),
-                                deviceText(run).toHtmlEscaped(), state));
+    // Where the headline wraps, it does not break inside "16 rows" or "baseline cuda:eager" (the
+    // device and a sweep's progress may be long enough to need breaking).
+    const auto whole = [](const QString& text) { return text.toHtmlEscaped().replace(' ', QStringLiteral("&nbsp;")); };
+    headline_->setText(QStringLiteral("<b>%1</b> · %2 · %3 · <i>%4</i>")
+                           .arg(modelText(run).toHtmlEscaped(), whole(tr("baseline %1").arg(qstr(run.spec.baseline))),
+                                deviceText(run).toHtmlEscaped(), document_->isLive() ? state : whole(state)));
     headline_->setToolTip(document_->sourcePaths().join(QLatin1Char('\n')));
     kernelOptions_->setOptions(run.environment.kernelOptions);
     workload_->setRun(document_->run());

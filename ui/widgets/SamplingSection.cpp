@@ -33,6 +33,9 @@ SamplingSection::SamplingSection(QWidget* parent) : QWidget(parent) {
     mode_->setObjectName(QStringLiteral("samplingMode"));
     mode_->addItem(tr("adaptive, to ±"));
     mode_->addItem(tr("fixed count (timed batches)"));
+    // Its longest entry must not widen the Sweep panel (the window has to fit 1280 × 800).
+    mode_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    mode_->setMinimumContentsLength(12);
     noise_ = new QDoubleSpinBox;
     noise_->setObjectName(QStringLiteral("maxNoisePct"));
     noise_->setRange(0.1, 100);
@@ -59,7 +62,8 @@ SamplingSection::SamplingSection(QWidget* parent) : QWidget(parent) {
     second->addStretch(1);
     outer->addLayout(second);
 
-    interleave_ = new QCheckBox(tr("alternate the backends' rounds (A B C A B C …)"));
+    // Short: the widest line of the Sweep panel sets its width, and the heatmaps need the room.
+    interleave_ = new QCheckBox(tr("alternate rounds (A B C A B C …)"));
     interleave_->setObjectName(QStringLiteral("interleave"));
     interleave_->setToolTip(tr("Clock, thermal and power drift then fall on every backend alike; unticked, each "
                                "backend is timed all at once, one after the other (--sequential)"));

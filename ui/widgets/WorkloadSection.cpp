@@ -46,6 +46,9 @@ WorkloadSection::WorkloadSection(QWidget* parent) : QWidget(parent) {
     kind_->addItem(tr("lengths file: token counts"), int(WorkloadKind::Lengths));
     kind_->addItem(tr("texts file: tokenized per model"), int(WorkloadKind::Texts));
     kind_->setToolTip(tr("Where a batch's lengths come from: the old script's model of padding, or your data"));
+    // Its longest entry must not widen the Sweep panel (the window has to fit 1280 × 800).
+    kind_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    kind_->setMinimumContentsLength(16);
     connect(kind_, &QComboBox::currentIndexChanged, this, &WorkloadSection::kindChanged);
     outer->addWidget(kind_);
 
