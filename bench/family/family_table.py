@@ -10,19 +10,13 @@ both timed in the same run against the baseline torch:eager: the geometric mean 
 and peak memory (ours / torch:sdpa's) at 128 x 512 pad 0. Then cuda:sdpa the same way, and the
 issue's targets: faster in every cell, >= 1.3x geomean, peak <= 0.5x at 128 x 512.
 """
-import csv
 import math
 import os
 import sys
 
+from grid_table import cell_text, main as grid_table_main, num, read_rows
+
 OURS, HF = "cuda:flash_attention_2", "torch:sdpa"
-
-
-def num(text):
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 def by_model(path, rows):
@@ -62,10 +56,6 @@ def compare(rows, ours, hf):
                 missing=len(set(a) ^ set(b)))
 
 
-def cell_text(k):
-    return f"{k[0]}x{k[1]} p{k[2]:g}"
-
-
 def table(paths):
     out = ["| model | cells | fa2 faster in | geomean fa2 / HF sdpa | min (cell) | peak fa2 / HF sdpa at 128x512 "
            "(MB) | cuda:sdpa geomean / min |",
@@ -73,8 +63,7 @@ def table(paths):
     verdicts = []
     models = []
     for path in paths:
-        with open(path, newline="") as f:
-            models += by_model(path, list(csv.DictReader(f)))
+        models += by_model(path, read_rows(path))
     for model, rows in models:
         c = compare(rows, OURS, HF)
         s = compare(rows, "cuda:sdpa", HF)
@@ -122,16 +111,9 @@ def self_test():
 
 
 def main():
-    if sys.argv[1:] == ["--self-test"]:
-        self_test()
-        return 0
-    paths = [p for p in sys.argv[1:] if os.path.exists(p)]
-    if not paths:
-        print("family table: no results.csv given or found")
-        return 1
-    print("### BERT family: cuda:flash_attention_2 vs HF sdpa (torch:sdpa), encoder fp16, CUDA graphs\n")
-    print(table(paths))
-    return 0
+    return grid_table_main("family table",
+                           "### BERT family: cuda:flash_attention_2 vs HF sdpa (torch:sdpa), encoder fp16, CUDA graphs",
+                           table, self_test)
 
 
 if __name__ == "__main__":

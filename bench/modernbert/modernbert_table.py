@@ -14,20 +14,16 @@ layer's attention (attention / its calls) against a local layer's (attention_loc
 ratio beside window / S (128 / 8,192); and peak memory at 8 x 8,192 pad 0 of every backend. The issue's
 targets last: >= 1.5x geomean, >= 2x at pad >= 0.5, local <= 1.3 x (window / S) of global.
 """
-import csv
 import math
 import os
 import sys
 
+# What the grid tables share lives in bench/family (not importable as a package): its folder on the path.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "family"))
+from grid_table import cell_text, main as grid_table_main, num, read_rows  # noqa: E402
+
 OURS, HF, BASE = "cuda:flash_attention_2", "torch:sdpa", "torch:eager"
 WINDOW = 128
-
-
-def num(text):
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 def model_of(row):
@@ -60,10 +56,6 @@ def compare(rows, ours, hf, min_pad=0.0):
                 faster=sum(1 for r, _ in ratios if r > 1))
 
 
-def cell_text(k):
-    return f"{k[0]}x{k[1]} p{k[2]:g}"
-
-
 def speed_text(c):
     return "-" if c is None else f"{c['geo']:.2f}x ({c['cells']} cells, min {c['low']:.2f}x at {cell_text(c['low_cell'])})"
 
@@ -80,8 +72,7 @@ def attention_split(row):
 def table(paths):
     rows = []
     for path in paths:
-        with open(path, newline="") as f:
-            rows += list(csv.DictReader(f))
+        rows += read_rows(path)
     models = {}
     for r in rows:
         models.setdefault(model_of(r), []).append(r)
@@ -152,16 +143,8 @@ def self_test():
 
 
 def main():
-    if sys.argv[1:] == ["--self-test"]:
-        self_test()
-        return 0
-    paths = [p for p in sys.argv[1:] if os.path.exists(p)]
-    if not paths:
-        print("modernbert table: no results.csv given or found")
-        return 1
-    print("### bert-base vs modernbert-base: cuda:flash_attention_2 vs HF sdpa (torch:sdpa), encoder fp16, CUDA graphs\n")
-    print(table(paths))
-    return 0
+    return grid_table_main("modernbert table", "### bert-base vs modernbert-base: cuda:flash_attention_2 vs HF sdpa "
+                           "(torch:sdpa), encoder fp16, CUDA graphs", table, self_test)
 
 
 if __name__ == "__main__":

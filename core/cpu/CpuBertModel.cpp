@@ -1,61 +1,19 @@
 #include "core/cpu/CpuBertModel.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 
-#include "core/batch/BatchValidation.h"
-#include "core/cpu/CpuModernBertModel.h"
+#include "core/cpu/CpuWeightCopy.h"
 #include "core/cpu/ThreadPool.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::cpu {
 
-namespace {
-
-TrackedBuffer copyWeight(MemoryTracker& tracker, const Tensor& t, int64_t expected, const char* what) {
-    if (t.numel() != expected) {
-        throw BackendError(std::string("weights: ") + what + " has " + std::to_string(t.numel()) +
-                           " values, the config needs " + std::to_string(expected));
-    }
-    return trackedCopy(tracker, t.ptr(), size_t(t.numel()), "weights");
-}
-
-// A head is optional: empty in the weights stays empty here.
-TrackedBuffer copyOptional(MemoryTracker& tracker, const Tensor& t, int64_t expected, const char* what) {
-    if (t.empty()) return {};
-    return copyWeight(tracker, t, expected, what);
-}
-
-// Rows of `rows` split into chunks for the pool (for the element-wise parts: embeddings).
-template <typename F>
-void forRows(int64_t rows, F&& body) {
-    ThreadPool& pool = cpuPool();
-    const int64_t chunk = std::max<int64_t>(64, (rows + 4 * pool.size() - 1) / (4 * pool.size()));
-    pool.run((rows + chunk - 1) / chunk, [&](int64_t t, int) {
-        const int64_t begin = t * chunk, end = std::min(rows, begin + chunk);
-        for (int64_t r = begin; r < end; ++r) body(r);
-    });
-}
-
-} // namespace
-
-std::unique_ptr<CpuModel> makeCpuModel(const ModelConfig& config, MemoryTracker& tracker) {
-    if (config.isModernBert()) return std::make_unique<CpuModernBertModel>(tracker);
-    return std::make_unique<CpuBertModel>(tracker);
-}
-
 void CpuBertModel::load(const BertWeights& w) {
     unload();
-    config_ = w.config;
-    try {
-        config_.validate();
-    } catch (const InputError& e) {
-        throw BackendError(e.what());
-    }
+    takeConfig(w.config);
     eps_ = float(config_.layerNormEps);
     const int64_t h = config_.hiddenSize, inter = config_.intermediateSize, v = config_.vocabSize;
-    const int64_t labels = config_.numLabels, e = config_.embeddingWidth();
+    const int64_t e = config_.embeddingWidth();
     MemoryTracker& t = tracker_;
 
     wordEmb_ = copyWeight(t, w.wordEmb, v * e, "word embeddings");
@@ -108,23 +66,16 @@ void CpuBertModel::load(const BertWeights& w) {
     mlmB_ = copyOptional(t, w.mlmTransformB, e, "MLM transform bias");
     mlmLnGamma_ = copyOptional(t, w.mlmLnGamma, e, "MLM LayerNorm weight");
     mlmLnBeta_ = copyOptional(t, w.mlmLnBeta, e, "MLM LayerNorm bias");
-    decoderB_ = copyOptional(t, w.mlmDecoderB, v, "MLM decoder bias");
-    classifierW_ = copyOptional(t, w.classifierW, labels * h, "classifier weight");
-    classifierB_ = copyOptional(t, w.classifierB, labels, "classifier bias");
-    tokenClassifierW_ = copyOptional(t, w.tokenClassifierW, labels * h, "token classifier weight");
-    tokenClassifierB_ = copyOptional(t, w.tokenClassifierB, labels, "token classifier bias");
-    qaW_ = copyOptional(t, w.qaW, 2 * h, "question-answering weight");
-    qaB_ = copyOptional(t, w.qaB, 2, "question-answering bias");
+    copyTaskHeads(w);
 }
 
 void CpuBertModel::unload() {
     releaseCell();
     for (TrackedBuffer* b : {&wordEmb_, &posEmb_, &typeEmb_, &embLnGamma_, &embLnBeta_, &embProjW_, &embProjB_,
-                             &poolerW_, &poolerB_, &mlmW_,
-                             &mlmB_, &mlmLnGamma_, &mlmLnBeta_, &decoderB_, &classifierW_, &classifierB_,
-                             &tokenClassifierW_, &tokenClassifierB_, &qaW_, &qaB_}) {
+                             &poolerW_, &poolerB_, &mlmW_, &mlmB_, &mlmLnGamma_, &mlmLnBeta_}) {
         b->reset();
     }
+    releaseTaskHeads();
     layers_.clear();
 }
 
@@ -140,38 +91,18 @@ void CpuBertModel::requireHead(Task task) const {
     if (!ok) throw BackendError("model '" + config_.name + "' has no " + toString(task) + " head");
 }
 
-void CpuBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind) {
-    if (!loaded()) throw BackendError("no model loaded (loadModel first)");
-    requireHead(task);
-    validateBatch(batch, config_);
-    const int B = batch.batchSize, S = batch.maxSeqLen;
-    const size_t cells = size_t(B) * size_t(S);
-
-    task_ = task;
-    kind_ = kind;
-    batch_ = B;
-    seqLen_ = S;
-    lengths_ = batch.lengths;
-    offsets_.assign(size_t(B) + 1, 0);
-    for (int b = 0; b < B; ++b) offsets_[size_t(b) + 1] = offsets_[size_t(b)] + lengths_[size_t(b)];
-    const bool packed = kind == AttentionKind::Flash;
-    rows_ = packed ? offsets_.back() : int64_t(cells);
-
+void CpuBertModel::prepareCell(const Batch& batch) {
     const int64_t H = config_.hiddenSize, I = config_.intermediateSize;
     MemoryTracker& t = tracker_;
     rowToken_ = TrackedArray<int32_t>(t, size_t(rows_), "input ids");
     rowType_ = TrackedArray<int32_t>(t, size_t(rows_), "token type ids");
     rowPos_ = TrackedArray<int32_t>(t, size_t(rows_), "position ids");
-    int64_t r = 0;
-    for (int b = 0; b < B; ++b) {
-        const int positions = packed ? lengths_[size_t(b)] : S;
-        for (int p = 0; p < positions; ++p, ++r) {
-            const size_t at = size_t(b) * S + size_t(p);
-            rowToken_[size_t(r)] = batch.inputIds[at];
-            rowType_[size_t(r)] = batch.tokenTypeIds.empty() ? 0 : batch.tokenTypeIds[at];
-            rowPos_[size_t(r)] = config_.positionOffset + p;
-        }
-    }
+    forEachRow([&](int64_t r, int b, int p) {
+        const size_t at = size_t(b) * size_t(seqLen_) + size_t(p);
+        rowToken_[size_t(r)] = batch.inputIds[at];
+        rowType_[size_t(r)] = batch.tokenTypeIds.empty() ? 0 : batch.tokenTypeIds[at];
+        rowPos_[size_t(r)] = config_.positionOffset + p;
+    });
 
     hidden_ = TrackedBuffer(t, size_t(rows_ * H), "hidden states");
     if (config_.embeddingWidth() != H)
@@ -181,48 +112,13 @@ void CpuBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind
     // The projections' outputs, and the MLM transform's (E wide in ELECTRA).
     tmp_ = TrackedBuffer(t, size_t(rows_ * std::max<int64_t>(H, config_.embeddingWidth())), "projection output");
     inter_ = TrackedBuffer(t, size_t(rows_ * I), "intermediate activations");
-    const AttentionShape shape{B, S, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
-    if (kind == AttentionKind::Eager) {
-        attnWorkspace_ = TrackedBuffer(t, eagerScoresFloats(shape), "attention scores (B×heads×S×S)");
-    } else {
-        attnWorkspace_ = TrackedBuffer(t, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
-                                       "attention workspace");
-    }
-
-    switch (task) {
-    case Task::Encoder: outWidth_ = int(H); break;
-    case Task::Mlm: outWidth_ = config_.vocabSize; break;
-    case Task::Classification: outWidth_ = config_.numLabels; break;
-    case Task::TokenClassification: outWidth_ = config_.numLabels; break;
-    case Task::Qa: outWidth_ = 2; break;
-    }
-    if (task == Task::Classification) {
-        pooledIn_ = TrackedBuffer(t, size_t(B * H), "pooler input");
-        pooled_ = TrackedBuffer(t, size_t(B * H), "pooled output");
-        outputBuf_ = TrackedBuffer(t, size_t(B) * size_t(outWidth_), "logits");
-        outShape_ = {B, outWidth_};
-    } else {
-        // Padded strategies write per-position outputs straight to [B·S, width] (the encoder's
-        // is the hidden state itself); flash scatters packed rows into a buffer zeroed here once,
-        // so padding positions read 0.
-        if (packed || task != Task::Encoder) {
-            outputBuf_ = TrackedBuffer(t, cells * size_t(outWidth_), "task output");
-            if (packed) std::memset(outputBuf_.data(), 0, outputBuf_.size() * sizeof(float));
-        }
-        outShape_ = {B, S, outWidth_};
-    }
-    prepared_ = true;
+    allocateAttentionWorkspace();
+    allocateTaskOutput("pooler input", "pooled output");
 }
 
-void CpuBertModel::releaseCell() {
-    prepared_ = false;
-    for (TrackedBuffer* b : {&hidden_, &qkv_, &ctx_, &tmp_, &inter_, &attnWorkspace_, &pooledIn_, &pooled_,
-                             &outputBuf_, &embedded_}) {
-        b->reset();
-    }
-    rowToken_.reset();
+void CpuBertModel::releaseModelCell() {
+    for (TrackedBuffer* b : {&tmp_, &inter_, &embedded_}) b->reset();
     rowType_.reset();
-    rowPos_.reset();
 }
 
 void CpuBertModel::embed() {
@@ -249,22 +145,8 @@ void CpuBertModel::classifierActivation(float* x, int64_t n) const {
     activationInPlace(config_.classifierActivation, x, n);
 }
 
-void CpuBertModel::attention() {
-    const AttentionShape shape{batch_, seqLen_, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
-    if (kind_ != AttentionKind::Eager &&
-        attnWorkspace_.size() < size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim())) {
-        // The thread count grew since prepare(): per-thread workspace must grow with it.
-        attnWorkspace_ = TrackedBuffer(tracker_, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
-                                       "attention workspace");
-    }
-    switch (kind_) {
-    case AttentionKind::Eager: eagerAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
-    case AttentionKind::Sdpa: sdpaAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
-    case AttentionKind::Flash: flashAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
-    }
-}
-
-void CpuBertModel::encoderLayer(const Layer& L) {
+void CpuBertModel::encoderLayer(size_t index) {
+    const Layer& L = layers_[index];
     const int H = config_.hiddenSize, I = config_.intermediateSize;
     float* hidden = hidden_.data();
     float* tmp = tmp_.data();
@@ -274,7 +156,7 @@ void CpuBertModel::encoderLayer(const Layer& L) {
     }
     {
         TimedScope scope(timer_, "attention");
-        attention();
+        runAttention(attentionShape());
     }
     // Output projection, then residual + LayerNorm on the same thread while the rows are in cache.
     {
@@ -303,29 +185,9 @@ void CpuBertModel::encoderLayer(const Layer& L) {
 
 void CpuBertModel::head() {
     const int H = config_.hiddenSize;
-    const bool packed = kind_ == AttentionKind::Flash;
-    // Where per-position outputs go: packed sequence b's rows land at padded rows b·S.. .
-    std::vector<RowSegment> segments;
-    if (packed) {
-        for (int b = 0; b < batch_; ++b) {
-            segments.push_back({offsets_[size_t(b)], int64_t(b) * seqLen_, lengths_[size_t(b)]});
-        }
-    } else {
-        segments.push_back({0, 0, rows_});
-    }
-
+    const std::vector<RowSegment> segments = outputSegments();
     switch (task_) {
-    case Task::Encoder:
-        if (packed) {
-            // The only layout change left on the CPU: packed rows back to the padded output.
-            TimedScope scope(timer_, "padding");
-            cpuPool().run(batch_, [&](int64_t b, int) {
-                const RowSegment& s = segments[size_t(b)];
-                std::copy(hidden_.data() + s.inRow * H, hidden_.data() + (s.inRow + s.rows) * H,
-                          outputBuf_.data() + s.outRow * H);
-            });
-        }
-        break;
+    case Task::Encoder: padEncoderOutput(segments); break;
     case Task::Mlm: {
         // The transform's width is the embeddings' (ELECTRA's generator head maps hidden → E).
         const int E = config_.embeddingWidth();
@@ -349,7 +211,7 @@ void CpuBertModel::head() {
         break;
     case Task::Classification: {
         for (int b = 0; b < batch_; ++b) {
-            const int64_t cls = packed ? offsets_[size_t(b)] : int64_t(b) * seqLen_;
+            const int64_t cls = firstRow(b);
             std::copy(hidden_.data() + cls * H, hidden_.data() + (cls + 1) * H, pooledIn_.data() + int64_t(b) * H);
         }
         float* pooled = pooled_.data();
@@ -360,28 +222,6 @@ void CpuBertModel::head() {
         break;
     }
     }
-}
-
-void CpuBertModel::forward() {
-    if (!prepared_) throw BackendError("forward() without a prepared cell (prepare first)");
-    {
-        TimedScope scope(timer_, "embeddings");
-        embed();
-    }
-    for (const Layer& layer : layers_) encoderLayer(layer);
-    TimedScope scope(timer_, "head");
-    head();
-}
-
-TaskOutput CpuBertModel::output() const {
-    if (!prepared_) throw BackendError("output() without a prepared cell");
-    TaskOutput out;
-    out.task = task_;
-    out.shape = outShape_;
-    out.perPosition = task_ != Task::Classification;
-    const TrackedBuffer& src = (task_ == Task::Encoder && kind_ != AttentionKind::Flash) ? hidden_ : outputBuf_;
-    out.values.assign(src.data(), src.data() + src.size());
-    return out;
 }
 
 } // namespace bertbench::cpu

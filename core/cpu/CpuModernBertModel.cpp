@@ -2,24 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
-#include "core/batch/BatchValidation.h"
-#include "core/cpu/CpuOps.h"
+#include "core/cpu/CpuWeightCopy.h"
 #include "core/cpu/ThreadPool.h"
 #include "core/util/Errors.h"
 
 namespace bertbench::cpu {
 
 namespace {
-
-TrackedBuffer copyWeight(MemoryTracker& tracker, const Tensor& t, int64_t expected, const std::string& what) {
-    if (t.numel() != expected) {
-        throw BackendError("weights: " + what + " has " + std::to_string(t.numel()) + " values, the config needs " +
-                           std::to_string(expected));
-    }
-    return trackedCopy(tracker, t.ptr(), size_t(t.numel()), "weights");
-}
 
 // A bias the config declares (attention_bias, ...) must be there; one it does not, must not.
 TrackedBuffer copyDeclared(MemoryTracker& tracker, bool declared, const Tensor& t, int64_t expected,
@@ -29,38 +19,16 @@ TrackedBuffer copyDeclared(MemoryTracker& tracker, bool declared, const Tensor& 
     return {};
 }
 
-// A head is optional: empty in the weights stays empty here.
-TrackedBuffer copyOptional(MemoryTracker& tracker, const Tensor& t, int64_t expected, const std::string& what) {
-    if (t.empty()) return {};
-    return copyWeight(tracker, t, expected, what);
-}
-
-template <typename F>
-void forRows(int64_t rows, F&& body) {
-    ThreadPool& pool = cpuPool();
-    const int64_t chunk = std::max<int64_t>(64, (rows + 4 * pool.size() - 1) / (4 * pool.size()));
-    pool.run((rows + chunk - 1) / chunk, [&](int64_t t, int) {
-        const int64_t begin = t * chunk, end = std::min(rows, begin + chunk);
-        for (int64_t r = begin; r < end; ++r) body(r);
-    });
-}
-
 } // namespace
 
 void CpuModernBertModel::load(const BertWeights& w) {
     unload();
-    config_ = w.config;
-    try {
-        config_.validate();
-    } catch (const InputError& e) {
-        throw BackendError(e.what());
-    }
+    takeConfig(w.config);
     if (!config_.isModernBert()) throw BackendError("weights: model_type '" + config_.modelType + "' is not modernbert");
     eps_ = float(config_.layerNormEps);
     const ModernBertSettings& s = config_.modernBert;
     const ModernBertWeights& m = w.modernBert;
     const int64_t h = config_.hiddenSize, inter = config_.intermediateSize, v = config_.vocabSize;
-    const int64_t labels = config_.numLabels;
     MemoryTracker& t = tracker_;
 
     wordEmb_ = copyWeight(t, w.wordEmb, v * h, "token embeddings");
@@ -103,22 +71,16 @@ void CpuModernBertModel::load(const BertWeights& w) {
         headNormBeta_ = copyDeclared(t, s.normBias, m.headNormBeta, h, "prediction head norm bias", "norm_bias");
     }
     hasDecoder_ = m.hasDecoder;
-    decoderB_ = copyOptional(t, w.mlmDecoderB, v, "MLM decoder bias");
-    classifierW_ = copyOptional(t, w.classifierW, labels * h, "classifier weight");
-    classifierB_ = copyOptional(t, w.classifierB, labels, "classifier bias");
-    tokenClassifierW_ = copyOptional(t, w.tokenClassifierW, labels * h, "token classifier weight");
-    tokenClassifierB_ = copyOptional(t, w.tokenClassifierB, labels, "token classifier bias");
-    qaW_ = copyOptional(t, w.qaW, 2 * h, "question-answering weight");
-    qaB_ = copyOptional(t, w.qaB, 2, "question-answering bias");
+    copyTaskHeads(w);
 }
 
 void CpuModernBertModel::unload() {
     releaseCell();
     for (TrackedBuffer* b : {&wordEmb_, &embNormGamma_, &embNormBeta_, &finalNormGamma_, &finalNormBeta_, &headDenseW_,
-                             &headDenseB_, &headNormGamma_, &headNormBeta_, &decoderB_, &classifierW_, &classifierB_,
-                             &tokenClassifierW_, &tokenClassifierB_, &qaW_, &qaB_}) {
+                             &headDenseB_, &headNormGamma_, &headNormBeta_}) {
         b->reset();
     }
+    releaseTaskHeads();
     layers_.clear();
     hasDecoder_ = false;
 }
@@ -136,35 +98,15 @@ void CpuModernBertModel::requireHead(Task task) const {
     if (!ok) throw BackendError("model '" + config_.name + "' has no " + toString(task) + " head");
 }
 
-void CpuModernBertModel::prepareCell(Task task, const Batch& batch, AttentionKind kind) {
-    if (!loaded()) throw BackendError("no model loaded (loadModel first)");
-    requireHead(task);
-    validateBatch(batch, config_);
-    const int B = batch.batchSize, S = batch.maxSeqLen;
-    const size_t cells = size_t(B) * size_t(S);
-
-    task_ = task;
-    kind_ = kind;
-    batch_ = B;
-    seqLen_ = S;
-    lengths_ = batch.lengths;
-    offsets_.assign(size_t(B) + 1, 0);
-    for (int b = 0; b < B; ++b) offsets_[size_t(b) + 1] = offsets_[size_t(b)] + lengths_[size_t(b)];
-    const bool packed = kind == AttentionKind::Flash;
-    rows_ = packed ? offsets_.back() : int64_t(cells);
-
+void CpuModernBertModel::prepareCell(const Batch& batch) {
     const int64_t H = config_.hiddenSize, I = config_.intermediateSize;
     MemoryTracker& t = tracker_;
     rowToken_ = TrackedArray<int32_t>(t, size_t(rows_), "input ids");
     rowPos_ = TrackedArray<int32_t>(t, size_t(rows_), "position ids");
-    int64_t r = 0;
-    for (int b = 0; b < B; ++b) {
-        const int positions = packed ? lengths_[size_t(b)] : S;
-        for (int p = 0; p < positions; ++p, ++r) {
-            rowToken_[size_t(r)] = batch.inputIds[size_t(b) * S + size_t(p)];
-            rowPos_[size_t(r)] = p;
-        }
-    }
+    forEachRow([&](int64_t r, int b, int p) {
+        rowToken_[size_t(r)] = batch.inputIds[size_t(b) * size_t(seqLen_) + size_t(p)];
+        rowPos_[size_t(r)] = p;
+    });
     buildRotaryTables();
 
     hidden_ = TrackedBuffer(t, size_t(rows_ * H), "hidden states");
@@ -174,37 +116,8 @@ void CpuModernBertModel::prepareCell(Task task, const Batch& batch, AttentionKin
     tmp_ = TrackedBuffer(t, size_t(rows_ * H), "projection output");
     inter_ = TrackedBuffer(t, size_t(rows_ * 2 * I), "GeGLU input and gate");
     geglu_ = TrackedBuffer(t, size_t(rows_ * I), "GeGLU output");
-    const AttentionShape shape{B, S, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
-    if (kind == AttentionKind::Eager) {
-        attnWorkspace_ = TrackedBuffer(t, eagerScoresFloats(shape), "attention scores (B×heads×S×S)");
-    } else {
-        attnWorkspace_ = TrackedBuffer(t, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
-                                       "attention workspace");
-    }
-
-    switch (task) {
-    case Task::Encoder: outWidth_ = int(H); break;
-    case Task::Mlm: outWidth_ = config_.vocabSize; break;
-    case Task::Classification: outWidth_ = config_.numLabels; break;
-    case Task::TokenClassification: outWidth_ = config_.numLabels; break;
-    case Task::Qa: outWidth_ = 2; break;
-    }
-    if (task == Task::Classification) {
-        pooledIn_ = TrackedBuffer(t, size_t(B * H), "pooled hidden states");
-        pooled_ = TrackedBuffer(t, size_t(B * H), "prediction head output");
-        outputBuf_ = TrackedBuffer(t, size_t(B) * size_t(outWidth_), "logits");
-        outShape_ = {B, outWidth_};
-    } else {
-        // As CpuBertModel: padded strategies write per-position outputs straight to [B·S, width]
-        // (the encoder's is the hidden state itself); flash scatters packed rows into a buffer
-        // zeroed here once, so padding positions read 0.
-        if (packed || task != Task::Encoder) {
-            outputBuf_ = TrackedBuffer(t, cells * size_t(outWidth_), "task output");
-            if (packed) std::memset(outputBuf_.data(), 0, outputBuf_.size() * sizeof(float));
-        }
-        outShape_ = {B, S, outWidth_};
-    }
-    prepared_ = true;
+    allocateAttentionWorkspace();
+    allocateTaskOutput("pooled hidden states", "prediction head output");
 }
 
 // cos and sin of position · θ^(−2d / head_dim) for d < head_dim/2, in fp32 as HF computes them
@@ -227,14 +140,9 @@ void CpuModernBertModel::buildRotaryTables() {
     }
 }
 
-void CpuModernBertModel::releaseCell() {
-    prepared_ = false;
-    for (TrackedBuffer* b : {&hidden_, &normed_, &qkv_, &ctx_, &tmp_, &inter_, &geglu_, &attnWorkspace_, &pooledIn_,
-                             &pooled_, &outputBuf_, &ropeCos_[0], &ropeCos_[1], &ropeSin_[0], &ropeSin_[1]}) {
+void CpuModernBertModel::releaseModelCell() {
+    for (TrackedBuffer* b : {&normed_, &tmp_, &inter_, &geglu_, &ropeCos_[0], &ropeCos_[1], &ropeSin_[0], &ropeSin_[1]})
         b->reset();
-    }
-    rowToken_.reset();
-    rowPos_.reset();
 }
 
 void CpuModernBertModel::embed() {
@@ -269,22 +177,6 @@ void CpuModernBertModel::applyRotary(int64_t begin, int64_t end, bool global) {
     }
 }
 
-void CpuModernBertModel::attention(bool global) {
-    AttentionShape shape{batch_, seqLen_, config_.numHeads, config_.headDim(), lengths_.data(), offsets_.data()};
-    shape.window = global ? -1 : config_.modernBert.halfWindow();
-    if (kind_ != AttentionKind::Eager &&
-        attnWorkspace_.size() < size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim())) {
-        // The thread count grew since prepare(): per-thread workspace must grow with it.
-        attnWorkspace_ = TrackedBuffer(tracker_, size_t(cpuPool().size()) * streamingWorkspaceFloats(config_.headDim()),
-                                       "attention workspace");
-    }
-    switch (kind_) {
-    case AttentionKind::Eager: eagerAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
-    case AttentionKind::Sdpa: sdpaAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
-    case AttentionKind::Flash: flashAttention(shape, qkv_.data(), ctx_.data(), attnWorkspace_.data()); break;
-    }
-}
-
 // The norms sit in the epilogues of the GEMMs before them, on the thread that computed the rows:
 // mlp_norm after the attention's Wo + residual, the next layer's attn_norm (or final_norm) after
 // the MLP's Wo + residual.
@@ -303,7 +195,9 @@ void CpuModernBertModel::encoderLayer(size_t index) {
     {
         // The local layers' sliding-window attention is its own category, as on the GPU.
         TimedScope scope(timer_, L.global ? "attention" : "attention_local");
-        attention(L.global);
+        AttentionShape shape = attentionShape();
+        shape.window = L.global ? -1 : config_.modernBert.halfWindow();
+        runAttention(shape);
     }
     {
         TimedScope scope(timer_, "attn_out_ln");
@@ -343,28 +237,9 @@ void CpuModernBertModel::predictionHead(const float* in, int64_t rows, float* ou
 
 void CpuModernBertModel::head() {
     const int H = config_.hiddenSize;
-    const bool packed = kind_ == AttentionKind::Flash;
-    // Where per-position outputs go: packed sequence b's rows land at padded rows b·S.. .
-    std::vector<RowSegment> segments;
-    if (packed) {
-        for (int b = 0; b < batch_; ++b) segments.push_back({offsets_[size_t(b)], int64_t(b) * seqLen_, lengths_[size_t(b)]});
-    } else {
-        segments.push_back({0, 0, rows_});
-    }
-    // The first row of sequence b in hidden_.
-    auto firstRow = [&](int b) { return packed ? offsets_[size_t(b)] : int64_t(b) * seqLen_; };
-
+    const std::vector<RowSegment> segments = outputSegments();
     switch (task_) {
-    case Task::Encoder:
-        if (packed) {
-            TimedScope scope(timer_, "padding");
-            cpuPool().run(batch_, [&](int64_t b, int) {
-                const RowSegment& s = segments[size_t(b)];
-                std::copy(hidden_.data() + s.inRow * H, hidden_.data() + (s.inRow + s.rows) * H,
-                          outputBuf_.data() + s.outRow * H);
-            });
-        }
-        break;
+    case Task::Encoder: padEncoderOutput(segments); break;
     case Task::Mlm:
         predictionHead(hidden_.data(), rows_, tmp_.data());
         // The decoder is tied to the token embeddings: logits = t · Embᵀ (+ bias with decoder_bias).
@@ -399,28 +274,6 @@ void CpuModernBertModel::head() {
         break;
     }
     }
-}
-
-void CpuModernBertModel::forward() {
-    if (!prepared_) throw BackendError("forward() without a prepared cell (prepare first)");
-    {
-        TimedScope scope(timer_, "embeddings");
-        embed();
-    }
-    for (size_t i = 0; i < layers_.size(); ++i) encoderLayer(i);
-    TimedScope scope(timer_, "head");
-    head();
-}
-
-TaskOutput CpuModernBertModel::output() const {
-    if (!prepared_) throw BackendError("output() without a prepared cell");
-    TaskOutput out;
-    out.task = task_;
-    out.shape = outShape_;
-    out.perPosition = task_ != Task::Classification;
-    const TrackedBuffer& src = (task_ == Task::Encoder && kind_ != AttentionKind::Flash) ? hidden_ : outputBuf_;
-    out.values.assign(src.data(), src.data() + src.size());
-    return out;
 }
 
 } // namespace bertbench::cpu

@@ -11,9 +11,8 @@
 //   heads        the prediction head (dense, classifier_activation, norm) feeds the tied decoder
 //                (mlm), the classifier per token (token_classification, qa) or, after pooling the
 //                first token or the mean over real tokens, the sequence classifier.
-// A bias or a LayerNorm bias is added only where the config declares one. Layouts and attention
-// strategies as CpuBertModel: eager and sdpa over the padded B×S rows, flash_attention_2 on the
-// packed real tokens, scattered back to the padded layout by the head.
+// A bias or a LayerNorm bias is added only where the config declares one. The row layouts and
+// the attention strategies are CpuModel's, as for CpuBertModel.
 #include <cstdint>
 #include <vector>
 
@@ -23,18 +22,11 @@ namespace bertbench::cpu {
 
 class CpuModernBertModel final : public CpuModel {
 public:
-    explicit CpuModernBertModel(MemoryTracker& tracker) : tracker_(tracker) {}
+    explicit CpuModernBertModel(MemoryTracker& tracker) : CpuModel(tracker) {}
 
     void load(const BertWeights& weights) override;
     void unload() override;
     bool loaded() const override { return !wordEmb_.empty(); }
-    const ModelConfig& config() const override { return config_; }
-
-    bool prepared() const override { return prepared_; }
-    void forward() override;
-    TaskOutput output() const override;
-    void releaseCell() override;
-    void setScopeTimer(ScopeTimer* timer) override { timer_ = timer; }
 
 private:
     struct Layer {
@@ -44,45 +36,29 @@ private:
         TrackedBuffer mlpNormGamma, mlpNormBeta, wiW, wiB, mlpOutW, mlpOutB;
     };
 
-    void requireHead(Task task) const;
-    void prepareCell(Task task, const Batch& batch, AttentionKind kind) override;
+    void requireHead(Task task) const override;
+    void prepareCell(const Batch& batch) override;
+    void releaseModelCell() override;
     void buildRotaryTables();
-    void embed();
-    void encoderLayer(size_t index);
+    void embed() override;
+    void encoderLayer(size_t index) override;
     // RoPE on the Q and K parts of qkv rows [begin, end), in place.
     void applyRotary(int64_t begin, int64_t end, bool global);
-    void attention(bool global);
     // out = norm(act(in · denseᵀ + b)) over `rows` rows of H.
     void predictionHead(const float* in, int64_t rows, float* out);
-    void head();
+    void head() override;
 
-    MemoryTracker& tracker_;
-    ScopeTimer* timer_ = nullptr;
-    ModelConfig config_;
     float eps_ = 1e-5f;
     TrackedBuffer wordEmb_, embNormGamma_, embNormBeta_;
     std::vector<Layer> layers_;
     TrackedBuffer finalNormGamma_, finalNormBeta_;
-    TrackedBuffer headDenseW_, headDenseB_, headNormGamma_, headNormBeta_, decoderB_;
+    TrackedBuffer headDenseW_, headDenseB_, headNormGamma_, headNormBeta_;
     bool hasDecoder_ = false;
-    TrackedBuffer classifierW_, classifierB_, tokenClassifierW_, tokenClassifierB_, qaW_, qaB_;
 
-    // The prepared cell.
-    bool prepared_ = false;
-    Task task_ = Task::Encoder;
-    AttentionKind kind_ = AttentionKind::Eager;
-    int batch_ = 0, seqLen_ = 0;
-    int64_t rows_ = 0;                      // B·S padded, or the real tokens when packed
-    std::vector<int> lengths_;
-    std::vector<int64_t> offsets_;          // packed row offsets [B + 1]
-    TrackedArray<int32_t> rowToken_, rowPos_;
+    // The prepared cell, beyond CpuModel's (whose hidden_ is final_norm'ed after the last layer).
     TrackedBuffer ropeCos_[2], ropeSin_[2]; // [S, head_dim/2] of the local [0] and global [1] θ
-    TrackedBuffer hidden_;                  // the residual stream; final_norm'ed after the last layer
     TrackedBuffer normed_;                  // the next attn_norm / mlp_norm output
-    TrackedBuffer qkv_, ctx_, tmp_, inter_, geglu_, attnWorkspace_;
-    TrackedBuffer pooledIn_, pooled_, outputBuf_;
-    std::vector<int64_t> outShape_;
-    int outWidth_ = 0;
+    TrackedBuffer tmp_, inter_, geglu_;
 };
 
 } // namespace bertbench::cpu

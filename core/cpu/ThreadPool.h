@@ -1,6 +1,7 @@
 #pragma once
 // A small fixed thread pool for the CPU backends: the calling thread works too, tasks are
 // handed out through an atomic counter (dynamic scheduling: packed sequences differ in length).
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -45,5 +46,17 @@ private:
 
 // The pool the CPU backends share, sized by cpuThreads() (rebuilt when that changes).
 ThreadPool& cpuPool();
+
+// body(r) for every row r < rows, in chunks of at least 64 rows on cpuPool() (for the cheap
+// element-wise parts, the embeddings: a task a row would cost more than the row).
+template <typename F>
+void forRows(int64_t rows, F&& body) {
+    ThreadPool& pool = cpuPool();
+    const int64_t chunk = std::max<int64_t>(64, (rows + 4 * pool.size() - 1) / (4 * pool.size()));
+    pool.run((rows + chunk - 1) / chunk, [&](int64_t t, int) {
+        const int64_t begin = t * chunk, end = std::min(rows, begin + chunk);
+        for (int64_t r = begin; r < end; ++r) body(r);
+    });
+}
 
 } // namespace bertbench::cpu
