@@ -32,7 +32,9 @@ SamplingSection::SamplingSection(QWidget* parent) : QWidget(parent) {
     mode_ = new QComboBox;
     mode_->setObjectName(QStringLiteral("samplingMode"));
     mode_->addItem(tr("adaptive, to ±"));
-    mode_->addItem(tr("fixed count (timed batches)"));
+    mode_->setItemData(0, tr("Each backend timed until its median is known to ± the share beside"), Qt::ToolTipRole);
+    mode_->addItem(tr("fixed count"));
+    mode_->setItemData(1, tr("Each backend timed for the Timed batches below"), Qt::ToolTipRole);
     // Its longest entry must not widen the Sweep panel (the window has to fit 1280 × 800).
     mode_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     mode_->setMinimumContentsLength(12);

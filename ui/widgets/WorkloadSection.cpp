@@ -42,9 +42,13 @@ WorkloadSection::WorkloadSection(QWidget* parent) : QWidget(parent) {
 
     kind_ = new QComboBox;
     kind_->setObjectName(QStringLiteral("workloadKind"));
-    kind_->addItem(tr("synthetic: Normal around (1 − pad) × max"), int(WorkloadKind::Synthetic));
-    kind_->addItem(tr("lengths file: token counts"), int(WorkloadKind::Lengths));
-    kind_->addItem(tr("texts file: tokenized per model"), int(WorkloadKind::Texts));
+    // Short entries, whole at the panel's width of a 1280 px window; the detail in each tooltip.
+    kind_->addItem(tr("synthetic lengths"), int(WorkloadKind::Synthetic));
+    kind_->setItemData(0, tr("Normal around (1 − pad) × max length: the old script's model of padding"), Qt::ToolTipRole);
+    kind_->addItem(tr("lengths file"), int(WorkloadKind::Lengths));
+    kind_->setItemData(1, tr("Your data's token counts, one per line (or a CSV / JSON column)"), Qt::ToolTipRole);
+    kind_->addItem(tr("texts file"), int(WorkloadKind::Texts));
+    kind_->setItemData(2, tr("Your texts, tokenized with each model's tokenizer"), Qt::ToolTipRole);
     kind_->setToolTip(tr("Where a batch's lengths come from: the old script's model of padding, or your data"));
     // Its longest entry must not widen the Sweep panel (the window has to fit 1280 × 800).
     kind_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
