@@ -33,3 +33,18 @@ step_workload() {  # workload: bert-base over a lengths file of real text (Pytho
   python3 "$WORKLOAD_BENCH/workload_table.py" "$W/workload/cuda" "$W/workload/torch" > "$W/workload_table.md" 2>&1
   tee -a "$S" < "$W/workload_table.md"
 }
+
+step_workload_order() {  # workload-order: does a batch-1 cell's policy difference depend on the policies' order or on launch-bound timing? batch 1 x 128,512, random,sorted then sorted,random, then sorted,random under CUDA graphs (40 timed passes each); the tokens/s table of each
+  fits 90 "workload-order" || return
+  local name order graphs
+  for name in random_first sorted_first sorted_first_graphs; do
+    order=sorted,random; graphs=()
+    [ $name = random_first ] && order=random,sorted
+    [ $name = sorted_first_graphs ] && graphs=(--cuda-graphs)
+    cli_run "workload_order/$name" "$(limit 90)" -- "${WORKLOAD_COMMON[@]}" --baseline cuda:eager \
+        --backends cuda:sdpa,cuda:flash_attention_2 --batch-sizes 1 --seq-lens 128,512 --batching "$order" \
+        --num-batches 40 "${graphs[@]}"
+    echo "#### $name" | tee -a "$S"
+    python3 "$WORKLOAD_BENCH/workload_table.py" "$W/workload_order/$name" 2>&1 | tee -a "$S"
+  done
+}
