@@ -2,9 +2,6 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
-#include <QGraphicsTextItem>
-#include <QTextDocument>
-#include <QTextOption>
 #include <QHorizontalStackedBarSeries>
 #include <QLegendMarker>
 #include <QScatterSeries>
@@ -12,34 +9,22 @@
 #include <algorithm>
 
 #include "ui/charts/CategoryColors.h"
+#include "ui/charts/ChartBasics.h"
 #include "ui/charts/FittedTitle.h"
 
 namespace bertbench::ui {
 
 BreakdownBarChart::BreakdownBarChart(QGraphicsItem* parent) : QChart(parent) {
-    setAnimationOptions(QChart::NoAnimation);
-    setBackgroundRoundness(0);
-    QFont titleFont = font();
-    titleFont.setPointSizeF(10.5);
-    titleFont.setBold(true);
-    setTitleFont(titleFont);
+    setUpChart(this, 10.5);
     // On the right, one entry a line: a row under the plot would cut the long names
     // ("other (launch overhead, gaps)") in a narrow window.
     legend()->setAlignment(Qt::AlignRight);
-    note_ = new QGraphicsTextItem(this);
-    note_->setZValue(20);
-    note_->setDefaultTextColor(QColor(0x60, 0x60, 0x60));
-    note_->document()->setDefaultTextOption(QTextOption(Qt::AlignHCenter));
-    connect(this, &QChart::plotAreaChanged, this, &BreakdownBarChart::placeNote);
+    note_ = new PlotNote(this);
 }
 
 void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
     data_ = breakdown;
-    removeAllSeries();
-    for (QAbstractAxis* axis : axes()) {
-        removeAxis(axis);
-        delete axis;
-    }
+    clearSeriesAndAxes(this);
     setFittedTitle(this, data_.title, data_.subtitle);
 
     // Qt draws the first category at the bottom; the baseline reads best on top.
@@ -113,21 +98,11 @@ void BreakdownBarChart::setBreakdown(const CellBreakdown& breakdown) {
                                       [c](const BreakdownBar& b) { return b.state == BreakdownState::Measured && b.ms[c] > 0; });
         markers[qsizetype(c)]->setVisible(used);
     }
-    note_->setPlainText(data_.emptyNote());
-    note_->setVisible(!data_.anyMeasured());
     // Nothing measured: no scale or legend to read.
     legend()->setVisible(data_.anyMeasured());
     x->setLabelsVisible(data_.anyMeasured());
     if (!data_.anyMeasured()) x->setTitleText(QString());
-    placeNote();
-}
-
-void BreakdownBarChart::placeNote() {
-    // Wrapped to the plot's width: a narrow chart keeps its note inside.
-    const QRectF plot = plotArea();
-    note_->setTextWidth(std::max(60.0, plot.width() - 12));
-    const QRectF text = note_->boundingRect();
-    note_->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
+    note_->setNote(data_.emptyNote(), !data_.anyMeasured());
 }
 
 } // namespace bertbench::ui

@@ -9,11 +9,12 @@
 
 QT_BEGIN_NAMESPACE
 class QBarCategoryAxis;
-class QGraphicsTextItem;
 class QValueAxis;
 QT_END_NAMESPACE
 
 namespace bertbench::ui {
+
+class PlotNote;
 
 class BreakdownBarChart : public QChart {
     Q_OBJECT
@@ -24,10 +25,8 @@ public:
     const CellBreakdown& breakdown() const { return data_; }
 
 private:
-    void placeNote();
-
     CellBreakdown data_;
-    QGraphicsTextItem* note_ = nullptr;
+    PlotNote* note_ = nullptr;
 };
 
 } // namespace bertbench::ui

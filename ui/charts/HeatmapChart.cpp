@@ -5,6 +5,7 @@
 #include <QLineSeries>
 #include <cmath>
 
+#include "ui/charts/ChartBasics.h"
 #include "ui/charts/FittedTitle.h"
 #include "ui/charts/HeatmapItems.h"
 #include "ui/models/HeatmapGridModel.h"
@@ -12,17 +13,12 @@
 namespace bertbench::ui {
 
 HeatmapChart::HeatmapChart(QGraphicsItem* parent) : QChart(parent) {
-    setAnimationOptions(QChart::NoAnimation);
-    setBackgroundRoundness(0);
+    setUpChart(this, 10.5);
     legend()->hide();
     setMargins(QMargins(2, 4, kHeatmapLegendWidth, 4));
     // 2 px a side, not Qt's 9: three heatmaps a row beside the Sweep panel at 1280 px need that
     // room to keep their batch-size labels ("16", "32") whole.
     layout()->setContentsMargins(2, 2, 2, 2);
-    QFont titleFont = font();
-    titleFont.setPointSizeF(10.5);
-    titleFont.setBold(true);
-    setTitleFont(titleFont);
 
     xAxis_ = new QCategoryAxis(this);
     yAxis_ = new QCategoryAxis(this);

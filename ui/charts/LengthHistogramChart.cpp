@@ -1,15 +1,13 @@
 #include "ui/charts/LengthHistogramChart.h"
 
 #include <QAreaSeries>
-#include <QGraphicsTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
-#include <QTextDocument>
-#include <QTextOption>
 #include <QValueAxis>
 #include <algorithm>
 
+#include "ui/charts/ChartBasics.h"
 #include "ui/charts/FittedTitle.h"
 
 namespace bertbench::ui {
@@ -26,27 +24,14 @@ QColor markColor(size_t i) {
 } // namespace
 
 LengthHistogramChart::LengthHistogramChart(QGraphicsItem* parent) : QChart(parent) {
-    setAnimationOptions(QChart::NoAnimation);
-    setBackgroundRoundness(0);
+    setUpChart(this, 9.5);
     legend()->setAlignment(Qt::AlignBottom);
-    QFont titleFont = font();
-    titleFont.setPointSizeF(9.5);
-    titleFont.setBold(true);
-    setTitleFont(titleFont);
-    note_ = new QGraphicsTextItem(this);
-    note_->setZValue(20);
-    note_->setDefaultTextColor(QColor(0x60, 0x60, 0x60));
-    note_->document()->setDefaultTextOption(QTextOption(Qt::AlignHCenter));
-    connect(this, &QChart::plotAreaChanged, this, &LengthHistogramChart::placeNote);
+    note_ = new PlotNote(this);
 }
 
 void LengthHistogramChart::setHistogram(const LengthHistogramData& data) {
     data_ = data;
-    removeAllSeries();
-    for (QAbstractAxis* axis : axes()) {
-        removeAxis(axis);
-        delete axis;
-    }
+    clearSeriesAndAxes(this);
     QFont small = font();
     small.setPointSizeF(compact_ ? 7.5 : 8.5);
     legend()->setFont(small);
@@ -54,8 +39,7 @@ void LengthHistogramChart::setHistogram(const LengthHistogramData& data) {
     // Compact (the Sweep panel): the section's own label says what the title would.
     setFittedTitle(this, compact_ ? QString() : data_.title, compact_ ? QString() : data_.subtitle, 8.5);
 
-    note_->setPlainText(data_.emptyNote);
-    note_->setVisible(data_.empty());
+    note_->setNote(data_.emptyNote, data_.empty());
     auto* x = new QValueAxis;
     auto* y = new QValueAxis;
     x->setLabelsFont(small);
@@ -72,7 +56,7 @@ void LengthHistogramChart::setHistogram(const LengthHistogramData& data) {
     if (data_.empty()) {
         x->setRange(0, 1);
         y->setRange(0, 1);
-        placeNote();
+        note_->place();
         return;
     }
 
@@ -127,14 +111,7 @@ void LengthHistogramChart::setHistogram(const LengthHistogramData& data) {
     x->applyNiceNumbers();
     y->setRange(0, yTop);
     y->applyNiceNumbers();
-    placeNote();
-}
-
-void LengthHistogramChart::placeNote() {
-    const QRectF plot = plotArea();
-    note_->setTextWidth(std::max(60.0, plot.width() - 12));
-    const QRectF text = note_->boundingRect();
-    note_->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
+    note_->place();
 }
 
 } // namespace bertbench::ui

@@ -6,11 +6,9 @@
 
 #include "ui/models/LengthHistogram.h"
 
-QT_BEGIN_NAMESPACE
-class QGraphicsTextItem;
-QT_END_NAMESPACE
-
 namespace bertbench::ui {
+
+class PlotNote;
 
 class LengthHistogramChart : public QChart {
     Q_OBJECT
@@ -22,10 +20,8 @@ public:
     void setCompact(bool compact) { compact_ = compact; }
 
 private:
-    void placeNote();
-
     LengthHistogramData data_;
-    QGraphicsTextItem* note_ = nullptr;
+    PlotNote* note_ = nullptr;
     bool compact_ = false;
 };
 

@@ -1,5 +1,6 @@
 #include "ui/charts/LineChart.h"
 
+#include "ui/charts/ChartBasics.h"
 #include "ui/charts/FittedTitle.h"
 
 #include <QAreaSeries>
@@ -149,13 +150,8 @@ private:
 };
 
 LineChart::LineChart(QGraphicsItem* parent) : QChart(parent) {
-    setAnimationOptions(QChart::NoAnimation);
-    setBackgroundRoundness(0);
+    setUpChart(this, 10.5);
     setMargins(QMargins(4, 4, 4, 4));
-    QFont titleFont = font();
-    titleFont.setPointSizeF(10.5);
-    titleFont.setBold(true);
-    setTitleFont(titleFont);
     legend()->hide();   // LineLegendItem instead
     legendItem_ = new LineLegendItem(this);
     connect(this, &QGraphicsWidget::geometryChanged, this, [this] { legendItem_->relayout(); });

@@ -1,12 +1,10 @@
 #include "ui/charts/ShareAreaChart.h"
 
+#include "ui/charts/ChartBasics.h"
 #include "ui/charts/FittedTitle.h"
 
 #include <QAreaSeries>
 #include <QCategoryAxis>
-#include <QGraphicsTextItem>
-#include <QTextDocument>
-#include <QTextOption>
 #include <QLineSeries>
 #include <QValueAxis>
 #include <algorithm>
@@ -17,27 +15,14 @@
 namespace bertbench::ui {
 
 ShareAreaChart::ShareAreaChart(QGraphicsItem* parent) : QChart(parent) {
-    setAnimationOptions(QChart::NoAnimation);
-    setBackgroundRoundness(0);
+    setUpChart(this, 9.5);
     legend()->hide();
-    QFont titleFont = font();
-    titleFont.setPointSizeF(9.5);
-    titleFont.setBold(true);
-    setTitleFont(titleFont);
-    note_ = new QGraphicsTextItem(this);
-    note_->setZValue(20);
-    note_->setDefaultTextColor(QColor(0x60, 0x60, 0x60));
-    note_->document()->setDefaultTextOption(QTextOption(Qt::AlignHCenter));
-    connect(this, &QChart::plotAreaChanged, this, &ShareAreaChart::placeNote);
+    note_ = new PlotNote(this);
 }
 
 void ShareAreaChart::setShares(const BreakdownShares& shares) {
     data_ = shares;
-    removeAllSeries();
-    for (QAbstractAxis* axis : axes()) {
-        removeAxis(axis);
-        delete axis;
-    }
+    clearSeriesAndAxes(this);
     setFittedTitle(this, data_.title, data_.subtitle, 8);
 
     // x = the batch size's index, labelled with the batch size: even spacing, like the heatmaps.
@@ -86,17 +71,7 @@ void ShareAreaChart::setShares(const BreakdownShares& shares) {
         area->attachAxis(x);
         area->attachAxis(y);
     }
-    note_->setPlainText(data_.emptyNote);
-    note_->setVisible(data_.measuredPoints == 0);
-    placeNote();
-}
-
-void ShareAreaChart::placeNote() {
-    // Wrapped to the plot's width: a narrow chart keeps its note inside.
-    const QRectF plot = plotArea();
-    note_->setTextWidth(std::max(60.0, plot.width() - 12));
-    const QRectF text = note_->boundingRect();
-    note_->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
+    note_->setNote(data_.emptyNote, data_.measuredPoints == 0);
 }
 
 } // namespace bertbench::ui

@@ -8,11 +8,9 @@
 
 #include "ui/models/Breakdown.h"
 
-QT_BEGIN_NAMESPACE
-class QGraphicsTextItem;
-QT_END_NAMESPACE
-
 namespace bertbench::ui {
+
+class PlotNote;
 
 class ShareAreaChart : public QChart {
     Q_OBJECT
@@ -23,10 +21,8 @@ public:
     const BreakdownShares& shares() const { return data_; }
 
 private:
-    void placeNote();
-
     BreakdownShares data_;
-    QGraphicsTextItem* note_ = nullptr;
+    PlotNote* note_ = nullptr;
 };
 
 } // namespace bertbench::ui

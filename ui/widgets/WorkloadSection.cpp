@@ -183,14 +183,14 @@ void WorkloadSection::kindChanged() {
 }
 
 void WorkloadSection::updateVisibility() {
-    const bool data = isData();
+    const bool fromData = isData();
     const bool texts = WorkloadKind(kind_->currentData().toInt()) == WorkloadKind::Texts;
-    dataBox_->setVisible(data);
+    dataBox_->setVisible(fromData);
     for (QWidget* w : {static_cast<QWidget*>(textField_), tokenizerRow_, static_cast<QWidget*>(textLabel_),
                        static_cast<QWidget*>(tokenizerLabel_)})
         if (w) w->setVisible(texts);
-    status_->setVisible(data);
-    chartView_->setVisible(data);
+    status_->setVisible(fromData);
+    chartView_->setVisible(fromData);
 }
 
 void WorkloadSection::browseFile() {
@@ -247,9 +247,10 @@ void WorkloadSection::refresh(const std::vector<std::string>& models, const std:
     }
     if (seqLens == marked_ && !chart_->histogram().empty()) return;
     marked_ = seqLens;
-    const LengthHistogramData data = runLengthHistogram(record_, seqLens, models.empty() ? std::string() : models.front());
-    chart_->setHistogram(data);
-    status_->setText(data.subtitle + (data.marks.empty() ? QString() : QStringLiteral("\n") + truncationText(data)));
+    const LengthHistogramData histogram = runLengthHistogram(record_, seqLens, models.empty() ? std::string() : models.front());
+    chart_->setHistogram(histogram);
+    status_->setText(histogram.subtitle +
+                     (histogram.marks.empty() ? QString() : QStringLiteral("\n") + truncationText(histogram)));
 }
 
 } // namespace bertbench::ui
