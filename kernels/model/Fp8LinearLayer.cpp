@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstdint>
 #include <tuple>
-#include <vector>
 
 #include <cublasLt.h>
 
@@ -52,15 +51,14 @@ bool fp8ShapeSupported(const LinearSpec& spec) {
     return spec.in % 16 == 0 && gemmOut % 16 == 0;
 }
 
-// One cuBLASLt plan per (rows, output columns, residual, GELU, bias): descriptors and the
-// heuristic's algorithms, best first (no autotuning: the fp8 path's choice is cuBLASLt's own).
-// cuBLASLt may refuse a suggested algorithm at launch (CUBLAS_STATUS_NOT_SUPPORTED: the heuristic
-// does not see every property of the call); the next one is tried, and the one that ran is kept.
+// One cuBLASLt plan per (rows, output columns, residual, GELU, bias, output alignment):
+// descriptors and the heuristic's first algorithm (no autotuning: the fp8 path's choice is
+// cuBLASLt's own).
 struct Fp8Linear::Plan {
     cublasLtMatmulDesc_t op = nullptr;
     cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
-    std::vector<cublasLtMatmulAlgo_t> algos;
-    size_t chosen = 0;   // index into algos of the one that runs
+    cublasLtMatmulAlgo_t algo{};
+    bool hasAlgo = false;   // false: cuBLASLt offers none for this shape and epilogue
     bool fused = true;   // false: DEFAULT epilogue, the bias / GELU as a separate kernel
     ~Plan() {
         if (a) cublasLtMatrixLayoutDestroy(a);
@@ -184,38 +182,28 @@ void Fp8Linear::matmul(const LinearArgs& a, const Slot& s, void* y, int outCols,
     const void* c = residual ? a.residual : y;
     const auto key = std::make_tuple(a.rows, outCols, residual, gelu, bias, std::min(alignmentOf(y), alignmentOf(c)));
     Plan*& p = plans_[key];
-    if (!p) p = makePlan(a, s, y, c, outCols, bias || gelu);
-    cublasStatus_t status = CUBLAS_STATUS_NOT_SUPPORTED;
-    while (p) {
-        for (; p->chosen < p->algos.size(); ++p->chosen) {
-            status = launch(*p, a, s, y, c, residual);
-            if (status == CUBLAS_STATUS_SUCCESS) break;
-            if (status != CUBLAS_STATUS_NOT_SUPPORTED) check(status, "cublasLtMatmul");
+    if (!p) {
+        p = makePlan(a, s, y, c, outCols, bias || gelu);
+        if (!p->hasAlgo && p->fused) {   // no fused fp8 epilogue: the plain fp8 GEMM, then the bias / GELU kernel
+            delete p;
+            p = makePlan(a, s, y, c, outCols, false);
         }
-        if (status == CUBLAS_STATUS_SUCCESS) break;
-        if (!p->fused) {
-            throw BackendError("fp8 linear layer: cuBLASLt ran none of its " + std::to_string(p->algos.size()) +
-                               " fp8 algorithms for " + std::to_string(a.rows) + " x " + std::to_string(spec_.in) +
-                               " -> " + std::to_string(outCols) + " (last status " + std::to_string(int(status)) +
-                               "; fp8 needs compute capability 8.9+)");
-        }
-        delete p;   // no fused epilogue ran: the plain fp8 GEMM, then the bias / GELU kernel
-        p = makePlan(a, s, y, c, outCols, false);
     }
+    if (!p->hasAlgo)
+        throw BackendError("fp8 linear layer: cuBLASLt offers no fp8 algorithm for " + std::to_string(a.rows) + " x " +
+                           std::to_string(spec_.in) + " -> " + std::to_string(outCols) +
+                           " (fp8 needs compute capability 8.9+)");
+    // Per call: this weight's scales and the bias pointer (the plan is shared by the layers).
+    setCallAttributes(*p, s, p->fused ? a.bias : nullptr);
+    const float alpha = 1.f, beta = residual ? 1.f : 0.f;
+    check(cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, input8_.get(), p->b, &beta, c, p->c, y,
+                         p->d, &p->algo, context_.workspace(), context_.workspaceBytes(), context_.stream()),
+          "cublasLtMatmul");
     if (!p->fused && (bias || gelu)) {
         unfusedEpilogue_ = true;   // y (+ residual) then + bias, GELU: the order the fused epilogue has
         ops::biasActivation(DType::Float16, y, y, a.bias, a.rows, outCols, outCols,
                             gelu ? ops::Activation::Gelu : ops::Activation::None, context_.stream());
     }
-}
-
-// One launch with the plan's current algorithm; the per-call attributes (this weight's scales,
-// the bias pointer: the plan is shared by the layers of one shape) are set first.
-cublasStatus_t Fp8Linear::launch(Plan& p, const LinearArgs& a, const Slot& s, void* y, const void* c, bool residual) {
-    setCallAttributes(p, s, p.fused ? a.bias : nullptr);
-    const float alpha = 1.f, beta = residual ? 1.f : 0.f;
-    return cublasLtMatmul(context_.cublasLt(), p.op, &alpha, s.weight8.get(), p.a, input8_.get(), p.b, &beta, c, p.c, y,
-                          p.d, &p.algos[p.chosen], context_.workspace(), context_.workspaceBytes(), context_.stream());
 }
 
 // The A / B scale pointers and the bias pointer of this call on the plan's descriptor.
@@ -228,13 +216,11 @@ void Fp8Linear::setCallAttributes(Plan& p, const Slot& s, const void* bias) {
     if (bias) check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias), "bias");
 }
 
-// The descriptors and up to kAlgorithms of the heuristic's algorithms for one call's shape,
-// epilogue and output alignment. Everything the call sets (scale and bias pointers, the
-// pointers' alignment) is on the descriptor before the heuristic is asked: cuBLASLt's fp8
-// algorithms depend on it. Null algorithms (an empty list) when cuBLASLt offers none.
+// The descriptors and the heuristic's first algorithm for one call's shape, epilogue and output
+// alignment. What the call sets (scale and bias pointers, the pointers' alignment) is on the
+// descriptor before the heuristic is asked, as cuBLASLt's fp8 samples do.
 Fp8Linear::Plan* Fp8Linear::makePlan(const LinearArgs& a, const Slot& s, const void* y, const void* c, int outCols,
                                      bool fusedEpilogue) {
-    constexpr int kAlgorithms = 8;
     const bool bias = fusedEpilogue && a.bias != nullptr;
     const bool gelu = fusedEpilogue && spec_.epilogue == LinearEpilogue::Activation &&
                       spec_.activation == ops::Activation::Gelu;
@@ -269,15 +255,13 @@ Fp8Linear::Plan* Fp8Linear::makePlan(const LinearArgs& a, const Slot& s, const v
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &alignB, sizeof alignB);
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &alignC, sizeof alignC);
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &alignD, sizeof alignD);
-    cublasLtMatmulHeuristicResult_t results[kAlgorithms] = {};
+    cublasLtMatmulHeuristicResult_t result{};
     int returned = 0;
     const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), plan->op, plan->a, plan->b, plan->c,
-                                                             plan->d, pref, kAlgorithms, results, &returned);
+                                                             plan->d, pref, 1, &result, &returned);
     cublasLtMatmulPreferenceDestroy(pref);
-    if (st == CUBLAS_STATUS_SUCCESS)
-        for (int i = 0; i < returned; ++i)
-            if (results[i].state == CUBLAS_STATUS_SUCCESS && results[i].workspaceSize <= workspace)
-                plan->algos.push_back(results[i].algo);
+    plan->hasAlgo = st == CUBLAS_STATUS_SUCCESS && returned > 0;
+    if (plan->hasAlgo) plan->algo = result.algo;
     return plan.release();
 }
 } // namespace bertbench::cuda

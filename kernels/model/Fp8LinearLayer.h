@@ -26,8 +26,6 @@
 #include <string>
 #include <tuple>
 
-#include <cublasLt.h>
-
 #include "kernels/model/LinearLayer.h"
 #include "kernels/runtime/CudaContext.h"
 
@@ -71,7 +69,6 @@ private:
     void matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu);
     struct Plan;
     Plan* makePlan(const LinearArgs& a, const Slot& s, const void* y, const void* c, int outCols, bool fusedEpilogue);
-    cublasStatus_t launch(Plan& p, const LinearArgs& a, const Slot& s, void* y, const void* c, bool residual);
     static void setCallAttributes(Plan& p, const Slot& s, const void* bias);
 
     LinearSpec spec_;
