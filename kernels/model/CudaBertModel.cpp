@@ -153,7 +153,13 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
                 {.y = c.x.get(), .x = embedded, .weight = w_.embProjW, .bias = w_.embProjB, .rows = c.shape.tokens});
         }
     });
-    for (const DeviceLayer& layer : w_.layers) layerForward(layer, attention);
+    const size_t layers = w_.layers.size();
+    for (size_t i = 0; i < layers; ++i) {
+        const DeviceLayer* previous = i > 0 ? &w_.layers[i - 1] : nullptr;
+        const DeviceLayer* next = i + 1 < layers ? &w_.layers[i + 1] : nullptr;
+        const Fp8Inputs fp8 = fp8_ ? fp8Inputs(w_.layers[i], previous, next) : Fp8Inputs{};
+        layerForward(w_.layers[i], fp8, attention);
+    }
     inCategory("head", 0, 0, [&] { headForward(); });
     if (c.shape.packed && c.perPosition) {
         const double paddedRows = double(int64_t(c.shape.batch) * c.shape.maxSeqLen);
@@ -161,7 +167,7 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     }
 }
 
-void CudaBertModel::layerForward(const DeviceLayer& l, AttentionStrategy& attention) {
+void CudaBertModel::layerForward(const DeviceLayer& l, const Fp8Inputs& fp8, AttentionStrategy& attention) {
     EncoderCell& c = cell_;
     const int H = config_.hiddenSize, I = config_.intermediateSize;
     const int64_t T = c.shape.tokens;
@@ -174,26 +180,34 @@ void CudaBertModel::layerForward(const DeviceLayer& l, AttentionStrategy& attent
     const double flopsHH = 2.0 * double(T) * H * H;
 
     inCategory("qkv_gemm", 4 * rowBytes + 3 * wHH, 3 * flopsHH, [&] {
-        linears_.qkv->run({.y = c.qkv, .x = x, .weight = l.qkvW, .bias = l.qkvB, .rows = T});
+        linears_.qkv->run({.y = c.qkv, .x = x, .weight = l.qkvW, .bias = l.qkvB, .rows = T, .x8 = fp8.qkv.data});
     });
     inCategory("attention", 4 * rowBytes, 0, [&] { attention.run(c.shape, c.attention, context_); });
     inCategory("attn_out_ln", 4 * rowBytes + wHH, flopsHH, [&] {
         linears_.attentionOut->run({.y = c.attnOutTarget, .x = c.ctx, .ldx = c.ctxRowStride, .weight = l.attnOutW,
                                     .bias = l.attnOutB, .residual = x, .rows = T});
-        ops::biasResidualLayerNorm(dtype_, x, c.attnOutTarget, nullptr, nullptr, l.attnLnG, l.attnLnB, T, H, eps, stream);
+        ops::biasResidualLayerNorm(dtype_, x, c.attnOutTarget, nullptr, nullptr, l.attnLnG, l.attnLnB, T, H, eps, stream,
+                                   fp8.ffnUp.data, fp8.ffnUp.scale);
     });
     for (int64_t r0 = 0; r0 < T; r0 += c.ffnChunkRows) {
         const int64_t rows = std::min(c.ffnChunkRows, T - r0);
         void* xr = static_cast<unsigned char*>(x) + size_t(r0) * size_t(H) * size_t(e);
         const double chunkRow = e * double(rows) * H, chunkInter = e * double(rows) * I;
         const double chunkFlops = 2.0 * double(rows) * H * I;
+        // fp8 views of this chunk: the LayerNorms' e4m3 rows sit at the chunk's rows of [T, H];
+        // FFN-down's input is the chunk's alone (FFN-up writes it from row 0).
+        auto chunkOf = [&](const E4m3View& v) -> void* {
+            return v.data ? static_cast<unsigned char*>(v.data) + size_t(r0) * size_t(H) : nullptr;
+        };
         inCategory("ffn_up_gelu", chunkRow + chunkInter + wHI, chunkFlops, [&] {
-            linears_.ffnUp->run({.y = c.inter, .x = xr, .weight = l.interW, .bias = l.interB, .rows = rows});
+            linears_.ffnUp->run({.y = c.inter, .x = xr, .weight = l.interW, .bias = l.interB, .rows = rows,
+                                 .x8 = chunkOf(fp8.ffnUp), .y8 = fp8.ffnDown});
         });
         inCategory("ffn_down_ln", chunkInter + 3 * chunkRow + wHI, chunkFlops, [&] {
-            linears_.ffnDown->run(
-                {.y = c.ffnOut, .x = c.inter, .weight = l.outW, .bias = l.outB, .residual = xr, .rows = rows});
-            ops::biasResidualLayerNorm(dtype_, xr, c.ffnOut, nullptr, nullptr, l.outLnG, l.outLnB, rows, H, eps, stream);
+            linears_.ffnDown->run({.y = c.ffnOut, .x = c.inter, .weight = l.outW, .bias = l.outB, .residual = xr,
+                                   .rows = rows, .x8 = fp8.ffnDown.data});
+            ops::biasResidualLayerNorm(dtype_, xr, c.ffnOut, nullptr, nullptr, l.outLnG, l.outLnB, rows, H, eps, stream,
+                                       chunkOf(fp8.nextQkv), fp8.nextQkv.scale);
         });
     }
 }

@@ -101,11 +101,21 @@ private:
     static ops::Activation classifierActivation(const ModelConfig& config);
     void makeLinears();
     void reserveFp8(int64_t rows);   // grows the fp8 layers' input buffers (prepare)
+    // Where one layer's producers write the fp8 layers' inputs in e4m3 (Fp8LinearLayer.h, fused
+    // quantize); a view is empty (data null) where its consumer or producer is not a calibrated fp8
+    // layer, and then the consumer quantizes x itself.
+    struct Fp8Inputs {
+        E4m3View qkv;        // this layer's QKV input: written by the previous layer's last LayerNorm
+        E4m3View ffnUp;      // written by the attention-output LayerNorm
+        E4m3View ffnDown;    // written by FFN-up's GEMM (an e4m3 D)
+        E4m3View nextQkv;    // the next layer's QKV input: written by this layer's last LayerNorm
+    };
+    Fp8Inputs fp8Inputs(const DeviceLayer& layer, const DeviceLayer* previous, const DeviceLayer* next);
     void checkHead(Task task) const;
     // Runs fn inside the profiler category `name` (bytes moved, flops), unless the profiler is
     // capturing another category alone (CudaContext::runs).
     template <typename Fn> void inCategory(const char* name, double bytes, double flops, Fn&& fn);
-    void layerForward(const DeviceLayer& layer, AttentionStrategy& attention);
+    void layerForward(const DeviceLayer& layer, const Fp8Inputs& fp8, AttentionStrategy& attention);
     void headForward();
     // ModernBERT (ModernBertForward.cpp).
     static std::string modernBertUnsupportedReason(const ModelConfig& config);

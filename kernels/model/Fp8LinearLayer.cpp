@@ -42,7 +42,8 @@ uint32_t alignmentOf(const void* p) {
 // byte offsets 0 / 0 of a cudaMalloc ran, 4 / 12, 16 / 24 and 32 / 40 did not (packed together,
 // the four floats were 4 / 12).
 constexpr int kScaleStride = 64;
-constexpr int kWeightAmax = 0, kWeightScale = kScaleStride, kInputAmax = 2 * kScaleStride, kInputScale = 3 * kScaleStride;
+constexpr int kWeightAmax = 0, kWeightScale = kScaleStride, kInputAmax = 2 * kScaleStride, kInputScale = 3 * kScaleStride,
+              kInputInverseScale = 4 * kScaleStride, kScaleFloats = 5 * kScaleStride;
 
 } // namespace
 
@@ -51,9 +52,9 @@ bool fp8ShapeSupported(const LinearSpec& spec) {
     return spec.in % 16 == 0 && gemmOut % 16 == 0;
 }
 
-// One cuBLASLt plan per (rows, output columns, residual, GELU, bias, output alignment):
-// descriptors and the heuristic's first algorithm (no autotuning: the fp8 path's choice is
-// cuBLASLt's own).
+// One cuBLASLt plan per (rows, output columns, residual, GELU, bias, e4m3 output, input and output
+// alignment): descriptors and the heuristic's first algorithm (no autotuning: the fp8 path's
+// choice is cuBLASLt's own).
 struct Fp8Linear::Plan {
     cublasLtMatmulDesc_t op = nullptr;
     cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
@@ -90,8 +91,12 @@ std::string Fp8Linear::path() const {
     case LinearEpilogue::GatedActivation: epilogue = "bias epilogue, then the gated activation kernel"; break;
     case LinearEpilogue::Residual: epilogue = "bias + residual (beta = 1)"; break;
     }
+    std::string input = fusedInput_ ? "input quantized by the kernel before (fused)" : "input quantize pass";
+    std::string out = "fp16 out";
+    if (e4m3Out_) out = "e4m3 out for the next fp8 layer (D scale)";
+    if (e4m3OutRefused_) out = "fp16 out, then quantized for the next fp8 layer (cuBLASLt refused e4m3 out)";
     return std::string("cublasLt fp8 e4m3 (per-tensor scales: weights at load, inputs static from calibration), ") +
-           (fastAccum_ ? "fast accumulate" : "fp32 accumulate") + ", fp16 out, " + epilogue +
+           (fastAccum_ ? "fast accumulate" : "fp32 accumulate") + ", " + input + ", " + out + ", " + epilogue +
            (unfusedEpilogue_ ? " (for some shapes: no fp8 epilogue algorithm, the bias / GELU as a separate kernel)" : "");
 }
 
@@ -99,11 +104,15 @@ void Fp8Linear::setCalibrating(bool on) {
     if (on == calibrating_) return;
     calibrating_ = on;
     if (on) return;
-    // Fix the input scales: scale = amax / 448, on the device (read by the quantize kernel).
+    // Fix the input scales: scale = amax / 448, on the device (read by the quantize kernel), and
+    // its inverse (cuBLASLt's D scale when a producer writes this input in e4m3).
     for (auto& [weight, s] : slots_) {
         const float scale = std::max(s.inputAmax, 1e-12f) / ops::kE4m3Max;
+        const float inverse = 1.0f / scale;
         BB_CUDA_CHECK(cudaMemcpyAsync(s.scales.as<float>() + kInputScale, &scale, sizeof scale, cudaMemcpyHostToDevice,
                                       context_.stream()));
+        BB_CUDA_CHECK(cudaMemcpyAsync(s.scales.as<float>() + kInputInverseScale, &inverse, sizeof inverse,
+                                      cudaMemcpyHostToDevice, context_.stream()));
     }
     context_.synchronize();
     calibrated_ = !slots_.empty();
@@ -121,9 +130,17 @@ Fp8Linear::Slot& Fp8Linear::slotOf(const void* weight) {
     if (!calibrating_)
         throw BackendError("fp8 linear layer: a weight not seen by the calibration forward (load calibrates every layer)");
     Slot& s = slots_[weight];
-    s.scales = DeviceBuffer(context_.allocator(), 4 * kScaleStride * sizeof(float), "fp8 scales");
+    s.scales = DeviceBuffer(context_.allocator(), kScaleFloats * sizeof(float), "fp8 scales");
     quantizeWeight(s, weight);
     return s;
+}
+
+E4m3View Fp8Linear::quantizedInput(const void* weight) {
+    auto it = slots_.find(weight);
+    if (!calibrated_ || it == slots_.end())
+        throw BackendError("fp8 linear layer: a quantized input asked for before calibration, or for a weight it never saw");
+    const float* scales = it->second.scales.as<float>();
+    return E4m3View{input8_.get(), scales + kInputScale, scales + kInputInverseScale};
 }
 
 void Fp8Linear::quantizeWeight(Slot& s, const void* weight) {
@@ -138,6 +155,8 @@ void Fp8Linear::quantizeWeight(Slot& s, const void* weight) {
 
 void Fp8Linear::run(const LinearArgs& a) {
     Slot& s = slotOf(a.weight);
+    if (calibrating_ && (a.x8 || a.y8.data))
+        throw BackendError("fp8 linear layer: a fused e4m3 input or output while calibrating (the scales are not fixed)");
     if (calibrating_) {
         float* amax = s.scales.as<float>() + kInputAmax;
         ops::absMax(DType::Float16, a.x, a.rows, spec_.in, a.ldx == 0 ? spec_.in : a.ldx, amax, context_.stream());
@@ -148,79 +167,115 @@ void Fp8Linear::run(const LinearArgs& a) {
         fp16_->run(a);
         return;
     }
-    if (a.rows > inputRows_) {
+    if (a.rows > inputRows_ && !a.x8) {
         if (capturing(context_.stream()))
             throw BackendError("fp8 linear layer: input buffer not reserved before a CUDA graph capture");
         reserve(a.rows);
     }
-    ops::quantizeE4m3(DType::Float16, input8_.get(), a.x, a.rows, spec_.in, a.ldx == 0 ? spec_.in : a.ldx,
-                      s.scales.as<float>() + kInputScale, context_.stream());
+    const void* x8 = a.x8;
+    if (x8) {
+        fusedInput_ = true;
+    } else {
+        ops::quantizeE4m3(DType::Float16, input8_.get(), a.x, a.rows, spec_.in, a.ldx == 0 ? spec_.in : a.ldx,
+                          s.scales.as<float>() + kInputScale, context_.stream());
+        x8 = input8_.get();
+    }
+    const bool e4m3Out = a.y8.data != nullptr;
+    if (e4m3Out && spec_.epilogue != LinearEpilogue::Activation)
+        throw BackendError("fp8 linear layer: an e4m3 output is for the activation epilogue only");
     switch (spec_.epilogue) {
-    case LinearEpilogue::Bias: matmul(a, s, a.y, spec_.out, false, false); break;
-    case LinearEpilogue::Activation:
-        if (spec_.activation == ops::Activation::Gelu) {
-            matmul(a, s, a.y, spec_.out, false, true);
-        } else {
-            matmul(a, s, a.y, spec_.out, false, false);
+    case LinearEpilogue::Bias: matmul(a, s, x8, a.y, spec_.out, false, false); break;
+    case LinearEpilogue::Activation: {
+        const bool gelu = spec_.activation == ops::Activation::Gelu;
+        if (e4m3Out && gelu && matmul(a, s, x8, a.y, spec_.out, false, true, &a.y8)) {
+            e4m3Out_ = true;
+            break;
+        }
+        matmul(a, s, x8, a.y, spec_.out, false, gelu);
+        if (!gelu)
             ops::biasActivation(DType::Float16, a.y, a.y, nullptr, a.rows, spec_.out, spec_.out, spec_.activation,
                                 context_.stream());
+        if (e4m3Out) {   // no e4m3-out algorithm: the consumer's quantize pass here
+            e4m3OutRefused_ = true;
+            ops::quantizeE4m3(DType::Float16, a.y8.data, a.y, a.rows, spec_.out, spec_.out, a.y8.scale, context_.stream());
         }
         break;
+    }
     case LinearEpilogue::GatedActivation:
-        matmul(a, s, a.scratch, 2 * spec_.out, false, false);
+        matmul(a, s, x8, a.scratch, 2 * spec_.out, false, false);
         ops::gatedActivation(DType::Float16, a.y, a.scratch, a.rows, spec_.out, spec_.activation, context_.stream());
         break;
-    case LinearEpilogue::Residual: matmul(a, s, a.y, spec_.out, true, false); break;
+    case LinearEpilogue::Residual: matmul(a, s, x8, a.y, spec_.out, true, false); break;
     }
 }
 
 // Yᵀ(out × rows) = op_T(W8) · X8ᵀ in cuBLAS's column-major terms: A = W8 [in × out] column-major
 // transposed, B = X8 [in × rows] column-major, C/D fp16 [out × rows]. The scales multiply inside:
-// D = alpha · (scaleA · A) · (scaleB · B) + beta · C.
-void Fp8Linear::matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu) {
+// D = scaleD · (alpha · (scaleA · A) · (scaleB · B) + beta · C), scaleD only with an e4m3 D.
+bool Fp8Linear::matmul(const LinearArgs& a, const Slot& s, const void* x8, void* y, int outCols, bool residual, bool gelu,
+                       const E4m3View* y8) {
     const bool bias = a.bias != nullptr;
     const void* c = residual ? a.residual : y;
-    const auto key = std::make_tuple(a.rows, outCols, residual, gelu, bias, std::min(alignmentOf(y), alignmentOf(c)));
+    void* d = y8 ? y8->data : y;
+    const auto key = std::make_tuple(a.rows, outCols, residual, gelu, bias, y8 != nullptr, alignmentOf(x8),
+                                     std::min(alignmentOf(d), alignmentOf(c)));
     Plan*& p = plans_[key];
     if (!p) {
-        p = makePlan(a, s, y, c, outCols, bias || gelu);
-        if (!p->hasAlgo && p->fused) {   // no fused fp8 epilogue: the plain fp8 GEMM, then the bias / GELU kernel
+        p = makePlan(a, s, x8, d, c, outCols, bias || gelu, y8);
+        if (!p->hasAlgo && p->fused && !y8) {   // no fused fp8 epilogue: the plain fp8 GEMM, then the bias / GELU kernel
             delete p;
-            p = makePlan(a, s, y, c, outCols, false);
+            p = makePlan(a, s, x8, d, c, outCols, false, nullptr);
         }
     }
-    if (!p->hasAlgo)
+    if (!p->hasAlgo) {
+        if (y8) return false;   // the caller writes fp16 and quantizes
         throw BackendError("fp8 linear layer: cuBLASLt offers no fp8 algorithm for " + std::to_string(a.rows) + " x " +
                            std::to_string(spec_.in) + " -> " + std::to_string(outCols) +
                            " (fp8 needs compute capability 8.9+)");
-    // Per call: this weight's scales and the bias pointer (the plan is shared by the layers).
-    setCallAttributes(*p, s, p->fused ? a.bias : nullptr);
+    }
+    // Per call: this weight's scales, the consumer's D scale and the bias pointer (the plan is
+    // shared by the layers).
+    setCallAttributes(*p, s, p->fused ? a.bias : nullptr, y8);
     const float alpha = 1.f, beta = residual ? 1.f : 0.f;
-    check(cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, input8_.get(), p->b, &beta, c, p->c, y,
-                         p->d, &p->algo, context_.workspace(), context_.workspaceBytes(), context_.stream()),
-          "cublasLtMatmul");
+    const cublasStatus_t status = cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, x8, p->b,
+                                                 &beta, c, p->c, d, p->d, &p->algo, context_.workspace(),
+                                                 context_.workspaceBytes(), context_.stream());
+    if (status != CUBLAS_STATUS_SUCCESS && y8 && !capturing(context_.stream())) {
+        // An e4m3 D refused at launch, as the scale alignment once was (the heuristic does not see
+        // everything): this plan stays off and the caller takes the fp16 path. The first forward
+        // runs outside any capture, so this is decided before a graph is.
+        p->hasAlgo = false;
+        return false;
+    }
+    check(status, "cublasLtMatmul");
     if (!p->fused && (bias || gelu)) {
         unfusedEpilogue_ = true;   // y (+ residual) then + bias, GELU: the order the fused epilogue has
         ops::biasActivation(DType::Float16, y, y, a.bias, a.rows, outCols, outCols,
                             gelu ? ops::Activation::Gelu : ops::Activation::None, context_.stream());
     }
+    return true;
 }
 
-// The A / B scale pointers and the bias pointer of this call on the plan's descriptor.
-void Fp8Linear::setCallAttributes(Plan& p, const Slot& s, const void* bias) {
+// The A / B scale pointers, the D scale (an e4m3 output's) and the bias pointer of this call on the
+// plan's descriptor.
+void Fp8Linear::setCallAttributes(Plan& p, const Slot& s, const void* bias, const E4m3View* y8) {
     const float* scales = s.scales.as<float>();
     const void* scaleA = scales + kWeightScale;
     const void* scaleB = scales + kInputScale;
     check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scaleA, sizeof scaleA), "A scale");
     check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scaleB, sizeof scaleB), "B scale");
+    if (y8) {
+        const void* scaleD = y8->inverseScale;
+        check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_D_SCALE_POINTER, &scaleD, sizeof scaleD), "D scale");
+    }
     if (bias) check(cublasLtMatmulDescSetAttribute(p.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias), "bias");
 }
 
-// The descriptors and the heuristic's first algorithm for one call's shape, epilogue and output
-// alignment. What the call sets (scale and bias pointers, the pointers' alignment) is on the
+// The descriptors and the heuristic's first algorithm for one call's shape, epilogue, output type
+// and alignments. What the call sets (scale and bias pointers, the pointers' alignment) is on the
 // descriptor before the heuristic is asked, as cuBLASLt's fp8 samples do.
-Fp8Linear::Plan* Fp8Linear::makePlan(const LinearArgs& a, const Slot& s, const void* y, const void* c, int outCols,
-                                     bool fusedEpilogue) {
+Fp8Linear::Plan* Fp8Linear::makePlan(const LinearArgs& a, const Slot& s, const void* x8, const void* y, const void* c,
+                                     int outCols, bool fusedEpilogue, const E4m3View* y8) {
     const bool bias = fusedEpilogue && a.bias != nullptr;
     const bool gelu = fusedEpilogue && spec_.epilogue == LinearEpilogue::Activation &&
                       spec_.activation == ops::Activation::Gelu;
@@ -240,15 +295,15 @@ Fp8Linear::Plan* Fp8Linear::makePlan(const LinearArgs& a, const Slot& s, const v
         check(cublasLtMatmulDescSetAttribute(plan->op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType, sizeof biasType),
               "BIAS_DATA_TYPE");
     }
-    setCallAttributes(*plan, s, bias ? a.bias : nullptr);
+    setCallAttributes(*plan, s, bias ? a.bias : nullptr, y8);
     check(cublasLtMatrixLayoutCreate(&plan->a, CUDA_R_8F_E4M3, spec_.in, outCols, spec_.in), "layout A");
     check(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, spec_.in, a.rows, spec_.in), "layout B");
     check(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, outCols, a.rows, outCols), "layout C");
-    check(cublasLtMatrixLayoutCreate(&plan->d, CUDA_R_16F, outCols, a.rows, outCols), "layout D");
+    check(cublasLtMatrixLayoutCreate(&plan->d, y8 ? CUDA_R_8F_E4M3 : CUDA_R_16F, outCols, a.rows, outCols), "layout D");
     cublasLtMatmulPreference_t pref = nullptr;
     check(cublasLtMatmulPreferenceCreate(&pref), "cublasLtMatmulPreferenceCreate");
     const size_t workspace = context_.workspaceBytes();
-    const uint32_t alignA = alignmentOf(s.weight8.get()), alignB = alignmentOf(input8_.get());
+    const uint32_t alignA = alignmentOf(s.weight8.get()), alignB = alignmentOf(x8);
     const uint32_t alignC = alignmentOf(c), alignD = alignmentOf(y);
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace, sizeof workspace);
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, &alignA, sizeof alignA);

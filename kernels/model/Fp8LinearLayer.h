@@ -15,6 +15,14 @@
 // scales and amaxes are kept per weight pointer. The quantized input lives in a buffer of the
 // layer's own, grown by reserve() (prepare, untimed) or by a run outside a graph capture.
 //
+// Fused quantize: a separate pass over each input reads 2 bytes and writes 1 per element, about
+// 4 ms of bert-base's 128 × 512 forward. So the kernel that writes an input may write it in e4m3
+// into quantizedInput(weight) (the buffer and this weight's input scale) and the run passes it as
+// LinearArgs::x8: the LayerNorm before QKV and FFN-up does (layernorm.cu's out8), and FFN-up
+// itself writes FFN-down's input through cuBLASLt's fp8 output (LinearArgs::y8: D in e4m3 with
+// D scale 1 / FFN-down's input scale, after the GELU epilogue, so the fp16 intermediate is never
+// written). The attention output, strided in its scratch, keeps the pass.
+//
 // cuBLASLt's fp8 rules: A (the weight) transposed, B (the input) not ("TN"), in and out multiples
 // of 16, fp16 C/D; compute capability 8.9+. Where cuBLASLt offers no fp8 algorithm with the bias
 // or GELU epilogue for a shape, the plain fp8 GEMM runs and the bias (+ GELU, erf form) follows as
@@ -56,20 +64,30 @@ public:
     void setCalibrating(bool on);
     // Grows the quantized-input buffer to `rows` rows (untimed; never during a capture).
     void reserve(int64_t rows);
+    // Where a producer writes this weight's input in e4m3 (reserve()'s buffer, [rows, in]) and its
+    // scale; only once calibrated (the scales are fixed then).
+    E4m3View quantizedInput(const void* weight);
     bool calibrated() const { return calibrated_; }
+    // Calibrated and not calibrating: a producer may write this layer's input (quantizedInput).
+    bool quantizeFusable() const { return calibrated_ && !calibrating_; }
 
 private:
     struct Slot {
         DeviceBuffer weight8;        // [out', in] e4m3
-        DeviceBuffer scales;         // weight amax, weight scale, input amax (scratch), input scale: 256 bytes apart
+        DeviceBuffer scales;         // weight amax, weight scale, input amax (scratch), input scale, its
+                                     // inverse (cuBLASLt's D scale for a producer writing e4m3): 256 bytes apart
         float inputAmax = 0;         // the largest seen while calibrating
     };
     Slot& slotOf(const void* weight);
     void quantizeWeight(Slot& s, const void* weight);
-    void matmul(const LinearArgs& a, const Slot& s, void* y, int outCols, bool residual, bool gelu);
+    // y8: the output in e4m3 with y8->inverseScale as D scale (y then only C's placeholder);
+    // false when cuBLASLt has no such algorithm or refused it (the caller writes fp16 and quantizes).
+    bool matmul(const LinearArgs& a, const Slot& s, const void* x8, void* y, int outCols, bool residual, bool gelu,
+                const E4m3View* y8 = nullptr);
     struct Plan;
-    Plan* makePlan(const LinearArgs& a, const Slot& s, const void* y, const void* c, int outCols, bool fusedEpilogue);
-    static void setCallAttributes(Plan& p, const Slot& s, const void* bias);
+    Plan* makePlan(const LinearArgs& a, const Slot& s, const void* x8, const void* y, const void* c, int outCols,
+                   bool fusedEpilogue, const E4m3View* y8);
+    static void setCallAttributes(Plan& p, const Slot& s, const void* bias, const E4m3View* y8);
 
     LinearSpec spec_;
     Gemm& gemm_;
@@ -81,9 +99,12 @@ private:
     bool calibrating_ = false;
     bool calibrated_ = false;
     bool fastAccum_ = false;              // KernelOptions::fp8FastAccumulate (off: fp32 accumulate throughout)
-    // rows, out cols, residual, gelu, bias, the output's (and residual's) pointer alignment
-    std::map<std::tuple<int64_t, int, bool, bool, bool, uint32_t>, Plan*> plans_;
+    // rows, out cols, residual, gelu, bias, e4m3 out, the input's and the output's (and residual's)
+    // pointer alignment
+    std::map<std::tuple<int64_t, int, bool, bool, bool, bool, uint32_t, uint32_t>, Plan*> plans_;
     bool unfusedEpilogue_ = false;        // some shape fell back to a separate bias / GELU kernel
+    bool fusedInput_ = false;             // some run read an input a producer had quantized (x8)
+    bool e4m3Out_ = false, e4m3OutRefused_ = false;   // some run wrote y8 through cuBLASLt / had to quantize
 };
 
 } // namespace bertbench::cuda

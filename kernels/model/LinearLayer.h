@@ -40,6 +40,15 @@ struct LinearSpec {
     bool hasBias = true;   // false: the layer is called without a bias (no bias read, no bias pass)
 };
 
+// An e4m3 tensor with its per-tensor scale on the device (x ≈ q · *scale; *inverseScale = 1 / *scale):
+// an fp8 layer's input, written by the kernel before it instead of by the layer's quantize pass
+// (Fp8LinearLayer.h, Fp8Linear::quantizedInput).
+struct E4m3View {
+    void* data = nullptr;
+    const float* scale = nullptr;
+    const float* inverseScale = nullptr;
+};
+
 struct LinearArgs {
     void* y = nullptr;                 // [rows, out], contiguous; Residual: may be the residual itself
     const void* x = nullptr;           // [rows, in], row stride ldx
@@ -49,6 +58,9 @@ struct LinearArgs {
     const void* residual = nullptr;    // Residual: [rows, out], contiguous
     void* scratch = nullptr;           // GatedActivation: scratchBytes(rows) bytes
     int64_t rows = 0;
+    // fp8 layers only (other layers ignore them):
+    const void* x8 = nullptr;          // x already in e4m3 with this layer's input scale, contiguous: x is not read
+    E4m3View y8{};                     // Activation: y written in e4m3 here (the next fp8 layer's input), not in y
 };
 
 class LinearLayer {

@@ -7,6 +7,7 @@
 // variance of (x − mean), both in fp32 over the registers: the two-pass form, exact and cheap
 // once the row is on chip. A row of 768 fp16 is one warp with 3 vectors per lane; rows needing
 // more than one warp reduce across warps through 32 floats of shared memory per row.
+#include "kernels/ops/E4m3Vec.cuh"
 #include "kernels/ops/Vec.cuh"
 
 namespace bertbench::cuda::ops {
@@ -37,11 +38,14 @@ __device__ __forceinline__ float rowSum(float v, float* shared) {
 
 // v: this thread's vectors of the row (vector k is row vector threadIdx.x + k·blockDim.x, valid
 // when < vectorsPerRow and the row is active). Writes LayerNorm(v)·gamma + beta to outRow; beta may
-// be null (a LayerNorm without bias: ModernBERT's norm_bias false).
+// be null (a LayerNorm without bias: ModernBERT's norm_bias false). out8Row non-null: the row is
+// also written in e4m3 there, quantized with *scale8 (E4m3Vec.cuh: the bytes a separate quantize
+// pass over outRow would write), for an fp8 layer that reads this row next.
 template <typename T>
 __device__ __forceinline__ void layerNormStore(float (&v)[kLnMaxVecs][kVec<T>], bool active, int vectorsPerRow,
                                                int hidden, T* outRow, const T* gamma, const T* beta, float eps,
-                                               float* shared) {
+                                               float* shared, uint8_t* out8Row = nullptr,
+                                               const float* scale8 = nullptr) {
     constexpr int N = kVec<T>;
     float sum = 0.f;
 #pragma unroll
@@ -66,6 +70,7 @@ __device__ __forceinline__ void layerNormStore(float (&v)[kLnMaxVecs][kVec<T>], 
         }
     }
     const float rstd = rsqrtf(rowSum(squares, shared) / float(hidden) + eps);
+    const float inverse8 = out8Row ? 1.0f / *scale8 : 0.f;   // as the quantize pass computes it
 #pragma unroll
     for (int k = 0; k < kLnMaxVecs; ++k) {
         const int vi = threadIdx.x + k * blockDim.x;
@@ -81,6 +86,7 @@ __device__ __forceinline__ void layerNormStore(float (&v)[kLnMaxVecs][kVec<T>], 
 #pragma unroll
             for (int i = 0; i < N; ++i) v[k][i] = (v[k][i] - mean) * rstd * g[i] + b[i];
             storeVec(outRow + vi * N, v[k]);
+            if (out8Row) storeE4m3Vec<T>(out8Row + vi * N, v[k], inverse8);
         }
     }
 }

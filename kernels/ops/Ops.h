@@ -40,9 +40,11 @@ void embeddingLayerNorm(DType dtype, void* out, const int32_t* ids, const int32_
 
 // out = LayerNorm(in + bias + residual) row by row; bias, residual and beta may be null; out may
 // alias in or residual. Statistics in fp32.
+// out8 (with scale8, both or neither): out also written in e4m3, [rows, hidden] contiguous, the
+// bytes quantizeE4m3(out, scale8) would write (Fp8Ops.h): an fp8 layer's input without its pass.
 void biasResidualLayerNorm(DType dtype, void* out, const void* in, const void* bias, const void* residual,
                            const void* gamma, const void* beta, int64_t rows, int hidden, float eps,
-                           cudaStream_t stream);
+                           cudaStream_t stream, void* out8 = nullptr, const float* scale8 = nullptr);
 
 // out[r, c] = act(in[r, c] + bias[c]) for c < cols; rows have stride ld (elements) in both.
 // bias may be null; out may alias in. GELU is the exact (erf) one, as HF's "gelu".

@@ -6,6 +6,7 @@
 
 #include <cuda_fp8.h>
 
+#include "kernels/ops/E4m3Vec.cuh"
 #include "kernels/ops/Fp8Ops.h"
 #include "kernels/ops/Vec.cuh"
 #include "kernels/runtime/CudaCheck.h"
@@ -60,7 +61,6 @@ __global__ void quantizeKernel(__nv_fp8_storage_t* out, const T* x, int64_t rows
 template <typename T>
 __global__ void quantizeRowsKernel(uint8_t* out, const T* x, int64_t rows, int cols, int64_t ld, const float* scale) {
     constexpr int V = kVec<T>;
-    static_assert(V == 4 || V == 8, "16 bytes of T are 4 or 8 values");
     const float inv = 1.0f / *scale;
     const int groups = cols / V;
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
@@ -69,12 +69,7 @@ __global__ void quantizeRowsKernel(uint8_t* out, const T* x, int64_t rows, int c
         for (int g = threadIdx.x; g < groups; g += blockDim.x) {
             float v[V];
             loadVec(xr + g * V, v);
-            uint64_t packed = 0;
-#pragma unroll
-            for (int k = 0; k < V; ++k)
-                packed |= uint64_t(__nv_cvt_float_to_fp8(v[k] * inv, __NV_SATFINITE, __NV_E4M3)) << (8 * k);
-            if constexpr (V == 8) *reinterpret_cast<uint64_t*>(outr + g * V) = packed;
-            else *reinterpret_cast<uint32_t*>(outr + g * V) = uint32_t(packed);
+            storeE4m3Vec<T>(outr + g * V, v, inv);
         }
     }
 }

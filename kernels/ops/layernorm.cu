@@ -1,4 +1,5 @@
-// Bias + residual + LayerNorm, fused: out = LN(in + bias + residual)·gamma + beta.
+// Bias + residual + LayerNorm, fused: out = LN(in + bias + residual)·gamma + beta; with out8, the
+// output also in e4m3 for the fp8 layer that reads it next (its quantize pass fused here).
 //
 // Follows each of the two GEMMs of a BERT layer (attention output, FFN output), so the GEMM's
 // result is read once, the residual once, and the normalised row written once — 3 row passes
@@ -32,7 +33,7 @@ namespace {
 template <typename T>
 __global__ void biasResidualLayerNormKernel(T* out, const T* in, const T* __restrict__ bias, const T* residual,
                                             const T* __restrict__ gamma, const T* __restrict__ beta, int64_t rows,
-                                            int hidden, float eps) {
+                                            int hidden, float eps, uint8_t* out8, const float* scale8) {
     constexpr int N = kVec<T>;
     __shared__ float shared[kLnThreads / 32 * 32];
     const int64_t row = int64_t(blockIdx.x) * blockDim.y + threadIdx.y;
@@ -61,22 +62,24 @@ __global__ void biasResidualLayerNormKernel(T* out, const T* in, const T* __rest
             }
         }
     }
-    layerNormStore<T>(v, active, vectors, hidden, out + (active ? row : 0) * hidden, gamma, beta, eps, shared);
+    layerNormStore<T>(v, active, vectors, hidden, out + (active ? row : 0) * hidden, gamma, beta, eps, shared,
+                      out8 ? out8 + (active ? row : 0) * hidden : nullptr, scale8);
 }
 
 } // namespace
 
 void biasResidualLayerNorm(DType dtype, void* out, const void* in, const void* bias, const void* residual,
                            const void* gamma, const void* beta, int64_t rows, int hidden, float eps,
-                           cudaStream_t stream) {
+                           cudaStream_t stream, void* out8, const float* scale8) {
     if (rows <= 0) return;
+    if ((out8 == nullptr) != (scale8 == nullptr)) throw BackendError("LayerNorm's e4m3 output needs its scale");
     BB_DISPATCH_DTYPE(dtype, T, {
         if (hidden % kVec<T> != 0) throw BackendError("LayerNorm width must be a multiple of 8");
         const RowLaunch launch = layerNormLaunch(rows, hidden / kVec<T>);
         launchDependent(biasResidualLayerNormKernel<T>, launch.grid, launch.block, size_t(0), stream,
                         static_cast<T*>(out), static_cast<const T*>(in), static_cast<const T*>(bias),
                         static_cast<const T*>(residual), static_cast<const T*>(gamma), static_cast<const T*>(beta),
-                        rows, hidden, eps);
+                        rows, hidden, eps, static_cast<uint8_t*>(out8), scale8);
     });
     BB_CHECK_LAUNCH("biasResidualLayerNormKernel");
 }
