@@ -30,10 +30,13 @@
 // Sliding window (params.window ≥ 0, ModernBERT's local layers: keys at |i − j| ≤ w only): a work
 // tile's K/V tiles are only those holding a key within the window of one of its real query rows,
 // [qStart − w, qLast + w] (decodeTile, the same for producer and consumers): at w = 64 and 128-row
-// tiles that is 3 K/V tiles whatever S, so a local layer costs O(S). Every such tile is masked
-// element by element (|i − j| > w or j ≥ length); a row whose first tiles are all masked keeps a
-// -inf max, and 0 stands in for it in the update (no -inf − -inf). Query rows past the length use
-// the position length − 1 for the window (finite; discarded or padding).
+// tiles that is 3 K/V tiles whatever S, so a local layer costs O(S). Each consumer then computes
+// only the tiles its own 64 rows can see (consumerTiles: 2 of the 3 at w = 64, so a third less
+// tensor work) and, for the others, only waits for them to land and releases them, in order, so
+// the empty barriers' arrivals stay in their phase. Every computed tile is masked element by
+// element (|i − j| > w or j ≥ length); a row whose first tiles are all masked keeps a -inf max,
+// and 0 stands in for it in the update (no -inf − -inf). Query rows past the length use the
+// position length − 1 for the window (finite; discarded or padding).
 // CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
 // Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper true, on an H100/H200).
 #include <cstdint>
@@ -118,6 +121,22 @@ __device__ __forceinline__ WorkTile decodeTile(const HopperKernelParams& p, int 
         w.numKTiles = (keyEnd + T::kBlockN - 1) / T::kBlockN - w.kTile0;
     }
     return w;
+}
+
+// The K/V tiles (indices into the work tile's visited ones, 0 … numKTiles − 1) one consumer's
+// rows [row0, row0 + 64) of the work tile can see: all of them without a window.
+struct TileRange {
+    int first, last;
+};
+
+template <class T>
+__device__ __forceinline__ TileRange consumerTiles(const HopperKernelParams& p, const WorkTile& w, int row0)
+{
+    if (p.window < 0) return {0, w.numKTiles - 1};
+    const int lo = min(w.qStart + row0, w.kLen - 1), hi = min(w.qStart + row0 + 63, w.kLen - 1);
+    const int first = max(0, lo - p.window) / T::kBlockN - w.kTile0;
+    const int last = min(w.kLen - 1, hi + p.window) / T::kBlockN - w.kTile0;
+    return {max(0, first), min(w.numKTiles - 1, last)};
 }
 
 template <class T>
@@ -326,12 +345,25 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
         // the sliding window.
         const int rowPos[2] = {min(w.qStart + myRow0 + rowInWg0, w.kLen - 1),
                                min(w.qStart + myRow0 + rowInWg0 + 8, w.kLen - 1)};
-        const int k0 = w.kTile0;
+        // The tiles this warpgroup computes, [first, first + n) of the work tile's; the ones
+        // before and after are waited for and released untouched (a sliding window).
+        const TileRange mine = consumerTiles<T>(p, w, myRow0);
+        auto pass = [&](int it) {
+            const int s = it % kS;
+            mbarrierWait(fullK(s), (it / kS) & 1);
+            release(emptyK(s));
+            mbarrierWait(fullV(s), (it / kS) & 1);
+            release(emptyV(s));
+        };
+        for (int j = 0; j < mine.first; ++j) pass(kvIter + j);
+        const int k0 = w.kTile0 + mine.first;
+        const int after = w.numKTiles - 1 - mine.last;
+        kvIter += mine.first;
 
         // Software pipeline over the K/V tiles: S_j = Q K_jᵀ is issued together with
         // O += P_{j-1} V_{j-1}, and softmax(S_j) runs while the P V product is in flight. K and V
         // stages are released separately: K as soon as S_j is done, V after its product.
-        const int n = w.numKTiles;
+        const int n = mine.last - mine.first + 1;
         {
             const int s = kvIter % kS;
             mbarrierWait(fullK(s), (kvIter / kS) & 1);
@@ -380,6 +412,8 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
             release(emptyV(s));
         }
         kvIter += n;
+        for (int j = 0; j < after; ++j) pass(kvIter + j);
+        kvIter += after;
 
         // Epilogue: O / l into this warpgroup's rows of the Q buffer (its last reader, the final
         // S wgmma, has completed), then 16-byte stores of the rows that exist.
