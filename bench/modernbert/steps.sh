@@ -118,3 +118,24 @@ step_modernbert_grid() {  # modernbert-grid: bert-base vs modernbert-base (--mod
       > "$W/modernbert_table.md" 2>&1
   cat "$W/modernbert_table.md" | tee -a "$S"
 }
+
+step_modernbert_window() {  # modernbert-window: does the sliding window pay off? modernbert-base 8 x 8192 pad 0, cuda:sdpa vs cuda:flash_attention_2 (graphs, breakdown): a local layer's attention against a global one's, and against (window / S)
+  cli_run mb_window "$(limit 150)" -- --device cuda --models modernbert-base --tasks encoder --dtype fp16 \
+      --cuda-graphs --seed 0 --quiet --baseline cuda:sdpa --backends cuda:flash_attention_2 --batch-sizes 8 \
+      --seq-lens 8192 --pads 0 --warmup 1 --num-batches 5
+  python3 - "$W/mb_window/results.csv" "$MB_BENCH" <<'PY' 2>&1 | tee -a "$S"
+import csv, sys
+sys.path.insert(0, sys.argv[2])
+from modernbert_table import attention_split
+for row in csv.DictReader(open(sys.argv[1])):
+    if row.get("status") != "ok":
+        continue
+    split = attention_split(row)
+    if split is None:
+        print(f"   {row.get('candidate')}: no local/global breakdown")
+        continue
+    g, l = split
+    print(f"   {row.get('candidate')} 8x8192: global layer attention {g:.3f} ms, local {l:.3f} ms, "
+          f"local/global {l / g:.4f} = {l / g * 8192 / 128:.2f} x (window / S); forward {float(row['candidate_median_ms']):.1f} ms")
+PY
+}
