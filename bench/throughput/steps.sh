@@ -17,6 +17,7 @@ step_fp8_verify() {  # fp8-verify: the kernel checks (fp8 quantize/absmax, the f
       > "$W/fp8/kernel_checks.log" 2>&1
   say "   kernel checks: rc=$?; $(grep -c 'fp8' "$W/fp8/kernel_checks.log") fp8 lines, $(grep -c FAIL "$W/fp8/kernel_checks.log") FAIL lines"
   grep -E "fp8.*(FAIL|ERROR)|^verify:" "$W/fp8/kernel_checks.log" | head -n 12 | tee -a "$S"
+  grep -E "e4m3 out|input quantized before" "$W/fp8/kernel_checks.log" | cut -c1-170 | tee -a "$S"   # the fused quantize's checks
   fits 60 "verify bert-base fp8" || return
   timeout "$(limit 180)" "$CLI" verify --model bert-base --seed 21 --no-kernel-checks --cuda-graphs --dtypes fp16,fp8 \
       > "$W/fp8/verify_base.log" 2>&1
