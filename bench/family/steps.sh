@@ -7,6 +7,10 @@ FAMILY_MODELS=${FAMILY_MODELS:-roberta-base distilbert-base electra-base xlm-rob
 # The family grid: the old script's grid (resources/presets/old-script-grid.json) less what does not
 # fit one call for four models (FAMILY_GRID="BATCHES SEQS PADS" overrides).
 FAMILY_GRID=${FAMILY_GRID:-"1,8,32,128 128,256,512 0,0.2,0.5"}
+# The committed head-dim-16 checkpoints, as family-verify and modernbert-verify read them: the
+# repository's, or (after the hf-halves step of the same call) the same ones written again here
+# with HF's own fp16 and bf16 forward beside the fp32 reference.
+HF16_DIR=${HF16_DIR:-$ROOT/tests/fixtures/hf-family}
 
 # family_ref_verify DIR BACKENDS DTYPES LOG: verify --reference of one HF checkpoint folder.
 family_ref_verify() {
@@ -28,10 +32,27 @@ family_ref_set() {
   printf '%s\n' "${jobs[@]}" | CLI=$CLI PYTHON=$PYTHON xargs -P 8 -L 1 bash -c 'family_ref_verify "$0" "$1" "$2" "$3"'
 }
 
+step_hf_halves() {  # hf-halves: the committed head-dim-16 checkpoints (family and ModernBERT) written again with HF's own fp16/bf16 forward into OUT/hf-family (to commit over tests/fixtures/hf-family: same seeds, same weights), the ModernBERT ones verified; family-verify later in the call reads them
+  fits 90 "hf-halves" || return
+  mkdir -p "$W/hf_halves" "$W/mb_verify"
+  if ! timeout "$(limit 180)" "$PYTHON" "$ROOT/tests/fixtures/make_hf_family.py" --out "$OUTD/hf-family" \
+      > "$W/hf_halves/make.log" 2>&1; then
+    say "   make_hf_family.py failed: $(tail -n 2 "$W/hf_halves/make.log")"
+    return
+  fi
+  cp "$ROOT/tests/fixtures/hf-family/README.md" "$OUTD/hf-family/" 2> /dev/null
+  HF16_DIR=$OUTD/hf-family
+  say "   written: $(grep -c ': .*Model\|: .*For' "$W/hf_halves/make.log") checkpoints; HF half outputs missing: \
+$(python3 -c 'import json,sys; print(sum(1 for m in json.load(open(sys.argv[1]))["missing"] if "hf_" in m))' \
+    "$HF16_DIR/manifest.json" 2> /dev/null)"
+  mb_ref_set "$HF16_DIR" hd16
+  python3 "$FAMILY_BENCH/verify_summary.py" "$W/mb_verify" 2>&1 | tee -a "$S"
+}
+
 step_family_verify() {  # family-verify: verify --reference on every HF family checkpoint (committed head dim 16; head dim 32 written here) for cuda:* fp32/fp16/bf16 and torch:*, and the family presets vs cpu:eager
   fits 60 "family-verify" || return
   mkdir -p "$W/family_verify"
-  family_ref_set "$ROOT/tests/fixtures/hf-family" hd16 1
+  family_ref_set "$HF16_DIR" hd16 1
   # Head dim 32: the fused kernels' (the committed folders' 16 is cuda:eager's only).
   if timeout 120 "$PYTHON" "$ROOT/tests/fixtures/make_hf_family.py" --out "$W/hf-family-hd32" --head-dim 32 \
       --archs "${FAMILY_ARCHS// /,}" > "$W/family_verify/make_hd32.log" 2>&1; then

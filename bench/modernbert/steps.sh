@@ -39,7 +39,7 @@ step_modernbert_verify() {  # modernbert-verify: verify --reference on the Moder
       > "$W/mb_verify/kernel_checks.log" 2>&1
   say "   kernel checks: rc=$?; $(grep -c FAIL "$W/mb_verify/kernel_checks.log") FAIL lines"
   grep FAIL "$W/mb_verify/kernel_checks.log" | head -n 12 | tee -a "$S"
-  mb_ref_set "$ROOT/tests/fixtures/hf-family" hd16
+  mb_ref_set "$HF16_DIR" hd16
   # Head dim 32 (the fused kernels'), rows of 300 tokens and a ±32 window: key tiles are skipped.
   if timeout 120 "$PYTHON" "$ROOT/tests/fixtures/make_hf_family.py" --out "$W/mb-hd32" --head-dim 32 --long \
       --archs modernbert > "$W/mb_verify/make_hd32.log" 2>&1; then

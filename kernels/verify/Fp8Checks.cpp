@@ -190,8 +190,11 @@ int orderedE4m3(uint8_t b) { return (b & 0x80) ? -int(b & 0x7f) : int(b & 0x7f);
 //   x8   the input handed over already in e4m3 (quantizedInput), x itself poisoned: the output as
 //        the plain fp8 check's reference;
 //   y8   the output written in e4m3 for a consumer layer (its input scale from its calibration on
-//        this very output): every byte within one e4m3 step of quantizing the exact result, and
-//        the dequantized values within 5e-2 rel L2 of it (e4m3's own rounding is ~3.6 % RMS).
+//        this very output): every byte within one e4m3 step of quantizing the exact result or,
+//        near zero, within 4 of e4m3's finest steps (4 · 2⁻⁹ · scale) of it in value: in GELU's
+//        negative tail cuBLASLt's tanh differs from the exact one by more than the finest step
+//        (measured on an H100: 2 steps at 0.03 % of the bytes, all below 2⁻⁵ · scale); and the
+//        dequantized values within 5e-2 rel L2 of the exact result (e4m3's rounding: ~3.6 % RMS).
 // The name says whether cuBLASLt wrote the e4m3 D itself or the layer fell back to a pass.
 KernelCheck checkFp8LinearFused(CheckDevice& dev, Rng& rng, bool e4m3Out, int rows, int in, int out) {
     const DType h = DType::Float16;
@@ -273,7 +276,9 @@ KernelCheck checkFp8LinearFused(CheckDevice& dev, Rng& rng, bool e4m3Out, int ro
     double err = 0, ref = 0;
     for (size_t i = 0; i < count; ++i) {
         const bool nan = (got[i] & 0x7f) == 0x7f;
-        if (nan || std::abs(orderedE4m3(got[i]) - orderedE4m3(nearest[i])) > 1) {
+        const double value = nan ? 0 : double(e4m3ToFloat(got[i])) * yScale;
+        const bool nearZero = std::abs(value - want[i]) <= 4 * std::ldexp(double(yScale), -9);
+        if (nan || (std::abs(orderedE4m3(got[i]) - orderedE4m3(nearest[i])) > 1 && !nearZero)) {
             if (first == count) first = i;
             ++farOff;
         }
@@ -291,8 +296,8 @@ KernelCheck checkFp8LinearFused(CheckDevice& dev, Rng& rng, bool e4m3Out, int ro
     c.pass = farOff == 0 && c.relL2 <= c.tolerance;
     if (farOff > 0) {
         char buf[200];
-        std::snprintf(buf, sizeof buf, "%zu of %zu bytes more than one e4m3 step from the exact result's; first at %zu: "
-                      "got 0x%02x, nearest 0x%02x", farOff, count, first, got[first], nearest[first]);
+        std::snprintf(buf, sizeof buf, "%zu of %zu bytes more than one e4m3 step (or 4 finest steps) from the exact "
+                      "result's; first at %zu: got 0x%02x, nearest 0x%02x", farOff, count, first, got[first], nearest[first]);
         c.failure = buf;
     }
     return c;
