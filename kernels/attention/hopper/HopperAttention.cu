@@ -1,5 +1,5 @@
 // Host side of the Hopper attention kernel: the three TMA tensor maps, the persistent grid, and
-// the one instantiation per (head dim, dtype). Compiled for sm_90a only (kernels/CMakeLists.txt).
+// the one instantiation per (head dim, dtype, window or not). Compiled for sm_90a only (kernels/CMakeLists.txt).
 // CPU reference: core/cpu/CpuAttention.cpp:sdpaAttention (padded), flashAttention (packed).
 // Check: kernels/verify/AttentionChecks.cpp:checkFusedAttention (allowHopper true, on an H100/H200).
 #include "kernels/attention/hopper/HopperAttention.h"
@@ -84,12 +84,20 @@ bool hopperAttentionUsable(const HopperLaunch& L)
 void runHopperAttention(const HopperLaunch& L, cudaStream_t stream)
 {
     const int sms = deviceInfo(currentDevice()).sms;
-    if (L.headDim == 64)
+    if (L.headDim != 64 && L.headDim != 128)
+        throw std::invalid_argument("hopper attention: head dim " + std::to_string(L.headDim) + " is not 64 or 128");
+    // One instantiation per head dim, dtype and window (with or without): a window of -1 is none.
+    const bool windowed = L.window >= 0;
+    if (L.headDim == 64 && !windowed)
         L.bf16 ? launch<HopperTraits<64, __nv_bfloat16>>(L, stream, sms) : launch<HopperTraits<64, __half>>(L, stream, sms);
-    else if (L.headDim == 128)
+    else if (L.headDim == 64)
+        L.bf16 ? launch<HopperTraits<64, __nv_bfloat16, true>>(L, stream, sms)
+               : launch<HopperTraits<64, __half, true>>(L, stream, sms);
+    else if (!windowed)
         L.bf16 ? launch<HopperTraits<128, __nv_bfloat16>>(L, stream, sms) : launch<HopperTraits<128, __half>>(L, stream, sms);
     else
-        throw std::invalid_argument("hopper attention: head dim " + std::to_string(L.headDim) + " is not 64 or 128");
+        L.bf16 ? launch<HopperTraits<128, __nv_bfloat16, true>>(L, stream, sms)
+               : launch<HopperTraits<128, __half, true>>(L, stream, sms);
 }
 
 } // namespace bertbench::attention::hopper

@@ -61,13 +61,16 @@ struct HopperKernelParams {
     const int32_t* lengths;   // padded: [batch]
     int paddedSeqLen;         // padded: S
     int batch, numHeads, mTiles;
-    int window;               // ≥ 0: sliding window |i − j| ≤ window; -1: every key
+    int window;               // the sliding window |i − j| ≤ window (read by the kWindowed instantiation only)
 };
 
-template <int kHeadDim_, typename Element_>
+// kWindowed_: the sliding-window instantiation (ModernBERT's local layers; params.window ≥ 0).
+// A compile-time switch, so BERT's attention carries none of the window's code.
+template <int kHeadDim_, typename Element_, bool kWindowed_ = false>
 struct HopperTraits {
     using Element = Element_;
     static constexpr int kHeadDim = kHeadDim_;
+    static constexpr bool kWindowed = kWindowed_;
     static constexpr int kBlockM = 128;                  // 2 consumer warpgroups × 64 rows
     static constexpr int kBlockN = 128;                  // keys per K/V tile
     static constexpr int kStages = 2;                    // K/V ring
@@ -114,7 +117,7 @@ __device__ __forceinline__ WorkTile decodeTile(const HopperKernelParams& p, int 
     w.zeros = w.qStart >= w.kLen;
     w.numKTiles = (w.kLen + T::kBlockN - 1) / T::kBlockN;
     w.kTile0 = 0;
-    if (p.window >= 0 && w.exists && !w.zeros) {
+    if (T::kWindowed && w.exists && !w.zeros) {
         const int qLast = min(w.qStart + w.qRows, w.kLen) - 1;
         w.kTile0 = max(0, w.qStart - p.window) / T::kBlockN;
         const int keyEnd = min(w.kLen, qLast + p.window + 1);
@@ -132,7 +135,7 @@ struct TileRange {
 template <class T>
 __device__ __forceinline__ TileRange consumerTiles(const HopperKernelParams& p, const WorkTile& w, int row0)
 {
-    if (p.window < 0) return {0, w.numKTiles - 1};
+    if (!T::kWindowed) return {0, w.numKTiles - 1};
     const int lo = min(w.qStart + row0, w.kLen - 1), hi = min(w.qStart + row0 + 63, w.kLen - 1);
     const int first = max(0, lo - p.window) / T::kBlockN - w.kTile0;
     const int last = min(w.kLen - 1, hi + p.window) / T::kBlockN - w.kTile0;
@@ -256,8 +259,8 @@ hopperAttentionForward(const __grid_constant__ CUtensorMap tmQ, const __grid_con
     auto softmax = [&](float (&sc)[T::kBlockN / 2], int j, int kLen, float (&rowMax)[2], float (&rowSum)[2],
                        float (&correction)[2], const int (&rowPos)[2]) {
         const int validCols = kLen - j * T::kBlockN;
-        const bool windowed = p.window >= 0;
-        if (windowed) {
+        constexpr bool windowed = T::kWindowed;
+        if constexpr (windowed) {
             const int keyBase = j * T::kBlockN;
 #pragma unroll
             for (int c = 0; c < kSChunks; ++c) {
