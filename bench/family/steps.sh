@@ -47,6 +47,9 @@ $(python3 -c 'import json,sys; print(sum(1 for m in json.load(open(sys.argv[1]))
     "$HF16_DIR/manifest.json" 2> /dev/null)"
   mb_ref_set "$HF16_DIR" hd16
   python3 "$FAMILY_BENCH/verify_summary.py" "$W/mb_verify" 2>&1 | tee -a "$S"
+  # The device tool brings back files at most a few folders deep: the set travels as one archive
+  # (unpack over tests/fixtures/: `tar xzf OUT/hf-family.tgz -C tests/fixtures`).
+  tar czf "$OUTD/hf-family.tgz" -C "$OUTD" hf-family && say "   $OUTD/hf-family.tgz: $(du -h "$OUTD/hf-family.tgz" | cut -f1)"
 }
 
 step_family_verify() {  # family-verify: verify --reference on every HF family checkpoint (committed head dim 16; head dim 32 written here) for cuda:* fp32/fp16/bf16 and torch:*, and the family presets vs cpu:eager
