@@ -94,3 +94,9 @@ step_fp8_breakdown() {  # fp8-breakdown: bert-base encoder 128x512 pad 0 with th
   done
   python3 "$TP_BENCH/fp8_breakdown.py" "$W" 2>&1 | tee "$W/fp8_breakdown.md" | tee -a "$S"
 }
+
+step_fp8_grid() {  # fp8-grid: bert-base qa in fp8 over batch 1-128 x seq 128-512 x pad 0/0.5, cuda:sdpa vs cuda:flash_attention_2 (graphs): the run the GUI's task-agreement heatmap shows (run.json in logs.tgz)
+  cli_run fp8_grid "$(limit 150)" -- --device cuda --model bert-base --tasks qa --dtype fp8 --cuda-graphs \
+      --baseline cuda:sdpa --backends cuda:flash_attention_2 --batch-sizes 1,8,32,128 --seq-lens 128,256,512 \
+      --pads 0,0.5 --warmup 3 --num-batches 10 --seed 0 --quiet --no-profile
+}
