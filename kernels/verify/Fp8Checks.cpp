@@ -104,6 +104,49 @@ KernelCheck checkAbsMax(CheckDevice& dev, Rng& rng, DType dtype, int rows, int c
 
 double geluTanh(double x) { return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); }
 
+// A layer's call on device buffers (residual may be null).
+LinearArgs argsOf(void* y, const void* x, const void* weight, const void* bias, const void* residual, int rows) {
+    LinearArgs a;
+    a.y = y;
+    a.x = x;
+    a.weight = weight;
+    a.bias = bias;
+    a.residual = residual;
+    a.rows = rows;
+    return a;
+}
+
+// The calibration run, as at load: quantizes the weight, records the input's amax, computes in
+// fp16; the input scale is fixed after it.
+void calibrate(Fp8Linear& layer, const LinearArgs& a) {
+    layer.setCalibrating(true);
+    layer.run(a);
+    layer.setCalibrating(false);
+}
+
+// The exact result of an fp8 layer's quantized operands, the reference of every fp8 layer check:
+// x and w quantized as the layer does (scale = amax / 448), their product in double, then the
+// epilogue (bias; GELU, tanh form, for Activation; + residual for Residual).
+std::vector<float> fp8LayerReference(const std::vector<float>& x, const std::vector<float>& w,
+                                     const std::vector<float>& bias, const std::vector<float>& residual,
+                                     LinearEpilogue epilogue, int rows, int in, int out) {
+    const float wScale = std::max(absMaxReference(w), 1e-12f) / ops::kE4m3Max;
+    const float xScale = std::max(absMaxReference(x), 1e-12f) / ops::kE4m3Max;
+    const std::vector<uint8_t> w8 = quantizeE4m3Reference(w, wScale), x8 = quantizeE4m3Reference(x, xScale);
+    std::vector<float> want(size_t(rows) * out);
+    for (int r = 0; r < rows; ++r)
+        for (int o = 0; o < out; ++o) {
+            double acc = 0;
+            for (int k = 0; k < in; ++k)
+                acc += double(e4m3ToFloat(x8[size_t(r) * in + k])) * double(e4m3ToFloat(w8[size_t(o) * in + k]));
+            acc = acc * double(xScale) * double(wScale) + bias[size_t(o)];
+            if (epilogue == LinearEpilogue::Activation) acc = geluTanh(acc);
+            if (epilogue == LinearEpilogue::Residual) acc += residual[size_t(r) * out + o];
+            want[size_t(r) * out + o] = float(acc);
+        }
+    return want;
+}
+
 KernelCheck checkFp8Linear(CheckDevice& dev, Rng& rng, LinearEpilogue epilogue, int rows, int in, int out) {
     const DType h = DType::Float16;
     auto x = randomValues(rng, size_t(rows) * in, 0, 1, h);
@@ -117,32 +160,11 @@ KernelCheck checkFp8Linear(CheckDevice& dev, Rng& rng, LinearEpilogue epilogue, 
     Fp8Linear layer(LinearSpec{in, out, epilogue, act}, gemm, dev.context(), KernelOptions::fromEnvironment());
     const size_t count = size_t(rows) * out;
     auto y = dev.poisoned(count, h);
-    LinearArgs a;
-    a.y = y.get();
-    a.x = dX.get();
-    a.weight = dW.get();
-    a.bias = dB.get();
-    a.residual = dR.get();
-    a.rows = rows;
-    layer.setCalibrating(true);
-    layer.run(a);   // calibration: quantizes the weight, records the input's amax, computes in fp16
-    layer.setCalibrating(false);
+    const LinearArgs a = argsOf(y.get(), dX.get(), dW.get(), dB.get(), dR.get(), rows);
+    calibrate(layer, a);
     ops::fillBytes(y.get(), 0xff, count * 2, dev.context().stream());
     layer.run(a);
-    const float wScale = std::max(absMaxReference(w), 1e-12f) / ops::kE4m3Max;
-    const float xScale = std::max(absMaxReference(x), 1e-12f) / ops::kE4m3Max;
-    const std::vector<uint8_t> w8 = quantizeE4m3Reference(w, wScale), x8 = quantizeE4m3Reference(x, xScale);
-    std::vector<float> want(count);
-    for (int r = 0; r < rows; ++r)
-        for (int o = 0; o < out; ++o) {
-            double acc = 0;
-            for (int k = 0; k < in; ++k)
-                acc += double(e4m3ToFloat(x8[size_t(r) * in + k])) * double(e4m3ToFloat(w8[size_t(o) * in + k]));
-            acc = acc * double(xScale) * double(wScale) + bias[size_t(o)];
-            if (epilogue == LinearEpilogue::Activation) acc = geluTanh(acc);
-            if (epilogue == LinearEpilogue::Residual) acc += residual[size_t(r) * out + o];
-            want[size_t(r) * out + o] = float(acc);
-        }
+    const std::vector<float> want = fp8LayerReference(x, w, bias, residual, epilogue, rows, in, out);
     const std::string what = epilogue == LinearEpilogue::Bias         ? "fp8 linear+bias "
                              : epilogue == LinearEpilogue::Activation ? "fp8 linear+bias+gelu(tanh) "
                                                                       : "fp8 linear+bias+residual ";
@@ -209,28 +231,10 @@ KernelCheck checkFp8LinearFused(CheckDevice& dev, Rng& rng, bool e4m3Out, int ro
     Fp8Linear up(LinearSpec{in, out, LinearEpilogue::Activation, ops::Activation::Gelu}, gemm, dev.context(), options);
     const size_t count = size_t(rows) * out;
     auto y = dev.poisoned(count, h);
-    LinearArgs a;
-    a.y = y.get();
-    a.x = dX.get();
-    a.weight = dW.get();
-    a.bias = dB.get();
-    a.rows = rows;
+    LinearArgs a = argsOf(y.get(), dX.get(), dW.get(), dB.get(), nullptr, rows);
     up.reserve(rows);
-    up.setCalibrating(true);
-    up.run(a);
-    up.setCalibrating(false);
-    // The exact result of the quantized operands (as checkFp8Linear's reference).
-    const float wScale = std::max(absMaxReference(w), 1e-12f) / ops::kE4m3Max;
-    const float xScale = std::max(absMaxReference(x), 1e-12f) / ops::kE4m3Max;
-    const std::vector<uint8_t> w8 = quantizeE4m3Reference(w, wScale), x8 = quantizeE4m3Reference(x, xScale);
-    std::vector<float> want(count);
-    for (int r = 0; r < rows; ++r)
-        for (int o = 0; o < out; ++o) {
-            double acc = 0;
-            for (int k = 0; k < in; ++k)
-                acc += double(e4m3ToFloat(x8[size_t(r) * in + k])) * double(e4m3ToFloat(w8[size_t(o) * in + k]));
-            want[size_t(r) * out + o] = float(geluTanh(acc * double(xScale) * double(wScale) + bias[size_t(o)]));
-        }
+    calibrate(up, a);
+    const std::vector<float> want = fp8LayerReference(x, w, bias, {}, LinearEpilogue::Activation, rows, in, out);
     const std::string shape = std::to_string(rows) + "x" + std::to_string(in) + "x" + std::to_string(out);
     const E4m3View input = up.quantizedInput(dW.get());
     ops::quantizeE4m3(h, input.data, dX.get(), rows, in, in, input.scale, dev.context().stream());
@@ -250,15 +254,8 @@ KernelCheck checkFp8LinearFused(CheckDevice& dev, Rng& rng, bool e4m3Out, int ro
     auto dWDown = dev.upload(wDown, h), dWant = dev.upload(want, h);
     Fp8Linear down(LinearSpec{out, in, LinearEpilogue::Bias, ops::Activation::None}, gemm, dev.context(), options);
     auto yDown = dev.poisoned(size_t(rows) * in, h);
-    LinearArgs d;
-    d.y = yDown.get();
-    d.x = dWant.get();
-    d.weight = dWDown.get();
-    d.rows = rows;
     down.reserve(rows);
-    down.setCalibrating(true);
-    down.run(d);
-    down.setCalibrating(false);
+    calibrate(down, argsOf(yDown.get(), dWant.get(), dWDown.get(), nullptr, nullptr, rows));
     std::vector<float> wantHalf(want);   // what the consumer's calibration saw: the result in fp16
     {
         std::vector<uint16_t> bits(count);
