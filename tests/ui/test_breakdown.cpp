@@ -2,9 +2,11 @@
 // shares, not recorded), energy saved % as a heatmap metric with throttled cells flagged, the table's new columns, Compare's
 // energy ratio, the Breakdown tab following a heatmap click, and the breakdown figure.
 // BERTBENCH_SCREENSHOTS=DIR also writes the window's Breakdown tab (docs/screenshots).
+#include <QGraphicsTextItem>
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 
 #include "ProfiledRunFixtures.h"
@@ -88,6 +90,23 @@ private slots:
         const BreakdownShares fa2 = breakdownShares(run, rows, axes, Task::Encoder, "cuda:flash_attention_2", 512, 0.5);
         const BreakdownShares eager = breakdownShares(run, rows, axes, Task::Encoder, "cuda:eager", 512, 0.5);
         QVERIFY(fa2.series[att].share[4] < eager.series[att].share[4]);
+    }
+
+    void oneBatchSizeSaysWhyNoAreaIsDrawn() {
+        const Run run = test::syntheticProfiledRun();
+        RunAxes axes = axesOf(run);
+        axes.batchSizes = {axes.batchSizes.back()};
+        const BreakdownShares s = breakdownShares(run, RowLookup(run), axes, Task::Encoder, "cuda:sdpa", 512, 0);
+        QCOMPARE(s.measuredPoints, 1);
+        QVERIFY2(s.emptyNote.contains("one batch size"), qPrintable(s.emptyNote));
+        ShareAreaChart chart;
+        chart.setShares(s);
+        const QList<QGraphicsItem*> items = chart.childItems();
+        const bool shown = std::any_of(items.begin(), items.end(), [](QGraphicsItem* item) {
+            auto* note = dynamic_cast<QGraphicsTextItem*>(item);
+            return note && note->isVisible() && note->toPlainText().contains("one batch size");
+        });
+        QVERIFY(shown);
     }
 
     void oldFilesSayNotRecorded() {

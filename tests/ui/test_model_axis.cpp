@@ -13,6 +13,7 @@
 #include "core/results/RunFiles.h"
 #include "ui/models/HeatmapGridModel.h"
 #include "ui/models/ResultsTableModel.h"
+#include "ui/models/RowText.h"
 #include "ui/report/ReportRenderer.h"
 #include "ui/widgets/CompareView.h"
 #include "ui/widgets/MainWindow.h"
@@ -112,6 +113,24 @@ private slots:
         view->refreshNow();
         QVERIFY(!view->findChild<QComboBox*>(QStringLiteral("viewModel"))->isVisible());
         QCOMPARE(cellValue(view, 0, 0, 0), 100.0);
+        // The headline names the data type, and what a backend really ran where it differs.
+        auto* headline = view->findChild<QLabel*>(QStringLiteral("headline"));
+        QVERIFY(headline);
+        const QString asked = qstr(toString(run.spec.dtype));
+        QVERIFY2(headline->text().contains(QStringLiteral(" · ") + asked + QStringLiteral(" · ")), qPrintable(headline->text()));
+        Run fp8 = run;
+        fp8.spec.dtype = DType::Float8;
+        fp8.environment.kernelOptions["cuda:flash_attention_2"].push_back({"dtype_ran", "fp16"});
+        QCOMPARE(dtypeText(fp8), QStringLiteral("fp8; cuda:flash_attention_2 ran fp16"));
+        fp8.rows.resize(1);
+        const QString onePath = dir.filePath("one-row.json");
+        writeRunJson(fp8, onePath.toStdString());
+        RunView* one = window.openFiles({onePath}).front();
+        one->refreshNow();
+        const QString text = one->findChild<QLabel*>(QStringLiteral("headline"))->text();
+        QVERIFY2(text.contains(QStringLiteral("fp8;&nbsp;cuda:flash_attention_2&nbsp;ran&nbsp;fp16")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral(">1&nbsp;row<")) && !text.contains(QStringLiteral("1&nbsp;rows")),
+                 qPrintable(text));
     }
 
     void compareSetsTwoModelsOfOneRunSideBySide() {

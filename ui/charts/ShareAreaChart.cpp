@@ -71,7 +71,7 @@ void ShareAreaChart::setShares(const BreakdownShares& shares) {
         area->attachAxis(x);
         area->attachAxis(y);
     }
-    note_->setNote(data_.emptyNote, data_.measuredPoints == 0);
+    note_->setNote(data_.emptyNote, data_.measuredPoints < 2);
 }
 
 } // namespace bertbench::ui

@@ -170,6 +170,8 @@ BreakdownShares breakdownShares(const Run& run, const RowLookup& rows, const Run
     }
     if (out.measuredPoints == 0)
         out.emptyNote = notes.isEmpty() ? QStringLiteral("not measured") : QStringLiteral("breakdown ") + notes.join(QStringLiteral("; "));
+    else if (out.measuredPoints == 1)   // an area needs two batch sizes; the bars above show the one
+        out.emptyNote = QStringLiteral("one batch size measured: its shares are the bar above");
     return out;
 }
 

@@ -66,7 +66,7 @@ struct BreakdownShares {
     std::vector<int> batchSizes;
     std::vector<ShareSeries> series;   // breakdownCategories() order; all-zero series kept (stable colours)
     int measuredPoints = 0;
-    QString emptyNote;          // why nothing is drawn
+    QString emptyNote;          // why nothing is drawn (no point, or one: an area needs two)
 };
 
 // Shares of max(forward median, Σ parts): "other" is the remainder, so each column sums to 1.

@@ -84,6 +84,16 @@ QString modelText(const Run& run) {
     return names.join(QStringLiteral(", "));
 }
 
+QString dtypeText(const Run& run) {
+    if (isFromSeedCsv(run)) return {};
+    const std::string asked = toString(run.spec.dtype);
+    QStringList other;
+    for (const auto& [backend, options] : run.environment.kernelOptions)
+        for (const KernelOption& o : options)
+            if (o.name == "dtype_ran" && o.value != asked) other << qstr(backend) + QStringLiteral(" ran ") + qstr(o.value);
+    return other.isEmpty() ? qstr(asked) : qstr(asked) + QStringLiteral("; ") + other.join(QStringLiteral(", "));
+}
+
 CellState stateOf(const ResultRow& row) {
     switch (row.status) {
     case RowStatus::Ok: return CellState::Ok;

@@ -18,6 +18,10 @@ QString cellPadText(const Cell& cell);
 QString qstr(const std::string& s);
 // The model a run measured; the old script's CSVs do not record it.
 QString modelText(const Run& run);
+// The run's data type as asked ("fp16"), and what ran where a backend ran another ("fp8; cuda:x
+// ran fp16": Backend::dtypeRan, recorded as the kernel option dtype_ran); empty for the old
+// script's CSV, which records none.
+QString dtypeText(const Run& run);
 bool isFromSeedCsv(const Run& run);
 CellState stateOf(const ResultRow& row);      // Ok / Oom / Error / Cancelled
 // "4.65 ms (p10–p90 4.60–4.71)"; only the median for rows from the old CSVs.

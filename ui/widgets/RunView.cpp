@@ -390,15 +390,18 @@ void RunView::refreshHeader() {
     } else {
         const qsizetype failed = std::count_if(run.rows.begin(), run.rows.end(),
                                                [](const ResultRow& r) { return r.status != RowStatus::Ok; });
-        state = tr("%n rows", nullptr, int(run.rows.size()));
+        state = run.rows.size() == 1 ? tr("1 row") : tr("%1 rows").arg(run.rows.size());
         if (failed > 0) state += tr(", %1 not ok").arg(failed);
     }
     // Where the headline wraps, it does not break inside "16 rows" or "baseline cuda:eager" (the
     // device and a sweep's progress may be long enough to need breaking).
     const auto whole = [](const QString& text) { return text.toHtmlEscaped().replace(' ', QStringLiteral("&nbsp;")); };
-    headline_->setText(QStringLiteral("<b>%1</b> · %2 · %3 · <i>%4</i>")
-                           .arg(modelText(run).toHtmlEscaped(), whole(tr("baseline %1").arg(qstr(run.spec.baseline))),
-                                deviceText(run).toHtmlEscaped(), document_->isLive() ? state : whole(state)));
+    const QString dtype = dtypeText(run);
+    headline_->setText(QStringLiteral("<b>%1</b>%2 · %3 · %4 · <i>%5</i>")
+                           .arg(modelText(run).toHtmlEscaped(),
+                                dtype.isEmpty() ? QString() : QStringLiteral(" · ") + whole(dtype),
+                                whole(tr("baseline %1").arg(qstr(run.spec.baseline))), deviceText(run).toHtmlEscaped(),
+                                document_->isLive() ? state : whole(state)));
     headline_->setToolTip(document_->sourcePaths().join(QLatin1Char('\n')));
     kernelOptions_->setOptions(run.environment.kernelOptions);
     workload_->setRun(document_->run());
