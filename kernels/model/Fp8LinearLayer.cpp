@@ -91,7 +91,11 @@ std::string Fp8Linear::path() const {
     case LinearEpilogue::GatedActivation: epilogue = "bias epilogue, then the gated activation kernel"; break;
     case LinearEpilogue::Residual: epilogue = "bias + residual (beta = 1)"; break;
     }
-    std::string input = fusedInput_ ? "input quantized by the kernel before (fused)" : "input quantize pass";
+    // One object serves every layer of its shape: some runs may read a handed-over input, others not
+    // (layer 0's QKV).
+    const std::string input = !fusedInput_ ? "input quantize pass"
+                              : passInput_ ? "input quantized by the kernel before where it writes one, else a pass"
+                                           : "input quantized by the kernel before (fused)";
     std::string out = "fp16 out";
     if (e4m3Out_) out = "e4m3 out for the next fp8 layer (D scale)";
     if (e4m3OutRefused_) out = "fp16 out, then quantized for the next fp8 layer (cuBLASLt refused e4m3 out)";
@@ -176,6 +180,7 @@ void Fp8Linear::run(const LinearArgs& a) {
     if (x8) {
         fusedInput_ = true;
     } else {
+        passInput_ = true;
         ops::quantizeE4m3(DType::Float16, input8_.get(), a.x, a.rows, spec_.in, a.ldx == 0 ? spec_.in : a.ldx,
                           s.scales.as<float>() + kInputScale, context_.stream());
         x8 = input8_.get();

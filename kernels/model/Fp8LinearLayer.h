@@ -104,6 +104,7 @@ private:
     std::map<std::tuple<int64_t, int, bool, bool, bool, bool, uint32_t, uint32_t>, Plan*> plans_;
     bool unfusedEpilogue_ = false;        // some shape fell back to a separate bias / GELU kernel
     bool fusedInput_ = false;             // some run read an input a producer had quantized (x8)
+    bool passInput_ = false;              // some run quantized its input itself
     bool e4m3Out_ = false, e4m3OutRefused_ = false;   // some run wrote y8 through cuBLASLt / had to quantize
 };
 
