@@ -108,6 +108,14 @@ private slots:
         QCOMPARE(referenceTolerance(DType::BFloat16, 3e-2), 1.5 * 3e-2);
         QCOMPARE(referenceTolerance(DType::BFloat16, std::nan("")), 2e-2);
         QCOMPARE(referenceTolerance(DType::Float32, std::nullopt), 1e-4);
+        // A half type failing against a file without HF's run in it gets a hint; nothing else does.
+        QVERIFY(halfTypeHint({}).empty());
+        QVERIFY(halfTypeHint({DType::Float32}).empty());
+        const std::string bf16 = halfTypeHint({DType::BFloat16, DType::BFloat16});
+        QVERIFY2(bf16.find("no HF run in bf16,") != std::string::npos && bf16.find("<name>.hf_bf16") != std::string::npos,
+                 bf16.c_str());
+        const std::string both = halfTypeHint({DType::Float16, DType::Float32, DType::BFloat16});
+        QVERIFY2(both.find("fp16 and bf16") != std::string::npos, both.c_str());
     }
 
     void hfsOwnHalfOutputsBesideTheReference() {
