@@ -9,6 +9,7 @@
 #include "app/cli/CliSupport.h"
 #include "app/cli/TextTable.h"
 #include "app/common/Backends.h"
+#include "core/backend/DTypeTolerance.h"
 #include "core/cpu/CpuBackends.h"
 #include "core/model/BertWeights.h"
 #include "core/model/HfReference.h"
@@ -19,16 +20,10 @@ namespace bertbench::cli {
 
 namespace {
 
-// Against HF's fp32 eager outputs: fp32 as two different summation orders allow, the half types
-// as their rounding does.
+// Against HF's fp32 eager outputs: fp32 as two different summation orders (and HF's own kernels)
+// allow, the reduced-precision types as DTypeTolerance.h says.
 double usualTolerance(DType dtype) {
-    switch (dtype) {
-    case DType::Float32: return 1e-4;
-    case DType::Float16: return 3e-3;
-    case DType::BFloat16: return 2e-2;
-    case DType::Float8: return 1.25e-1;   // as ModelVerify's defaultTolerance (measured over seeds)
-    }
-    return 1e-4;
+    return dtype == DType::Float32 ? 1e-4 : reducedPrecisionTolerance(dtype);
 }
 
 constexpr double kHfOwnMargin = 1.5;   // referenceTolerance
