@@ -65,6 +65,14 @@ void launch(const HopperLaunch& L, cudaStream_t stream, int sms)
     if (e != cudaSuccess) throw std::runtime_error(std::string("hopper attention launch failed: ") + cudaGetErrorString(e));
 }
 
+// The sliding-window instantiation where the launch has a window (≥ 0), BERT's otherwise.
+template <int D, typename Element>
+void launchWindowedOrNot(const HopperLaunch& L, cudaStream_t stream, int sms)
+{
+    if (L.window >= 0) launch<HopperTraits<D, Element, true>>(L, stream, sms);
+    else launch<HopperTraits<D, Element>>(L, stream, sms);
+}
+
 } // namespace
 
 bool hopperAttentionAvailable(int headDim)
@@ -84,20 +92,12 @@ bool hopperAttentionUsable(const HopperLaunch& L)
 void runHopperAttention(const HopperLaunch& L, cudaStream_t stream)
 {
     const int sms = deviceInfo(currentDevice()).sms;
-    if (L.headDim != 64 && L.headDim != 128)
-        throw std::invalid_argument("hopper attention: head dim " + std::to_string(L.headDim) + " is not 64 or 128");
-    // One instantiation per head dim, dtype and window (with or without): a window of -1 is none.
-    const bool windowed = L.window >= 0;
-    if (L.headDim == 64 && !windowed)
-        L.bf16 ? launch<HopperTraits<64, __nv_bfloat16>>(L, stream, sms) : launch<HopperTraits<64, __half>>(L, stream, sms);
-    else if (L.headDim == 64)
-        L.bf16 ? launch<HopperTraits<64, __nv_bfloat16, true>>(L, stream, sms)
-               : launch<HopperTraits<64, __half, true>>(L, stream, sms);
-    else if (!windowed)
-        L.bf16 ? launch<HopperTraits<128, __nv_bfloat16>>(L, stream, sms) : launch<HopperTraits<128, __half>>(L, stream, sms);
+    if (L.headDim == 64)
+        L.bf16 ? launchWindowedOrNot<64, __nv_bfloat16>(L, stream, sms) : launchWindowedOrNot<64, __half>(L, stream, sms);
+    else if (L.headDim == 128)
+        L.bf16 ? launchWindowedOrNot<128, __nv_bfloat16>(L, stream, sms) : launchWindowedOrNot<128, __half>(L, stream, sms);
     else
-        L.bf16 ? launch<HopperTraits<128, __nv_bfloat16, true>>(L, stream, sms)
-               : launch<HopperTraits<128, __half, true>>(L, stream, sms);
+        throw std::invalid_argument("hopper attention: head dim " + std::to_string(L.headDim) + " is not 64 or 128");
 }
 
 } // namespace bertbench::attention::hopper
