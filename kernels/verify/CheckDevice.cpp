@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <utility>
 
 #include <cuda_runtime_api.h>
 
@@ -52,12 +53,15 @@ std::vector<float> CheckDevice::download(const DeviceBuffer& buffer, size_t coun
 std::vector<float> randomValues(Rng& rng, size_t n, double mean, double stdev, DType dtype) {
     std::vector<float> v(n);
     for (float& x : v) x = float(mean + stdev * rng.normal());
-    if (dtype != DType::Float32) {
-        std::vector<uint16_t> bits(n);
-        convertFromFloat(dtype, v.data(), n, bits.data());
-        convertToFloat(dtype, bits.data(), n, v.data());
-    }
-    return v;
+    return roundedTo(dtype, std::move(v));
+}
+
+std::vector<float> roundedTo(DType dtype, std::vector<float> values) {
+    if (dtype == DType::Float32) return values;
+    std::vector<uint16_t> bits(values.size());
+    convertFromFloat(dtype, values.data(), values.size(), bits.data());
+    convertToFloat(dtype, bits.data(), values.size(), values.data());
+    return values;
 }
 
 double opTolerance(DType dtype) {

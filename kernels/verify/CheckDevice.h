@@ -38,6 +38,8 @@ private:
 
 // Normal(mean, stdev) values rounded to the dtype (what the device sees).
 std::vector<float> randomValues(Rng& rng, size_t n, double mean, double stdev, DType dtype);
+// values rounded to dtype (round to nearest even) and back: what the device holds of them.
+std::vector<float> roundedTo(DType dtype, std::vector<float> values);
 
 // Relative L2 tolerance of one op's output: 1e-5 fp32, 2e-3 fp16, 1.2e-2 bf16.
 double opTolerance(DType dtype);

@@ -11,7 +11,6 @@
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/Fp8Host.h"
 #include "kernels/runtime/Gemm.h"
-#include "kernels/runtime/HostConvert.h"
 #include "kernels/runtime/KernelOptions.h"
 
 namespace bertbench::cuda {
@@ -69,12 +68,7 @@ KernelCheck exactCheck(const std::string& name, DType dtype, const std::vector<u
 // the [rows, cols] part). Shapes cover both kernels: whole 16-byte vectors a row, and not.
 KernelCheck checkQuantize(CheckDevice& dev, Rng& rng, DType dtype, int rows, int cols, int ld) {
     const float scale = 0.37f;
-    std::vector<float> x = spreadValues(rng, size_t(rows) * ld, scale);
-    if (dtype != DType::Float32) {   // what the device sees: the values rounded to the dtype
-        std::vector<uint16_t> bits(x.size());
-        convertFromFloat(dtype, x.data(), x.size(), bits.data());
-        convertToFloat(dtype, bits.data(), x.size(), x.data());
-    }
+    const std::vector<float> x = roundedTo(dtype, spreadValues(rng, size_t(rows) * ld, scale));   // what the device sees
     std::vector<float> real;
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c) real.push_back(x[size_t(r) * ld + c]);
@@ -256,13 +250,8 @@ KernelCheck checkFp8LinearFused(CheckDevice& dev, Rng& rng, bool e4m3Out, int ro
     auto yDown = dev.poisoned(size_t(rows) * in, h);
     down.reserve(rows);
     calibrate(down, argsOf(yDown.get(), dWant.get(), dWDown.get(), nullptr, nullptr, rows));
-    std::vector<float> wantHalf(want);   // what the consumer's calibration saw: the result in fp16
-    {
-        std::vector<uint16_t> bits(count);
-        convertFromFloat(h, want.data(), count, bits.data());
-        convertToFloat(h, bits.data(), count, wantHalf.data());
-    }
-    const float yScale = std::max(absMaxReference(wantHalf), 1e-12f) / ops::kE4m3Max;
+    // The consumer's input scale: from what its calibration saw, the result in fp16.
+    const float yScale = std::max(absMaxReference(roundedTo(h, want)), 1e-12f) / ops::kE4m3Max;
     a.y8 = down.quantizedInput(dWDown.get());
     ops::fillBytes(a.y8.data, 0x7f, count, dev.context().stream());   // NaN in e4m3: unwritten bytes fail
     up.run(a);
@@ -274,13 +263,12 @@ KernelCheck checkFp8LinearFused(CheckDevice& dev, Rng& rng, bool e4m3Out, int ro
     double err = 0, ref = 0;
     for (size_t i = 0; i < count; ++i) {
         const bool nan = (got[i] & 0x7f) == 0x7f;
-        const double value = nan ? 0 : double(e4m3ToFloat(got[i])) * yScale;
-        const bool nearZero = std::abs(value - want[i]) <= std::ldexp(double(yScale) * ops::kE4m3Max, -10);
+        const double v = nan ? 1e30 : double(e4m3ToFloat(got[i])) * yScale;
+        const bool nearZero = std::abs(v - want[i]) <= std::ldexp(double(yScale) * ops::kE4m3Max, -10);
         if (nan || (std::abs(orderedE4m3(got[i]) - orderedE4m3(nearest[i])) > 1 && !nearZero)) {
             if (first == count) first = i;
             ++farOff;
         }
-        const double v = nan ? 1e30 : double(e4m3ToFloat(got[i])) * yScale;
         err += (v - want[i]) * (v - want[i]);
         ref += double(want[i]) * want[i];
     }
