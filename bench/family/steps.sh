@@ -42,9 +42,9 @@ step_hf_halves() {  # hf-halves: the committed head-dim-16 checkpoints (family a
   fi
   cp "$ROOT/tests/fixtures/hf-family/README.md" "$OUTD/hf-family/" 2> /dev/null
   HF16_DIR=$OUTD/hf-family
-  say "   written: $(grep -c ': .*Model\|: .*For' "$W/hf_halves/make.log") checkpoints; HF half outputs missing: \
-$(python3 -c 'import json,sys; print(sum(1 for m in json.load(open(sys.argv[1]))["missing"] if "hf_" in m))' \
-    "$HF16_DIR/manifest.json" 2> /dev/null)"
+  say "   $(python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))
+print("written: %d checkpoints; HF half outputs missing: %d" % (len(m["written"]), sum("hf_" in x for x in m["missing"])))' \
+    "$HF16_DIR/manifest.json" 2>&1)"
   mb_ref_set "$HF16_DIR" hd16
   python3 "$FAMILY_BENCH/verify_summary.py" "$W/mb_verify" 2>&1 | tee -a "$S"
   # The device tool brings back files at most a few folders deep: the set travels as one archive
