@@ -135,7 +135,8 @@ for row in csv.DictReader(open(sys.argv[1])):
         print(f"   {row.get('candidate')}: no local/global breakdown")
         continue
     g, l = split
-    print(f"   {row.get('candidate')} 8x8192: global layer attention {g:.3f} ms, local {l:.3f} ms, "
-          f"local/global {l / g:.4f} = {l / g * 8192 / 128:.2f} x (window / S); forward {float(row['candidate_median_ms']):.1f} ms")
+    seq = int(row["seq_len"])   # modernbert-base's window: local_attention 128
+    print(f"   {row.get('candidate')} {row['batch_size']}x{seq}: global layer attention {g:.3f} ms, local {l:.3f} ms, "
+          f"local/global {l / g:.4f} = {l / g * seq / 128:.2f} x (window / S); forward {float(row['candidate_median_ms']):.1f} ms")
 PY
 }
