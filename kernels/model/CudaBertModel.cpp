@@ -155,9 +155,8 @@ void CudaBertModel::forward(AttentionStrategy& attention) {
     });
     const size_t layers = w_.layers.size();
     for (size_t i = 0; i < layers; ++i) {
-        const DeviceLayer* previous = i > 0 ? &w_.layers[i - 1] : nullptr;
         const DeviceLayer* next = i + 1 < layers ? &w_.layers[i + 1] : nullptr;
-        const Fp8Inputs fp8 = fp8_ ? fp8Inputs(w_.layers[i], previous, next) : Fp8Inputs{};
+        const Fp8Inputs fp8 = fp8_ ? fp8Inputs(w_.layers[i], i > 0, next) : Fp8Inputs{};
         layerForward(w_.layers[i], fp8, attention);
     }
     inCategory("head", 0, 0, [&] { headForward(); });

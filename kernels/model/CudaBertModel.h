@@ -110,7 +110,8 @@ private:
         E4m3View ffnDown;    // written by FFN-up's GEMM (an e4m3 D)
         E4m3View nextQkv;    // the next layer's QKV input: written by this layer's last LayerNorm
     };
-    Fp8Inputs fp8Inputs(const DeviceLayer& layer, const DeviceLayer* previous, const DeviceLayer* next);
+    // afterLayer: a layer ran before this one (layer 0's QKV input comes from the embeddings).
+    Fp8Inputs fp8Inputs(const DeviceLayer& layer, bool afterLayer, const DeviceLayer* next);
     void checkHead(Task task) const;
     // Runs fn inside the profiler category `name` (bytes moved, flops), unless the profiler is
     // capturing another category alone (CudaContext::runs).

@@ -51,15 +51,14 @@ void CudaBertModel::reserveFp8(int64_t rows) {
     forEachFp8(l.qkv, l.attentionOut, l.ffnUp, l.ffnDown, [rows](Fp8Linear& f) { f.reserve(rows); });
 }
 
-CudaBertModel::Fp8Inputs CudaBertModel::fp8Inputs(const DeviceLayer& l, const DeviceLayer* previous,
-                                                  const DeviceLayer* next) {
+CudaBertModel::Fp8Inputs CudaBertModel::fp8Inputs(const DeviceLayer& l, bool afterLayer, const DeviceLayer* next) {
     auto* qkv = dynamic_cast<Fp8Linear*>(linears_.qkv.get());
     auto* up = dynamic_cast<Fp8Linear*>(linears_.ffnUp.get());
     auto* down = dynamic_cast<Fp8Linear*>(linears_.ffnDown.get());
     auto ready = [](const Fp8Linear* f) { return f && f->quantizeFusable(); };
     Fp8Inputs in;
     // The LayerNorms write any dtype's rows; FFN-down's producer must itself be an fp8 layer.
-    if (ready(qkv) && previous) in.qkv = qkv->quantizedInput(l.qkvW);
+    if (ready(qkv) && afterLayer) in.qkv = qkv->quantizedInput(l.qkvW);
     if (ready(qkv) && next) in.nextQkv = qkv->quantizedInput(next->qkvW);
     if (ready(up)) in.ffnUp = up->quantizedInput(l.interW);
     if (ready(up) && ready(down)) in.ffnDown = down->quantizedInput(l.outW);
