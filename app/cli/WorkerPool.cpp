@@ -275,8 +275,13 @@ private:
             std::none_of(w.pending.begin(), w.pending.end(), [](const ResultRow& r) { return r.status == RowStatus::Cancelled; });
         if (cellComplete) {
             // Every row of its cell arrived (each journaled before it was sent): only the "done" was
-            // lost, so the cell counts as measured rather than being measured again.
+            // lost, so the cell counts as measured rather than being measured again. A death there is
+            // still an incident: the user must hear that a worker died, whatever it cost.
+            const std::string text = cellText(all_[size_t(w.inFlight)]);
             acceptCell(w);
+            if (!clean)
+                incident("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
+                         " after reporting every row of cell " + text + ": the cell counts as measured");
         } else if (w.inFlight >= 0) {
             const Cell& cell = all_[size_t(w.inFlight)];
             w.pending.clear();

@@ -139,6 +139,43 @@ private slots:
         }
     }
 
+    // The narrowest window: a worker dies after sending every row of its cell but before "done".
+    // The cell counts as measured (not measured again), and the death is still reported. A
+    // wrapper around the real worker drops the first "done" any worker sends and SIGKILLs itself.
+    void workerKilledBeforeDoneIsReportedAndItsCellKept() {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString(), out = dir + "/run", script = dir + "/worker.sh";
+        std::ofstream(script) << "#!/bin/bash\n"
+                                 "\"$REAL_CLI\" \"$@\" | while IFS= read -r line; do\n"
+                                 "  case \"$line\" in done*) if mkdir \"$KILL_ONCE\" 2>/dev/null; then\n"
+                                 "    echo \"${line#done }\" > \"$KILL_ONCE/cell\"; kill -9 $$; exit 0; fi;; esac\n"
+                                 "  printf '%s\\n' \"$line\"\n"
+                                 "done\n";
+        fs::permissions(script, fs::perms::owner_all);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("BERTBENCH_WORKER_EXE", QString::fromStdString(script));
+        env.insert("REAL_CLI", QString::fromStdString(cliBinary()));
+        env.insert("KILL_ONCE", QString::fromStdString(dir + "/killed"));
+        QProcess proc;
+        proc.setProcessEnvironment(env);
+        QStringList args = sweep(out);
+        args[args.indexOf("--num-batches") + 1] = "2";
+        proc.start(QString::fromStdString(cliBinary()), args);
+        QVERIFY(proc.waitForFinished(120000));
+        const std::string err = proc.readAllStandardError().toStdString();
+        QVERIFY2(proc.exitCode() == 0, err.c_str());
+        QVERIFY2(fs::exists(dir + "/killed/cell"), "no worker finished a cell");
+        QVERIFY2(err.find("killed by signal 9") != std::string::npos && err.find("counts as measured") != std::string::npos,
+                 err.c_str());
+        const Run run = readRunFile(out + "/run.json");
+        std::map<std::string, int> seen;
+        for (const ResultRow& r : run.rows) ++seen[key(r)];
+        QCOMPARE(int(run.rows.size()), 12);
+        QCOMPARE(int(seen.size()), 12);
+        // Kept, not measured again: the two journals together hold each cell once.
+        QCOMPARE(journalRows(out + "/cpu0/run.journal") + journalRows(out + "/cpu1/run.journal"), 12);
+    }
+
     void killedParentResumesFromTheWorkersJournals() {
         QTemporaryDir tmp;
         const std::string out = (fs::path(tmp.path().toStdString()) / "run").string();
