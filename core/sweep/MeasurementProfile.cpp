@@ -114,8 +114,10 @@ void probeGemmPeak(const std::vector<Backend*>& backends, DType dtype, Environme
             const double tflops = b->gemmPeakTflops(dtype);
             if (tflops > 0) {
                 env.gemmPeakTflops = tflops;
-                env.gemmProbeNote = "dense " + toString(dtype) + " cuBLAS GEMM, best of the timed repeats, on " +
-                                    b->name() + "'s GPU";
+                const std::string gemm = dtype == DType::Float8
+                                             ? "dense fp8 cuBLASLt GEMM (e4m3 in, fp16 out, fp32 accumulate)"
+                                             : "dense " + toString(dtype) + " cuBLAS GEMM";
+                env.gemmProbeNote = gemm + ", best of the timed repeats, on " + b->name() + "'s GPU";
                 return;
             }
         } catch (const std::exception& e) {

@@ -1,10 +1,12 @@
 #include "kernels/runtime/GemmProbe.h"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "core/util/Errors.h"
 #include "kernels/runtime/CudaCheck.h"
+#include "kernels/runtime/Fp8Host.h"
 #include "kernels/runtime/Gemm.h"
 #include "kernels/runtime/HostConvert.h"
 
@@ -24,50 +26,21 @@ struct DeviceBlock {
     }
 };
 
-// Uniform(-1, 1) values from a small LCG, as `dtype`: finite, varied bits (constant or zero
-// inputs would draw less power than real activations and flatter the rate).
-std::vector<unsigned char> randomBlock(DType dtype, size_t count) {
+// Uniform(-1, 1) values from a small LCG: finite, varied bits (constant or zero inputs would draw
+// less power than real activations and flatter the rate).
+std::vector<float> uniformValues(size_t count) {
     std::vector<float> values(count);
     uint32_t state = 12345u;
     for (float& v : values) {
         state = state * 1664525u + 1013904223u;
         v = float(state >> 8) / float(1u << 24) * 2.f - 1.f;
     }
-    std::vector<unsigned char> bytes(count * elementSize(dtype));
-    convertFromFloat(dtype, values.data(), count, bytes.data());
-    return bytes;
+    return values;
 }
 
-} // namespace
-
-double measureGemmPeakTflops(CudaContext& context, DType dtype) {
-    context.makeCurrent();
-    const size_t elems = size_t(kN) * kN;
-    const size_t bytes = elems * elementSize(dtype);
-    DeviceBlock a, b, c;
-    for (DeviceBlock* block : {&a, &b, &c}) {
-        if (cudaMalloc(&block->ptr, bytes) != cudaSuccess) {
-            cudaGetLastError();
-            throw OutOfMemoryError("GEMM probe: no room for three " + std::to_string(kN) + "² " + toString(dtype) +
-                                   " matrices");
-        }
-    }
-    // Tile one 4M-element random block over A and B.
-    const size_t tile = std::min<size_t>(elems, size_t(1) << 22);
-    const std::vector<unsigned char> host = randomBlock(dtype, tile);
-    const size_t tileBytes = host.size();
-    for (void* dst : {a.ptr, b.ptr}) {
-        for (size_t off = 0; off < bytes; off += tileBytes)
-            BB_CUDA_CHECK(cudaMemcpy(static_cast<char*>(dst) + off, host.data(), std::min(tileBytes, bytes - off),
-                                     cudaMemcpyHostToDevice));
-    }
-    const cudaDataType_t type = toCudaDataType(dtype);
-    const float alpha = 1.f, beta = 0.f;
-    auto gemm = [&] {
-        BB_CUBLAS_CHECK(cublasGemmEx(context.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, kN, kN, kN, &alpha, a.ptr, type, kN,
-                                     b.ptr, type, kN, &beta, c.ptr, type, kN, CUBLAS_COMPUTE_32F,
-                                     CUBLAS_GEMM_DEFAULT));
-    };
+// Best of kTimed CUDA-event timings of `gemm` after kUntimed untimed runs, ms.
+template <typename Call>
+double bestTimedMs(CudaContext& context, Call gemm) {
     for (int i = 0; i < kUntimed; ++i) gemm();
     context.synchronize();
     EventTimer timer;
@@ -81,6 +54,111 @@ double measureGemmPeakTflops(CudaContext& context, DType dtype) {
     }
     context.synchronize();
     if (!(bestMs > 0)) throw BackendError("GEMM probe: the timed GEMM took no measurable time");
+    return bestMs;
+}
+
+void allocate(DeviceBlock& block, size_t bytes, const std::string& what) {
+    if (cudaMalloc(&block.ptr, bytes) != cudaSuccess) {
+        cudaGetLastError();
+        throw OutOfMemoryError("GEMM probe: no room for " + what);
+    }
+}
+
+// `bytes` of dst filled with copies of `host`.
+void tileUpload(void* dst, size_t bytes, const std::vector<unsigned char>& host) {
+    for (size_t off = 0; off < bytes; off += host.size())
+        BB_CUDA_CHECK(cudaMemcpy(static_cast<char*>(dst) + off, host.data(), std::min(host.size(), bytes - off),
+                                 cudaMemcpyHostToDevice));
+}
+
+void checkLt(cublasStatus_t status, const char* what) {
+    if (status != CUBLAS_STATUS_SUCCESS)
+        throw BackendError(std::string("GEMM probe: ") + what + " failed (cuBLAS status " + std::to_string(int(status)) +
+                           ")");
+}
+
+// The fp8 forward's GEMM (Fp8LinearLayer): e4m3 A (transposed) and B, fp16 D, fp32 accumulate
+// (fast accumulation off, the forward's default), unit scales; cuBLASLt's first heuristic choice.
+double fp8GemmMs(CudaContext& context) {
+    const size_t elems = size_t(kN) * kN;
+    const std::string what = "two " + std::to_string(kN) + "² e4m3 matrices and an fp16 one";
+    DeviceBlock a, b, d;
+    allocate(a, elems, what);
+    allocate(b, elems, what);
+    allocate(d, elems * 2, what);
+    const std::vector<float> values = uniformValues(std::min<size_t>(elems, size_t(1) << 22));
+    std::vector<unsigned char> host(values.size());
+    for (size_t i = 0; i < values.size(); ++i) host[i] = floatToE4m3(values[i]);
+    tileUpload(a.ptr, elems, host);
+    tileUpload(b.ptr, elems, host);
+
+    struct Descriptors {
+        cublasLtMatmulDesc_t op = nullptr;
+        cublasLtMatrixLayout_t a = nullptr, b = nullptr, d = nullptr;
+        cublasLtMatmulPreference_t pref = nullptr;
+        ~Descriptors() {
+            if (pref) cublasLtMatmulPreferenceDestroy(pref);
+            if (d) cublasLtMatrixLayoutDestroy(d);
+            if (b) cublasLtMatrixLayoutDestroy(b);
+            if (a) cublasLtMatrixLayoutDestroy(a);
+            if (op) cublasLtMatmulDescDestroy(op);
+        }
+    } desc;
+    checkLt(cublasLtMatmulDescCreate(&desc.op, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
+    const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
+    const int8_t fast = 0;
+    checkLt(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA), "TRANSA");
+    checkLt(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB), "TRANSB");
+    checkLt(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast), "FAST_ACCUM");
+    checkLt(cublasLtMatrixLayoutCreate(&desc.a, CUDA_R_8F_E4M3, kN, kN, kN), "layout A");
+    checkLt(cublasLtMatrixLayoutCreate(&desc.b, CUDA_R_8F_E4M3, kN, kN, kN), "layout B");
+    checkLt(cublasLtMatrixLayoutCreate(&desc.d, CUDA_R_16F, kN, kN, kN), "layout D");
+    checkLt(cublasLtMatmulPreferenceCreate(&desc.pref), "cublasLtMatmulPreferenceCreate");
+    const size_t workspace = context.workspaceBytes();
+    checkLt(cublasLtMatmulPreferenceSetAttribute(desc.pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace,
+                                                 sizeof workspace),
+            "workspace preference");
+    cublasLtMatmulHeuristicResult_t result{};
+    int returned = 0;
+    const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context.cublasLt(), desc.op, desc.a, desc.b, desc.d,
+                                                             desc.d, desc.pref, 1, &result, &returned);
+    if (st != CUBLAS_STATUS_SUCCESS || returned == 0)
+        throw BackendError("GEMM probe: cuBLASLt offers no fp8 algorithm here (fp8 needs compute capability 8.9+)");
+    const float alpha = 1.f, beta = 0.f;
+    return bestTimedMs(context, [&] {
+        checkLt(cublasLtMatmul(context.cublasLt(), desc.op, &alpha, a.ptr, desc.a, b.ptr, desc.b, &beta, d.ptr, desc.d,
+                               d.ptr, desc.d, &result.algo, context.workspace(), context.workspaceBytes(),
+                               context.stream()),
+                "cublasLtMatmul");
+    });
+}
+
+double gemmExMs(CudaContext& context, DType dtype) {
+    const size_t elems = size_t(kN) * kN;
+    const size_t bytes = elems * elementSize(dtype);
+    const std::string what = "three " + std::to_string(kN) + "² " + toString(dtype) + " matrices";
+    DeviceBlock a, b, c;
+    for (DeviceBlock* block : {&a, &b, &c}) allocate(*block, bytes, what);
+    // Tile one 4M-element random block over A and B.
+    const std::vector<float> values = uniformValues(std::min<size_t>(elems, size_t(1) << 22));
+    std::vector<unsigned char> host(values.size() * elementSize(dtype));
+    convertFromFloat(dtype, values.data(), values.size(), host.data());
+    tileUpload(a.ptr, bytes, host);
+    tileUpload(b.ptr, bytes, host);
+    const cudaDataType_t type = toCudaDataType(dtype);
+    const float alpha = 1.f, beta = 0.f;
+    return bestTimedMs(context, [&] {
+        BB_CUBLAS_CHECK(cublasGemmEx(context.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, kN, kN, kN, &alpha, a.ptr, type, kN,
+                                     b.ptr, type, kN, &beta, c.ptr, type, kN, CUBLAS_COMPUTE_32F,
+                                     CUBLAS_GEMM_DEFAULT));
+    });
+}
+
+} // namespace
+
+double measureGemmPeakTflops(CudaContext& context, DType dtype) {
+    context.makeCurrent();
+    const double bestMs = dtype == DType::Float8 ? fp8GemmMs(context) : gemmExMs(context, dtype);
     return 2.0 * double(kN) * kN * kN / (bestMs * 1e-3) / 1e12;
 }
 

@@ -10,6 +10,7 @@
 #include "core/energy/Energy.h"
 #include "core/energy/EnergyWindow.h"
 #include "core/energy/Nvml.h"
+#include "core/sweep/MeasurementProfile.h"
 #include "core/sweep/SweepRunner.h"
 
 using namespace bertbench;
@@ -111,6 +112,19 @@ class TestEnergy : public QObject {
     Q_OBJECT
 
 private slots:
+    // The probe's note names the GEMM that set the % of peak: fp8 rows are judged against the
+    // e4m3 GEMM, the others against their own dtype's.
+    void gemmProbeNoteNamesTheDtypesGemm() {
+        int forwards = 0;
+        FakeGpuBackend gpu("fake:gpu", 1.0, &forwards);
+        Environment fp8, fp16;
+        probeGemmPeak({&gpu}, DType::Float8, fp8);
+        probeGemmPeak({&gpu}, DType::Float16, fp16);
+        QCOMPARE(fp8.gemmPeakTflops, 100.0);
+        QVERIFY2(fp8.gemmProbeNote.find("fp8 cuBLASLt GEMM (e4m3 in") != std::string::npos, fp8.gemmProbeNote.c_str());
+        QVERIFY2(fp16.gemmProbeNote.find("dense fp16 cuBLAS GEMM") != std::string::npos, fp16.gemmProbeNote.c_str());
+    }
+
     void throttleRuleOnSyntheticTraces() {
         QVERIFY(!isThrottled({}));
         QVERIFY(!isThrottled({1980}));

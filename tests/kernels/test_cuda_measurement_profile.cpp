@@ -3,6 +3,7 @@
 // PCI bus id NVML needs, and one sweep through the runner with real NVML. Without a GPU every case
 // skips, naming why.
 #include <QtTest>
+#include <cuda_runtime_api.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "core/model/BertWeights.h"
 #include "core/model/ModelConfig.h"
 #include "core/sweep/SweepRunner.h"
+#include "core/util/Errors.h"
 #include "kernels/CudaBertBackend.h"
 #include "kernels/CudaTestSupport.h"
 #include "kernels/model/EagerAttention.h"
@@ -67,6 +69,27 @@ private slots:
         QCOMPARE(backend.peakMemoryBytes(), int64_t(0));             // outside the backend's accounting
         const std::string pci = backend.pciBusId();
         QVERIFY2(pci.size() >= 7 && pci.find(':') != std::string::npos, pci.c_str());
+    }
+
+    // fp8 rows are judged against the fp8 GEMM's rate (cuBLASLt, e4m3 in): on a GPU with fp8 it
+    // must beat the fp16 rate (Hopper: about twice); before compute capability 8.9 it says why not.
+    void fp8GemmProbe() {
+        BB_REQUIRE_GPU();
+        cuda::CudaBertBackend backend(std::make_unique<cuda::EagerAttention>(), 0, cuda::KernelOptions{});
+        cudaDeviceProp prop{};
+        QCOMPARE(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+        if (prop.major * 10 + prop.minor < 89) {
+            try {
+                backend.gemmPeakTflops(DType::Float8);
+                QFAIL("the fp8 probe ran before compute capability 8.9");
+            } catch (const BackendError& e) {
+                QVERIFY2(std::string(e.what()).find("8.9") != std::string::npos, e.what());
+            }
+            return;
+        }
+        const double fp8 = backend.gemmPeakTflops(DType::Float8), fp16 = backend.gemmPeakTflops(DType::Float16);
+        QVERIFY2(fp8 > fp16 && fp8 < 10000, qPrintable(QString("fp8 %1, fp16 %2 TFLOP/s").arg(fp8).arg(fp16)));
+        QCOMPARE(backend.gemmPeakTflops(DType::Float8), fp8);   // probed once per process
     }
 
     void sweepRecordsEnergyOrSaysWhyNot() {
