@@ -5,6 +5,7 @@
 
 #include "core/util/Errors.h"
 #include "core/workload/GptPreTokenizer.h"
+#include "core/workload/JsonText.h"
 #include "core/workload/TextFileLines.h"
 #include "core/workload/Utf8.h"
 
@@ -101,12 +102,7 @@ std::string ByteLevelBpeTokenizer::description() const {
 
 std::unordered_map<std::string, int> readBpeVocabJson(const std::string& path) {
     const std::string bytes = readFileBytes(path);
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(bytes);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw FileFormatError(path + ": not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json json = parseJsonText(bytes, path + ": ");
     if (!json.is_object() || json.empty())
         throw FileFormatError(path + ": expected a JSON object of token → id (a BPE vocab.json)");
     std::unordered_map<std::string, int> vocab;

@@ -5,6 +5,7 @@
 
 #include "core/util/Errors.h"
 #include "core/workload/ByteLevelBpeTokenizer.h"
+#include "core/workload/JsonText.h"
 #include "core/workload/SentencePieceTokenizer.h"
 #include "core/workload/TextFileLines.h"
 #include "core/workload/WordPieceTokenizer.h"
@@ -35,13 +36,9 @@ bool isFile(const fs::path& p) {
 // A folder's JSON file (tokenizer_config.json, config.json), or {} when it is absent.
 nlohmann::json optionalJson(const fs::path& path) {
     if (!isFile(path)) return nlohmann::json::object();
-    try {
-        nlohmann::json json = nlohmann::json::parse(readFileBytes(path.string()));
-        if (!json.is_object()) throw FileFormatError(path.string() + ": expected a JSON object");
-        return json;
-    } catch (const nlohmann::json::parse_error& e) {
-        throw FileFormatError(path.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    nlohmann::json json = parseJsonText(readFileBytes(path.string()), path.string() + ": ");
+    if (!json.is_object()) throw FileFormatError(path.string() + ": expected a JSON object");
+    return json;
 }
 
 bool boolOr(const nlohmann::json& config, const char* key, bool fallback) {

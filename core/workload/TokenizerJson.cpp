@@ -5,6 +5,7 @@
 
 #include "core/util/Errors.h"
 #include "core/workload/ByteLevelBpeTokenizer.h"
+#include "core/workload/JsonText.h"
 #include "core/workload/TextFileLines.h"
 #include "core/workload/TokenizerFiles.h"
 #include "core/workload/WordPieceTokenizer.h"
@@ -142,12 +143,7 @@ std::unique_ptr<TokenCounter> byteLevelBpe(const std::string& path, const json& 
 } // namespace
 
 std::unique_ptr<TokenCounter> loadTokenizerJson(const std::string& path) {
-    json root;
-    try {
-        root = json::parse(readFileBytes(path));
-    } catch (const json::parse_error& e) {
-        throw FileFormatError(path + ": not valid JSON (" + e.what() + ")");
-    }
+    json root = parseJsonText(readFileBytes(path), path + ": ");
     if (!root.is_object() || !root.contains("model") || !root["model"].is_object())
         throw FileFormatError(path + ": no \"model\" object: not a HuggingFace tokenizer.json");
     try {

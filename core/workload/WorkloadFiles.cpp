@@ -7,6 +7,7 @@
 
 #include "core/util/Errors.h"
 #include "core/workload/DelimitedTable.h"
+#include "core/workload/JsonText.h"
 #include "core/workload/TextFileLines.h"
 
 namespace bertbench {
@@ -54,12 +55,7 @@ std::string firstContentLine(const std::vector<TextLine>& lines) {
 }
 
 std::vector<int> lengthsFromJson(const std::string& path, const std::string& bytes) {
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(bytes);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw FileFormatError(path + ": not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json json = parseJsonText(bytes, path + ": ");
     if (!json.is_array()) throw FileFormatError(path + ": expected a JSON array of token counts");
     if (json.empty()) throw FileFormatError(path + ": the JSON array is empty: no examples");
     std::vector<int> lengths;
@@ -101,12 +97,7 @@ std::vector<TextExample> textsFromJsonLines(const std::string& path, const std::
     std::vector<TextExample> texts;
     for (const TextLine& line : lines) {
         if (trimmed(line.text).empty()) continue;
-        nlohmann::json json;
-        try {
-            json = nlohmann::json::parse(line.text);
-        } catch (const nlohmann::json::parse_error& e) {
-            throw FileFormatError(fileLine(path, line.number) + "not valid JSON (" + e.what() + ")");
-        }
+        const nlohmann::json json = parseJsonText(line.text, fileLine(path, line.number));
         if (!json.is_object()) throw FileFormatError(fileLine(path, line.number) + "expected a JSON object");
         if (!json.contains(field))
             throw FileFormatError(fileLine(path, line.number) + "no field \"" + field + "\" (fields: " + fieldNames(json) +

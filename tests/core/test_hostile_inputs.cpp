@@ -12,6 +12,7 @@
 #include "core/results/RunFiles.h"
 #include "core/sweep/SpecJson.h"
 #include "core/util/Errors.h"
+#include "tests/fuzz/FuzzReaders.h"
 
 using namespace bertbench;
 namespace fs = std::filesystem;
@@ -32,6 +33,11 @@ const std::vector<std::pair<std::string, Reader>>& readers() {
              const auto f = SafetensorsFile::fromBytes(std::vector<uint8_t>(s.begin(), s.end()), "hostile.safetensors");
              for (const auto& entry : f.entries()) f.tensor(entry.first);
          }},
+        {"lengths", fuzz::readLengthsInput},
+        {"texts", fuzz::readTextsInput},
+#ifdef BERTBENCH_HAVE_TOKENIZERS
+        {"tokenizer_files", fuzz::readTokenizerFileInput},
+#endif
     };
     return all;
 }
@@ -82,8 +88,9 @@ private slots:
 
     void everyRegressionFileIsRefusedCleanly() {
         const fs::path dir = fs::path(BERTBENCH_SOURCE_DIR) / "tests" / "fuzz" / "regressions";
-        int checked = 0;
+        int checked = 0, files = 0;
         for (const auto& entry : fs::directory_iterator(dir)) {
+            ++files;
             std::ifstream in(entry.path(), std::ios::binary);
             std::stringstream buf;
             buf << in.rdbuf();
@@ -96,6 +103,9 @@ private slots:
             }
         }
         QVERIFY(checked >= 1);
+#ifdef BERTBENCH_HAVE_TOKENIZERS
+        QCOMPARE(checked, files);   // every regression file names a reader of this test
+#endif
     }
 };
 
