@@ -4,6 +4,7 @@
 // which replays tests/fuzz/regressions/ through the same functions.
 #include <string>
 
+#include "core/model/HfReference.h"
 #include "core/workload/WorkloadFiles.h"
 #include "tests/fuzz/FuzzFiles.h"
 #ifdef BERTBENCH_HAVE_TOKENIZERS
@@ -20,6 +21,20 @@ inline void readLengthsInput(const std::string& input) {
 
 inline void readTextsInput(const std::string& input) {
     readTextsFile(writeInputFileNamedByFirstByte({"texts.txt", "texts.jsonl", "texts.csv", "texts.tsv"}, input));
+}
+
+// A `verify --reference` file (safetensors): the batch from its inputs, then HF's output of every
+// task it holds, as an MLM checkpoint and as any other would read it, and HF's own halves if any.
+inline void readHfReferenceInput(const std::string& input) {
+    const HfReference reference = loadHfReference(writeInputFile("reference.safetensors", input));
+    for (const std::vector<std::string>& architectures :
+         {std::vector<std::string>{"BertForMaskedLM"}, std::vector<std::string>{}}) {
+        for (const Task task : tasksWithReference(reference, architectures)) {
+            expectedOutput(reference, task);
+            for (const char* variant : {"hf_fp16", "hf_bf16"})
+                if (hasVariant(reference, task, variant)) expectedOutput(reference, task, variant);
+        }
+    }
 }
 
 #ifdef BERTBENCH_HAVE_TOKENIZERS
