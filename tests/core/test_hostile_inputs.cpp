@@ -35,6 +35,7 @@ const std::vector<std::pair<std::string, Reader>>& readers() {
          }},
         {"lengths", fuzz::readLengthsInput},
         {"texts", fuzz::readTextsInput},
+        {"hf_reference", fuzz::readHfReferenceInput},
 #ifdef BERTBENCH_HAVE_TOKENIZERS
         {"tokenizer_files", fuzz::readTokenizerFileInput},
 #endif
