@@ -8,7 +8,7 @@
 #include "core/util/Errors.h"
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"
-#include "kernels/runtime/StreamGate.h"
+#include "kernels/runtime/MatmulAlgoSearch.h"
 
 namespace bertbench::cuda {
 
@@ -17,8 +17,9 @@ cudaDataType_t toCudaDataType(DType dtype) {
     case DType::Float32: return CUDA_R_32F;
     case DType::Float16: return CUDA_R_16F;
     case DType::BFloat16: return CUDA_R_16BF;
+    case DType::Float8: break;   // e4m3 operands live in Fp8Linear and the GEMM probe, never in these buffers
     }
-    throw BackendError("unknown dtype");
+    throw BackendError("no cuBLAS data type for " + toString(dtype) + " activations");
 }
 
 size_t elementSize(DType dtype) { return dtype == DType::Float32 ? 4 : 2; }
@@ -41,7 +42,6 @@ bool overlaps(const void* a, size_t aBytes, const void* b, size_t bBytes) {
 }
 
 constexpr int kHeuristicAlgos = 8;
-constexpr int kSplitKBases = 3;
 
 } // namespace
 
@@ -98,86 +98,15 @@ bool Gemm::chooseAlgo(const Call& call, Plan& p, bool& timed) {
         return true;
     }
 
-    const int64_t tiles = ((call.rows + 127) / 128) * ((int64_t(call.out) + 127) / 128);
-    if (tiles < context_.properties().multiProcessorCount) {
-        const size_t bases = std::min<size_t>(candidates.size(), kSplitKBases);
-        for (size_t i = 0; i < bases; ++i) {
-            int32_t splitSupport = 0;
-            uint32_t schemes = 0;
-            size_t written = 0;
-            if (cublasLtMatmulAlgoCapGetAttribute(&candidates[i], CUBLASLT_ALGO_CAP_SPLITK_SUPPORT, &splitSupport,
-                                                  sizeof splitSupport, &written) != CUBLAS_STATUS_SUCCESS ||
-                !splitSupport)
-                continue;
-            cublasLtMatmulAlgoCapGetAttribute(&candidates[i], CUBLASLT_ALGO_CAP_REDUCTION_SCHEME_MASK, &schemes,
-                                              sizeof schemes, &written);
-            for (int32_t splits : {2, 4, 8, 16}) {
-                if (call.in / splits < 128) break;
-                for (uint32_t scheme : {uint32_t(CUBLASLT_REDUCTION_SCHEME_INPLACE),
-                                        uint32_t(CUBLASLT_REDUCTION_SCHEME_COMPUTE_TYPE)}) {
-                    if (!(schemes & scheme)) continue;
-                    cublasLtMatmulAlgo_t algo = candidates[i];
-                    if (cublasLtMatmulAlgoConfigSetAttribute(&algo, CUBLASLT_ALGO_CONFIG_SPLITK_NUM, &splits,
-                                                             sizeof splits) != CUBLAS_STATUS_SUCCESS ||
-                        cublasLtMatmulAlgoConfigSetAttribute(&algo, CUBLASLT_ALGO_CONFIG_REDUCTION_SCHEME, &scheme,
-                                                             sizeof scheme) != CUBLAS_STATUS_SUCCESS)
-                        continue;
-                    cublasLtMatmulHeuristicResult_t check{};
-                    if (cublasLtMatmulAlgoCheck(context_.cublasLt(), p.op, p.a, p.b, p.c, p.d, &algo, &check) ==
-                            CUBLAS_STATUS_SUCCESS &&
-                        check.workspaceSize <= workspace)
-                        candidates.push_back(algo);
-                }
-            }
-        }
-    }
+    addSplitKVariants(context_, MatmulDescriptors{p.op, p.a, p.b, p.c, p.d}, call.rows, call.out, call.in, candidates);
     if (candidates.size() == 1) {
         p.algo = candidates.front();
         return true;
     }
-
-    // Time each candidate behind a closed gate, so that the GPU runs the calls back to back: µs-long
-    // batch-1 GEMMs would otherwise be timed at the host's launch rate and every candidate would
-    // look alike. Round 0 times one call of each (after an untimed one) to size the later rounds:
-    // enough calls per round for ~0.1 ms of work (1 for a 65 536-row GEMM, ~10 at batch 1). Two
-    // more rounds over all candidates; the fastest round of each counts, so one slow moment of the
-    // GPU does not decide the algorithm.
-    std::vector<float> bestOf(candidates.size(), -1.f);
-    std::vector<bool> usable(candidates.size(), true);
-    for (size_t i = 0; i < candidates.size(); ++i)
-        usable[i] = matmul(call, p, candidates[i]) == CUBLAS_STATUS_SUCCESS;
-    EventTimer timer;
-    auto timeRound = [&](int reps) {
-        for (size_t i = 0; i < candidates.size(); ++i) {
-            if (!usable[i]) continue;
-            StreamGate gate;
-            gate.hold(context_.stream());
-            timer.start(context_.stream());
-            bool ok = true;
-            for (int r = 0; r < reps && ok; ++r) ok = matmul(call, p, candidates[i]) == CUBLAS_STATUS_SUCCESS;
-            timer.stop(context_.stream());
-            gate.release();
-            const float ms = float(timer.elapsedMs()) / float(reps);   // synchronises: the gate is done
-            if (!ok) usable[i] = false;
-            else if (bestOf[i] < 0 || ms < bestOf[i]) bestOf[i] = ms;
-        }
-    };
-    timeRound(1);
-    float quickest = -1.f;
-    for (size_t i = 0; i < candidates.size(); ++i)
-        if (usable[i] && bestOf[i] > 0 && (quickest < 0 || bestOf[i] < quickest)) quickest = bestOf[i];
-    const int reps = quickest > 0 ? int(std::clamp(std::ceil(0.1f / quickest), 1.f, 20.f)) : 1;
-    for (int round = 0; round < 2; ++round) timeRound(reps);
-    float best = -1.f;
-    size_t bestIndex = 0;
-    for (size_t i = 0; i < candidates.size(); ++i)
-        if (usable[i] && bestOf[i] >= 0 && (best < 0 || bestOf[i] < best)) {
-            best = bestOf[i];
-            bestIndex = i;
-        }
-    BB_CUDA_CHECK(cudaGetLastError());
+    const int best = fastestAlgo(context_, candidates,
+                                 [&](const cublasLtMatmulAlgo_t& algo) { return matmul(call, p, algo); });
     if (best < 0) return false;
-    p.algo = candidates[bestIndex];
+    p.algo = candidates[size_t(best)];
     timed = true;
     return true;
 }
