@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(seed_csv native_csv run_json spec_json hf_config safetensors lengths texts tokenizer_files tokenize hf_reference)
+[ ${#targets[@]} -gt 0 ] || targets=(seed_csv native_csv run_json spec_json hf_config safetensors lengths texts tokenizer_files tokenize hf_reference offline_json)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")

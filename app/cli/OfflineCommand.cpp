@@ -11,6 +11,7 @@
 #include "app/common/Backends.h"
 #include "core/cpu/CpuBackends.h"
 #include "core/backend/DTypeSupport.h"
+#include "core/sweep/OfflineJson.h"
 #include "core/sweep/OfflineScenario.h"
 #include "core/util/Sha256.h"
 #include "core/workload/WorkloadFiles.h"

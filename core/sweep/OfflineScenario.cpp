@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "core/batch/Batch.h"
 #include "core/model/BertWeights.h"
 #include "core/sweep/BatchCycle.h"
@@ -261,80 +259,6 @@ OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& worklo
     }
     result.endTime = isoTimeNow();
     return result;
-}
-
-std::string offlineToJson(const OfflineResult& r) {
-    using Json = nlohmann::ordered_json;
-    Json j;
-    j["format"] = "bertbench-offline";
-    j["version"] = 1;
-    Json s;
-    s["model"] = r.spec.model;
-    s["task"] = toString(r.spec.task);
-    s["dtype"] = toString(r.spec.dtype);
-    s["max_length"] = r.spec.maxLength;
-    s["samples"] = r.spec.samples;
-    s["batch_sizes"] = r.spec.batchSizes;
-    s["warmup_passes"] = r.spec.warmupPasses;
-    s["passes"] = r.spec.passes;
-    s["patience"] = r.spec.patience;
-    s["agreement_samples"] = r.spec.agreementSamples;
-    s["agreement_batch"] = r.spec.agreementBatch;
-    s["seed"] = r.spec.seed;
-    s["cuda_graphs"] = r.spec.cudaGraphs;
-    s["backends"] = r.spec.backends;
-    s["agreement_reference"] = r.spec.reference.empty() ? (r.spec.backends.empty() ? "" : r.spec.backends.front())
-                                                        : r.spec.reference + " " + toString(r.spec.referenceDType);
-    s["lengths_file"] = r.spec.lengthsFile;
-    if (!r.spec.lengthsSha256.empty()) s["lengths_sha256"] = r.spec.lengthsSha256;
-    j["spec"] = s;
-    j["device"] = r.device;
-    j["start_time"] = r.startTime;
-    j["end_time"] = r.endTime;
-    j["samples"] = r.samples;
-    j["truncated"] = r.truncated;
-    j["real_tokens"] = r.realTokens;
-    j["mean_length"] = r.meanLength;
-    Json backends = Json::array();
-    for (const OfflineBackendResult& b : r.backends) {
-        Json bj;
-        bj["backend"] = b.backend;
-        bj["dtype_ran"] = b.dtypeRan;
-        bj["status"] = toString(b.status);
-        if (!b.message.empty()) bj["message"] = b.message;
-        Json trials = Json::array();
-        for (const OfflineTrial& t : b.trials) {
-            Json tj;
-            tj["batch_size"] = t.batchSize;
-            tj["batches"] = t.batches;
-            tj["status"] = toString(t.status);
-            if (!t.message.empty()) tj["message"] = t.message;
-            tj["pad_fraction"] = t.padFraction;
-            if (t.status == RowStatus::Ok) {
-                tj["pass_median_ms"] = t.passMs.medianMs;
-                tj["pass_p10_ms"] = t.passMs.p10Ms;
-                tj["pass_p90_ms"] = t.passMs.p90Ms;
-                tj["samples_per_s"] = t.samplesPerS;
-                tj["real_tokens_per_s"] = t.realTokensPerS;
-                tj["peak_mem_mb"] = t.peakMemMb;
-            }
-            trials.push_back(tj);
-        }
-        bj["trials"] = trials;
-        if (b.best >= 0) {
-            const OfflineTrial& t = b.trials[size_t(b.best)];
-            bj["best_batch_size"] = t.batchSize;
-            bj["samples_per_s"] = t.samplesPerS;
-            bj["real_tokens_per_s"] = t.realTokensPerS;
-        }
-        if (std::isfinite(b.agreementPct)) {
-            bj["task_agreement_pct"] = b.agreementPct;
-            bj["task_agreement_decisions"] = b.agreementDecisions;
-        }
-        backends.push_back(bj);
-    }
-    j["backends"] = backends;
-    return j.dump(2) + "\n";
 }
 
 std::string offlineTable(const OfflineResult& r) {

@@ -106,7 +106,6 @@ OfflineResult runOffline(const OfflineSpec& spec, const std::vector<int>& worklo
                          const WeightsProvider& weights, const OfflineLog& log = {},
                          const OfflineProgress& progress = {});
 
-std::string offlineToJson(const OfflineResult& result);
 // Per backend: each batch size tried, then the best, samples/s and tokens/s, agreement.
 std::string offlineTable(const OfflineResult& result);
 

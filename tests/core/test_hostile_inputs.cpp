@@ -10,6 +10,7 @@
 #include "core/model/ModelConfig.h"
 #include "core/model/Safetensors.h"
 #include "core/results/RunFiles.h"
+#include "core/sweep/OfflineJson.h"
 #include "core/sweep/SpecJson.h"
 #include "core/util/Errors.h"
 #include "tests/fuzz/FuzzReaders.h"
@@ -36,6 +37,7 @@ const std::vector<std::pair<std::string, Reader>>& readers() {
         {"lengths", fuzz::readLengthsInput},
         {"texts", fuzz::readTextsInput},
         {"hf_reference", fuzz::readHfReferenceInput},
+        {"offline_json", [](const std::string& s) { offlineFromJson(s, "hostile-offline.json"); }},
 #ifdef BERTBENCH_HAVE_TOKENIZERS
         {"tokenizer_files", fuzz::readTokenizerFileInput},
 #endif

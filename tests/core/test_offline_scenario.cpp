@@ -14,6 +14,7 @@
 #include "core/cpu/CpuBackends.h"
 #include "core/model/BertWeights.h"
 #include "core/model/ModelConfig.h"
+#include "core/sweep/OfflineJson.h"
 #include "core/sweep/OfflineScenario.h"
 #include "core/util/Errors.h"
 #include "core/workload/LengthDistribution.h"
