@@ -1,6 +1,10 @@
 #include "core/sweep/OfflineJson.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <cstdint>
 #include <optional>
 
@@ -200,6 +204,31 @@ OfflineBackendResult backendFrom(const Json& v, const std::string& path) {
 }
 
 } // namespace
+
+namespace {
+
+bool readText(const std::string& path, std::string& text) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+    return bool(in) || in.eof();
+}
+
+} // namespace
+
+OfflineResult readOfflineFile(const std::string& path) {
+    std::string text;
+    if (!readText(path, text)) throw FileFormatError(path + ": cannot be read (" + std::strerror(errno) + ")");
+    return offlineFromJson(text, path);
+}
+
+bool isOfflineFile(const std::string& path) {
+    if (path.size() < 5 || path.compare(path.size() - 5, 5, ".json") != 0) return false;
+    std::string text;
+    return readText(path, text) && isOfflineJson(text);
+}
 
 bool isOfflineJson(const std::string& text) {
     try {

@@ -23,6 +23,12 @@ std::string offlineToJson(const OfflineResult& result);
 // read back: wrong types, unknown task / dtype / status names, a best batch size no trial has.
 OfflineResult offlineFromJson(const std::string& text, const std::string& path);
 
+// The file at `path`: FileFormatError naming it when it cannot be read or does not parse.
+OfflineResult readOfflineFile(const std::string& path);
+// Whether the file at `path` is an offline.json (a .json whose "format" says so); false when it
+// cannot be read.
+bool isOfflineFile(const std::string& path);
+
 // Whether `text` declares itself an offline.json ("format": "bertbench-offline"); cheap enough to
 // sort files by before reading them.
 bool isOfflineJson(const std::string& text);

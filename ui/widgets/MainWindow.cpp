@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <algorithm>
 
+#include "core/sweep/OfflineJson.h"
 #include "core/sweep/SpecJson.h"
 #include "ui/models/OpenRuns.h"
 #include "ui/models/RowText.h"
@@ -29,6 +30,7 @@
 #include "ui/widgets/ExportActions.h"
 #include "ui/widgets/LiveSweep.h"
 #include "ui/widgets/MainWindowMenus.h"
+#include "ui/widgets/OfflineView.h"
 #include "ui/widgets/RecentFiles.h"
 #include "ui/widgets/RecoveryController.h"
 #include "ui/widgets/RunSettingsSection.h"
@@ -129,8 +131,16 @@ QList<RunView*> MainWindow::runViews() const {
     return views;
 }
 
+QList<OfflineView*> MainWindow::offlineViews() const {
+    QList<OfflineView*> views;
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (auto* v = qobject_cast<OfflineView*>(tabs_->widget(i))) views << v;
+    return views;
+}
+
 QChart* MainWindow::currentChart() const {
     if (RunView* v = currentRunView()) return v->currentChart();
+    if (auto* v = qobject_cast<OfflineView*>(tabs_->currentWidget())) return v->chart();
     if (compare_ && tabs_->currentWidget() == compare_) return compare_->currentChart();
     return nullptr;
 }
@@ -226,10 +236,48 @@ bool MainWindow::recoverJournal(const QString& journalPath, bool resume, QString
 }
 void MainWindow::offerRecovery() { recovery_->offer(); }
 
+namespace {
+
+// offline.json files, read; the other paths are left in `paths`.
+std::vector<OfflineFile> takeOfflineFiles(QStringList& paths, QStringList& problems) {
+    std::vector<OfflineFile> files;
+    QStringList rest;
+    for (const QString& p : paths) {
+        if (!isOfflineFile(p.toStdString())) {
+            rest << p;
+            continue;
+        }
+        try {
+            files.push_back({p, readOfflineFile(p.toStdString())});
+        } catch (const std::exception& e) {
+            problems << QFileInfo(p).fileName() + QStringLiteral(": ") + QString::fromStdString(e.what());
+        }
+    }
+    paths = rest;
+    return files;
+}
+
+} // namespace
+
+void MainWindow::addOfflineView(const std::vector<OfflineFile>& files, QStringList& problems) {
+    auto* view = new OfflineView(files, &problems);
+    connect(view, &OfflineView::chartSaveRequested, exports_, &ExportActions::exportChartDialog);
+    int at = tabs_->count();
+    if (compare_) at = tabs_->indexOf(compare_);
+    tabs_->insertTab(at, view, view->tabTitle());
+    tabs_->setTabToolTip(at, view->sourcePaths().join(QLatin1Char('\n')));
+    tabs_->setCurrentIndex(at);
+    centre_->setCurrentWidget(tabs_);
+    updateActions();
+}
+
 QList<RunView*> MainWindow::openFiles(const QStringList& paths, QStringList* errors) {
     QStringList problems;
     QList<RunView*> views;
-    for (OpenedRun& opened : openRunFiles(paths, &problems)) {
+    QStringList runPaths = paths;
+    if (const std::vector<OfflineFile> offline = takeOfflineFiles(runPaths, problems); !offline.empty())
+        addOfflineView(offline, problems);
+    for (OpenedRun& opened : openRunFiles(runPaths, &problems)) {
         auto* doc = new RunDocument(opened.title);
         doc->setRun(std::move(opened.run), opened.paths);
         views << addRunView(doc);

@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <memory>
 
+#include "ui/models/OfflineComparison.h"
 #include "ui/widgets/AppContext.h"
 
 QT_BEGIN_NAMESPACE
@@ -22,6 +23,7 @@ namespace bertbench::ui {
 class CompareView;
 class ExportActions;
 class LiveSweep;
+class OfflineView;
 class RecentFiles;
 class RecoveryController;
 class RunDocument;
@@ -46,9 +48,11 @@ public:
     // Opens (creating if needed) the Compare tab.
     CompareView* showCompare();
 
-    // Opens files; files that fit together become one run (OpenRuns.h). Returns the views
+    // Opens files; files that fit together become one run (OpenRuns.h). offline.json files
+    // (`bertbench-cli offline`) open in one offline tab (OfflineView.h). Returns the run views
     // created; problems go to `errors` (shown in a dialog when null).
     QList<RunView*> openFiles(const QStringList& paths, QStringList* errors = nullptr);
+    QList<OfflineView*> offlineViews() const;
     void openDialog();
     // Starts the panel's sweep in a new tab. False if the spec is invalid or one is running.
     bool startSweep();
@@ -84,6 +88,8 @@ private:
     void buildSweepDock();
     void restoreSettings();
     RunView* addRunView(RunDocument* document);
+    // One tab for offline.json files of one cell (files of another cell add to `problems`).
+    void addOfflineView(const std::vector<OfflineFile>& files, QStringList& problems);
     void closeTab(int index);
     void updateActions();
     void documentsChanged();
