@@ -10,7 +10,10 @@
 
 #include "app/cli/CliSupport.h"
 #include "app/cli/RunInput.h"
+#include "core/sweep/OfflineJson.h"
+#include "ui/models/OfflineComparison.h"
 #include "ui/models/OpenRuns.h"
+#include "ui/report/OfflineFigure.h"
 #include "ui/report/ReportRenderer.h"
 
 namespace bertbench::cli {
@@ -30,7 +33,9 @@ const CommandHelp& plotHelp() {
         "policies (random, sorted) where the pads stand, its length histogram under the report\n"
         "figure's heatmaps, and workload_lengths.png. Files that fit together (same baseline, no\n"
         "task x candidate in common, e.g. log_Bert_sdpa_mlm.csv and\n"
-        "log_Bert_flash_attention_2_mlm.csv) are drawn as one run.",
+        "log_Bert_flash_attention_2_mlm.csv) are drawn as one run. offline.json files (bertbench-cli\n"
+        "offline) of one cell are drawn together as offline_<model>_<task>_max<N>: samples/s\n"
+        "against batch size per backend, MLPerf's published figures beside bert-large qa 384.",
         {{"--out", "DIR", "folder for the figures (created if needed)"},
          {"--scale", "N", "device pixels per figure pixel for PNG, 1..8 (default 2, for print)"},
          {"--format", "FMT", "png (default), svg or pdf; svg/pdf write the report and lines\nfigures as vector files, heatmaps stay PNG"}},
@@ -66,7 +71,12 @@ int plotCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
             throw std::runtime_error("plot needs a QApplication, and this process already has another Qt application object");
 
         std::vector<ui::OpenedRun> opened;
+        std::vector<ui::OfflineFile> offline;
         for (const std::string& path : parsed.positionals) {
+            if (isOfflineFile(path)) {
+                offline.push_back({QString::fromStdString(path), readOfflineFile(path)});
+                continue;
+            }
             ui::OpenedRun r;
             r.run = loadRunInput(path);
             r.paths = QStringList{QString::fromStdString(path)};
@@ -77,6 +87,17 @@ int plotCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
         const std::unique_ptr<QApplication> app = ensureApplication();
 
         int files = 0;
+        if (!offline.empty()) {
+            QStringList problems;
+            const ui::OfflineComparison comparison = ui::compareOffline(offline, &problems);
+            if (!problems.isEmpty()) throw InputError(problems.join(QLatin1Char('\n')).toStdString());
+            QString error;
+            const QString path = ui::renderOfflinePlot(comparison, offline.front().result.spec,
+                                                       QString::fromStdString(*outDir), scale, format, &error);
+            if (path.isEmpty()) throw InputError(error.toStdString());
+            out << path.toStdString() << "\n";
+            ++files;
+        }
         for (size_t g = 0; g < groups.size(); ++g) {
             // Runs that did not merge each get their own subfolder.
             const QString dir = groups.size() == 1

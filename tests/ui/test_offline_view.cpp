@@ -2,7 +2,9 @@
 // backend and data type, each best ringed and bold in the table, MLPerf's figures dashed because
 // the cell is theirs), the chart is the window's current chart for export, no legend entry or
 // title is elided at the sizes the figure tests use; a file of another cell is refused by name
-// and a broken one with its field; other JSON still opens as a run.
+// and a broken one with its field; other JSON still opens as a run; `plot`'s file of the figure.
+#include <QFileInfo>
+#include <QImage>
 #include <QLegend>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -16,6 +18,7 @@
 #include "core/results/RunFiles.h"
 #include "core/sweep/OfflineJson.h"
 #include "ui/charts/OfflineChart.h"
+#include "ui/report/OfflineFigure.h"
 #include "ui/widgets/MainWindow.h"
 #include "ui/widgets/OfflineView.h"
 #include "UiTestSupport.h"
@@ -133,6 +136,28 @@ private slots:
         QCOMPARE(problems.size(), 1);
         QVERIFY2(problems.front().contains(QStringLiteral("backends[0].trials")), qPrintable(problems.front()));
         QVERIFY(window.offlineViews().isEmpty());
+    }
+
+    // `bertbench-cli plot offline.json`'s engine: the same chart as a report-sized PNG at 2×, and SVG.
+    void theFigureAsAFile() {
+        std::vector<OfflineFile> files;
+        for (const QString& p : threeFiles()) files.push_back({p, readOfflineFile(p.toStdString())});
+        const OfflineComparison c = compareOffline(files, nullptr);
+        QTemporaryDir dir;
+        QString error;
+        const QString png = renderOfflinePlot(c, files.front().result.spec, dir.path(), 2, QStringLiteral("png"), &error);
+        QVERIFY2(!png.isEmpty(), qPrintable(error));
+        QVERIFY(png.endsWith(QStringLiteral("offline_bert-large_qa_max384.png")));
+        const QImage image(png);
+        QCOMPARE(image.width(), 1920);
+        // Not blank: the five coloured lines are drawn (some pixel of the first curve's colour).
+        const QColor first = OfflineChart::curveColor(0);
+        bool found = false;
+        for (int y = 0; y < image.height() && !found; y += 2)
+            for (int x = 0; x < image.width() && !found; x += 2) found = image.pixelColor(x, y) == first;
+        QVERIFY(found);
+        const QString svg = renderOfflinePlot(c, files.front().result.spec, dir.path(), 1, QStringLiteral("svg"), &error);
+        QVERIFY2(QFileInfo(svg).size() > 1000, qPrintable(error));
     }
 
     void aRunJsonStillOpensAsARun() {
