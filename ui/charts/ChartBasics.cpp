@@ -25,6 +25,18 @@ void clearSeriesAndAxes(QChart* chart) {
     }
 }
 
+BottomLegendItem::BottomLegendItem(QChart* chart) : QGraphicsItem(chart), chart_(chart) { setZValue(10); }
+
+void BottomLegendItem::relayout() {
+    prepareGeometryChange();
+    update();
+}
+
+QRectF BottomLegendItem::boundingRect() const {
+    const QSizeF size = chart_->size();
+    return QRectF(0, size.height() - height(), size.width(), height());
+}
+
 PlotNote::PlotNote(QChart* chart) : QGraphicsTextItem(chart), chart_(chart) {
     setZValue(20);
     setDefaultTextColor(QColor(0x60, 0x60, 0x60));

@@ -17,6 +17,20 @@ void setUpChart(QChart* chart, double titlePointSize);
 // Removes (and deletes) every series and axis of the chart.
 void clearSeriesAndAxes(QChart* chart);
 
+// A legend its chart draws under the plot area (the chart keeps height() free as its bottom
+// margin), for legends Qt's own would elide or could not draw.
+class BottomLegendItem : public QGraphicsItem {
+public:
+    explicit BottomLegendItem(QChart* chart);
+    virtual double height() const = 0;
+    // After the entries or the chart's size change.
+    void relayout();
+    QRectF boundingRect() const override;
+
+private:
+    QChart* chart_;
+};
+
 // A note centred in its chart's plot area, wrapped to the plot's width so a narrow chart keeps it
 // inside, and kept there as the plot area moves. A child item of the chart.
 class PlotNote : public QGraphicsTextItem {

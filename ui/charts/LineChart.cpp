@@ -21,25 +21,17 @@
 namespace bertbench::ui {
 
 // Under the plot: "—— sdpa  - - - flash_attention_2  ▒ p10–p90" and "pad ━ 0  ━ 0.1 …".
-class LineLegendItem : public QGraphicsItem {
+class LineLegendItem : public BottomLegendItem {
 public:
     static constexpr double kRowHeight = 16;
 
-    explicit LineLegendItem(LineChart* chart) : QGraphicsItem(chart), chart_(chart) { setZValue(10); }
+    explicit LineLegendItem(LineChart* chart) : BottomLegendItem(chart), chart_(chart) {}
 
     int rows() const {
         const LinePanelData& p = chart_->panel();
         return (p.candidateNames.size() > 1 || hasBand() || hasSame()) ? 2 : 1;
     }
-    double height() const { return rows() * kRowHeight + 6; }
-    void relayout() {
-        prepareGeometryChange();
-        update();
-    }
-    QRectF boundingRect() const override {
-        const QSizeF size = chart_->size();
-        return QRectF(0, size.height() - height(), size.width(), height());
-    }
+    double height() const override { return rows() * kRowHeight + 6; }
 
     struct Entry {
         QPen pen;

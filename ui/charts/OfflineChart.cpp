@@ -34,7 +34,7 @@ QString legendText(const OfflineCurve& c) {
 } // namespace
 
 // Under the plot: a line sample and its text per entry, in columns of equal width.
-class OfflineLegendItem : public QGraphicsItem {
+class OfflineLegendItem : public BottomLegendItem {
 public:
     static constexpr double kRowHeight = 17, kSample = 26, kGap = 5, kColumnGap = 18, kPad = 6;
     struct Entry {
@@ -42,7 +42,7 @@ public:
         QString text;
     };
 
-    explicit OfflineLegendItem(QChart* chart) : QGraphicsItem(chart), chart_(chart) { setZValue(10); }
+    explicit OfflineLegendItem(QChart* chart) : BottomLegendItem(chart), chart_(chart) {}
 
     void setEntries(std::vector<Entry> entries) {
         entries_ = std::move(entries);
@@ -66,15 +66,7 @@ public:
         return std::max(1, std::min(int(entries_.size()), int((width + kColumnGap) / std::max(column, 1.0))));
     }
     int rows() const { return entries_.empty() ? 0 : int((entries_.size() + size_t(columns()) - 1) / size_t(columns())); }
-    double height() const { return rows() * kRowHeight + (entries_.empty() ? 0 : 2 * kPad); }
-    void relayout() {
-        prepareGeometryChange();
-        update();
-    }
-    QRectF boundingRect() const override {
-        const QSizeF size = chart_->size();
-        return QRectF(0, size.height() - height(), size.width(), height());
-    }
+    double height() const override { return rows() * kRowHeight + (entries_.empty() ? 0 : 2 * kPad); }
     void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
         p->setFont(font());
         const QRectF area = boundingRect();
