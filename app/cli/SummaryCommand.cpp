@@ -1,5 +1,7 @@
 // `summary FILE...`: a readable table of any run file BertBench reads.
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -9,6 +11,8 @@
 #include "app/cli/RunSummary.h"
 #include "app/cli/WorkloadTables.h"
 #include "core/sweep/KernelOptionDifferences.h"
+#include "core/sweep/OfflineJson.h"
+#include "core/sweep/OfflineScenario.h"
 
 namespace bertbench::cli {
 
@@ -21,7 +25,8 @@ const CommandHelp& summaryHelp() {
         "speedup and memory saved, the best and worst cell, and the largest output error.\n"
         "FILE is a native run (run.json), a native CSV (results.csv) or one of the old\n"
         "script's CSVs (log_Bert_<attention>_<task>.csv). DIR is a `run --out` folder (its\n"
-        "run.json) or a folder of CSVs, merged into one run.",
+        "run.json) or a folder of CSVs, merged into one run. An offline.json (`offline --out`,\n"
+        "or its folder) prints its table: every batch size tried and each backend's best.",
         {{"--rows", "", "also print every row"},
          {"--breakdown", "", "also print the per-operation breakdown of every backend in every cell"}},
         "Speedup % = (t_baseline / t_candidate - 1) x 100; its geometric mean is taken over\n"
@@ -76,6 +81,15 @@ std::string differencesText(const std::vector<std::string>& paths, const std::ve
     return text;
 }
 
+// An offline.json, or a folder with one and no run.json (`offline --out DIR`); else none.
+std::optional<std::string> offlineFileOf(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) return isOfflineFile(path) ? std::optional(path) : std::nullopt;
+    const std::filesystem::path dir(path);
+    if (std::filesystem::exists(dir / "run.json", ec) || !isOfflineFile((dir / "offline.json").string())) return std::nullopt;
+    return (dir / "offline.json").string();
+}
+
 } // namespace
 
 int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
@@ -84,10 +98,19 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
         if (parseOrHelp(args, summaryHelp(), out, parsed)) return kExitOk;
         if (parsed.positionals.empty()) throw UsageError("name at least one run file or folder");
         std::vector<Run> runs;
+        std::vector<std::string> runPaths;
+        bool first = true;
         for (const std::string& path : parsed.positionals) {
+            if (const std::optional<std::string> offline = offlineFileOf(path)) {
+                out << (first ? "" : "\n") << "== " << path << " ==\n" << offlineTable(readOfflineFile(*offline));
+                first = false;
+                continue;
+            }
             runs.push_back(loadRunInput(path));
+            runPaths.push_back(path);
             const Run& run = runs.back();
-            if (runs.size() > 1) out << "\n";
+            if (!first) out << "\n";
+            first = false;
             out << "== " << path << " ==\n" << runHeader(run) << kernelOptionsText(run) << "\n";
             if (run.rows.empty()) {
                 out << "(no rows)\n";
@@ -108,7 +131,7 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
             if (parsed.has("--rows")) out << "\n" << rowsTable(run);
         }
         if (runs.size() > 1)
-            if (const std::string diffs = differencesText(parsed.positionals, runs); !diffs.empty()) out << "\n" << diffs;
+            if (const std::string diffs = differencesText(runPaths, runs); !diffs.empty()) out << "\n" << diffs;
         return kExitOk;
     });
 }

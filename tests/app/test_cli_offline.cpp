@@ -1,7 +1,7 @@
 // `offline` and `run --scenario offline` in process on the CPU: the table, offline.json with every
 // backend, task agreement against a separate fp32 reference; refusals with their reasons (fp8 on
 // cpu:*, no --lengths, another scenario, an unknown reference dtype); task agreement in run's
-// summary.
+// summary; `summary` of an offline folder prints its table.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -43,6 +43,12 @@ private slots:
         QCOMPARE(int(j["backends"].size()), 2);
         QCOMPARE(j["spec"]["agreement_reference"].get<std::string>(), std::string("cpu:eager fp32"));
         QVERIFY(std::filesystem::exists(out + "/offline.txt"));
+        // `summary` of the folder (or the file) prints the table back from offline.json.
+        const CliResult again = runCliCaptured({"summary", out});
+        QVERIFY2(again.code == kExitOk, again.err.c_str());
+        EXPECT_IN(again.out, "Offline: tiny qa fp32, 48 samples");
+        EXPECT_IN(again.out, "<- best");
+        EXPECT_IN(again.out, "cpu:flash_attention_2 (fp32): ");
     }
 
     void refusalsSayWhy() {
