@@ -102,11 +102,12 @@ step_fp8_grid() {  # fp8-grid: bert-base qa in fp8 over batch 1-128 x seq 128-51
 }
 
 step_fp8_autotune() {  # fp8-autotune: the fp8 layer's GEMM autotuning on vs off (BERTBENCH_GEMM_AUTOTUNE), bert-base encoder 128x512 and 1x128 pad 0, cuda:sdpa vs cuda:flash_attention_2 (graphs), rounds on, off, on, off; medians per round last
-  local round mode
+  local round mode flag
   for round in 1 2; do
     for mode in on off; do
       fits 40 "fp8-autotune $mode round $round" || break 2
-      cli_run "fp8_autotune_${mode}_r$round" "$(limit 90)" BERTBENCH_GEMM_AUTOTUNE=$([ $mode = on ] && echo 1 || echo 0) -- \
+      flag=0; [ $mode = on ] && flag=1
+      cli_run "fp8_autotune_${mode}_r$round" "$(limit 90)" BERTBENCH_GEMM_AUTOTUNE=$flag -- \
           --device cuda --model bert-base --tasks encoder --dtype fp8 --cuda-graphs --baseline cuda:sdpa \
           --backends cuda:flash_attention_2 --batch-sizes 1,128 --seq-lens 128,512 --pads 0 --warmup 3 \
           --num-batches 30 --seed 0 --quiet --no-profile
