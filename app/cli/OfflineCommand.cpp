@@ -11,6 +11,7 @@
 #include "app/common/Backends.h"
 #include "core/cpu/CpuBackends.h"
 #include "core/backend/DTypeSupport.h"
+#include "core/results/RunFiles.h"
 #include "core/sweep/OfflineJson.h"
 #include "core/sweep/OfflineScenario.h"
 #include "core/util/Sha256.h"
@@ -152,9 +153,9 @@ int offlineCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
         const std::optional<std::string> dir = parsed.value("--out");
         auto write = [&](const OfflineResult& r) {   // after every backend: an interrupted run keeps what it finished
             if (!dir) return;
-            std::filesystem::create_directories(*dir);
-            std::ofstream(std::filesystem::path(*dir) / "offline.json") << offlineToJson(r);
-            std::ofstream(std::filesystem::path(*dir) / "offline.txt") << offlineTable(r);
+            std::filesystem::create_directories(*dir);   // atomic: a kill mid-write keeps the last whole file
+            writeFileAtomic((std::filesystem::path(*dir) / "offline.json").string(), offlineToJson(r));
+            writeFileAtomic((std::filesystem::path(*dir) / "offline.txt").string(), offlineTable(r));
         };
         const OfflineResult result = runOffline(
             spec, workload, registry, loadWeightsFor,
