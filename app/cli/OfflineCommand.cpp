@@ -3,7 +3,6 @@
 // batch size searched per backend, samples/s and real tokens/s, task agreement with the first
 // backend. docs/PERFORMANCE.md compares it with MLPerf Inference's published figures.
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <ostream>
 
