@@ -298,7 +298,7 @@ void MainWindow::openDialog() {
     QSettings settings;
     const QStringList paths = QFileDialog::getOpenFileNames(
         this, tr("Open runs"), settings.value(QStringLiteral("openDir")).toString(),
-        tr("Runs (*.json *.csv);;Native runs (*.json);;CSV (*.csv);;All files (*)"));
+        tr("Runs and offline results (*.json *.csv);;Native runs, offline.json (*.json);;CSV (*.csv);;All files (*)"));
     if (paths.isEmpty()) return;
     settings.setValue(QStringLiteral("openDir"), QFileInfo(paths.front()).absolutePath());
     openFiles(paths);
