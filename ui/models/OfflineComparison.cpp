@@ -39,20 +39,14 @@ OfflineCurve curveOf(const OfflineBackendResult& b, const OfflineResult& r, cons
     c.trials = b.trials;
     if (b.status != RowStatus::Ok && b.trials.empty())
         c.failure = QString::fromStdString(toString(b.status) + (b.message.empty() ? "" : ": " + b.message));
-    for (const OfflineTrial& t : b.trials) {
-        if (t.status == RowStatus::Ok) {
+    for (const OfflineTrial& t : b.trials)
+        if (t.status == RowStatus::Ok) {   // the table shows the others with their status
             c.batchSizes.push_back(t.batchSize);
             c.samplesPerS.push_back(t.samplesPerS);
-        } else {
-            c.failedTrials << QStringLiteral("%1: %2").arg(t.batchSize).arg(QString::fromStdString(
-                                  t.message.empty() ? toString(t.status) : t.message));
         }
-    }
     if (b.best >= 0) {
-        const OfflineTrial& t = b.trials[size_t(b.best)];
-        c.bestBatch = t.batchSize;
-        c.bestSamplesPerS = t.samplesPerS;
-        c.bestTokensPerS = t.realTokensPerS;
+        c.bestBatch = b.trials[size_t(b.best)].batchSize;
+        c.bestSamplesPerS = b.trials[size_t(b.best)].samplesPerS;
     }
     return c;
 }

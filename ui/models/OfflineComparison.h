@@ -21,9 +21,7 @@ struct OfflineCurve {
     std::vector<double> samplesPerS;    // of those
     int bestBatch = 0;                  // 0: none measured
     double bestSamplesPerS = 0;
-    double bestTokensPerS = 0;
     double agreementPct = std::numeric_limits<double>::quiet_NaN();   // NaN: the reference itself, or none
-    QStringList failedTrials;           // "1024: out of memory"
     std::vector<OfflineTrial> trials;   // every size tried, as the file has them (the view's table)
     QString failure;                    // the backend did not run at all
 };
