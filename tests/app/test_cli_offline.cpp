@@ -2,6 +2,8 @@
 // backend, task agreement against a separate fp32 reference; refusals with their reasons (fp8 on
 // cpu:*, no --lengths, another scenario, an unknown reference dtype); task agreement in run's
 // summary; `summary` of an offline folder prints its table.
+#include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -50,6 +52,38 @@ private slots:
         EXPECT_IN(again.out, "<- best");
         EXPECT_IN(again.out, "cpu:flash_attention_2 (fp32): ");
     }
+
+#ifdef BERTBENCH_HAVE_GUI
+    // `plot` of the three offline.json files of one H100 call: one figure of them all; a file of
+    // another cell among them is refused by name. In a child process: plot needs a QApplication.
+    void plotDrawsOfflineFiles() {
+        const QString cli = QCoreApplication::applicationDirPath() + QStringLiteral("/../app/bertbench-cli");
+        if (!QFileInfo::exists(cli)) QSKIP("bertbench-cli is not built next to the tests");
+        const QString fixtures = QStringLiteral(BERTBENCH_FIXTURES_DIR "/offline/");
+        QTemporaryDir tmp;
+        QProcess plot;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        plot.setProcessEnvironment(env);
+        plot.start(cli, {QStringLiteral("plot"), fixtures + "h100-bert-large-qa-fp16.json", fixtures + "h100-bert-large-qa-fp8.json",
+                         fixtures + "h100-bert-large-qa-hf-sdpa.json", QStringLiteral("--out"), tmp.path()});
+        QVERIFY(plot.waitForFinished(120000));
+        QVERIFY2(plot.exitCode() == 0, plot.readAllStandardError().constData());
+        QVERIFY(plot.readAllStandardOutput().contains("1 figure written"));
+        QVERIFY(QFileInfo(tmp.filePath(QStringLiteral("offline_bert-large_qa_max384.png"))).size() > 10000);
+
+        std::ifstream in((fixtures + "h100-bert-large-qa-fp8.json").toStdString());
+        nlohmann::json j = nlohmann::json::parse(in);
+        j["spec"]["max_length"] = 128;
+        const std::string other = tmp.path().toStdString() + "/max128.json";
+        std::ofstream(other) << j.dump();
+        plot.start(cli, {QStringLiteral("plot"), fixtures + "h100-bert-large-qa-fp16.json", QString::fromStdString(other),
+                         QStringLiteral("--out"), tmp.path()});
+        QVERIFY(plot.waitForFinished(120000));
+        QCOMPARE(plot.exitCode(), kExitBadInput);
+        QVERIFY2(plot.readAllStandardError().contains("max128.json: another cell"), "the refusal names the file");
+    }
+#endif
 
     void refusalsSayWhy() {
         CliResult r = runCliCaptured({"offline", "--lengths", kLengths, "--model", "tiny", "--device", "cpu", "--dtype", "fp8"});
