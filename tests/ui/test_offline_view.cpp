@@ -127,6 +127,38 @@ private slots:
         QVERIFY(alone.comparison().published.empty());
     }
 
+    // Every size out of memory: the chart says nothing was measured, the table says why.
+    void nothingMeasuredIsSaid() {
+        QTemporaryDir dir;
+        const QString oom = editedCopy(dir, "oom.json", [](nlohmann::ordered_json& j) {
+            for (auto& b : j["backends"]) {
+                for (auto& t : b["trials"]) {
+                    nlohmann::ordered_json kept{{"batch_size", t["batch_size"]}, {"batches", t["batches"]},
+                                                {"status", "oom"}, {"message", "CUDA out of memory"},
+                                                {"pad_fraction", t["pad_fraction"]}};
+                    t = kept;
+                }
+                b.erase("best_batch_size");
+                b.erase("samples_per_s");
+                b.erase("real_tokens_per_s");
+            }
+        });
+        OfflineView view(std::vector<OfflineFile>{OfflineFile{oom, readOfflineFile(oom.toStdString())}});
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto* chart = static_cast<OfflineChart*>(view.chart());
+        QVERIFY(chart->legendEntries().isEmpty());
+        bool noteShown = false;
+        for (QGraphicsItem* item : chart->childItems())
+            if (auto* text = dynamic_cast<QGraphicsTextItem*>(item); text && text->isVisible())
+                noteShown = noteShown || text->toPlainText().contains(QStringLiteral("No batch size was measured"));
+        QVERIFY(noteShown);
+        QCOMPARE(view.table()->rowCount(), 4);
+        QVERIFY(view.table()->item(0, 11)->text().contains(QStringLiteral("CUDA out of memory")));
+        QVERIFY(view.table()->item(0, 7) == nullptr);   // no rate for a size that did not run
+    }
+
     void aBrokenFileIsNamedWithItsField() {
         QTemporaryDir dir;
         const QString broken = editedCopy(dir, "broken.json", [](nlohmann::ordered_json& j) { j["backends"][0]["trials"] = 3; });
