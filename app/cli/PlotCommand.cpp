@@ -73,8 +73,8 @@ int plotCommand(const CommandArgs& args, std::ostream& out, std::ostream& err) {
         std::vector<ui::OpenedRun> opened;
         std::vector<ui::OfflineFile> offline;
         for (const std::string& path : parsed.positionals) {
-            if (isOfflineFile(path)) {
-                offline.push_back({QString::fromStdString(path), readOfflineFile(path)});
+            if (std::optional<OfflineResult> result = readIfOfflineFile(path)) {
+                offline.push_back({QString::fromStdString(path), std::move(*result)});
                 continue;
             }
             ui::OpenedRun r;

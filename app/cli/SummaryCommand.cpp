@@ -81,13 +81,13 @@ std::string differencesText(const std::vector<std::string>& paths, const std::ve
     return text;
 }
 
-// An offline.json, or a folder with one and no run.json (`offline --out DIR`); else none.
-std::optional<std::string> offlineFileOf(const std::string& path) {
+// An offline.json, or a folder with one and no run.json (`offline --out DIR`), read; else none.
+std::optional<OfflineResult> offlineResultOf(const std::string& path) {
     std::error_code ec;
-    if (!std::filesystem::is_directory(path, ec)) return isOfflineFile(path) ? std::optional(path) : std::nullopt;
+    if (!std::filesystem::is_directory(path, ec)) return readIfOfflineFile(path);
     const std::filesystem::path dir(path);
-    if (std::filesystem::exists(dir / "run.json", ec) || !isOfflineFile((dir / "offline.json").string())) return std::nullopt;
-    return (dir / "offline.json").string();
+    if (std::filesystem::exists(dir / "run.json", ec)) return std::nullopt;
+    return readIfOfflineFile((dir / "offline.json").string());
 }
 
 } // namespace
@@ -101,8 +101,8 @@ int summaryCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
         std::vector<std::string> runPaths;
         bool first = true;
         for (const std::string& path : parsed.positionals) {
-            if (const std::optional<std::string> offline = offlineFileOf(path)) {
-                out << (first ? "" : "\n") << "== " << path << " ==\n" << offlineTable(readOfflineFile(*offline));
+            if (const std::optional<OfflineResult> offline = offlineResultOf(path)) {
+                out << (first ? "" : "\n") << "== " << path << " ==\n" << offlineTable(*offline);
                 first = false;
                 continue;
             }

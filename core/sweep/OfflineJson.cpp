@@ -1,13 +1,10 @@
 #include "core/sweep/OfflineJson.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <cstdint>
 #include <optional>
 
+#include "core/results/RunFiles.h"
 #include "core/sweep/SpecJsonDetail.h"
 #include "core/util/Errors.h"
 
@@ -203,49 +200,10 @@ OfflineBackendResult backendFrom(const Json& v, const std::string& path) {
     return b;
 }
 
-} // namespace
+// What `offline` writes declares itself so.
+bool declaresOffline(const Json& j) { return j.is_object() && j.value("format", std::string()) == "bertbench-offline"; }
 
-namespace {
-
-bool readText(const std::string& path, std::string& text) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-    return bool(in) || in.eof();
-}
-
-} // namespace
-
-OfflineResult readOfflineFile(const std::string& path) {
-    std::string text;
-    if (!readText(path, text)) throw FileFormatError(path + ": cannot be read (" + std::strerror(errno) + ")");
-    return offlineFromJson(text, path);
-}
-
-bool isOfflineFile(const std::string& path) {
-    if (path.size() < 5 || path.compare(path.size() - 5, 5, ".json") != 0) return false;
-    std::string text;
-    return readText(path, text) && isOfflineJson(text);
-}
-
-bool isOfflineJson(const std::string& text) {
-    try {
-        const Json j = Json::parse(text);
-        return j.is_object() && j.value("format", std::string()) == "bertbench-offline";
-    } catch (const Json::exception&) {
-        return false;
-    }
-}
-
-OfflineResult offlineFromJson(const std::string& text, const std::string& path) {
-    Json j;
-    try {
-        j = Json::parse(text);
-    } catch (const Json::exception& e) {   // parse_error, and out_of_range for numbers that overflow
-        throw FileFormatError(path + ": not valid JSON (" + e.what() + ")");
-    }
+OfflineResult offlineFromValue(const Json& j, const std::string& path) {
     try {
         jsonio::expectObject(j, "");
         if (!j.contains("format") || !j["format"].is_string() || j["format"] != "bertbench-offline")
@@ -268,6 +226,40 @@ OfflineResult offlineFromJson(const std::string& text, const std::string& path) 
         throw FileFormatError(path + ": " + e.field + ": " + e.message);
     } catch (const Json::exception& e) {
         throw FileFormatError(path + ": unexpected content (" + e.what() + ")");
+    }
+}
+
+} // namespace
+
+OfflineResult offlineFromJson(const std::string& text, const std::string& path) {
+    Json j;
+    try {
+        j = Json::parse(text);
+    } catch (const Json::exception& e) {   // parse_error, and out_of_range for numbers that overflow
+        throw FileFormatError(path + ": not valid JSON (" + e.what() + ")");
+    }
+    return offlineFromValue(j, path);
+}
+
+OfflineResult readOfflineFile(const std::string& path) { return offlineFromJson(readTextFile(path), path); }
+
+std::optional<OfflineResult> readIfOfflineFile(const std::string& path) {
+    if (path.size() < 5 || path.compare(path.size() - 5, 5, ".json") != 0) return std::nullopt;
+    Json j;
+    try {
+        j = Json::parse(readTextFile(path));
+    } catch (const std::exception&) {   // unreadable or not JSON: not ours to say; the run reader will
+        return std::nullopt;
+    }
+    if (!declaresOffline(j)) return std::nullopt;
+    return offlineFromValue(j, path);
+}
+
+bool isOfflineJson(const std::string& text) {
+    try {
+        return declaresOffline(Json::parse(text));
+    } catch (const Json::exception&) {
+        return false;
     }
 }
 

@@ -11,6 +11,7 @@
 //                            real_tokens_per_s, peak_mem_mb}],
 //                  best_batch_size?, samples_per_s?, real_tokens_per_s?,
 //                  task_agreement_pct?, task_agreement_decisions?}]}
+#include <optional>
 #include <string>
 
 #include "core/sweep/OfflineScenario.h"
@@ -23,14 +24,15 @@ std::string offlineToJson(const OfflineResult& result);
 // read back: wrong types, unknown task / dtype / status names, a best batch size no trial has.
 OfflineResult offlineFromJson(const std::string& text, const std::string& path);
 
-// The file at `path`: FileFormatError naming it when it cannot be read or does not parse.
+// The file at `path`: InputError when it cannot be read, FileFormatError naming it when it does not
+// parse or a field is wrong.
 OfflineResult readOfflineFile(const std::string& path);
-// Whether the file at `path` is an offline.json (a .json whose "format" says so); false when it
-// cannot be read.
-bool isOfflineFile(const std::string& path);
+// The file at `path` when it is an offline.json (a .json whose "format" says so), read and parsed
+// once; none when it is anything else or cannot be read (a run reader says why); FileFormatError
+// when it says it is one but a field is wrong.
+std::optional<OfflineResult> readIfOfflineFile(const std::string& path);
 
-// Whether `text` declares itself an offline.json ("format": "bertbench-offline"); cheap enough to
-// sort files by before reading them.
+// Whether `text` declares itself an offline.json ("format": "bertbench-offline").
 bool isOfflineJson(const std::string& text);
 
 } // namespace bertbench

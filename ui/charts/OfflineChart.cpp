@@ -148,6 +148,11 @@ void OfflineChart::setComparison(const OfflineComparison& c) {
     y->setLabelFormat(QStringLiteral("%.0f"));
     addAxis(x, Qt::AlignBottom);
     addAxis(y, Qt::AlignLeft);
+    auto add = [&](QXYSeries* series) {
+        addSeries(series);
+        series->attachAxis(x);
+        series->attachAxis(y);
+    };
 
     for (size_t k = 0; k < c.published.size(); ++k) {
         auto* line = new QLineSeries;
@@ -156,9 +161,7 @@ void OfflineChart::setComparison(const OfflineComparison& c) {
         QPen pen(QColor(k == 0 ? 0x555555 : 0x999999), 1.5, k == 0 ? Qt::DashLine : Qt::DotLine);
         line->setPen(pen);
         entries.push_back({pen, QStringLiteral("%1 · %2/s").arg(c.published[k].label, rateText(c.published[k].samplesPerS))});
-        addSeries(line);
-        line->attachAxis(x);
-        line->attachAxis(y);
+        add(line);
     }
     for (size_t i = 0; i < c.curves.size(); ++i) {
         const OfflineCurve& curve = c.curves[i];
@@ -168,9 +171,7 @@ void OfflineChart::setComparison(const OfflineComparison& c) {
         entries.push_back({QPen(color, 2.2), legendText(curve)});
         line->setPointsVisible(true);
         for (size_t t = 0; t < curve.batchSizes.size(); ++t) line->append(curve.batchSizes[t], curve.samplesPerS[t]);
-        addSeries(line);
-        line->attachAxis(x);
-        line->attachAxis(y);
+        add(line);
         if (curve.bestBatch <= 0) continue;
         auto* best = new QScatterSeries;   // the best size, ringed
         best->setMarkerSize(15);
@@ -178,9 +179,7 @@ void OfflineChart::setComparison(const OfflineComparison& c) {
         best->setBorderColor(color);
         best->setPen(QPen(color, 2));
         best->append(curve.bestBatch, curve.bestSamplesPerS);
-        addSeries(best);
-        best->attachAxis(x);
-        best->attachAxis(y);
+        add(best);
     }
     legendItem_->setEntries(std::move(entries));
     placeLegend();

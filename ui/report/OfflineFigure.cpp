@@ -3,7 +3,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QGraphicsScene>
-#include <QPainter>
 
 #include "ui/charts/OfflineChart.h"
 #include "ui/report/ReportRenderer.h"
@@ -25,16 +24,11 @@ QString renderOfflinePlot(const OfflineComparison& comparison, const OfflineSpec
     chart->setComparison(comparison);
     // Charts need a pass or two of the event loop to lay out their axes and title before they paint.
     for (int i = 0; i < 2; ++i) QCoreApplication::processEvents();
-    const QString name = QStringLiteral("offline_%1_%2_max%3.%4")
-                             .arg(fileSafe(spec.model), fileSafe(toString(spec.task)))
-                             .arg(spec.maxLength)
-                             .arg(format);
-    const QString path = QDir(outDir).filePath(name);
-    const QSizeF size(kWidth, kHeight);
-    const bool ok = saveDrawing(path, size, scale,
-                                [&](QPainter& p) { scene.render(&p, QRectF(QPointF(0, 0), size), chart->sceneBoundingRect()); },
-                                error);
-    return ok ? path : QString();
+    const QString path = QDir(outDir).filePath(QStringLiteral("offline_%1_%2_max%3.%4")
+                                                   .arg(fileSafe(spec.model), fileSafe(toString(spec.task)))
+                                                   .arg(spec.maxLength)
+                                                   .arg(format));
+    return saveChart(*chart, path, scale, error) ? path : QString();
 }
 
 } // namespace bertbench::ui

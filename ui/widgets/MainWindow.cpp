@@ -124,19 +124,16 @@ SweepController* MainWindow::controller() const { return sweep_->controller(); }
 
 RunView* MainWindow::currentRunView() const { return qobject_cast<RunView*>(tabs_->currentWidget()); }
 
-QList<RunView*> MainWindow::runViews() const {
-    QList<RunView*> views;
+template <typename View>
+QList<View*> MainWindow::tabsOf() const {
+    QList<View*> views;
     for (int i = 0; i < tabs_->count(); ++i)
-        if (auto* v = qobject_cast<RunView*>(tabs_->widget(i))) views << v;
+        if (auto* v = qobject_cast<View*>(tabs_->widget(i))) views << v;
     return views;
 }
 
-QList<OfflineView*> MainWindow::offlineViews() const {
-    QList<OfflineView*> views;
-    for (int i = 0; i < tabs_->count(); ++i)
-        if (auto* v = qobject_cast<OfflineView*>(tabs_->widget(i))) views << v;
-    return views;
-}
+QList<RunView*> MainWindow::runViews() const { return tabsOf<RunView>(); }
+QList<OfflineView*> MainWindow::offlineViews() const { return tabsOf<OfflineView>(); }
 
 QChart* MainWindow::currentChart() const {
     if (RunView* v = currentRunView()) return v->currentChart();
@@ -153,15 +150,19 @@ RunView* MainWindow::addRunView(RunDocument* document) {
         const int i = tabs_->indexOf(view);
         if (i >= 0) tabs_->setTabText(i, title);
     });
-    // Runs go before Compare, so Compare stays last.
-    int at = tabs_->count();
-    if (compare_) at = tabs_->indexOf(compare_);
-    tabs_->insertTab(at, view, document->title());
-    tabs_->setTabToolTip(at, document->sourcePaths().join(QLatin1Char('\n')));
-    tabs_->setCurrentIndex(at);
-    centre_->setCurrentWidget(tabs_);
+    showDocumentTab(view, document->title(), document->sourcePaths());
     documentsChanged();
     return view;
+}
+
+void MainWindow::showDocumentTab(QWidget* view, const QString& title, const QStringList& paths) {
+    // Documents go before Compare, so Compare stays last.
+    int at = tabs_->count();
+    if (compare_) at = tabs_->indexOf(compare_);
+    tabs_->insertTab(at, view, title);
+    tabs_->setTabToolTip(at, paths.join(QLatin1Char('\n')));
+    tabs_->setCurrentIndex(at);
+    centre_->setCurrentWidget(tabs_);
 }
 
 void MainWindow::closeTab(int index) {
@@ -243,13 +244,12 @@ std::vector<OfflineFile> takeOfflineFiles(QStringList& paths, QStringList& probl
     std::vector<OfflineFile> files;
     QStringList rest;
     for (const QString& p : paths) {
-        if (!isOfflineFile(p.toStdString())) {
-            rest << p;
-            continue;
-        }
         try {
-            files.push_back({p, readOfflineFile(p.toStdString())});
-        } catch (const std::exception& e) {
+            if (std::optional<OfflineResult> result = readIfOfflineFile(p.toStdString()))
+                files.push_back({p, std::move(*result)});
+            else
+                rest << p;
+        } catch (const std::exception& e) {   // an offline.json with a bad field
             problems << QFileInfo(p).fileName() + QStringLiteral(": ") + QString::fromStdString(e.what());
         }
     }
@@ -262,12 +262,7 @@ std::vector<OfflineFile> takeOfflineFiles(QStringList& paths, QStringList& probl
 void MainWindow::addOfflineView(const std::vector<OfflineFile>& files, QStringList& problems) {
     auto* view = new OfflineView(files, &problems);
     connect(view, &OfflineView::chartSaveRequested, exports_, &ExportActions::exportChartDialog);
-    int at = tabs_->count();
-    if (compare_) at = tabs_->indexOf(compare_);
-    tabs_->insertTab(at, view, view->tabTitle());
-    tabs_->setTabToolTip(at, view->sourcePaths().join(QLatin1Char('\n')));
-    tabs_->setCurrentIndex(at);
-    centre_->setCurrentWidget(tabs_);
+    showDocumentTab(view, view->tabTitle(), view->sourcePaths());
     updateActions();
 }
 

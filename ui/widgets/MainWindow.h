@@ -88,6 +88,11 @@ private:
     void buildSweepDock();
     void restoreSettings();
     RunView* addRunView(RunDocument* document);
+    // A run or offline tab, inserted before Compare and made current.
+    void showDocumentTab(QWidget* view, const QString& title, const QStringList& paths);
+    // The tabs that are a View.
+    template <typename View>
+    QList<View*> tabsOf() const;
     // One tab for offline.json files of one cell (files of another cell add to `problems`).
     void addOfflineView(const std::vector<OfflineFile>& files, QStringList& problems);
     void closeTab(int index);
