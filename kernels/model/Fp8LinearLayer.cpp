@@ -61,21 +61,13 @@ constexpr int kHeuristicAlgos = 8;
 // alignment): descriptors, the heuristic's algorithms and the one in use: the heuristic's first
 // until the plan's first call outside a graph capture times them all (GEMM autotuning on), then
 // the fastest.
-struct Fp8Linear::Plan {
-    cublasLtMatmulDesc_t op = nullptr;
-    cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
+struct Fp8Linear::Plan : MatmulDescriptors {
     cublasLtMatmulAlgo_t algo{};
     std::vector<cublasLtMatmulAlgo_t> candidates;
     bool hasAlgo = false;   // false: cuBLASLt offers none for this shape and epilogue
     bool fused = true;   // false: DEFAULT epilogue, the bias / GELU as a separate kernel
     bool searched = false;   // the candidates were timed (or could not be: one candidate, in place)
-    ~Plan() {
-        if (a) cublasLtMatrixLayoutDestroy(a);
-        if (b) cublasLtMatrixLayoutDestroy(b);
-        if (c) cublasLtMatrixLayoutDestroy(c);
-        if (d) cublasLtMatrixLayoutDestroy(d);
-        if (op) cublasLtMatmulDescDestroy(op);
-    }
+    ~Plan() { destroyDescriptors(*this); }
 };
 
 Fp8Linear::Fp8Linear(const LinearSpec& spec, Gemm& gemm, CudaContext& context, const KernelOptions& options)
@@ -260,8 +252,7 @@ bool Fp8Linear::matmul(const LinearArgs& a, const Slot& s, const void* x8, void*
     // output itself (each timed call would add into it again).
     if (!p->searched && gemm_.autotune() && !capturing(context_.stream()) && !(residual && c == d)) {
         p->searched = true;
-        addSplitKVariants(context_, MatmulDescriptors{p->op, p->a, p->b, p->c, p->d}, a.rows, outCols, spec_.in,
-                          p->candidates);
+        addSplitKVariants(context_, *p, a.rows, outCols, spec_.in, p->candidates);
         if (p->candidates.size() > 1) {
             const int best = fastestAlgo(context_, p->candidates, launch);
             if (best >= 0) {

@@ -8,7 +8,6 @@
 #include "core/util/Errors.h"
 #include "kernels/ops/Ops.h"
 #include "kernels/runtime/CudaCheck.h"
-#include "kernels/runtime/MatmulAlgoSearch.h"
 
 namespace bertbench::cuda {
 
@@ -26,15 +25,6 @@ size_t elementSize(DType dtype) { return dtype == DType::Float32 ? 4 : 2; }
 
 namespace {
 
-void destroyPlan(cublasLtMatmulDesc_t op, cublasLtMatrixLayout_t a, cublasLtMatrixLayout_t b, cublasLtMatrixLayout_t c,
-                 cublasLtMatrixLayout_t d) {
-    if (a) cublasLtMatrixLayoutDestroy(a);
-    if (b) cublasLtMatrixLayoutDestroy(b);
-    if (c) cublasLtMatrixLayoutDestroy(c);
-    if (d) cublasLtMatrixLayoutDestroy(d);
-    if (op) cublasLtMatmulDescDestroy(op);
-}
-
 bool overlaps(const void* a, size_t aBytes, const void* b, size_t bBytes) {
     if (!a || !b) return false;
     const auto pa = reinterpret_cast<uintptr_t>(a), pb = reinterpret_cast<uintptr_t>(b);
@@ -50,7 +40,7 @@ Gemm::Gemm(CudaContext& context, bool autotune) : context_(context), autotune_(a
 Gemm::~Gemm() { clearPlans(); }
 
 void Gemm::clearPlans() {
-    for (auto& [key, p] : plans_) destroyPlan(p.op, p.a, p.b, p.c, p.d);
+    for (auto& [key, p] : plans_) destroyDescriptors(p);
     plans_.clear();
 }
 
@@ -98,7 +88,7 @@ bool Gemm::chooseAlgo(const Call& call, Plan& p, bool& timed) {
         return true;
     }
 
-    addSplitKVariants(context_, MatmulDescriptors{p.op, p.a, p.b, p.c, p.d}, call.rows, call.out, call.in, candidates);
+    addSplitKVariants(context_, p, call.rows, call.out, call.in, candidates);
     if (candidates.size() == 1) {
         p.algo = candidates.front();
         return true;
@@ -156,7 +146,7 @@ Gemm::Plan& Gemm::plan(const Call& call) {
             if (p.hasAlgo && timed) tuned_[key] = p.algo;   // only what was timed is kept for later cells
         }
     } catch (...) {
-        destroyPlan(p.op, p.a, p.b, p.c, p.d);
+        destroyDescriptors(p);
         throw;
     }
     return plans_.emplace(key, p).first->second;

@@ -40,6 +40,7 @@
 
 #include "core/backend/Task.h"
 #include "kernels/runtime/CudaContext.h"
+#include "kernels/runtime/MatmulAlgoSearch.h"
 
 namespace bertbench::cuda {
 
@@ -79,9 +80,7 @@ public:
 
 private:
     enum class Epilogue { None, Bias, GeluBias, Gelu, Residual, ResidualBias };
-    struct Plan {
-        cublasLtMatmulDesc_t op = nullptr;
-        cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
+    struct Plan : MatmulDescriptors {   // copied into plans_, destroyed by clearPlans()
         cublasLtMatmulAlgo_t algo{};
         bool hasAlgo = false;
     };

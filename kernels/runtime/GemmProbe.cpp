@@ -9,6 +9,7 @@
 #include "kernels/runtime/Fp8Host.h"
 #include "kernels/runtime/Gemm.h"
 #include "kernels/runtime/HostConvert.h"
+#include "kernels/runtime/MatmulAlgoSearch.h"
 
 namespace bertbench::cuda {
 
@@ -71,12 +72,6 @@ void tileUpload(void* dst, size_t bytes, const std::vector<unsigned char>& host)
                                  cudaMemcpyHostToDevice));
 }
 
-void checkLt(cublasStatus_t status, const char* what) {
-    if (status != CUBLAS_STATUS_SUCCESS)
-        throw BackendError(std::string("GEMM probe: ") + what + " failed (cuBLAS status " + std::to_string(int(status)) +
-                           ")");
-}
-
 // The fp8 forward's GEMM (Fp8LinearLayer): e4m3 A (transposed) and B, fp16 D, fp32 accumulate
 // (fast accumulation off, the forward's default), unit scales; cuBLASLt's first heuristic choice.
 double fp8GemmMs(CudaContext& context) {
@@ -92,32 +87,26 @@ double fp8GemmMs(CudaContext& context) {
     tileUpload(a.ptr, elems, host);
     tileUpload(b.ptr, elems, host);
 
-    struct Descriptors {
-        cublasLtMatmulDesc_t op = nullptr;
-        cublasLtMatrixLayout_t a = nullptr, b = nullptr, d = nullptr;
+    struct Descriptors : MatmulDescriptors {   // C is D's layout (beta = 0)
         cublasLtMatmulPreference_t pref = nullptr;
         ~Descriptors() {
             if (pref) cublasLtMatmulPreferenceDestroy(pref);
-            if (d) cublasLtMatrixLayoutDestroy(d);
-            if (b) cublasLtMatrixLayoutDestroy(b);
-            if (a) cublasLtMatrixLayoutDestroy(a);
-            if (op) cublasLtMatmulDescDestroy(op);
+            destroyDescriptors(*this);
         }
     } desc;
-    checkLt(cublasLtMatmulDescCreate(&desc.op, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
+    BB_CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc.op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
     const cublasOperation_t transA = CUBLAS_OP_T, transB = CUBLAS_OP_N;
     const int8_t fast = 0;
-    checkLt(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA), "TRANSA");
-    checkLt(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB), "TRANSB");
-    checkLt(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast), "FAST_ACCUM");
-    checkLt(cublasLtMatrixLayoutCreate(&desc.a, CUDA_R_8F_E4M3, kN, kN, kN), "layout A");
-    checkLt(cublasLtMatrixLayoutCreate(&desc.b, CUDA_R_8F_E4M3, kN, kN, kN), "layout B");
-    checkLt(cublasLtMatrixLayoutCreate(&desc.d, CUDA_R_16F, kN, kN, kN), "layout D");
-    checkLt(cublasLtMatmulPreferenceCreate(&desc.pref), "cublasLtMatmulPreferenceCreate");
+    BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof transA));
+    BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof transB));
+    BB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc.op, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
+    BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&desc.a, CUDA_R_8F_E4M3, kN, kN, kN));
+    BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&desc.b, CUDA_R_8F_E4M3, kN, kN, kN));
+    BB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&desc.d, CUDA_R_16F, kN, kN, kN));
+    BB_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&desc.pref));
     const size_t workspace = context.workspaceBytes();
-    checkLt(cublasLtMatmulPreferenceSetAttribute(desc.pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace,
-                                                 sizeof workspace),
-            "workspace preference");
+    BB_CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(desc.pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace,
+                                                         sizeof workspace));
     cublasLtMatmulHeuristicResult_t result{};
     int returned = 0;
     const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context.cublasLt(), desc.op, desc.a, desc.b, desc.d,
@@ -126,10 +115,9 @@ double fp8GemmMs(CudaContext& context) {
         throw BackendError("GEMM probe: cuBLASLt offers no fp8 algorithm here (fp8 needs compute capability 8.9+)");
     const float alpha = 1.f, beta = 0.f;
     return bestTimedMs(context, [&] {
-        checkLt(cublasLtMatmul(context.cublasLt(), desc.op, &alpha, a.ptr, desc.a, b.ptr, desc.b, &beta, d.ptr, desc.d,
-                               d.ptr, desc.d, &result.algo, context.workspace(), context.workspaceBytes(),
-                               context.stream()),
-                "cublasLtMatmul");
+        BB_CUBLAS_CHECK(cublasLtMatmul(context.cublasLt(), desc.op, &alpha, a.ptr, desc.a, b.ptr, desc.b, &beta, d.ptr,
+                                       desc.d, d.ptr, desc.d, &result.algo, context.workspace(),
+                                       context.workspaceBytes(), context.stream()));
     });
 }
 

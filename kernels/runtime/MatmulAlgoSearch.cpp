@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "kernels/runtime/CudaCheck.h"
 #include "kernels/runtime/StreamGate.h"
@@ -13,6 +14,12 @@ namespace {
 constexpr size_t kSplitKBases = 3;
 
 } // namespace
+
+void destroyDescriptors(MatmulDescriptors& m) {
+    for (cublasLtMatrixLayout_t* layout : {&m.a, &m.b, &m.c, &m.d})
+        if (*layout) cublasLtMatrixLayoutDestroy(std::exchange(*layout, nullptr));
+    if (m.op) cublasLtMatmulDescDestroy(std::exchange(m.op, nullptr));
+}
 
 void addSplitKVariants(CudaContext& context, const MatmulDescriptors& m, int64_t rows, int out, int in,
                        std::vector<cublasLtMatmulAlgo_t>& candidates) {

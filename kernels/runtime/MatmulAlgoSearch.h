@@ -12,10 +12,13 @@
 
 namespace bertbench::cuda {
 
+// One matmul's descriptor and its operands' layouts (the plans of Gemm and Fp8Linear, the probe).
 struct MatmulDescriptors {
     cublasLtMatmulDesc_t op = nullptr;
     cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr, d = nullptr;
 };
+// Destroys what was created (null members are skipped) and nulls them.
+void destroyDescriptors(MatmulDescriptors& m);
 
 // When an output of rows × out has fewer 128 × 128 tiles than the GPU has SMs: appends split-K
 // variants (2, 4, 8, 16 splits while in / splits ≥ 128; each reduction scheme the algorithm offers)
