@@ -270,6 +270,8 @@ private:
         const WorkerState was = w.state;
         w.state = WorkerState::Gone;
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        // "worker gpu1 (pid 4242) killed by signal 9 (Killed)": how every incident below starts.
+        const std::string ended = "worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status);
         const bool cellComplete =
             w.inFlight >= 0 && int(w.pending.size()) == candidates_ &&
             std::none_of(w.pending.begin(), w.pending.end(), [](const ResultRow& r) { return r.status == RowStatus::Cancelled; });
@@ -280,21 +282,18 @@ private:
             const std::string text = cellText(all_[size_t(w.inFlight)]);
             acceptCell(w);
             if (!clean)
-                incident("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
-                         " after reporting every row of cell " + text + ": the cell counts as measured");
+                incident(ended + " after reporting every row of cell " + text + ": the cell counts as measured");
         } else if (w.inFlight >= 0) {
             const Cell& cell = all_[size_t(w.inFlight)];
             w.pending.clear();
             if (!cancel_.load()) {
                 queue_.push_front(w.inFlight);
-                incident("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
-                         " in cell " + cellText(cell) + ": the cell goes back to the queue, " +
+                incident(ended + " in cell " + cellText(cell) + ": the cell goes back to the queue, " +
                          std::to_string(queue_.size()) + " cells left for the other workers");
             }
             w.inFlight = -1;
         } else if (!clean || was != WorkerState::Stopping) {
-            incident("worker " + w.slot.label + " (pid " + std::to_string(w.pid) + ") " + describeExit(status) +
-                     (w.fatal.empty() ? std::string() : ": " + w.fatal));
+            incident(ended + (w.fatal.empty() ? std::string() : ": " + w.fatal));
         }
         // Idle workers waiting for a cell that might come back: give it to them, or stop them.
         for (WorkerProcess& other : workers_)
