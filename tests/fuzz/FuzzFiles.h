@@ -11,12 +11,21 @@
 
 namespace bertbench::fuzz {
 
-// Writes `bytes` to <temp>/bertbench-fuzz-<pid>/<name> and returns its path.
-inline std::string writeInputFile(const std::string& name, const std::string& bytes) {
-    static const std::filesystem::path dir =
+// <temp>/bertbench-fuzz-<pid>/, removed when the process ends.
+struct InputFolder {
+    const std::filesystem::path path =
         std::filesystem::temp_directory_path() / ("bertbench-fuzz-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    const std::filesystem::path path = dir / name;
+    InputFolder() { std::filesystem::create_directories(path); }
+    ~InputFolder() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+// Writes `bytes` to the process's input folder as `name` and returns its path.
+inline std::string writeInputFile(const std::string& name, const std::string& bytes) {
+    static const InputFolder folder;
+    const std::filesystem::path path = folder.path / name;
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
     return path.string();
 }
