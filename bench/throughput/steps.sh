@@ -101,23 +101,3 @@ step_fp8_grid() {  # fp8-grid: bert-base qa in fp8 over batch 1-128 x seq 128-51
       --pads 0,0.5 --warmup 3 --num-batches 10 --seed 0 --quiet --no-profile
 }
 
-step_fp8_autotune() {  # fp8-autotune: the fp8 layer's GEMM autotuning on vs off (BERTBENCH_GEMM_AUTOTUNE), bert-base encoder 128x512 and 1x128 pad 0, cuda:sdpa vs cuda:flash_attention_2 (graphs), rounds on, off, on, off; medians per round last
-  local round mode flag
-  for round in 1 2; do
-    for mode in on off; do
-      fits 40 "fp8-autotune $mode round $round" || break 2
-      flag=0; [ $mode = on ] && flag=1
-      cli_run "fp8_autotune_${mode}_r$round" "$(limit 90)" BERTBENCH_GEMM_AUTOTUNE=$flag -- \
-          --device cuda --model bert-base --tasks encoder --dtype fp8 --cuda-graphs --baseline cuda:sdpa \
-          --backends cuda:flash_attention_2 --batch-sizes 1,128 --seq-lens 128,512 --pads 0 --warmup 3 \
-          --num-batches 30 --seed 0 --quiet --no-profile
-    done
-  done
-  say "   fp8 autotune: batch seq baseline/candidate medians ms, per run"
-  for f in "$W"/fp8_autotune_*/results.csv; do
-    [ -f "$f" ] || continue
-    awk -F, -v run="$(basename "$(dirname "$f")")" 'NR > 1 && ($2 == 1 && $3 == 128 || $2 == 128 && $3 == 512) {
-        printf "   %-22s %4s x %-4s %s %.4f  %s %.4f\n", run, $2, $3, $11, $14, $20, $23 }' "$f" | tee -a "$S"
-  done
-  grep -h "linear_ffn_down" "$W"/fp8_autotune_on_r1/run.json 2> /dev/null | head -n 1 | cut -c1-220 | tee -a "$S"
-}

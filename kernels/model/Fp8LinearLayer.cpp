@@ -54,19 +54,14 @@ bool fp8ShapeSupported(const LinearSpec& spec) {
     return spec.in % 16 == 0 && gemmOut % 16 == 0;
 }
 
-// Up to this many of the heuristic's algorithms are timed against each other (as Gemm does).
-constexpr int kHeuristicAlgos = 8;
-
 // One cuBLASLt plan per (rows, output columns, residual, GELU, bias, e4m3 output, input and output
-// alignment): descriptors, the heuristic's algorithms and the one in use: the heuristic's first
-// until the plan's first call outside a graph capture times them all (GEMM autotuning on), then
-// the fastest.
+// alignment): descriptors and the heuristic's first algorithm. Not timed among candidates as Gemm's
+// are: that was written, but no GPU time was left to show it pays (docs/PERFORMANCE.md), so the
+// fp8 path keeps the choice every fp8 number so far was measured with.
 struct Fp8Linear::Plan : MatmulDescriptors {
     cublasLtMatmulAlgo_t algo{};
-    std::vector<cublasLtMatmulAlgo_t> candidates;
     bool hasAlgo = false;   // false: cuBLASLt offers none for this shape and epilogue
     bool fused = true;   // false: DEFAULT epilogue, the bias / GELU as a separate kernel
-    bool searched = false;   // the candidates were timed (or could not be: one candidate, in place)
     ~Plan() { destroyDescriptors(*this); }
 };
 
@@ -99,10 +94,8 @@ std::string Fp8Linear::path() const {
     std::string out = "fp16 out";
     if (e4m3Out_) out = "e4m3 out for the next fp8 layer (D scale)";
     if (e4m3OutRefused_) out = "fp16 out, then quantized for the next fp8 layer (cuBLASLt refused e4m3 out)";
-    const std::string algorithm = timedPlans_ > 0 ? ", algorithm timed among cuBLASLt's candidates"
-                                                  : ", cuBLASLt's first algorithm";
     return std::string("cublasLt fp8 e4m3 (per-tensor scales: weights at load, inputs static from calibration), ") +
-           (fastAccum_ ? "fast accumulate" : "fp32 accumulate") + ", " + input + ", " + out + ", " + epilogue + algorithm +
+           (fastAccum_ ? "fast accumulate" : "fp32 accumulate") + ", " + input + ", " + out + ", " + epilogue + ", cuBLASLt's first algorithm" +
            (unfusedEpilogue_ ? " (for some shapes: no fp8 epilogue algorithm, the bias / GELU as a separate kernel)" : "");
 }
 
@@ -244,24 +237,9 @@ bool Fp8Linear::matmul(const LinearArgs& a, const Slot& s, const void* x8, void*
     // shared by the layers).
     setCallAttributes(*p, s, p->fused ? a.bias : nullptr, y8);
     const float alpha = 1.f, beta = residual ? 1.f : 0.f;
-    auto launch = [&](const cublasLtMatmulAlgo_t& algo) {
-        return cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, x8, p->b, &beta, c, p->c, d,
-                              p->d, &algo, context_.workspace(), context_.workspaceBytes(), context_.stream());
-    };
-    // Timed on this call's buffers, which the calls only rewrite, unless the residual is the
-    // output itself (each timed call would add into it again).
-    if (!p->searched && gemm_.autotune() && !capturing(context_.stream()) && !(residual && c == d)) {
-        p->searched = true;
-        addSplitKVariants(context_, *p, a.rows, outCols, spec_.in, p->candidates);
-        if (p->candidates.size() > 1) {
-            const int best = fastestAlgo(context_, p->candidates, launch);
-            if (best >= 0) {
-                p->algo = p->candidates[size_t(best)];
-                ++timedPlans_;
-            }
-        }
-    }
-    const cublasStatus_t status = launch(p->algo);
+    const cublasStatus_t status = cublasLtMatmul(context_.cublasLt(), p->op, &alpha, s.weight8.get(), p->a, x8, p->b,
+                                                 &beta, c, p->c, d, p->d, &p->algo, context_.workspace(),
+                                                 context_.workspaceBytes(), context_.stream());
     if (status != CUBLAS_STATUS_SUCCESS && y8 && !capturing(context_.stream())) {
         // An e4m3 D refused at launch, as the scale alignment once was (the heuristic does not see
         // everything): this plan stays off and the caller takes the fp16 path. The first forward
@@ -332,16 +310,13 @@ Fp8Linear::Plan* Fp8Linear::makePlan(const LinearArgs& a, const Slot& s, const v
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &alignB, sizeof alignB);
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &alignC, sizeof alignC);
     cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &alignD, sizeof alignD);
-    cublasLtMatmulHeuristicResult_t results[kHeuristicAlgos] = {};
+    cublasLtMatmulHeuristicResult_t result{};
     int returned = 0;
     const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(context_.cublasLt(), plan->op, plan->a, plan->b, plan->c,
-                                                             plan->d, pref, kHeuristicAlgos, results, &returned);
+                                                             plan->d, pref, 1, &result, &returned);
     cublasLtMatmulPreferenceDestroy(pref);
-    if (st == CUBLAS_STATUS_SUCCESS)
-        for (int i = 0; i < returned; ++i)
-            if (results[i].state == CUBLAS_STATUS_SUCCESS) plan->candidates.push_back(results[i].algo);
-    plan->hasAlgo = !plan->candidates.empty();
-    if (plan->hasAlgo) plan->algo = plan->candidates.front();
+    plan->hasAlgo = st == CUBLAS_STATUS_SUCCESS && returned > 0;
+    if (plan->hasAlgo) plan->algo = result.algo;
     return plan.release();
 }
 } // namespace bertbench::cuda

@@ -23,9 +23,8 @@
 // D scale 1 / FFN-down's input scale, after the GELU epilogue, so the fp16 intermediate is never
 // written). The attention output, strided in its scratch, keeps the pass.
 //
-// Algorithm: with GEMM autotuning on (KernelOptions::gemmAutotune, as for fp16), each plan's first
-// call outside a graph capture times the heuristic's candidates and split-K variants on its own
-// buffers (MatmulAlgoSearch) and keeps the fastest; off, the heuristic's first.
+// Algorithm: cuBLASLt's heuristic's first for each plan (GEMM autotuning is the fp16 / bf16
+// path's; see Fp8LinearLayer.cpp's Plan).
 //
 // cuBLASLt's fp8 rules: A (the weight) transposed, B (the input) not ("TN"), in and out multiples
 // of 16, fp16 C/D; compute capability 8.9+. Where cuBLASLt offers no fp8 algorithm with the bias
@@ -110,7 +109,6 @@ private:
     bool fusedInput_ = false;             // some run read an input a producer had quantized (x8)
     bool passInput_ = false;              // some run quantized its input itself
     bool e4m3Out_ = false, e4m3OutRefused_ = false;   // some run wrote y8 through cuBLASLt / had to quantize
-    int timedPlans_ = 0;                  // plans whose algorithm was chosen by timing (Gemm::autotune())
 };
 
 } // namespace bertbench::cuda
