@@ -24,54 +24,53 @@ using namespace bertbench;
 
 namespace {
 
-// cpu:eager made measurably slower: each forward sleeps a fixed extra time, inside the time it
-// reports. Registered only here.
-class SleepingBackend : public Backend {
+// cpu:eager under another name, whose forward() a test backend redefines (what time it reports).
+class CpuEagerWrapper : public Backend {
 public:
-    explicit SleepingBackend(double extraMs) : inner_(cpu::AttentionKind::Eager), extraMs_(extraMs) {}
-    std::string name() const override { return "test:eager+sleep"; }
+    CpuEagerWrapper() : inner_(cpu::AttentionKind::Eager) {}
     std::string deviceName() const override { return inner_.deviceName(); }
     void loadModel(const BertWeights& w, DType d) override { inner_.loadModel(w, d); }
     void prepare(Task t, const Batch& b) override { inner_.prepare(t, b); }
+    TaskOutput output() override { return inner_.output(); }
+    void releaseCell() override { inner_.releaseCell(); }
+    int64_t peakMemoryBytes() const override { return inner_.peakMemoryBytes(); }
+    void resetPeakMemory() override { inner_.resetPeakMemory(); }
+    void setMemoryLimitBytes(int64_t limit) override { inner_.setMemoryLimitBytes(limit); }
+
+protected:
+    cpu::CpuBackend inner_;
+};
+
+// cpu:eager made measurably slower: each forward sleeps a fixed extra time, inside the time it
+// reports. Registered only here.
+class SleepingBackend : public CpuEagerWrapper {
+public:
+    explicit SleepingBackend(double extraMs) : extraMs_(extraMs) {}
+    std::string name() const override { return "test:eager+sleep"; }
     double forward() override {
         const auto t0 = std::chrono::steady_clock::now();
         inner_.forward();
         std::this_thread::sleep_for(std::chrono::microseconds(int64_t(extraMs_ * 1000)));
         return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
-    TaskOutput output() override { return inner_.output(); }
-    void releaseCell() override { inner_.releaseCell(); }
-    int64_t peakMemoryBytes() const override { return inner_.peakMemoryBytes(); }
-    void resetPeakMemory() override { inner_.resetPeakMemory(); }
-    void setMemoryLimitBytes(int64_t limit) override { inner_.setMemoryLimitBytes(limit); }
 
 private:
-    cpu::CpuBackend inner_;
     double extraMs_;
 };
 
 // cpu:eager's forward, reporting a time drawn from log-normal(median 1 ms, σ 0.05) instead of the
 // time it took. Each instance draws from its own generator, seeded by how many came before it.
-class LogNormalTimeBackend : public Backend {
+class LogNormalTimeBackend : public CpuEagerWrapper {
 public:
-    LogNormalTimeBackend() : inner_(cpu::AttentionKind::Eager), rng_(1000 + instances_++), time_(0.0, 0.05) {}
+    LogNormalTimeBackend() : rng_(1000 + instances_++), time_(0.0, 0.05) {}
     std::string name() const override { return "test:lognormal"; }
-    std::string deviceName() const override { return inner_.deviceName(); }
-    void loadModel(const BertWeights& w, DType d) override { inner_.loadModel(w, d); }
-    void prepare(Task t, const Batch& b) override { inner_.prepare(t, b); }
     double forward() override {
         inner_.forward();
         return time_(rng_);
     }
-    TaskOutput output() override { return inner_.output(); }
-    void releaseCell() override { inner_.releaseCell(); }
-    int64_t peakMemoryBytes() const override { return inner_.peakMemoryBytes(); }
-    void resetPeakMemory() override { inner_.resetPeakMemory(); }
-    void setMemoryLimitBytes(int64_t limit) override { inner_.setMemoryLimitBytes(limit); }
 
 private:
     static inline int instances_ = 0;
-    cpu::CpuBackend inner_;
     std::mt19937 rng_;
     std::lognormal_distribution<double> time_;
 };
