@@ -173,6 +173,32 @@ private slots:
         QCOMPARE(formatCellValue(0.5, ValueKind::Ratio), QString("0.50") + QChar(0x00D7));
     }
 
+    // Task agreement runs one way: 100 % is the neutral colour at the top of the bar, lower reads
+    // red; a value is cut, not rounded, so an answer that changed never prints as 100.
+    void agreementScaleRunsFromRedToNeutral() {
+        QCOMPARE(DivergingScale::niceLimit(ValueKind::Agreement, {99.1, 66.3, NAN}), 50.0);
+        QCOMPARE(DivergingScale::niceLimit(ValueKind::Agreement, {100, 100}), 1.0);
+        QCOMPARE(DivergingScale::niceLimit(ValueKind::Agreement, {0}), 100.0);
+        const DivergingScale agree(ValueKind::Agreement, 50);
+        QCOMPARE(agree.bestPosition(), 0.0);
+        QCOMPARE(agree.position(100), 0.0);
+        QCOMPARE(agree.position(75), -0.5);
+        QCOMPARE(agree.position(10), -1.0);   // beyond the limit: clamped
+        QCOMPARE(agree.valueAt(-1), 50.0);
+        const QColor neutral = agree.color(100);
+        QVERIFY(neutral.red() > 240 && neutral.green() > 240 && neutral.blue() > 240);
+        QVERIFY(agree.color(60).red() > agree.color(60).blue());
+        const std::vector<double> ticks = agree.ticks();
+        QCOMPARE(ticks.size(), size_t(3));
+        QCOMPARE(ticks.front(), 50.0);
+        QCOMPARE(ticks.back(), 100.0);
+        QCOMPARE(agree.tickLabel(100), QStringLiteral("100"));
+        QCOMPARE(agree.tickLabel(97.5), QStringLiteral("97.5"));
+        QCOMPARE(formatCellValue(100, ValueKind::Agreement), QStringLiteral("100"));
+        QCOMPARE(formatCellValue(99.96, ValueKind::Agreement), QStringLiteral("99.9"));
+        QCOMPARE(formatCellValue(66.31, ValueKind::Agreement), QStringLiteral("66.3"));
+    }
+
     void heatmapChartMapsPointsToCells() {
         const Run run = sampleRun();
         HeatmapGridModel model;

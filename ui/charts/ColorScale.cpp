@@ -28,7 +28,7 @@ double niceAbove(double v, const std::vector<double>& steps) {
 
 namespace {
 
-bool isRatioKind(ValueKind k) { return k != ValueKind::PercentPoints; }
+bool isRatioKind(ValueKind k) { return k == ValueKind::Percent || k == ValueKind::Ratio; }
 
 // The ratio a value stands for: 1 + v/100 for percentages, the value for ratios.
 double ratioOf(ValueKind k, double v) { return k == ValueKind::Percent ? 1 + v / 100 : v; }
@@ -48,16 +48,19 @@ double DivergingScale::position(double value) const {
         const double r = ratioOf(kind_, value);
         t = r > 0 ? std::log2(r) / std::log2(limit_) : -1;
         if (kind_ == ValueKind::Ratio) t = -t;   // a lower latency ratio is better
+    } else if (kind_ == ValueKind::Agreement) {
+        t = (value - 100) / limit_;
     } else {
         t = value / limit_;
     }
-    return std::clamp(t, -1.0, 1.0);
+    return std::clamp(t, -1.0, bestPosition());
 }
 
 double DivergingScale::valueAt(double position) const {
     switch (kind_) {
     case ValueKind::Ratio: return std::pow(2.0, -position * std::log2(limit_));
     case ValueKind::Percent: return (std::pow(2.0, position * std::log2(limit_)) - 1) * 100;
+    case ValueKind::Agreement: return 100 + position * limit_;
     case ValueKind::PercentPoints: break;
     }
     return position * limit_;
@@ -98,6 +101,7 @@ double roundNicely(double v) {
 std::vector<double> DivergingScale::ticks() const {
     // The ends and the neutral value exactly; the two in between at round values near the
     // halfway colours (on a log scale halfway is rarely round: +41 %, −29 % for 2×).
+    if (kind_ == ValueKind::Agreement) return {valueAt(-1), roundNear(valueAt(-0.5), -0.5), valueAt(0)};
     std::vector<double> t{valueAt(-1), valueAt(-0.5), valueAt(0), valueAt(0.5), valueAt(1)};
     t[1] = roundNear(t[1], -0.5);
     t[3] = roundNear(t[3], 0.5);
@@ -123,6 +127,7 @@ double DivergingScale::roundNear(double value, double target) const {
 QString DivergingScale::tickLabel(double value) const {
     // Within 10 % of 1 a third digit: two would label 1.05 "1×", like the neutral value.
     if (kind_ == ValueKind::Ratio) return QString::number(value, 'g', std::fabs(value - 1) < 0.095 ? 3 : 2) + QChar(0x00D7);
+    if (kind_ == ValueKind::Agreement) return QString::number(value, 'g', 4);
     if (std::fabs(value) < 1e-9) return QStringLiteral("0");
     const QString text = QString::number(std::fabs(value), 'f', std::fabs(value) < 9.95 ? 1 : 0);
     return (value < 0 ? QString(QChar(0x2212)) : QStringLiteral("+")) + text;
@@ -135,11 +140,14 @@ double DivergingScale::niceLimit(ValueKind kind, const std::vector<double>& valu
         if (isRatioKind(kind)) {
             const double r = ratioOf(kind, v);
             if (r > 0) m = std::max(m, std::fabs(std::log2(r)));
+        } else if (kind == ValueKind::Agreement) {
+            m = std::max(m, 100 - v);
         } else {
             m = std::max(m, std::fabs(v));
         }
     }
     if (isRatioKind(kind)) return niceAbove(std::pow(2.0, m), {1.1, 1.25, 1.5, 2, 3, 4, 6, 8, 16});
+    if (kind == ValueKind::Agreement) return std::min(niceAbove(m, {1, 2, 5, 10, 20, 25, 50, 100}), 100.0);
     return niceAbove(m, {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000});
 }
 

@@ -247,11 +247,12 @@ void ColorLegendItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidge
     p->setPen(QColor(0x30, 0x30, 0x30));
     p->drawText(QRectF(x + barW / 2 - 30, plot_.top(), 60, line), Qt::AlignHCenter | Qt::AlignVCenter, grid_->unit);
 
-    // The bar: one gradient, best at the top.
+    // The bar: one gradient, best at the top (neutral, for a scale that runs one way).
+    const double span = scale_.bestPosition() + 1;
     QLinearGradient g(0, bottom, 0, top);
     for (int i = 0; i <= 20; ++i) {
         const double t = i / 20.0;
-        g.setColorAt(t, DivergingScale::colorAt(-1 + 2 * t, scale_.palette()));
+        g.setColorAt(t, DivergingScale::colorAt(-1 + span * t, scale_.palette()));
     }
     const QRectF bar(x, top, barW, bottom - top);
     p->fillRect(bar, g);
@@ -262,7 +263,7 @@ void ColorLegendItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidge
     const std::vector<double> ticks = scale_.ticks();
     std::vector<QRectF> labelled;
     for (size_t i : tickLabelOrder(ticks.size())) {
-        const double t = (scale_.position(ticks[i]) + 1) / 2;
+        const double t = (scale_.position(ticks[i]) + 1) / span;
         const double y = bottom - t * (bottom - top);
         p->setPen(QPen(QColor(0x30, 0x30, 0x30), 1));
         p->drawLine(QPointF(x + barW, y), QPointF(x + barW + 4, y));

@@ -20,6 +20,8 @@ QString toDisplayString(CellState s) {
 
 QString formatCellValue(double value, ValueKind kind) {
     if (!std::isfinite(value)) return QStringLiteral("n/a");
+    // Cut, not rounded, to one decimal: 99.96 % of decisions is "99.9", never "100".
+    if (kind == ValueKind::Agreement) return QString::number(std::floor(value * 10) / 10, 'f', value >= 100 ? 0 : 1);
     if (kind == ValueKind::Ratio) {
         const int decimals = value >= 10 ? 1 : 2;
         return QString::number(value, 'f', decimals) + QChar(0x00D7);

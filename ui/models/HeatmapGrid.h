@@ -13,9 +13,10 @@ namespace bertbench::ui {
 enum class CellState { NoData, Pending, Running, Ok, Oom, Error, Cancelled, NotAvailable };
 QString toDisplayString(CellState s);
 
-// How values are coloured and printed. All scales diverge at a neutral value:
-//   Percent and PercentPoints at 0 (higher is better), Ratio at 1 on a log scale (lower is better).
-enum class ValueKind { Percent, PercentPoints, Ratio };
+// How values are coloured and printed. Percent and PercentPoints diverge at 0 (higher is better),
+// Ratio at 1 on a log scale (lower is better); Agreement (the share of task decisions that agree,
+// in %) runs one way only, from red below to neutral at 100, where every decision agrees.
+enum class ValueKind { Percent, PercentPoints, Ratio, Agreement };
 // Which diverging colours: red–blue for time and memory, brown–teal for energy, so an energy
 // heatmap never reads as a speedup one at a glance.
 enum class Palette { RedBlue, BrownTeal };

@@ -20,7 +20,7 @@ QString metricTitle(Metric m) {
     case Metric::Speedup: return QStringLiteral("Speedup (%)");
     case Metric::MemorySaved: return QStringLiteral("Memory saved (%)");
     case Metric::EnergySaved: return QStringLiteral("Energy saved (%)");
-    case Metric::TaskAgreement: return QStringLiteral("Task agreement − 100 (pp)");
+    case Metric::TaskAgreement: return QStringLiteral("Task agreement (%)");
     }
     return {};
 }
@@ -30,7 +30,7 @@ double metricValue(const ResultRow& row, Metric m) {
     case Metric::Speedup: return row.speedupPercent();
     case Metric::MemorySaved: return row.memorySavedPercent();
     case Metric::EnergySaved: return row.energySavedPercent();
-    case Metric::TaskAgreement: return row.taskAgreementPct - 100;   // NaN stays NaN
+    case Metric::TaskAgreement: return row.taskAgreementPct;   // NaN where not measured
     }
     return std::nan("");
 }
@@ -53,8 +53,8 @@ HeatmapGrid runHeatmap(const RowLookup& rows, const RunAxes& axes, const std::st
     HeatmapGrid grid;
     grid.title = QStringLiteral("%1 · seq len %2").arg(metricTitle(metric)).arg(seqLen);
     grid.subtitle = QStringLiteral("%1 vs %2 · %3").arg(qstr(candidate), qstr(baseline), qstr(toString(task)));
-    grid.kind = metric == Metric::TaskAgreement ? ValueKind::PercentPoints : ValueKind::Percent;
-    grid.unit = metric == Metric::TaskAgreement ? QStringLiteral("pp") : QStringLiteral("%");
+    grid.kind = metric == Metric::TaskAgreement ? ValueKind::Agreement : ValueKind::Percent;
+    grid.unit = QStringLiteral("%");
     grid.palette = metric == Metric::EnergySaved ? Palette::BrownTeal : Palette::RedBlue;
     shapeGrid(grid, axes);
 

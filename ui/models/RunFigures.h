@@ -15,11 +15,11 @@ namespace bertbench::ui {
 void shapeGrid(HeatmapGrid& grid, const RunAxes& axes);
 
 // EnergySaved: (J_baseline / J_candidate − 1) × 100 per forward, where both were measured (NVML).
-// TaskAgreement: the row's task-level agreement with the baseline (TaskAgreement.h) as points
-// below 100 % (0 = every decision the same, −1.5 = 98.5 % agree), so that full agreement is the
-// neutral colour and changed answers read red; NaN for encoder rows and rows that did not measure it.
+// TaskAgreement: the row's task-level agreement with the baseline (TaskAgreement.h), the % of
+// decisions that are the same (ValueKind::Agreement: 100 is the neutral colour, changed answers
+// read red); NaN for encoder rows and rows that did not measure it.
 enum class Metric { Speedup, MemorySaved, EnergySaved, TaskAgreement };
-QString metricTitle(Metric m);     // "Speedup (%)", "Memory saved (%)", "Energy saved (%)", "Task agreement − 100 (pp)"
+QString metricTitle(Metric m);     // "Speedup (%)", "Memory saved (%)", "Energy saved (%)", "Task agreement (%)"
 double metricValue(const ResultRow& row, Metric m);   // NaN when not recorded
 // A throttled GPU clock in the baseline's or the candidate's timed window.
 bool isThrottled(const ResultRow& row);
