@@ -91,6 +91,24 @@ SweepSpec checkSpec() {
     return spec;
 }
 
+// The check's sweep: `candidate` against `baseline` over the 24 cells, adaptive at 2 %, at most
+// `maxTimeS` a cell, with the test backend `extra` registered beside the CPU backends.
+Run runCheck(const BackendInfo& extra, const std::string& baseline, const std::string& candidate, double maxTimeS) {
+    BackendRegistry registry;
+    registerCpuBackends(registry);
+    registry.add(extra);
+    SweepSpec spec = checkSpec();
+    spec.baseline = baseline;
+    spec.candidates = {candidate};
+    spec.maxNoisePct = 2;
+    spec.maxTimeS = maxTimeS;
+    if (!validateSpec(spec, 512, registry.names()).empty()) return {};
+    SweepRunner runner(registry);
+    Quiet quiet;
+    const std::atomic<bool> cancel{false};
+    return runner.run(spec, quiet, cancel);
+}
+
 std::map<Verdict, int> verdicts(const Run& run) {
     std::map<Verdict, int> count;
     for (const ResultRow& r : run.rows) ++count[r.verdict];
@@ -201,20 +219,9 @@ private slots:
     // only when two 97.5 % median intervals miss each other: well under 1 % a cell, so 3 or more of
     // 24 means the intervals are too narrow.
     void aaRunOnIdenticalTimesMarksAtMostTwoCellsOf24() {
-        BackendRegistry registry;
-        registerCpuBackends(registry);
-        registry.add({"test:lognormal", "cpu", "eager", "cpu:eager reporting log-normal times",
-                      {DType::Float32}, [] { return std::make_unique<LogNormalTimeBackend>(); }});
-        SweepSpec spec = checkSpec();
-        spec.baseline = "test:lognormal";
-        spec.candidates = {"test:lognormal"};
-        spec.maxNoisePct = 2;
-        spec.maxTimeS = 0.5;
-        QVERIFY(validateSpec(spec, 512, registry.names()).empty());
-        SweepRunner runner(registry);
-        Quiet quiet;
-        const std::atomic<bool> cancel{false};
-        const Run run = runner.run(spec, quiet, cancel);
+        const Run run = runCheck({"test:lognormal", "cpu", "eager", "cpu:eager reporting log-normal times",
+                                  {DType::Float32}, [] { return std::make_unique<LogNormalTimeBackend>(); }},
+                                 "test:lognormal", "test:lognormal", 0.5);
         QCOMPARE(int(run.rows.size()), 24);
         for (const ResultRow& r : run.rows) {
             QCOMPARE(toString(r.status), std::string("ok"));
@@ -235,18 +242,10 @@ private slots:
     // that the distribution-free interval honestly calls "same". 20 ms, not less: the largest
     // cell's forward takes tens of ms under ASan on 2 busy cores, where 4 ms more was once "same".
     void abRunMarksEveryCellSlower() {
-        BackendRegistry registry;
-        registerCpuBackends(registry);
-        registry.add({"test:eager+sleep", "cpu", "eager", "cpu:eager sleeping 20 ms more per forward",
-                      {DType::Float32}, [] { return std::make_unique<SleepingBackend>(20.0); }});
-        SweepSpec spec = checkSpec();
-        spec.candidates = {"test:eager+sleep"};
-        spec.maxNoisePct = 2;
-        spec.maxTimeS = 3;   // room for dozens of 20 ms forwards: 7 alone leave min..max intervals
-        SweepRunner runner(registry);
-        Quiet quiet;
-        const std::atomic<bool> cancel{false};
-        const Run run = runner.run(spec, quiet, cancel);
+        // Up to 3 s a cell: room for dozens of 20 ms forwards (7 alone leave min..max intervals).
+        const Run run = runCheck({"test:eager+sleep", "cpu", "eager", "cpu:eager sleeping 20 ms more per forward",
+                                  {DType::Float32}, [] { return std::make_unique<SleepingBackend>(20.0); }},
+                                 "cpu:eager", "test:eager+sleep", 3);
         QCOMPARE(int(run.rows.size()), 24);
         for (const ResultRow& r : run.rows) {
             QCOMPARE(toString(r.status), std::string("ok"));

@@ -236,13 +236,7 @@ RunFigure::~RunFigure() {
 }
 
 void RunFigure::paint(QPainter& p) {
-    paintFigureHeader(p, size_, kMargin, title_, subtitle_);
-    scene_->render(&p, chartsArea_, QRectF(QPointF(0, 0), chartsArea_.size()), Qt::IgnoreAspectRatio);
-    QFont f;   // the footer: small, in the header's grey
-    f.setPixelSize(11);
-    p.setFont(f);
-    p.drawText(QRectF(kMargin, chartsArea_.bottom() + 4, size_.width() - 2 * kMargin, 32),
-               Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, footer_);
+    paintSceneFigure(p, size_, kMargin, title_, subtitle_, *scene_, chartsArea_, footer_);
 }
 
 bool RunFigure::save(const QString& path, qreal scale, QString* error) {
