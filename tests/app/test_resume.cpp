@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "app/CliProcessSupport.h"
 #include "app/cli/Command.h"
 #include "core/results/RunFiles.h"
 #include "core/results/RunJournal.h"
@@ -21,17 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string cliBinary() {
-    // Tests live in <build>/tests, the CLI in <build>/app.
-    return (fs::path(QCoreApplication::applicationDirPath().toStdString()) / ".." / "app" / "bertbench-cli").string();
-}
-
-int journalRows(const std::string& path) {
-    std::ifstream in(path);
-    int lines = 0;
-    for (std::string line; std::getline(in, line);) lines += line.empty() ? 0 : 1;
-    return std::max(0, lines - 1);  // minus the header line
-}
+using cli::test::cliBinary;
+using cli::test::journalRows;
 
 std::string key(const ResultRow& r) {
     std::ostringstream k;

@@ -16,6 +16,7 @@
 #include <map>
 #include <sstream>
 
+#include "app/CliProcessSupport.h"
 #include "app/cli/Command.h"
 #include "app/cli/WorkerSlots.h"
 #include "core/results/RunFiles.h"
@@ -26,16 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string cliBinary() {
-    return (fs::path(QCoreApplication::applicationDirPath().toStdString()) / ".." / "app" / "bertbench-cli").string();
-}
-
-int journalRows(const std::string& path) {
-    std::ifstream in(path);
-    int lines = 0;
-    for (std::string line; std::getline(in, line);) lines += line.empty() ? 0 : 1;
-    return std::max(0, lines - 1);
-}
+using cli::test::cliBinary;
+using cli::test::journalRows;
 
 int readPid(const std::string& path) {
     std::ifstream in(path);
