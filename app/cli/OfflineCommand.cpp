@@ -104,16 +104,10 @@ int offlineCommand(const CommandArgs& args, std::ostream& out, std::ostream& err
             spec.memoryLimitMb = parseInteger("--memory-limit-mb", *v, 0, int64_t(1) << 40);
         spec.cudaGraphs = parsed.has("--cuda-graphs");
         if (const auto v = parsed.value("--reference")) {
-            // "cuda:eager:fp32": the last ':' part is a dtype when it parses as one.
-            std::string name = *v;
-            const size_t colon = name.rfind(':');
-            if (colon != std::string::npos && colon > name.find(':')) {
-                const auto d = parseDType(name.substr(colon + 1));
-                if (!d) throw UsageError("--reference " + *v + ": unknown dtype " + name.substr(colon + 1));
-                spec.referenceDType = *d;
-                name = name.substr(0, colon);
-            }
-            spec.reference = name;
+            const BackendWithDType ref = splitBackendDType(*v);   // "cuda:eager:fp32"
+            if (!ref.error.empty()) throw UsageError("--reference " + *v + ": " + ref.error);
+            if (ref.dtype) spec.referenceDType = *ref.dtype;
+            spec.reference = ref.backend;
         }
 
         app::RegistryOptions options;

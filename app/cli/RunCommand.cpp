@@ -110,7 +110,7 @@ std::string planHeader(const RunPlan& plan, int cells, const std::string& outDir
     const SweepSpec& s = plan.spec;
     std::vector<std::string> tasks;
     for (Task t : s.tasks) tasks.push_back(toString(t));
-    std::string h = "BertBench run: model" + std::string(s.models.size() > 1 ? "s " : " ") + joinStrings(s.models) + ", " + toString(s.dtype) + ", baseline " + s.baseline + " vs " +
+    std::string h = "BertBench run: model" + std::string(s.models.size() > 1 ? "s " : " ") + joinStrings(s.models) + ", " + toString(s.dtype) + ", baseline " + baselineLabel(s) + " vs " +
                     joinStrings(s.candidates) + "\n";
     h += "  tasks " + joinStrings(tasks) + "; batch sizes " + joinInts(s.batchSizes) + "; seq lens " +
          joinInts(s.seqLens) +

@@ -54,7 +54,8 @@ std::vector<OptionDef> makeRunOptions() {
          "for each, against the baseline running that model), e.g.\n"
          "bert-base,distilbert-base",
          {}, kSweepGroup},
-        {"--baseline", "NAME", "backend every candidate is compared with (default <device>:eager)", {}, kSweepGroup},
+        {"--baseline", "NAME[:D]", "backend every candidate is compared with (default <device>:eager); with :D it runs\n"
+                                   "in its own data type, e.g. cuda:eager:fp32 against --dtype fp8 candidates", {}, kSweepGroup},
         {"--backends", "LIST",
          "candidate backends, comma-separated (default <device>:<optimization>);\na name without a device gets "
          "--device's (sdpa -> cpu:sdpa)",

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "app/cli/CliSupport.h"
+#include "core/backend/DTypeSupport.h"
 #include "core/model/ModelConfig.h"
 #include "core/sweep/SpecJson.h"
 
@@ -101,7 +102,13 @@ void applyBackends(const ParsedArgs& args, bool fromFile, RunPlan& plan) {
         }
         if (args.has("--optimization")) spec.candidates = {device + ":" + optimization};
     }
-    if (args.has("--baseline")) spec.baseline = qualifyBackend(*args.value("--baseline"), device);
+    if (args.has("--baseline")) {
+        // "cuda:eager:fp32": the baseline in its own data type (fp8 candidates against fp32).
+        const BackendWithDType b = splitBackendDType(*args.value("--baseline"));
+        if (!b.error.empty()) throw UsageError(args.spelling("--baseline") + " " + *args.value("--baseline") + ": " + b.error);
+        spec.baseline = qualifyBackend(b.backend, device);
+        spec.baselineDType = b.dtype;
+    }
     if (args.has("--backends")) {
         if (args.has("--optimization"))
             plan.notes.push_back("--optimization is ignored: " + args.spelling("--backends") + " names the candidates");

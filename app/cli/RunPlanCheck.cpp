@@ -93,10 +93,14 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
     for (const SpecProblem& p : validateSpec(spec, maxPositions, registry.names()))
         problems.push_back(flagForField(p.field) + ": " + p.message + " (spec field " + p.field + ")");
 
-    for (const std::string& name : named) {
+    for (size_t i = 0; i < named.size(); ++i) {
+        const std::string& name = named[i];
         const BackendInfo* info = registry.find(name);
         if (info == nullptr) continue;   // reported above
-        const std::string flag = name == spec.baseline ? "--baseline" : "--backends";
+        const bool isBaseline = i == 0;   // the baseline may also be a candidate (A/A), in another dtype
+        const std::string flag = isBaseline ? "--baseline" : "--backends";
+        const DType dtype = isBaseline ? baselineDTypeOf(spec) : spec.dtype;
+        const std::string dtypeFlag = isBaseline && spec.baselineDType ? "--baseline " + baselineLabel(spec) : "--dtype";
         if (!info->unavailableReason.empty()) {
             problems.push_back(flag + ": " + name + " cannot run here: " + info->unavailableReason);
             continue;
@@ -117,14 +121,14 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
             }
         }
         if (refused) continue;
-        if (std::find(info->dtypes.begin(), info->dtypes.end(), spec.dtype) == info->dtypes.end()) {
-            if (spec.dtype == DType::Float8) {   // why, in words: CPU/torch backends, or a GPU before sm_89
-                problems.push_back("--dtype fp8: " + dtypeRefusal(*info, spec.dtype));
+        if (std::find(info->dtypes.begin(), info->dtypes.end(), dtype) == info->dtypes.end()) {
+            if (dtype == DType::Float8) {   // why, in words: CPU/torch backends, or a GPU before sm_89
+                problems.push_back(dtypeFlag + (spec.baselineDType && isBaseline ? ": " : " fp8: ") + dtypeRefusal(*info, dtype));
                 continue;
             }
             std::vector<std::string> supported;
             for (DType d : info->dtypes) supported.push_back(toString(d));
-            problems.push_back("--dtype: " + name + " does not support " + toString(spec.dtype) + " (it supports " +
+            problems.push_back(dtypeFlag + ": " + name + " does not support " + toString(dtype) + " (it supports " +
                                joinStrings(supported) + ")");
         }
     }

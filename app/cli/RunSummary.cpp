@@ -63,7 +63,8 @@ std::string cellLabel(const Cell& cell) {
     label += " s";
     label += std::to_string(cell.seqLen);
     if (cell.batching != Batching::None) {   // a data workload's cell: its policy stands where the pad did
-        label += " " + toString(cell.batching);
+        label += ' ';   // appended, not " " + ...: GCC 12 warns falsely (-Wrestrict) on that form
+        label += toString(cell.batching);
         return label;
     }
     label += " p";
@@ -159,7 +160,7 @@ std::string runHeader(const Run& run) {
                                                                                        : joinStrings(spec.models);
     out << (spec.models.size() > 1 ? "Models " : "Model ")
         << (oldCsv ? std::string("not recorded (the old script's CSV)") : models) << ", "
-        << toString(spec.dtype) << ", baseline " << spec.baseline << " vs " << joinStrings(spec.candidates)
+        << toString(spec.dtype) << ", baseline " << baselineLabel(spec) << " vs " << joinStrings(spec.candidates)
         << (oldCsv ? " (from the old script's CSV: HuggingFace transformers)" : "") << "\n";
     out << "Tasks " << joinStrings(tasks) << "; batch sizes " << joinInts(spec.batchSizes) << "; seq lens "
         << joinInts(spec.seqLens);
@@ -246,7 +247,9 @@ std::vector<std::string> rowCells(const ResultRow& row, bool withModel) {
     const bool ok = row.status == RowStatus::Ok;
     // A data workload's row: its policy after the task, the pad its batches had in the pad column.
     const bool data = row.cell.batching != Batching::None;
-    return {taskText(row.cell, withModel) + (data ? " " + toString(row.cell.batching) : std::string()),
+    std::string task = taskText(row.cell, withModel);
+    if (data) task.append(" ").append(toString(row.cell.batching));
+    return {task,
             std::to_string(row.cell.batchSize),
             std::to_string(row.cell.seqLen),
             fixed(data && std::isfinite(row.realisedPad) ? row.realisedPad : row.cell.pad, 2),

@@ -95,9 +95,9 @@ step_fp8_breakdown() {  # fp8-breakdown: bert-base encoder 128x512 pad 0 with th
   python3 "$TP_BENCH/fp8_breakdown.py" "$W" 2>&1 | tee "$W/fp8_breakdown.md" | tee -a "$S"
 }
 
-step_fp8_grid() {  # fp8-grid: bert-base qa in fp8 over batch 1-128 x seq 128-512 x pad 0/0.5, cuda:sdpa vs cuda:flash_attention_2 (graphs): the run the GUI's task-agreement heatmap shows (run.json in logs.tgz)
+step_fp8_grid() {  # fp8-grid: bert-base qa in fp8 over batch 1-128 x seq 128-512 x pad 0/0.5, cuda:sdpa and cuda:flash_attention_2 against cuda:eager in fp32 (graphs): the run whose fp8-vs-fp32 agreement the GUI's task-agreement heatmap shows (run.json in logs.tgz)
   cli_run fp8_grid "$(limit 150)" -- --device cuda --model bert-base --tasks qa --dtype fp8 --cuda-graphs \
-      --baseline cuda:sdpa --backends cuda:flash_attention_2 --batch-sizes 1,8,32,128 --seq-lens 128,256,512 \
+      --baseline cuda:eager:fp32 --backends cuda:sdpa,cuda:flash_attention_2 --batch-sizes 1,8,32,128 --seq-lens 128,256,512 \
       --pads 0,0.5 --warmup 3 --num-batches 10 --seed 0 --quiet --no-profile
 }
 

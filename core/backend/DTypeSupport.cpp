@@ -22,6 +22,17 @@ std::string dtypeRefusal(const BackendInfo& info, DType dtype) {
     return info.name + " does not support " + toString(dtype) + " (it supports " + supported + ")";
 }
 
+BackendWithDType splitBackendDType(const std::string& name) {
+    BackendWithDType b{name, std::nullopt, {}};
+    const size_t colon = name.rfind(':');
+    if (colon == std::string::npos || colon == name.find(':')) return b;   // one ':' at most: a name
+    const std::string suffix = name.substr(colon + 1);
+    b.dtype = parseDType(suffix);
+    if (!b.dtype) b.error = "unknown data type '" + suffix + "' (allowed: fp32, fp16, bf16, fp8)";
+    else b.backend = name.substr(0, colon);
+    return b;
+}
+
 std::string dtypeRefusal(const BackendRegistry& registry, const std::vector<std::string>& backends, DType dtype) {
     for (const std::string& name : backends)
         if (const BackendInfo* info = registry.find(name))

@@ -6,6 +6,7 @@
 // cores of compute capability 8.9 (Ada) or 9.0 (Hopper) and cuBLASLt's fp8 matmul; the cpu:*
 // backends compute in fp32 (they are the reference), and the torch:* backends run HF's model,
 // which has no fp8 path without a quantization library.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,15 @@ std::string dtypeRefusal(const BackendInfo& info, DType dtype);
 // Why none of `backends` (by name, in `registry`) can be asked for `dtype`: the first refusal
 // found, naming the backend; empty = all can. Unknown names are skipped (checked elsewhere).
 std::string dtypeRefusal(const BackendRegistry& registry, const std::vector<std::string>& backends, DType dtype);
+
+// A backend named with a data type, "cuda:eager:fp32" (what --baseline and offline's --reference
+// take): the part after a second ':' is the data type. `error` says why the suffix is no data type.
+struct BackendWithDType {
+    std::string backend;
+    std::optional<DType> dtype;
+    std::string error;
+};
+BackendWithDType splitBackendDType(const std::string& name);
 
 // "fp8 needs a GPU of compute capability 8.9 or newer (Ada, Hopper); this one is 8.0 (NVIDIA A100 ...)"
 std::string fp8GpuReason(int computeCapability, const std::string& gpuName);

@@ -118,7 +118,7 @@ Json numberValue(double x) {
 namespace {
 
 constexpr const char* kSpecKeys[] = {
-    "model",   "models",      "tasks",       "baseline", "candidates",  "dtype",           "batch_sizes",
+    "model",   "models",      "tasks",       "baseline", "baseline_dtype", "candidates",  "dtype",    "batch_sizes",
     "seq_lens", "pads",       "seqlen_stdev", "warmup",  "num_batches",     "seed",
     "cuda_graphs", "memory_limit_mb", "cell_timeout_s", "profile", "max_noise_pct", "min_time_s", "max_time_s",
     "interleave", "workload",
@@ -193,6 +193,7 @@ Json specToValue(const SweepSpec& spec) {
     for (Task t : spec.tasks) tasks.push_back(toString(t));
     j["tasks"] = std::move(tasks);
     j["baseline"] = spec.baseline;
+    if (spec.baselineDType) j["baseline_dtype"] = toString(*spec.baselineDType);
     j["candidates"] = spec.candidates;
     j["dtype"] = toString(spec.dtype);
     j["batch_sizes"] = spec.batchSizes;
@@ -237,6 +238,8 @@ SweepSpec specFromValue(const Json& v, const std::string& prefix, bool allowUnkn
                 spec.tasks = readList<Task>(val, path, problems, readTask);
             } else if (key == "baseline") {
                 spec.baseline = readString(val, path);
+            } else if (key == "baseline_dtype") {
+                spec.baselineDType = readDType(val, path);
             } else if (key == "candidates") {
                 spec.candidates = readList<std::string>(val, path, problems, readString);
             } else if (key == "dtype") {

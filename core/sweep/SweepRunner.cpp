@@ -40,7 +40,7 @@ RowStatus statusOf(const std::exception& e) {
 }
 
 LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& name, const BertWeights& weights,
-                          const SweepSpec& spec, const EnergyMeterFactory& energyFactory) {
+                          const SweepSpec& spec, DType dtype, const EnergyMeterFactory& energyFactory) {
     LoadedBackend lb;
     lb.name = name;
     const BackendInfo* info = registry.find(name);
@@ -55,7 +55,7 @@ LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& na
         lb.backend->setMemoryLimitBytes(spec.memoryLimitMb * 1000000);
         lb.backend->setUseCudaGraphs(spec.cudaGraphs);
         lb.backend->setCellTimeoutS(spec.cellTimeoutS);
-        lb.backend->loadModel(weights, spec.dtype);
+        lb.backend->loadModel(weights, dtype);
         lb.energy = openEnergySource(*lb.backend, energyFactory);
     } catch (const std::exception& e) {
         lb.loadStatus = statusOf(e);
@@ -111,9 +111,9 @@ SweepRunner::LoadedModel SweepRunner::loadModel(const std::string& model, const 
         for (const std::string& name : spec.candidates) m.candidates.push_back(failed(name));
         return m;
     }
-    m.baseline = loadBackend(registry_, spec.baseline, m.weights, spec, energyFactory_);
+    m.baseline = loadBackend(registry_, spec.baseline, m.weights, spec, baselineDTypeOf(spec), energyFactory_);
     for (const std::string& name : spec.candidates)
-        m.candidates.push_back(loadBackend(registry_, name, m.weights, spec, energyFactory_));
+        m.candidates.push_back(loadBackend(registry_, name, m.weights, spec, spec.dtype, energyFactory_));
     std::vector<Backend*> loaded;
     if (m.baseline.loadStatus == RowStatus::Ok) loaded.push_back(m.baseline.backend.get());
     for (LoadedBackend& lb : m.candidates)
@@ -211,6 +211,15 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
         }
         for (size_t k = 0; k < measured.size() && k < sides.size(); ++k)
             if (sides[k]->backend) perBatchFigures(measured[k].measurement, *sides[k]->backend, run.environment, cellBatches);
+        if (!measured.empty() && baselineDTypeOf(spec) != spec.dtype) {
+            // The GEMM probe ran in the candidates' data type: no % of peak for a baseline in another.
+            Efficiency& e = measured[0].measurement.efficiency;
+            if (e.pctOfPeak >= 0) {
+                e.pctOfPeak = -1;
+                e.note = "not available: the GEMM probe measured " + toString(spec.dtype) + ", the baseline ran " +
+                         toString(baselineDTypeOf(spec));
+            }
+        }
         const MeasureResult& base = measured[0];
         for (const LoadedBackend* side : sides) recordKernelOptions(*side, run.environment);
         for (size_t k = 0; k < candidates.size(); ++k) {

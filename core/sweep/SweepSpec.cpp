@@ -39,6 +39,10 @@ uint64_t cellSeed(const SweepSpec& spec, const Cell& cell) {
     return h;
 }
 
+std::string baselineLabel(const SweepSpec& spec) {
+    return spec.baselineDType ? spec.baseline + " " + toString(*spec.baselineDType) : spec.baseline;
+}
+
 std::string modelLabel(const std::string& model) {
     if (model.empty()) return "model not recorded";
     std::string s = model;

@@ -1,6 +1,7 @@
 #pragma once
 // What to measure: the axes of a sweep and how each cell is measured.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ struct SweepSpec {
     std::string baseline = "cpu:eager";
     std::vector<std::string> candidates{"cpu:sdpa", "cpu:flash_attention_2"};
     DType dtype = DType::Float32;
+    // The baseline's own data type where it differs from the candidates' (`--baseline
+    // cuda:eager:fp32`): fp8 or fp16 candidates against an fp32 baseline, so that every row's
+    // error and task agreement are against fp32 on the same batch. Unset = `dtype`.
+    std::optional<DType> baselineDType;
     std::vector<int> batchSizes{1, 2, 4, 8, 16, 32, 64, 128};
     std::vector<int> seqLens{128, 256, 512};
     std::vector<double> pads{0.0, 0.1, 0.2, 0.5, 0.75};
@@ -42,6 +47,11 @@ struct SweepSpec {
     // batching policies: its cells have pad 0 and a policy, and the padding is what the data gives.
     WorkloadSpec workload;
 };
+
+// The data type the baseline runs in: its own where set, else the candidates'.
+inline DType baselineDTypeOf(const SweepSpec& spec) { return spec.baselineDType.value_or(spec.dtype); }
+// "cuda:eager fp32" where the baseline has its own data type, else "cuda:eager".
+std::string baselineLabel(const SweepSpec& spec);
 
 // One (task, batch size, max seq len, pad fraction, model) point. The model is last so that a
 // cell can be written {task, batch, seq, pad} where the model does not matter; the runner and

@@ -11,6 +11,7 @@
 #include "app/CliSuiteHelpers.h"
 #include "app/cli/Command.h"
 #include "core/results/RunFiles.h"
+#include "core/sweep/SpecJson.h"
 
 using namespace bertbench;
 using namespace bertbench::cli;
@@ -197,6 +198,10 @@ private slots:
         QTest::newRow("backend") << QStringList{"--backends", "cpu:magic"}
                                  << QStringList{"--backends", "unknown backend 'cpu:magic'", "cpu:sdpa"};
         QTest::newRow("dtype on cpu") << QStringList{"--use-half"} << QStringList{"--dtype", "fp16"};
+        QTest::newRow("baseline dtype on cpu") << QStringList{"--baseline", "cpu:eager:bf16"}
+                                               << QStringList{"--baseline cpu:eager bf16: cpu:eager does not support bf16"};
+        QTest::newRow("baseline dtype unknown") << QStringList{"--baseline", "cpu:eager:fp99"}
+                                                << QStringList{"--baseline cpu:eager:fp99: unknown data type 'fp99'"};
         QTest::newRow("model") << QStringList{"--model", "no-such-model"} << QStringList{"--model", "tiny"};
         QTest::newRow("model and models") << QStringList{"--models", "tiny,bert-base"}
                                           << QStringList{"--model, --model-name and --models all name the models"};
@@ -220,6 +225,25 @@ private slots:
         QCOMPARE(r.code, kExitBadInput);
         for (const QString& e : expected) EXPECT_CONTAINS(r.err, e.toStdString());
         QVERIFY2(!fs::exists(out), "nothing may be written for bad input");
+    }
+
+    // The baseline in its own data type: the suffix parsed off the name, written to the spec (and
+    // so to run.json); a plain name leaves it unset.
+    void baselineWithItsOwnDataType() {
+        const RunPlan p = plan({"--device", "cpu", "--baseline", "cpu:eager:fp32", "--backends", "sdpa"});
+        QCOMPARE(p.spec.baseline, std::string("cpu:eager"));
+        QVERIFY(p.spec.baselineDType == DType::Float32);
+        QVERIFY(specToJson(p.spec).find("\"baseline_dtype\": \"fp32\"") != std::string::npos);
+        QVERIFY(!plan({"--device", "cpu", "--baseline", "cpu:eager"}).spec.baselineDType);
+        QVERIFY(!plan({"--device", "cpu", "--baseline", "eager"}).spec.baselineDType);   // cpu:eager
+        QTemporaryDir tmp;
+        const std::string out = dir(tmp, "run");
+        const Result r = runCliCaptured({"run", "--device", "cpu", "--model", "tiny", "--baseline", "cpu:eager:fp32",
+                                         "--backends", "sdpa", "--batch-sizes", "1", "--seq-lens", "16", "--pads", "0",
+                                         "--num-batches", "2", "--warmup", "0", "--out", out});
+        QCOMPARE(r.code, 0);
+        EXPECT_CONTAINS(r.out, "baseline cpu:eager fp32 vs cpu:sdpa");   // the header, before the rows
+        QVERIFY(readRunFile(out + "/run.json").spec.baselineDType == DType::Float32);
     }
 
     void torchPlanKeepsTorchNames() {

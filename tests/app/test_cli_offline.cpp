@@ -96,7 +96,7 @@ private slots:
         QCOMPARE(r.code, kExitBadInput);
         r = runCliCaptured({"offline", "--lengths", kLengths, "--device", "cpu", "--reference", "cpu:eager:fp9"});
         QCOMPARE(r.code, kExitBadInput);
-        EXPECT_IN(r.err, "unknown dtype fp9");
+        EXPECT_IN(r.err, "unknown data type 'fp9'");
         r = runCliCaptured({"run", "--device", "cpu", "--model", "tiny", "--dtype", "fp8"});
         QCOMPARE(r.code, kExitBadInput);
         EXPECT_IN(r.err, "--dtype fp8: cpu:eager: the cpu:* backends compute in fp32");

@@ -123,6 +123,7 @@ inline void diffSpec(Diff& d, const SweepSpec& a, const SweepSpec& b) {
     for (size_t i = 0; i < std::min(a.candidates.size(), b.candidates.size()); ++i)
         d.eq("spec.candidates[" + std::to_string(i) + "]", a.candidates[i], b.candidates[i]);
     d.eq("spec.dtype", int(a.dtype), int(b.dtype));
+    d.eq("spec.baselineDType", a.baselineDType ? int(*a.baselineDType) : -1, b.baselineDType ? int(*b.baselineDType) : -1);
     d.eq("spec.batchSizes.size", a.batchSizes.size(), b.batchSizes.size());
     for (size_t i = 0; i < std::min(a.batchSizes.size(), b.batchSizes.size()); ++i)
         d.eq("spec.batchSizes[" + std::to_string(i) + "]", a.batchSizes[i], b.batchSizes[i]);

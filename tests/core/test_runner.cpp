@@ -19,6 +19,7 @@ struct FakeLog {
     std::vector<std::pair<std::string, Batch>> prepared;  // backend name, batch
     int forwards = 0;
     std::string order;   // the first letter of each forward's backend name after "fake:", in order
+    std::vector<std::pair<std::string, DType>> loaded;   // backend name, the data type it was loaded in
 };
 
 struct FakeBehaviour {
@@ -37,7 +38,11 @@ public:
     FakeBackend(std::string name, FakeBehaviour b, FakeLog& log) : name_(std::move(name)), b_(b), log_(log) {}
     std::string name() const override { return name_; }
     std::string deviceName() const override { return "fake"; }
-    void loadModel(const BertWeights&, DType) override { current_ = 1000; peak_ = current_; }
+    void loadModel(const BertWeights&, DType dtype) override {
+        log_.loaded.emplace_back(name_, dtype);
+        current_ = 1000;
+        peak_ = current_;
+    }
     void prepare(Task task, const Batch& batch) override {
         if (b_.oomAtBatch > 0 && batch.batchSize >= b_.oomAtBatch) throw OutOfMemoryError("fake out of memory");
         if (b_.errorAtSeq > 0 && batch.maxSeqLen == b_.errorAtSeq) throw BackendError("fake kernel failure");
@@ -127,9 +132,9 @@ class RunnerTest : public QObject {
 
     void makeRegistry() {
         registry = BackendRegistry();
-        registry.add({"fake:eager", "cpu", "eager", "fake", {DType::Float32},
+        registry.add({"fake:eager", "cpu", "eager", "fake", {DType::Float32, DType::Float16},
                       [this] { return std::make_unique<FakeBackend>("fake:eager", baseBehaviour, log); }});
-        registry.add({"fake:fast", "cpu", "sdpa", "fake", {DType::Float32},
+        registry.add({"fake:fast", "cpu", "sdpa", "fake", {DType::Float32, DType::Float16},
                       [this] { return std::make_unique<FakeBackend>("fake:fast", fastBehaviour, log); }});
     }
 
@@ -163,6 +168,30 @@ private slots:
         QCOMPARE(log.forwards, 8 * 2 * 6);
         QCOMPARE(rec.progress_.back().cellsDone, 8);
         QCOMPARE(rec.progress_.back().etaS, 0.0);
+    }
+
+    // `--baseline B:fp32` against fp16 candidates: the baseline is loaded in its own data type, the
+    // candidates in the spec's; every row compares with that baseline, and the run's spec keeps it.
+    void baselineRunsInItsOwnDataType() {
+        makeRegistry();
+        SweepSpec spec = smallSpec();
+        spec.dtype = DType::Float16;
+        spec.baselineDType = DType::Float32;
+        SweepRunner runner(registry, fakeWeights);
+        Recorder rec;
+        const Run run = runner.run(spec, rec, cancel);
+        using Load = std::pair<std::string, DType>;
+        QCOMPARE(log.loaded, (std::vector<Load>{{"fake:eager", DType::Float32}, {"fake:fast", DType::Float16}}));
+        QCOMPARE(int(run.rows.size()), 8);
+        for (const ResultRow& r : run.rows) {
+            QCOMPARE(toString(r.status), toString(RowStatus::Ok));
+            QCOMPARE(r.maxAbsError, 0.5);   // against the baseline's output, as in every row
+            QVERIFY(r.isHalf);              // the candidates' data type
+        }
+        QVERIFY(run.spec.baselineDType == DType::Float32);
+        QCOMPARE(baselineLabel(run.spec), std::string("fake:eager fp32"));
+        spec.baselineDType.reset();
+        QCOMPARE(baselineLabel(spec), std::string("fake:eager"));
     }
 
     void everyModelIsLoadedOnceAndMeasuredAgainstItsOwnBaseline() {

@@ -26,6 +26,7 @@ SweepSpec customSpec() {
     s.baseline = "cuda:eager";
     s.candidates = {"cuda:flash_attention_2"};
     s.dtype = DType::BFloat16;
+    s.baselineDType = DType::Float32;
     s.batchSizes = {3, 1, 4096};
     s.seqLens = {7, 512};
     s.pads = {0.0, 1.0 / 3.0, 0.999};
@@ -105,7 +106,7 @@ private slots:
         // Keys and types.
         QTest::newRow("unknown key") << R"({"batch_size": [1]})"
                                      << "spec.json: batch_size: unknown key (allowed keys: model, models, tasks, baseline, "
-                                        "candidates, dtype, batch_sizes, seq_lens, pads, seqlen_stdev, warmup, "
+                                        "baseline_dtype, candidates, dtype, batch_sizes, seq_lens, pads, seqlen_stdev, warmup, "
                                         "num_batches, seed, cuda_graphs, memory_limit_mb, cell_timeout_s, profile, "
                                         "max_noise_pct, min_time_s, max_time_s, interleave";
         QTest::newRow("model and models") << R"({"model": "tiny", "models": ["tiny", "bert-base"]})"
@@ -121,6 +122,7 @@ private slots:
                                   << "tasks[1]: unknown task \"mlmx\" (allowed: encoder, mlm, classification, "
                                      "token_classification, qa)";
         QTest::newRow("bad dtype") << R"({"dtype": "fp4"})" << "dtype: unknown dtype \"fp4\" (allowed: fp32, fp16, bf16, fp8)";
+        QTest::newRow("bad baseline dtype") << R"({"baseline_dtype": 32})" << "baseline_dtype: ";
         QTest::newRow("model type") << R"({"model": 5})" << "model: expected a string, got 5";
         QTest::newRow("candidate type") << R"({"candidates": ["cpu:sdpa", null]})"
                                         << "candidates[1]: expected a string, got null";

@@ -200,6 +200,31 @@ private slots:
         QVERIFY(model && !model->item(row)->isEnabled());
     }
 
+    // The baseline's own data type: "as the candidates" leaves it unset; a type it cannot run is
+    // refused at the field with the reason, one it can run goes into the spec.
+    void baselineDataTypeIsAFieldOfItsOwn() {
+        SweepPanel panel(registry_);
+        panel.setSpec(test::tinySpec());
+        auto* box = field<QComboBox>(panel, "baseline_dtype");
+        QCOMPARE(box->currentData().toInt(), -1);
+        QVERIFY(!panel.spec().baselineDType);
+        box->setCurrentIndex(box->findData(int(DType::Float16)));
+        panel.validateNow();
+        QVERIFY(!panel.isValid());
+        QVERIFY(errorShown(panel, "baseline_dtype"));
+        QVERIFY2(errorText(panel, "baseline_dtype").contains("cpu:eager does not run fp16"),
+                 qPrintable(errorText(panel, "baseline_dtype")));
+        box->setCurrentIndex(box->findData(int(DType::Float32)));
+        panel.validateNow();
+        QVERIFY(panel.isValid());
+        QVERIFY(panel.spec().baselineDType == DType::Float32);
+        SweepSpec s = test::tinySpec();
+        s.baselineDType = DType::Float32;
+        panel.setSpec(s);
+        QCOMPARE(box->currentData().toInt(), int(DType::Float32));
+        QCOMPARE(specToJson(panel.spec()), specToJson(s));
+    }
+
     void specRoundTripsThroughJson() {
         SweepPanel panel(registry_);
         SweepSpec s = test::tinySpec();

@@ -28,7 +28,7 @@ void unite(std::vector<T>& into, const std::vector<T>& from) {
 }
 
 bool fits(const Run& a, const Run& b) {
-    if (a.spec.baseline != b.spec.baseline) return false;
+    if (a.spec.baseline != b.spec.baseline || a.spec.baselineDType != b.spec.baselineDType) return false;
     const std::set<Pair> pa = pairsOf(a), pb = pairsOf(b);
     for (const Pair& p : pb)
         if (pa.count(p)) return false;

@@ -135,7 +135,7 @@ QString runHeadline(const Run& run, Task task, const std::vector<std::string>& c
                                            : (half ? QStringLiteral("half precision") : qstr(toString(run.spec.dtype)));
     const QString model = isFromSeedCsv(run) ? modelText(run) : QStringLiteral("model ") + modelText(run);
     return QStringLiteral("%1 · %2 · %3 vs %4 · %5")
-        .arg(model, qstr(toString(task)), names.join(QStringLiteral(", ")), qstr(run.spec.baseline),
+        .arg(model, qstr(toString(task)), names.join(QStringLiteral(", ")), qstr(baselineLabel(run.spec)),
              dtype);
 }
 
@@ -161,7 +161,7 @@ RunFigure::RunFigure(const Run& run, Kind kind, Task task, const std::vector<std
             QChart* chart = nullptr;
             if (kind == Kind::Heatmaps) {
                 auto model = std::make_unique<HeatmapGridModel>();
-                model->setGrid(runHeatmap(rows, axes, run.spec.baseline, task,
+                model->setGrid(runHeatmap(rows, axes, baselineLabel(run.spec), task,
                                           candidates.empty() ? std::string() : candidates.front(),
                                           axes.seqLens[size_t(i)], metric));
                 auto* heatmap = new HeatmapChart;

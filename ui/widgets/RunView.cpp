@@ -357,7 +357,7 @@ void RunView::refreshHeatmaps() {
     for (size_t i = 0; i < rows_.size(); ++i) {
         for (int col = 0; col < heatmapColumns(); ++col) {
             const Metric metric = heatmapMetric(col);
-            HeatmapGrid grid = runHeatmap(lookup, axes_, run.spec.baseline, task_, candidate_, axes_.seqLens[i], metric, live);
+            HeatmapGrid grid = runHeatmap(lookup, axes_, baselineLabel(run.spec), task_, candidate_, axes_.seqLens[i], metric, live);
             // A chart saved alone still says which of the run's models it shows.
             if (models_.size() > 1) grid.subtitle = qstr(modelLabel(model_)) + QStringLiteral(" · ") + grid.subtitle;
             rows_[i].models[size_t(col)]->setGrid(std::move(grid));
@@ -400,7 +400,7 @@ void RunView::refreshHeader() {
     headline_->setText(QStringLiteral("<b>%1</b>%2 · %3 · %4 · <i>%5</i>")
                            .arg(modelText(run).toHtmlEscaped(),
                                 dtype.isEmpty() ? QString() : QStringLiteral(" · ") + whole(dtype),
-                                whole(tr("baseline %1").arg(qstr(run.spec.baseline))), deviceText(run).toHtmlEscaped(),
+                                whole(tr("baseline %1").arg(qstr(baselineLabel(run.spec)))), deviceText(run).toHtmlEscaped(),
                                 document_->isLive() ? state : whole(state)));
     headline_->setToolTip(document_->sourcePaths().join(QLatin1Char('\n')));
     kernelOptions_->setOptions(run.environment.kernelOptions);

@@ -90,20 +90,20 @@ void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry
         if (text.contains(line) || text.count(QLatin1Char('\n')) >= 3) continue;   // a few per field
         text = text.isEmpty() ? line : text + QLatin1Char('\n') + line;
     }
-    const auto checkDtype = [&](const std::string& name, const QString& key) {
+    const auto checkDtype = [&](const std::string& name, DType dtype, const QString& key) {
         const BackendInfo* info = registry.find(name);
         if (!info || info->dtypes.empty() || problems.contains(key)) return;
-        if (std::find(info->dtypes.begin(), info->dtypes.end(), s.dtype) != info->dtypes.end()) return;
-        if (s.dtype == DType::Float8) {   // the reason in words (DTypeSupport.h)
-            problems[key] = qstr(dtypeRefusal(*info, s.dtype));
+        if (std::find(info->dtypes.begin(), info->dtypes.end(), dtype) != info->dtypes.end()) return;
+        if (dtype == DType::Float8) {   // the reason in words (DTypeSupport.h)
+            problems[key] = qstr(dtypeRefusal(*info, dtype));
             return;
         }
         QStringList ok;
         for (DType d : info->dtypes) ok << qstr(toString(d));
-        problems[key] = tr("%1 does not run %2 (it runs %3)").arg(qstr(name), qstr(toString(s.dtype)), ok.join(QStringLiteral(", ")));
+        problems[key] = tr("%1 does not run %2 (it runs %3)").arg(qstr(name), qstr(toString(dtype)), ok.join(QStringLiteral(", ")));
     };
-    checkDtype(s.baseline, QStringLiteral("baseline"));
-    for (const std::string& c : s.candidates) checkDtype(c, QStringLiteral("candidates"));
+    checkDtype(s.baseline, baselineDTypeOf(s), s.baselineDType ? QStringLiteral("baseline_dtype") : QStringLiteral("baseline"));
+    for (const std::string& c : s.candidates) checkDtype(c, s.dtype, QStringLiteral("candidates"));
     // What a backend says it cannot run of these models (an architecture, a head dim, a head or
     // an attention the installed transformers lacks), as the CLI refuses it before measuring.
     const auto checkModels = [&](const std::string& name, const QString& key) {

@@ -47,6 +47,7 @@ void SweepPanel::setSpec(const SweepSpec& spec) {
         it.value()->setChecked(std::find(spec.tasks.begin(), spec.tasks.end(), it.key()) != spec.tasks.end());
     setBackends(spec);
     dtype_->setCurrentIndex(dtype_->findData(int(spec.dtype)));
+    baselineDtype_->setCurrentIndex(baselineDtype_->findData(spec.baselineDType ? int(*spec.baselineDType) : -1));
     batchSizes_->setText(joinList(spec.batchSizes));
     seqLens_->setText(joinList(spec.seqLens));
     pads_->setText(joinList(spec.pads));
@@ -142,6 +143,8 @@ SweepSpec SweepPanel::readForm() {
     for (QCheckBox* box : candidates_)
         if (box->isChecked()) s.candidates.push_back(box->property("backend").toString().toStdString());
     s.dtype = DType(dtype_->currentData().toInt());
+    const int baselineDtype = baselineDtype_->currentData().toInt();
+    s.baselineDType = baselineDtype < 0 ? std::nullopt : std::optional<DType>(DType(baselineDtype));
     if (s.tasks.empty()) problems_[QStringLiteral("tasks")] = tr("choose at least one task");
     if (s.candidates.empty()) problems_[QStringLiteral("candidates")] = tr("choose at least one candidate");
 

@@ -87,6 +87,7 @@ private:
     QWidget* candidatesBox_ = nullptr;
     QList<QCheckBox*> candidates_;
     QComboBox* dtype_ = nullptr;
+    QComboBox* baselineDtype_ = nullptr;   // "as the candidates" (-1) or a DType of its own
     QLineEdit* batchSizes_ = nullptr;
     QLineEdit* seqLens_ = nullptr;
     QLineEdit* pads_ = nullptr;

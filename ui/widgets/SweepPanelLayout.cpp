@@ -145,6 +145,16 @@ void SweepPanel::buildBackendFields() {
     fillDTypeBox(dtype_, registry_);   // fp8 greyed with the reason where no backend runs it
     connect(dtype_, &QComboBox::currentIndexChanged, this, changed);
     fields_->add(tr("Data type"), dtype_, QStringLiteral("dtype"), tr("fp32 on the CPU; fp16/bf16 on the GPU; fp8 (e4m3 matrix products) on GPUs of compute capability 8.9+"));
+
+    baselineDtype_ = new QComboBox;
+    baselineDtype_->setObjectName(QStringLiteral("baseline_dtype"));
+    baselineDtype_->addItem(tr("as the candidates"), -1);
+    for (DType d : {DType::Float32, DType::Float16, DType::BFloat16, DType::Float8})
+        baselineDtype_->addItem(qstr(toString(d)), int(d));
+    connect(baselineDtype_, &QComboBox::currentIndexChanged, this, changed);
+    fields_->add(tr("Baseline type"), baselineDtype_, QStringLiteral("baseline_dtype"),
+                 tr("The baseline's own data type, e.g. fp32 against fp8 candidates: every row's speedup, "
+                    "error and task agreement are then against fp32 on the same batch"));
 }
 
 // Batch sizes, sequence lengths, pads, length stdev.
