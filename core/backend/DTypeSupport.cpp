@@ -25,11 +25,12 @@ std::string dtypeRefusal(const BackendInfo& info, DType dtype) {
 BackendWithDType splitBackendDType(const std::string& name) {
     BackendWithDType b{name, std::nullopt, {}};
     const size_t colon = name.rfind(':');
-    if (colon == std::string::npos || colon == name.find(':')) return b;   // one ':' at most: a name
+    if (colon == std::string::npos) return b;
+    // No backend's name ends in a data type, so such a suffix is one ("eager:fp32" too, the
+    // device added later); past a second ':' anything else is a mistyped one.
     const std::string suffix = name.substr(colon + 1);
-    b.dtype = parseDType(suffix);
-    if (!b.dtype) b.error = "unknown data type '" + suffix + "' (allowed: fp32, fp16, bf16, fp8)";
-    else b.backend = name.substr(0, colon);
+    if ((b.dtype = parseDType(suffix))) b.backend = name.substr(0, colon);
+    else if (colon != name.find(':')) b.error = "unknown data type '" + suffix + "' (allowed: fp32, fp16, bf16, fp8)";
     return b;
 }
 

@@ -24,8 +24,9 @@ std::string dtypeRefusal(const BackendInfo& info, DType dtype);
 // found, naming the backend; empty = all can. Unknown names are skipped (checked elsewhere).
 std::string dtypeRefusal(const BackendRegistry& registry, const std::vector<std::string>& backends, DType dtype);
 
-// A backend named with a data type, "cuda:eager:fp32" (what --baseline and offline's --reference
-// take): the part after a second ':' is the data type. `error` says why the suffix is no data type.
+// A backend named with a data type, "cuda:eager:fp32" or "eager:fp32" (what --baseline and offline's
+// --reference take): a last ':' part that is a data type. `error`: a part after a second ':' that
+// is none.
 struct BackendWithDType {
     std::string backend;
     std::optional<DType> dtype;

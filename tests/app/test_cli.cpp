@@ -236,6 +236,9 @@ private slots:
         QVERIFY(specToJson(p.spec).find("\"baseline_dtype\": \"fp32\"") != std::string::npos);
         QVERIFY(!plan({"--device", "cpu", "--baseline", "cpu:eager"}).spec.baselineDType);
         QVERIFY(!plan({"--device", "cpu", "--baseline", "eager"}).spec.baselineDType);   // cpu:eager
+        const RunPlan short_ = plan({"--device", "cpu", "--baseline", "eager:fp32"});   // the device added
+        QCOMPARE(short_.spec.baseline, std::string("cpu:eager"));
+        QVERIFY(short_.spec.baselineDType == DType::Float32);
         QTemporaryDir tmp;
         const std::string out = dir(tmp, "run");
         const Result r = runCliCaptured({"run", "--device", "cpu", "--model", "tiny", "--baseline", "cpu:eager:fp32",
