@@ -65,8 +65,10 @@ LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& na
 }
 
 // What the backend ran with, read after its load and again after each of its cells (some choices,
-// such as autotuned GEMM algorithms, exist only after a forward): the run keeps the latest.
-void recordKernelOptions(const LoadedBackend& lb, Environment& env) {
+// such as autotuned GEMM algorithms, exist only after a forward): the run keeps the latest, under
+// `key` — the backend's name, or the baseline's label where it has a data type of its own, so that
+// cuda:eager fp32 against cuda:eager in fp8 keeps both.
+void recordKernelOptions(const LoadedBackend& lb, Environment& env, const std::string& key) {
     if (lb.loadStatus != RowStatus::Ok || !lb.backend) return;
     std::vector<KernelOption> options;
     try {
@@ -75,7 +77,7 @@ void recordKernelOptions(const LoadedBackend& lb, Environment& env) {
         // A description must not fail the sweep; the run says why it has none.
         options = {{"kernel_options_error", e.what()}};
     }
-    if (!options.empty()) env.kernelOptions[lb.name] = std::move(options);
+    if (!options.empty()) env.kernelOptions[key] = std::move(options);
 }
 
 } // namespace
@@ -126,8 +128,8 @@ SweepRunner::LoadedModel SweepRunner::loadModel(const std::string& model, const 
             observer.log(line);
         }
     }
-    recordKernelOptions(m.baseline, environment);
-    for (const LoadedBackend& lb : m.candidates) recordKernelOptions(lb, environment);
+    recordKernelOptions(m.baseline, environment, baselineLabel(spec));
+    for (const LoadedBackend& lb : m.candidates) recordKernelOptions(lb, environment, lb.name);
     return m;
 }
 
@@ -221,7 +223,8 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
             }
         }
         const MeasureResult& base = measured[0];
-        for (const LoadedBackend* side : sides) recordKernelOptions(*side, run.environment);
+        recordKernelOptions(baseline, run.environment, baselineLabel(spec));
+        for (const LoadedBackend& cand : candidates) recordKernelOptions(cand, run.environment, cand.name);
         for (size_t k = 0; k < candidates.size(); ++k) {
             LoadedBackend& cand = candidates[k];
             ResultRow row;

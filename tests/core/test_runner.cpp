@@ -177,17 +177,21 @@ private slots:
         SweepSpec spec = smallSpec();
         spec.dtype = DType::Float16;
         spec.baselineDType = DType::Float32;
+        spec.candidates = {"fake:eager"};   // the same backend in the candidates' type: both kept
+        baseBehaviour.describesOptions = true;
         SweepRunner runner(registry, fakeWeights);
         Recorder rec;
         const Run run = runner.run(spec, rec, cancel);
         using Load = std::pair<std::string, DType>;
-        QCOMPARE(log.loaded, (std::vector<Load>{{"fake:eager", DType::Float32}, {"fake:fast", DType::Float16}}));
+        QCOMPARE(log.loaded, (std::vector<Load>{{"fake:eager", DType::Float32}, {"fake:eager", DType::Float16}}));
         QCOMPARE(int(run.rows.size()), 8);
         for (const ResultRow& r : run.rows) {
             QCOMPARE(toString(r.status), toString(RowStatus::Ok));
-            QCOMPARE(r.maxAbsError, 0.5);   // against the baseline's output, as in every row
+            QCOMPARE(r.maxAbsError, 0.0);   // against the baseline's output, as in every row
             QVERIFY(r.isHalf);              // the candidates' data type
         }
+        QVERIFY(run.environment.kernelOptions.count("fake:eager fp32"));   // the baseline's
+        QVERIFY(run.environment.kernelOptions.count("fake:eager"));        // the candidate's
         QVERIFY(run.spec.baselineDType == DType::Float32);
         QCOMPARE(baselineLabel(run.spec), std::string("fake:eager fp32"));
         spec.baselineDType.reset();

@@ -122,6 +122,13 @@ private slots:
         fp8.spec.dtype = DType::Float8;
         fp8.environment.kernelOptions["cuda:flash_attention_2"].push_back({"dtype_ran", "fp16"});
         QCOMPARE(dtypeText(fp8), QStringLiteral("fp8; cuda:flash_attention_2 ran fp16"));
+        {   // a baseline in fp32 of its own, recorded under its label, ran what it was asked for
+            Run mixed = fp8;
+            mixed.spec.baseline = "cuda:eager";
+            mixed.spec.baselineDType = DType::Float32;
+            mixed.environment.kernelOptions["cuda:eager fp32"].push_back({"dtype_ran", "fp32"});
+            QCOMPARE(dtypeText(mixed), QStringLiteral("fp8; cuda:flash_attention_2 ran fp16"));
+        }
         fp8.rows.resize(1);
         const QString onePath = dir.filePath("one-row.json");
         writeRunJson(fp8, onePath.toStdString());

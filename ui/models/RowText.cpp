@@ -88,9 +88,12 @@ QString dtypeText(const Run& run) {
     if (isFromSeedCsv(run)) return {};
     const std::string asked = toString(run.spec.dtype);
     QStringList other;
-    for (const auto& [backend, options] : run.environment.kernelOptions)
+    for (const auto& [backend, options] : run.environment.kernelOptions) {
+        // A baseline with a data type of its own is recorded under its label and asked for that type.
+        const std::string own = backend == baselineLabel(run.spec) ? toString(baselineDTypeOf(run.spec)) : asked;
         for (const KernelOption& o : options)
-            if (o.name == "dtype_ran" && o.value != asked) other << qstr(backend) + QStringLiteral(" ran ") + qstr(o.value);
+            if (o.name == "dtype_ran" && o.value != own) other << qstr(backend) + QStringLiteral(" ran ") + qstr(o.value);
+    }
     return other.isEmpty() ? qstr(asked) : qstr(asked) + QStringLiteral("; ") + other.join(QStringLiteral(", "));
 }
 
