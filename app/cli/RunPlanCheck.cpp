@@ -100,7 +100,8 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
         const bool isBaseline = i == 0;   // the baseline may also be a candidate (A/A), in another dtype
         const std::string flag = isBaseline ? "--baseline" : "--backends";
         const DType dtype = isBaseline ? baselineDTypeOf(spec) : spec.dtype;
-        const std::string dtypeFlag = isBaseline && spec.baselineDType ? "--baseline " + baselineLabel(spec) : "--dtype";
+        const std::string dtypeFlag =
+            isBaseline && spec.baselineDType ? "--baseline " + baselineLabel(spec) : "--dtype " + toString(dtype);
         if (!info->unavailableReason.empty()) {
             problems.push_back(flag + ": " + name + " cannot run here: " + info->unavailableReason);
             continue;
@@ -121,16 +122,8 @@ std::vector<std::string> checkRunPlan(const RunPlan& plan, const BackendRegistry
             }
         }
         if (refused) continue;
-        if (std::find(info->dtypes.begin(), info->dtypes.end(), dtype) == info->dtypes.end()) {
-            if (dtype == DType::Float8) {   // why, in words: CPU/torch backends, or a GPU before sm_89
-                problems.push_back(dtypeFlag + (spec.baselineDType && isBaseline ? ": " : " fp8: ") + dtypeRefusal(*info, dtype));
-                continue;
-            }
-            std::vector<std::string> supported;
-            for (DType d : info->dtypes) supported.push_back(toString(d));
-            problems.push_back(dtypeFlag + ": " + name + " does not support " + toString(dtype) + " (it supports " +
-                               joinStrings(supported) + ")");
-        }
+        // Why, in words (DTypeSupport.h): the types it runs, or for fp8 a CPU/torch backend or a GPU before sm_89.
+        if (const std::string why = dtypeRefusal(*info, dtype); !why.empty()) problems.push_back(dtypeFlag + ": " + why);
     }
     // One line per problem, without repeats (a backend both unknown and the baseline, say).
     std::vector<std::string> unique;

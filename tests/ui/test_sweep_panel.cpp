@@ -212,7 +212,7 @@ private slots:
         panel.validateNow();
         QVERIFY(!panel.isValid());
         QVERIFY(errorShown(panel, "baseline_dtype"));
-        QVERIFY2(errorText(panel, "baseline_dtype").contains("cpu:eager does not run fp16"),
+        QVERIFY2(errorText(panel, "baseline_dtype").contains("cpu:eager does not support fp16"),
                  qPrintable(errorText(panel, "baseline_dtype")));
         box->setCurrentIndex(box->findData(int(DType::Float32)));
         panel.validateNow();

@@ -93,14 +93,8 @@ void addSpecProblems(const SweepSpec& s, int maxPositions, const BackendRegistry
     const auto checkDtype = [&](const std::string& name, DType dtype, const QString& key) {
         const BackendInfo* info = registry.find(name);
         if (!info || info->dtypes.empty() || problems.contains(key)) return;
-        if (std::find(info->dtypes.begin(), info->dtypes.end(), dtype) != info->dtypes.end()) return;
-        if (dtype == DType::Float8) {   // the reason in words (DTypeSupport.h)
-            problems[key] = qstr(dtypeRefusal(*info, dtype));
-            return;
-        }
-        QStringList ok;
-        for (DType d : info->dtypes) ok << qstr(toString(d));
-        problems[key] = tr("%1 does not run %2 (it runs %3)").arg(qstr(name), qstr(toString(dtype)), ok.join(QStringLiteral(", ")));
+        // The reason in words, as the CLI gives it (DTypeSupport.h).
+        if (const std::string why = dtypeRefusal(*info, dtype); !why.empty()) problems[key] = qstr(why);
     };
     checkDtype(s.baseline, baselineDTypeOf(s), s.baselineDType ? QStringLiteral("baseline_dtype") : QStringLiteral("baseline"));
     for (const std::string& c : s.candidates) checkDtype(c, s.dtype, QStringLiteral("candidates"));
