@@ -255,12 +255,4 @@ std::optional<OfflineResult> readIfOfflineFile(const std::string& path) {
     return offlineFromValue(j, path);
 }
 
-bool isOfflineJson(const std::string& text) {
-    try {
-        return declaresOffline(Json::parse(text));
-    } catch (const Json::exception&) {
-        return false;
-    }
-}
-
 } // namespace bertbench

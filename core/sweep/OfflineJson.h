@@ -32,7 +32,4 @@ OfflineResult readOfflineFile(const std::string& path);
 // when it says it is one but a field is wrong.
 std::optional<OfflineResult> readIfOfflineFile(const std::string& path);
 
-// Whether `text` declares itself an offline.json ("format": "bertbench-offline").
-bool isOfflineJson(const std::string& text);
-
 } // namespace bertbench

@@ -1,6 +1,7 @@
 // offline.json read back (core/sweep/OfflineJson.h): what `offline` wrote on an H100 reads with
 // its numbers; a result written and read is the same result; every malformed field is refused
 // with a message naming the file and the field.
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -22,6 +23,14 @@ std::string fixture(const std::string& name) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+// Whether `text`, saved as `name` in a fresh folder, is taken for an offline.json (readIfOfflineFile).
+bool readAsOffline(const std::string& text, const std::string& name = "offline.json") {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
+    std::ofstream(path, std::ios::binary) << text;
+    return readIfOfflineFile(path).has_value();
 }
 
 // The message of the FileFormatError reading `text` throws ("" when it reads).
@@ -47,7 +56,8 @@ class OfflineJsonTest : public QObject {
 private slots:
     void readsWhatTheH100Wrote() {
         const std::string text = fixture("h100-bert-large-qa-fp16.json");
-        QVERIFY(isOfflineJson(text));
+        QVERIFY(readAsOffline(text));
+        QVERIFY(!readAsOffline(text, "offline.txt"));   // only a .json is looked into
         const OfflineResult r = offlineFromJson(text, "h100-bert-large-qa-fp16.json");
         QCOMPARE(r.spec.model, std::string("bert-large"));
         QVERIFY(r.spec.task == Task::Qa);
@@ -76,9 +86,9 @@ private slots:
     }
 
     void otherJsonIsNotOffline() {
-        QVERIFY(!isOfflineJson("{\"format\": \"bertbench-run\"}"));
-        QVERIFY(!isOfflineJson("[1, 2]"));
-        QVERIFY(!isOfflineJson("not json"));
+        QVERIFY(!readAsOffline("{\"format\": \"bertbench-run\"}"));
+        QVERIFY(!readAsOffline("[1, 2]"));
+        QVERIFY(!readAsOffline("not json"));
         QVERIFY(refusal("{\"format\": \"bertbench-run\", \"version\": 2}").find("bad.json: format:") == 0);
     }
 
