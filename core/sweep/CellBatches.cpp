@@ -56,13 +56,15 @@ CellBatches makeCellBatches(const SweepSpec& spec, const Cell& cell, const Model
     return out;
 }
 
-void perBatchFigures(Measurement& m, const Backend& backend, const Environment& env, const CellBatches& cell) {
+void perBatchFigures(Measurement& m, const Backend& backend, DType dtype, DType probeDType, const Environment& env,
+                     const CellBatches& cell) {
     if (cell.batches.size() < 2) return;
     energyPerBatch(m.energy, int(cell.batches.size()));
     if (m.energy.joulesPerForward >= 0 && cell.realTokens > 0)
         m.energy.joulesPer1kTokens = m.energy.joulesPerForward / double(cell.realTokens) * 1000.0;
     if (m.efficiency.recorded && m.latency.medianMs > 0)
-        m.efficiency = efficiencyFor(backend, env, cell.flops.real, cell.flops.padded, m.latency.medianMs, cell.realTokens);
+        m.efficiency = efficiencyFor(backend, dtype, probeDType, env, cell.flops.real, cell.flops.padded,
+                                     m.latency.medianMs, cell.realTokens);
 }
 
 } // namespace bertbench

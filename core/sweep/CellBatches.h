@@ -38,6 +38,8 @@ CellBatches makeCellBatches(const SweepSpec& spec, const Cell& cell, const Model
 // energy and efficiency figures count one batch, the reference: this makes them per batch over
 // the cell's batches (joules per forward and per 1k tokens, tokens/s and TFLOP/s from the mean
 // real tokens and FLOPs). Nothing to do for one batch.
-void perBatchFigures(Measurement& m, const Backend& backend, const Environment& env, const CellBatches& cell);
+// `dtype` and `probeDType` as for efficiencyFor.
+void perBatchFigures(Measurement& m, const Backend& backend, DType dtype, DType probeDType, const Environment& env,
+                     const CellBatches& cell);
 
 } // namespace bertbench

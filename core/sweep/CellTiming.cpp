@@ -179,8 +179,8 @@ private:
         // After the statistics are fixed: energy, efficiency, and one separate profiling forward
         // (its events or clock reads never touch the timed samples).
         m.energy = std::move(energy);
-        m.efficiency = efficiencyFor(b, *ctx_.environment, ctx_.flops.real, ctx_.flops.padded, m.latency.medianMs,
-                                     batch_.realTokens());
+        m.efficiency = efficiencyFor(b, s.lb->dtype, spec_.dtype, *ctx_.environment, ctx_.flops.real, ctx_.flops.padded,
+                                     m.latency.medianMs, batch_.realTokens());
         if (spec_.profile) checkpoint();
         m.breakdown = profileBreakdown(b, spec_.profile, m.latency.medianMs);
         m.compileMs = b.compileTimeMs();

@@ -34,6 +34,7 @@ struct LoadedBackend {
     std::unique_ptr<Backend> backend;
     RowStatus loadStatus = RowStatus::Ok;
     std::string loadError;
+    DType dtype = DType::Float32;   // what it was loaded in: the spec's, or the baseline's own
     EnergySource energy;   // the GPU's meter, opened once at load
 };
 

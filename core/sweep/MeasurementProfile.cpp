@@ -96,12 +96,14 @@ OpBreakdown profileBreakdown(Backend& backend, bool profile, double medianMs) {
     return *b;
 }
 
-Efficiency efficiencyFor(const Backend& backend, const Environment& env, double flopsReal, double flopsPadded,
-                         double medianMs, int64_t realTokens) {
+Efficiency efficiencyFor(const Backend& backend, DType dtype, DType probeDType, const Environment& env,
+                         double flopsReal, double flopsPadded, double medianMs, int64_t realTokens) {
     const bool gpu = !backend.pciBusId().empty();
     double peak = -1;
     std::string note;
     if (!gpu) note = "not available: no GEMM probe on the CPU";
+    else if (dtype != probeDType)
+        note = "not available: the GEMM probe measured " + toString(probeDType) + ", this ran " + toString(dtype);
     else if (env.gemmPeakTflops > 0) peak = env.gemmPeakTflops;
     else note = "not available: the GEMM probe did not run" + (env.gemmProbeNote.empty() ? "" : " (" + env.gemmProbeNote + ")");
     return makeEfficiency(flopsReal, flopsPadded, medianMs, realTokens, peak, note);

@@ -42,9 +42,10 @@ Energy energyWindowAlone(const std::function<double()>& forward, const std::func
 // error (a failed profile is a note, the timed row stays valid).
 OpBreakdown profileBreakdown(Backend& backend, bool profile, double medianMs);
 
-// Efficiency of one measurement; peak applies only to GPU backends (non-empty PCI id).
-Efficiency efficiencyFor(const Backend& backend, const Environment& env, double flopsReal, double flopsPadded,
-                         double medianMs, int64_t realTokens);
+// Efficiency of one measurement; peak applies only to GPU backends (non-empty PCI id) that ran
+// `dtype`, the data type the GEMM probe measured, `probeDType` (not a baseline with its own).
+Efficiency efficiencyFor(const Backend& backend, DType dtype, DType probeDType, const Environment& env,
+                         double flopsReal, double flopsPadded, double medianMs, int64_t realTokens);
 
 // The GEMM probe: the first backend with a probe sets env.gemmPeakTflops and the note.
 void probeGemmPeak(const std::vector<Backend*>& backends, DType dtype, Environment& env);

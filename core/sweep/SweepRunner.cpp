@@ -43,6 +43,7 @@ LoadedBackend loadBackend(const BackendRegistry& registry, const std::string& na
                           const SweepSpec& spec, DType dtype, const EnergyMeterFactory& energyFactory) {
     LoadedBackend lb;
     lb.name = name;
+    lb.dtype = dtype;
     const BackendInfo* info = registry.find(name);
     if (info == nullptr) throw InputError("unknown backend '" + name + "'");
     if (!info->unavailableReason.empty()) {
@@ -212,16 +213,9 @@ Run SweepRunner::runCells(const SweepSpec& spec, SweepObserver& observer, const 
             measured = timeCell(sides, spec, cell, batch, cancel, cellStart, ctx, timing);
         }
         for (size_t k = 0; k < measured.size() && k < sides.size(); ++k)
-            if (sides[k]->backend) perBatchFigures(measured[k].measurement, *sides[k]->backend, run.environment, cellBatches);
-        if (!measured.empty() && baselineDTypeOf(spec) != spec.dtype) {
-            // The GEMM probe ran in the candidates' data type: no % of peak for a baseline in another.
-            Efficiency& e = measured[0].measurement.efficiency;
-            if (e.pctOfPeak >= 0) {
-                e.pctOfPeak = -1;
-                e.note = "not available: the GEMM probe measured " + toString(spec.dtype) + ", the baseline ran " +
-                         toString(baselineDTypeOf(spec));
-            }
-        }
+            if (sides[k]->backend)
+                perBatchFigures(measured[k].measurement, *sides[k]->backend, sides[k]->dtype, spec.dtype,
+                                run.environment, cellBatches);
         const MeasureResult& base = measured[0];
         recordKernelOptions(baseline, run.environment, baselineLabel(spec));
         for (const LoadedBackend& cand : candidates) recordKernelOptions(cand, run.environment, cand.name);

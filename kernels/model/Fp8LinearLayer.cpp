@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstdint>
 #include <tuple>
-#include <vector>
 
 #include <cublasLt.h>
 

@@ -254,6 +254,31 @@ private slots:
                  qPrintable(QString::number(r.energySavedPercent())));
     }
 
+    // A baseline in its own data type (fp32 against fp16 candidates) gets no % of peak: the probe
+    // measured fp16. The candidate, in the probe's type, still does.
+    void baselineInAnotherTypeThanTheProbeHasNoPeak() {
+        int forwards = 0;
+        BackendRegistry reg;
+        reg.add({"fake:eager", "cuda", "eager", "fake", {DType::Float32, DType::Float16},
+                 [&forwards] { return std::make_unique<FakeGpuBackend>("fake:eager", 2.0, &forwards); }});
+        reg.add({"fake:fast", "cuda", "sdpa", "fake", {DType::Float32, DType::Float16},
+                 [&forwards] { return std::make_unique<FakeGpuBackend>("fake:fast", 1.0, &forwards); }});
+        SweepRunner runner(reg);
+        SweepSpec spec = fakeSpec();
+        spec.dtype = DType::Float16;
+        spec.baselineDType = DType::Float32;
+        Quiet quiet;
+        std::atomic<bool> cancel{false};
+        const Run run = runner.run(spec, quiet, cancel);
+        QCOMPARE(run.rows.size(), size_t(1));
+        const ResultRow& r = run.rows[0];
+        QCOMPARE(int(r.status), int(RowStatus::Ok));
+        QCOMPARE(r.baseline.efficiency.pctOfPeak, -1.0);
+        QCOMPARE(r.baseline.efficiency.note, std::string("not available: the GEMM probe measured fp16, this ran fp32"));
+        QVERIFY(r.baseline.efficiency.achievedTflops > 0);   // its rate stays
+        QVERIFY(r.candidate.efficiency.pctOfPeak > 0);
+    }
+
     void runnerFlagsAThrottledCell() {
         int forwards = 0;
         BackendRegistry reg;
